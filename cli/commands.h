@@ -1,0 +1,13 @@
+#pragma once
+// Subcommands of the gridtwin CLI. Each add*Command registers its options on
+// the app and sets a callback that stores the exit code in `exitCode`:
+// 0 success, 1 bad input (message on stderr names the input), 2 usage error.
+namespace CLI {
+class App;
+}
+
+namespace gridtwin::cli {
+
+void addTransformCommand(CLI::App& app, int& exitCode);
+
+}  // namespace gridtwin::cli
