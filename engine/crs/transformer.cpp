@@ -1,0 +1,191 @@
+#include "crs/transformer.h"
+
+#include <proj.h>
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include "crs/gcj02.h"
+
+namespace gridtwin::crs {
+namespace {
+
+// Shortest text that reads back as the same double.
+std::string number(double v) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return ec == std::errc() ? std::string(buffer, end) : std::string("?");
+}
+
+std::string describe(geo::Point p) { return "(" + number(p.x) + ", " + number(p.y) + ")"; }
+
+bool finite(geo::Point p) { return std::isfinite(p.x) && std::isfinite(p.y); }
+
+bool validLonLat(geo::Point p) {
+  return p.x >= -180.0 && p.x <= 180.0 && p.y >= -90.0 && p.y <= 90.0;
+}
+
+}  // namespace
+
+core::Result<Transformer> Transformer::create(const Crs& from, const Crs& to) {
+  const auto offsetOf = [](const Crs& crs) {
+    switch (crs.kind) {
+      case CrsKind::kGcj02:
+        return Offset::kGcj;
+      case CrsKind::kBd09:
+        return Offset::kBaidu;
+      case CrsKind::kEpsg:
+        break;
+    }
+    return Offset::kNone;
+  };
+  const auto unknownCode = [](int code) {
+    return core::makeError(core::ErrorCode::kUnknownCrs,
+                           "unknown CRS 'EPSG:" + std::to_string(code) +
+                               "': PROJ's database has no CRS with code " + std::to_string(code));
+  };
+  Transformer t;
+  t.m_from = from;
+  t.m_to = to;
+  if (from == to) {
+    // Identity: no offsets and no PROJ, but an unknown code is still an error.
+    if (from.kind == CrsKind::kEpsg &&
+        !detail::createEpsgCrs(detail::makeProjContext().get(), from.epsg)) {
+      return unknownCode(from.epsg);
+    }
+    return t;
+  }
+  t.m_before = offsetOf(from);
+  t.m_after = offsetOf(to);
+
+  // GCJ-02 and BD-09 reach PROJ as CGCS2000; when both sides then meet at
+  // CGCS2000, PROJ has nothing to do.
+  const int sourceCode = from.kind == CrsKind::kEpsg ? from.epsg : kCgcs2000.epsg;
+  const int targetCode = to.kind == CrsKind::kEpsg ? to.epsg : kCgcs2000.epsg;
+  if (sourceCode == targetCode) return t;
+
+  t.m_usesProj = true;
+  t.m_context = detail::makeProjContext();
+  PJ_CONTEXT* context = t.m_context.get();
+  const detail::ProjPtr source = detail::createEpsgCrs(context, sourceCode);
+  if (!source) return unknownCode(sourceCode);
+  const detail::ProjPtr target = detail::createEpsgCrs(context, targetCode);
+  if (!target) return unknownCode(targetCode);
+
+  const std::string where = name(from) + " -> " + name(to);
+  // PROJ may keep several candidate operations and pick one per point by
+  // area of use; normalizing keeps that and fixes the axis order.
+  const detail::ProjPtr operation(
+      proj_create_crs_to_crs_from_pj(context, source.get(), target.get(), nullptr, nullptr));
+  if (!operation) {
+    return core::makeError(
+        core::ErrorCode::kTransformFailed,
+        "PROJ found no operation: " + detail::lastProjError(context, "no error reported"), where);
+  }
+  t.m_operation.reset(proj_normalize_for_visualization(context, operation.get()));
+  if (!t.m_operation) {
+    return core::makeError(core::ErrorCode::kTransformFailed,
+                           "PROJ could not set lon,lat axis order: " +
+                               detail::lastProjError(context, "no error reported"),
+                           where);
+  }
+  return t;
+}
+
+core::Result<Transformer> Transformer::clone() const {
+  if (!m_usesProj) {
+    Transformer t;
+    t.m_from = m_from;
+    t.m_to = m_to;
+    t.m_before = m_before;
+    t.m_after = m_after;
+    return t;
+  }
+  assert(m_operation && "clone() of a moved-from Transformer");
+  // proj_clone copies the operation without going back to the database; when
+  // PROJ cannot copy it (some multi-candidate operations), build it again.
+  Transformer t;
+  t.m_from = m_from;
+  t.m_to = m_to;
+  t.m_before = m_before;
+  t.m_after = m_after;
+  t.m_usesProj = true;
+  t.m_context = detail::makeProjContext();
+  t.m_operation.reset(proj_clone(t.m_context.get(), m_operation.get()));
+  if (!t.m_operation) return create(m_from, m_to);
+  return t;
+}
+
+core::Result<geo::Point> Transformer::transformOne(geo::Point p) const {
+  if (!finite(p)) {
+    return core::makeError(core::ErrorCode::kNonFinite, "non-finite coordinate " + describe(p));
+  }
+  const auto outOfDomain = [&](const char* what) {
+    return core::makeError(core::ErrorCode::kOutOfDomain,
+                           std::string(what) + " " + describe(p) + " is not a valid lon,lat");
+  };
+  switch (m_before) {
+    case Offset::kNone:
+      break;
+    case Offset::kGcj:
+      if (!validLonLat(p)) return outOfDomain("GCJ02 point");
+      p = gcj02ToWgs84(p);
+      break;
+    case Offset::kBaidu:
+      if (!validLonLat(p)) return outOfDomain("BD09 point");
+      p = bd09ToWgs84(p);
+      break;
+  }
+  if (m_usesProj) {
+    assert(m_operation && "transform() on a moved-from Transformer");
+    PJ* operation = m_operation.get();
+    proj_errno_reset(operation);
+    const PJ_COORD out = proj_trans(operation, PJ_FWD, proj_coord(p.x, p.y, 0, 0));
+    const int error = proj_errno(operation);
+    const geo::Point q{out.xy.x, out.xy.y};
+    if (error != 0 || !finite(q)) {
+      const std::string why =
+          error != 0 ? proj_context_errno_string(m_context.get(), error) : "no result";
+      const bool domain = error == PROJ_ERR_COORD_TRANSFM_INVALID_COORD ||
+                          error == PROJ_ERR_COORD_TRANSFM_OUTSIDE_PROJECTION_DOMAIN;
+      return core::makeError(
+          domain ? core::ErrorCode::kOutOfDomain : core::ErrorCode::kTransformFailed,
+          "PROJ cannot transform " + describe(p) + " from " + name(m_from) + " to " + name(m_to) +
+              ": " + why);
+    }
+    p = q;
+  }
+  switch (m_after) {
+    case Offset::kNone:
+      break;
+    case Offset::kGcj:
+      p = wgs84ToGcj02(p);
+      break;
+    case Offset::kBaidu:
+      p = wgs84ToBd09(p);
+      break;
+  }
+  return p;
+}
+
+core::Result<geo::Point> Transformer::transform(geo::Point point) const {
+  return transformOne(point);
+}
+
+core::Result<void> Transformer::transform(std::span<geo::Point> points) const {
+  // Work on a copy so that a failure leaves the caller's points untouched.
+  std::vector<geo::Point> out;
+  out.reserve(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    auto r = transformOne(points[i]);
+    if (!r) return std::move(r.takeError()).withContext("point " + std::to_string(i));
+    out.push_back(*r);
+  }
+  std::copy(out.begin(), out.end(), points.begin());
+  return {};
+}
+
+}  // namespace gridtwin::crs

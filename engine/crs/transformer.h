@@ -1,0 +1,72 @@
+#pragma once
+// Point transformations between any two Crs values.
+//
+// Axis order: always x,y = lon,lat (degrees) or easting,northing (metres),
+// whatever the EPSG definition says (EPSG:4490 and 4326 are officially
+// lat,lon; EPSG:4547 northing,easting). PROJ is told so with
+// proj_normalize_for_visualization.
+//
+// GCJ-02 and BD-09 are handled by this module (gcj02.h) and chained through
+// CGCS2000, EPSG:4490, with WGS84 taken as equal to it (DESIGN.md): GCJ02 ->
+// EPSG:4547 is gcj02ToWgs84, then PROJ 4490 -> 4547.
+#include <span>
+
+#include "core/error.h"
+#include "crs/crs.h"
+#include "crs/proj_handles.h"
+#include "geo/types.h"
+
+namespace gridtwin::crs {
+
+// Thread-safety: a Transformer owns a PROJ context and an operation that
+// keeps per-call state (PROJ's error number, the operation chosen for the
+// last point), so one instance must not be used by two threads at once, even
+// through const calls. Give each thread its own: clone() copies one without
+// repeating the database look-ups that create() does. Moving is fine; a
+// moved-from Transformer may only be destroyed or assigned to.
+class Transformer {
+ public:
+  // Errors: kUnknownCrs naming the CRS when PROJ does not know an EPSG code;
+  // kTransformFailed with PROJ's message when PROJ has no operation between
+  // the two.
+  static core::Result<Transformer> create(const Crs& from, const Crs& to);
+
+  // An independent Transformer doing the same; for another thread.
+  // Errors: kTransformFailed if PROJ cannot copy its operation.
+  core::Result<Transformer> clone() const;
+
+  const Crs& from() const { return m_from; }
+  const Crs& to() const { return m_to; }
+
+  // Errors: kNonFinite for a NaN/infinite coordinate; kOutOfDomain for a
+  // point outside the source CRS's or the projection's domain (latitude
+  // beyond +-90, PROJ's "outside projection domain"); kTransformFailed with
+  // PROJ's message for any other failure.
+  core::Result<geo::Point> transform(geo::Point point) const;
+
+  // Transforms all points in place, all or nothing: on error the span is left
+  // as it was and the error's context names the first bad point ("point 12",
+  // counting from 0).
+  core::Result<void> transform(std::span<geo::Point> points) const;
+
+ private:
+  // The non-PROJ part of a chain: which offset to remove on the way in (to
+  // reach CGCS2000) or to add on the way out.
+  enum class Offset : unsigned char { kNone, kGcj, kBaidu };
+
+  Transformer() = default;
+  core::Result<geo::Point> transformOne(geo::Point point) const;
+
+  Crs m_from;
+  Crs m_to;
+  Offset m_before = Offset::kNone;
+  Offset m_after = Offset::kNone;
+  bool m_usesProj = false;  // lets a moved-from Transformer trip an assert, not pass points through
+  // The context is declared before the operation that lives in it, so that it
+  // is destroyed after it. Both are null when the chain needs no PROJ step
+  // (e.g. GCJ02 -> EPSG:4490, or the same CRS on both sides).
+  detail::ProjContextPtr m_context;
+  detail::ProjPtr m_operation;
+};
+
+}  // namespace gridtwin::crs
