@@ -96,23 +96,17 @@ core::Result<Transformer> Transformer::create(const Crs& from, const Crs& to) {
 }
 
 core::Result<Transformer> Transformer::clone() const {
-  if (!m_usesProj) {
-    Transformer t;
-    t.m_from = m_from;
-    t.m_to = m_to;
-    t.m_before = m_before;
-    t.m_after = m_after;
-    return t;
-  }
-  assert(m_operation && "clone() of a moved-from Transformer");
-  // proj_clone copies the operation without going back to the database; when
-  // PROJ cannot copy it (some multi-candidate operations), build it again.
   Transformer t;
   t.m_from = m_from;
   t.m_to = m_to;
   t.m_before = m_before;
   t.m_after = m_after;
-  t.m_usesProj = true;
+  t.m_usesProj = m_usesProj;
+  if (!m_usesProj) return t;
+  assert(m_operation && "clone() of a moved-from Transformer");
+  // proj_clone copies the operation without going back to the database
+  // (~0.1 ms against ~1-6 ms for create()); should PROJ be unable to copy it,
+  // build it again.
   t.m_context = detail::makeProjContext();
   t.m_operation.reset(proj_clone(t.m_context.get(), m_operation.get()));
   if (!t.m_operation) return create(m_from, m_to);
