@@ -31,8 +31,9 @@ class Transformer {
   // the two.
   static core::Result<Transformer> create(const Crs& from, const Crs& to);
 
-  // An independent Transformer doing the same; for another thread.
-  // Errors: kTransformFailed if PROJ cannot copy its operation.
+  // An independent Transformer doing the same, for another thread; much
+  // cheaper than create(). Errors: those of create(), should PROJ be unable
+  // to copy its operation and it has to be built again.
   core::Result<Transformer> clone() const;
 
   const Crs& from() const { return m_from; }
