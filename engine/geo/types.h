@@ -3,6 +3,7 @@
 // tricks. Coordinates are doubles in whatever CRS the caller names (lon,lat
 // degrees for EPSG:4490/4326; x=easting,y=northing metres for EPSG:4547).
 // GEOS is used behind geo/geos.h for robust heavy operations only.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -12,7 +13,11 @@ namespace gridtwin::geo {
 struct Point {
   double x = 0;
   double y = 0;
-  friend bool operator==(const Point&, const Point&) = default;
+  // Exact coordinate equality, except that NaN equals NaN: POINT EMPTY is
+  // encoded as (NaN, NaN) (see geometry.h) and must compare equal to itself.
+  friend bool operator==(const Point& a, const Point& b) {
+    return (a.x == b.x || (a.x != a.x && b.x != b.x)) && (a.y == b.y || (a.y != a.y && b.y != b.y));
+  }
 };
 
 struct Box {
