@@ -56,19 +56,19 @@ Point centroid(const Polygon& polygon);
 // Point vs polygon predicates (OGC names; argument order as read: within(p, A)
 // is "p within A"). An empty point or polygon makes every predicate false
 // except disjoint.
-bool intersects(const Point& p, const Polygon& a);   // interior or boundary
+bool intersects(const Point& p, const Polygon& a);  // interior or boundary
 bool intersects(const Point& p, const MultiPolygon& a);
-bool disjoint(const Point& p, const Polygon& a);     // exterior
+bool disjoint(const Point& p, const Polygon& a);  // exterior
 bool disjoint(const Point& p, const MultiPolygon& a);
-bool within(const Point& p, const Polygon& a);       // interior only
+bool within(const Point& p, const Polygon& a);  // interior only
 bool within(const Point& p, const MultiPolygon& a);
-bool coveredBy(const Point& p, const Polygon& a);    // interior or boundary
+bool coveredBy(const Point& p, const Polygon& a);  // interior or boundary
 bool coveredBy(const Point& p, const MultiPolygon& a);
-bool touches(const Point& p, const Polygon& a);      // boundary only
+bool touches(const Point& p, const Polygon& a);  // boundary only
 bool touches(const Point& p, const MultiPolygon& a);
-bool contains(const Polygon& a, const Point& p);     // = within(p, a)
+bool contains(const Polygon& a, const Point& p);  // = within(p, a)
 bool contains(const MultiPolygon& a, const Point& p);
-bool covers(const Polygon& a, const Point& p);       // = coveredBy(p, a)
+bool covers(const Polygon& a, const Point& p);  // = coveredBy(p, a)
 bool covers(const MultiPolygon& a, const Point& p);
 
 // MultiPoint vs polygon: within = no point outside and at least one in the

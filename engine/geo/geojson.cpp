@@ -27,14 +27,15 @@ core::Result<json> parseJson(std::string_view text, std::string_view context) {
       break;
     }
   }
-  if (blank) return core::makeError(ErrorCode::kEmptyInput, "empty GeoJSON text", std::string(context));
+  if (blank)
+    return core::makeError(ErrorCode::kEmptyInput, "empty GeoJSON text", std::string(context));
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its words.
-    if (const auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 &&
-                                            close != std::string::npos) {
+    if (const auto close = what.find("] ");
+        what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
       what.erase(0, close + 2);
     }
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
@@ -156,8 +157,8 @@ class GeometryConverter {
     if (type == "GeometryCollection") {
       if (depth >= detail::kMaxNesting) {
         return fail(ErrorCode::kUnsupported, path,
-                    "GeometryCollection nested deeper than " +
-                        std::to_string(detail::kMaxNesting) + " levels");
+                    "GeometryCollection nested deeper than " + std::to_string(detail::kMaxNesting) +
+                        " levels");
       }
       const auto it = j.find("geometries");
       if (it == j.end() || !it->is_array()) {
@@ -252,10 +253,9 @@ core::Result<Feature> convertFeature(const json& j, const std::string& context) 
     } else if (it->is_number()) {
       f.id = it->dump();
     } else {
-      return core::makeError(ErrorCode::kSyntax,
-                             std::string("id must be a string or a number, got ") +
-                                 jsonTypeName(*it),
-                             context);
+      return core::makeError(
+          ErrorCode::kSyntax,
+          std::string("id must be a string or a number, got ") + jsonTypeName(*it), context);
     }
   }
   if (const auto it = j.find("properties"); it != j.end() && !it->is_null()) {
@@ -292,10 +292,10 @@ core::Result<std::vector<Feature>> convertTop(const json& root, std::string_view
   std::vector<Feature> features;
   const std::string type = typeOf(root);
   if (type.empty()) {
-    return core::makeError(ErrorCode::kSyntax,
-                           std::string("expected a GeoJSON object with a \"type\", got ") +
-                               jsonTypeName(root),
-                           std::string(context));
+    return core::makeError(
+        ErrorCode::kSyntax,
+        std::string("expected a GeoJSON object with a \"type\", got ") + jsonTypeName(root),
+        std::string(context));
   }
   if (type == "FeatureCollection") {
     const auto it = root.find("features");
@@ -308,8 +308,7 @@ core::Result<std::vector<Feature>> convertTop(const json& root, std::string_view
       const json& fj = (*it)[i];
       const std::string where = joinContext(context, "feature " + std::to_string(i));
       if (typeOf(fj) != "Feature") {
-        return core::makeError(ErrorCode::kSyntax, "expected an object of type \"Feature\"",
-                               where);
+        return core::makeError(ErrorCode::kSyntax, "expected an object of type \"Feature\"", where);
       }
       auto f = convertFeature(fj, where);
       if (!f) return f.takeError();
@@ -453,7 +452,8 @@ core::Result<Geometry> readGeoJsonGeometry(std::string_view text, std::string_vi
   if (!root) return root.takeError();
   Geometry g;
   GeometryConverter conv;
-  if (!conv.geometry(*root, "", g, 0)) return std::move(*conv.error).withContext(std::string(context));
+  if (!conv.geometry(*root, "", g, 0))
+    return std::move(*conv.error).withContext(std::string(context));
   return g;
 }
 

@@ -96,9 +96,9 @@ Box bbox(const Geometry& g) {
 }
 
 const char* typeName(const Geometry& g) {
-  static constexpr const char* kNames[] = {"Point",      "LineString",      "Polygon",
-                                           "MultiPoint", "MultiLineString", "MultiPolygon",
-                                           "GeometryCollection"};
+  static constexpr const char* kNames[] = {
+      "Point",           "LineString",   "Polygon",           "MultiPoint",
+      "MultiLineString", "MultiPolygon", "GeometryCollection"};
   return kNames[g.index()];
 }
 

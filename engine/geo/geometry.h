@@ -27,8 +27,8 @@ struct GeometryCollection;
 
 // Note: LineString and Ring are the same type (std::vector<Point>); a ring
 // held alone in a Geometry is a LineString.
-using Geometry = std::variant<Point, LineString, Polygon, MultiPoint, MultiLineString,
-                              MultiPolygon, GeometryCollection>;
+using Geometry = std::variant<Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon,
+                              GeometryCollection>;
 
 // Recursive through std::vector, which allows an incomplete element type.
 struct GeometryCollection {

@@ -69,8 +69,8 @@ GEOSGeometry* rawPolygon(GEOSContextHandle_t h, const Polygon& p) {
     }
     holes.push_back(hole);
   }
-  GEOSGeometry* poly = GEOSGeom_createPolygon_r(h, shell, holes.data(),
-                                                static_cast<unsigned>(holes.size()));
+  GEOSGeometry* poly =
+      GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size()));
   return poly;
 }
 
@@ -401,9 +401,9 @@ core::Result<std::vector<Polygon>> voronoi(const std::vector<Point>& sites, cons
                     {}};
   for (std::size_t i = 0; i < sites.size(); ++i) {
     if (!envelope.contains(sites[i])) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "voronoi: site " + std::to_string(i) + " " + detail::describe(sites[i]) +
-                           " lies outside the envelope");
+      return makeError(ErrorCode::kInvalidArgument, "voronoi: site " + std::to_string(i) + " " +
+                                                        detail::describe(sites[i]) +
+                                                        " lies outside the envelope");
     }
   }
   // Sites sorted by x (then y): finds duplicates, and the candidates for a
@@ -468,9 +468,9 @@ core::Result<std::vector<Polygon>> voronoi(const std::vector<Point>& sites, cons
     auto clipped = intersection(cell, box);
     if (!clipped) return clipped.takeError();
     if (!std::holds_alternative<Polygon>(*clipped)) {
-      return makeError(ErrorCode::kGeosFailure,
-                       "voronoi: the cell of site " + std::to_string(owner) + " clipped to a " +
-                           typeName(*clipped) + ", not a polygon");
+      return makeError(ErrorCode::kGeosFailure, "voronoi: the cell of site " +
+                                                    std::to_string(owner) + " clipped to a " +
+                                                    typeName(*clipped) + ", not a polygon");
     }
     cells[owner] = std::get<Polygon>(std::move(clipped).value());
     filled[owner] = true;

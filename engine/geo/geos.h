@@ -42,6 +42,8 @@ class GeosContext {
   // next error or clearLastError()).
   const std::string& lastError() const { return m_lastError; }
   void clearLastError() { m_lastError.clear(); }
+  // The last notice (warning) text, e.g. from validity checks.
+  const std::string& lastNotice() const { return m_lastNotice; }
 
  private:
   static void onError(const char* message, void* self);

@@ -54,8 +54,8 @@ class WkbReader {
   bool need(std::size_t n, const char* what) {
     if (remaining() >= n) return true;
     return fail(ErrorCode::kUnexpectedEnd,
-                std::string("truncated ") + what + ": needs " + std::to_string(n) +
-                    " bytes, " + std::to_string(remaining()) + " remain",
+                std::string("truncated ") + what + ": needs " + std::to_string(n) + " bytes, " +
+                    std::to_string(remaining()) + " remain",
                 m_pos);
   }
 
@@ -144,8 +144,8 @@ class WkbReader {
     if (!need(5, "geometry header")) return false;
     const std::uint8_t order = m_bytes[m_pos];
     if (order > 1) {
-      return fail(ErrorCode::kSyntax,
-                  "byte order must be 0 or 1, got " + std::to_string(order), m_pos);
+      return fail(ErrorCode::kSyntax, "byte order must be 0 or 1, got " + std::to_string(order),
+                  m_pos);
     }
     m_littleEndian = order == 1;
     ++m_pos;
@@ -164,10 +164,10 @@ class WkbReader {
     }
     dims += iso == 3 ? 2 : (iso == 0 ? 0 : 1);
     if (expectedType != 0 && base != expectedType) {
-      return fail(ErrorCode::kSyntax,
-                  "member has type " + std::to_string(base) + ", expected " +
-                      std::to_string(expectedType),
-                  at + 1);
+      return fail(
+          ErrorCode::kSyntax,
+          "member has type " + std::to_string(base) + ", expected " + std::to_string(expectedType),
+          at + 1);
     }
     if (hasSrid) {
       std::uint32_t srid = 0;
@@ -184,8 +184,7 @@ class WkbReader {
         if (std::isnan(p.x) && std::isnan(p.y)) {
           out = emptyPoint();
         } else if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
-          return fail(ErrorCode::kNonFinite, "point is not finite: " + detail::describe(p),
-                      at + 5);
+          return fail(ErrorCode::kNonFinite, "point is not finite: " + detail::describe(p), at + 5);
         } else {
           out = p;
         }
@@ -213,10 +212,9 @@ class WkbReader {
         break;
     }
     if (depth >= detail::kMaxNesting) {
-      return fail(ErrorCode::kUnsupported,
-                  "collections nested deeper than " + std::to_string(detail::kMaxNesting) +
-                      " levels",
-                  at);
+      return fail(
+          ErrorCode::kUnsupported,
+          "collections nested deeper than " + std::to_string(detail::kMaxNesting) + " levels", at);
     }
     // Multi types and collections: a count of full geometries (>= 9 bytes each,
     // except points which need 21; 9 is a safe lower bound).

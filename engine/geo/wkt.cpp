@@ -40,15 +40,21 @@ std::string quoted(std::string_view token) {
   return s;
 }
 
-enum class Kind { kPoint, kLineString, kPolygon, kMultiPoint, kMultiLineString, kMultiPolygon,
-                  kCollection };
+enum class Kind {
+  kPoint,
+  kLineString,
+  kPolygon,
+  kMultiPoint,
+  kMultiLineString,
+  kMultiPolygon,
+  kCollection
+};
 
 // Recursive-descent reader over the text; `m_pos` is the byte offset that
 // error messages report. One instance per call: no shared state.
 class WktReader {
  public:
-  WktReader(std::string_view text, std::string_view context)
-      : m_text(text), m_context(context) {}
+  WktReader(std::string_view text, std::string_view context) : m_text(text), m_context(context) {}
 
   core::Result<Geometry> read() {
     skipSpace();
@@ -68,8 +74,9 @@ class WktReader {
       }
       if (m_pos == numStart) return syntax("expected SRID number, got " + quoted(peekToken()));
       skipSpace();
-      if (!accept(';')) return syntax("expected ';' after SRID=" +
-                                      std::string(m_text.substr(numStart, m_pos - numStart)));
+      if (!accept(';'))
+        return syntax("expected ';' after SRID=" +
+                      std::string(m_text.substr(numStart, m_pos - numStart)));
     } else {
       m_pos = start;
     }
@@ -130,7 +137,9 @@ class WktReader {
     if (!m_error) m_error = makeErr(code, message, at.value_or(m_pos));
     return false;
   }
-  core::Error syntax(const std::string& message) { return makeErr(ErrorCode::kSyntax, message, m_pos); }
+  core::Error syntax(const std::string& message) {
+    return makeErr(ErrorCode::kSyntax, message, m_pos);
+  }
   bool expect(char c) {
     if (accept(c)) return true;
     return fail(ErrorCode::kSyntax,
@@ -293,7 +302,8 @@ class WktReader {
     std::size_t end = m_pos;
     while (end < m_text.size() && !isDelimiter(m_text[end])) ++end;
     std::string_view token = m_text.substr(start, end - start);
-    if (token.empty()) return fail(ErrorCode::kSyntax, "expected number, got " + quoted(peekToken()));
+    if (token.empty())
+      return fail(ErrorCode::kSyntax, "expected number, got " + quoted(peekToken()));
     std::string_view digits = token;
     if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-') digits.remove_prefix(1);
     const char* first = digits.data();
@@ -321,17 +331,18 @@ class WktReader {
     for (;;) {
       skipSpace();
       if (m_pos >= m_text.size() || m_text[m_pos] == ',' || m_text[m_pos] == ')') break;
-      if (n == 4) return fail(ErrorCode::kSyntax, "expected ',' or ')', got " + quoted(peekToken()));
+      if (n == 4)
+        return fail(ErrorCode::kSyntax, "expected ',' or ')', got " + quoted(peekToken()));
       if (!readNumber(extra)) return false;
       ++n;
     }
     if (m_dims == 0) {
       m_dims = n;
     } else if (n != m_dims) {
-      return fail(ErrorCode::kSyntax,
-                  "position has " + std::to_string(n) + " ordinates, expected " +
-                      std::to_string(m_dims),
-                  start);
+      return fail(
+          ErrorCode::kSyntax,
+          "position has " + std::to_string(n) + " ordinates, expected " + std::to_string(m_dims),
+          start);
     }
     return true;
   }

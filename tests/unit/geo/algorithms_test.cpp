@@ -97,8 +97,8 @@ TEST(Locate, DegenerateRingsHaveNoInterior) {
 }
 
 TEST(Locate, MultiPolygonSharedVertexIsBoundary) {
-  const geo::MultiPolygon m{{geo::Polygon{square(0, 0, 40, 40), {}},
-                             geo::Polygon{square(40, 40, 80, 80), {}}}};
+  const geo::MultiPolygon m{
+      {geo::Polygon{square(0, 0, 40, 40), {}}, geo::Polygon{square(40, 40, 80, 80), {}}}};
   EXPECT_EQ(geo::locate({40, 40}, m), Location::kBoundary);
   EXPECT_EQ(geo::locate({60, 60}, m), Location::kInterior);
   EXPECT_EQ(geo::locate({60, 20}, m), Location::kExterior);
@@ -112,8 +112,8 @@ TEST(Measures, AreaLengthClosedCentroid) {
   EXPECT_DOUBLE_EQ(geo::signedArea(cw), -8);
   const geo::Polygon withHole{cw, {square(1, 0.5, 2, 1.5)}};
   EXPECT_DOUBLE_EQ(geo::area(withHole), 7);
-  EXPECT_DOUBLE_EQ(geo::area(geo::MultiPolygon{{withHole, geo::Polygon{square(10, 10, 11, 11), {}}}}),
-                   8);
+  EXPECT_DOUBLE_EQ(
+      geo::area(geo::MultiPolygon{{withHole, geo::Polygon{square(10, 10, 11, 11), {}}}}), 8);
   EXPECT_DOUBLE_EQ(geo::length(geo::LineString{{0, 0}, {3, 4}, {3, 5}}), 6);
   EXPECT_TRUE(geo::isClosed(ccw));
   EXPECT_FALSE(geo::isClosed(geo::Ring{{0, 0}, {1, 0}, {1, 1}}));

@@ -18,14 +18,15 @@ namespace geo = gridtwin::geo;
 namespace {
 
 constexpr int kRandomInputs = 1500;
-constexpr int kMutationsPerSeed = 300;
+constexpr int kMutationsPerSeed = 1000;
 
 // Flip, insert, delete or duplicate a few bytes.
 std::string mutate(std::string s, std::mt19937& rng, std::string_view alphabet) {
   const int edits = 1 + static_cast<int>(rng() % 4);
   for (int e = 0; e < edits; ++e) {
     const std::size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
-    const char c = alphabet.empty() ? static_cast<char>(rng() & 0xff) : alphabet[rng() % alphabet.size()];
+    const char c =
+        alphabet.empty() ? static_cast<char>(rng() & 0xff) : alphabet[rng() % alphabet.size()];
     switch (rng() % 5) {
       case 0:
         if (pos < s.size()) s[pos] = static_cast<char>(s[pos] ^ (1 << (rng() % 8)));
@@ -72,10 +73,13 @@ std::string randomString(std::mt19937& rng, std::string_view alphabet, std::size
 TEST(Fuzz, WktParserNeverCrashes) {
   std::mt19937 rng(12345);
   const std::vector<std::string> seeds = {
-      "POINT (1 2)", "LINESTRING (0 0, 1 1, 2 2)",
+      "POINT (1 2)",
+      "LINESTRING (0 0, 1 1, 2 2)",
       "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 2 3, 3 3, 2 2))",
-      "MULTIPOINT ((1 2), (3 4))", "MULTIPOINT (1 2, 3 4)",
-      "MULTILINESTRING ((0 0, 1 1), EMPTY)", "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)",
+      "MULTIPOINT ((1 2), (3 4))",
+      "MULTIPOINT (1 2, 3 4)",
+      "MULTILINESTRING ((0 0, 1 1), EMPTY)",
+      "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)",
       "GEOMETRYCOLLECTION (POINT Z (1 2 3), GEOMETRYCOLLECTION (POINT EMPTY))",
       "SRID=4490;POINT M (1 2 3)"};
   const std::string alphabet = "POINTLINESTRGMUYCOLECTZEMPYSRID=;(),. -+eE0123456789naif";

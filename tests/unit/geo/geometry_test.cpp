@@ -24,8 +24,7 @@ TEST(Geometry, CollectionIsEmptyOnlyWhenEveryMemberIs) {
 }
 
 TEST(Geometry, BboxCoversNestedMembers) {
-  geo::GeometryCollection c{{geo::Point{1, 2},
-                             geo::LineString{{-1, 5}, {0, 0}},
+  geo::GeometryCollection c{{geo::Point{1, 2}, geo::LineString{{-1, 5}, {0, 0}},
                              geo::GeometryCollection{{geo::MultiPoint{{{10, -3}}}}}}};
   const geo::Box b = geo::bbox(geo::Geometry{c});
   EXPECT_EQ(b, (geo::Box{-1, -3, 10, 5}));

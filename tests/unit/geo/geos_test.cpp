@@ -228,7 +228,9 @@ TEST(Locate, AgreesWithGeosOnRandomPolygonsVerticesAndEdgeMidpoints) {
     const geo::Polygon poly = randomStarPolygon(rng, k % 3 == 0);
     auto valid = geo::isValid(poly);
     ASSERT_TRUE(valid.ok());
-    if (!*valid) continue;  // rounding to the lattice can fold a star; GEOS and we may differ only on invalid input
+    if (!*valid)
+      continue;  // rounding to the lattice can fold a star; GEOS and we may differ only on invalid
+                 // input
     std::vector<geo::Point> probes;
     for (const geo::Ring* ring : {&poly.outer}) {
       for (std::size_t i = 0; i + 1 < ring->size(); ++i) {

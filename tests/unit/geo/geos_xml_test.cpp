@@ -9,12 +9,12 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -59,12 +59,18 @@ std::string decodeEntities(std::string_view s) {
       continue;
     }
     const std::string_view e = s.substr(i + 1, end - i - 1);
-    if (e == "lt") out += '<';
-    else if (e == "gt") out += '>';
-    else if (e == "amp") out += '&';
-    else if (e == "quot") out += '"';
-    else if (e == "apos") out += '\'';
-    else out.append(s.substr(i, end - i + 1));
+    if (e == "lt")
+      out += '<';
+    else if (e == "gt")
+      out += '>';
+    else if (e == "amp")
+      out += '&';
+    else if (e == "quot")
+      out += '"';
+    else if (e == "apos")
+      out += '\'';
+    else
+      out.append(s.substr(i, end - i + 1));
     i = end;
   }
   return out;
@@ -96,7 +102,8 @@ class XmlReader {
   bool startsWith(std::string_view s) const { return m_text.compare(m_pos, s.size(), s) == 0; }
   bool skipPast(std::string_view s) {
     const std::size_t end = m_text.find(s, m_pos);
-    if (end == std::string::npos) return fail("unterminated markup, expected '" + std::string(s) + "'");
+    if (end == std::string::npos)
+      return fail("unterminated markup, expected '" + std::string(s) + "'");
     m_pos = end + s.size();
     return true;
   }
@@ -136,7 +143,8 @@ class XmlReader {
     return m_text.substr(start, m_pos - start);
   }
   void space() {
-    while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos]))) ++m_pos;
+    while (m_pos < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[m_pos])))
+      ++m_pos;
   }
 
   bool element(XmlNode& node) {
@@ -293,10 +301,10 @@ bool isAreas(const geo::Geometry& g) {
 }
 
 struct FileTally {
-  int cases = 0;             // <case> elements in the file
-  int pointAreaByText = 0;   // of which the text says (multi)point vs (multi)polygon
-  int checkedCases = 0;      // point/area cases we evaluated
-  int checkedOps = 0;        // expected values compared
+  int cases = 0;            // <case> elements in the file
+  int pointAreaByText = 0;  // of which the text says (multi)point vs (multi)polygon
+  int checkedCases = 0;     // point/area cases we evaluated
+  int checkedOps = 0;       // expected values compared
 };
 
 FileTally runFile(const std::string& relative) {
@@ -384,8 +392,8 @@ FileTally runFile(const std::string& relative) {
             ours = name == "disjoint" || (name == "equalsTopo" && pointsEmpty && areasEmpty);
           }
           if (const auto direct = directPredicate(name, points, areas, firstIsPoints)) {
-            EXPECT_EQ(*direct, *ours) << where << ": direct " << name << " disagrees with matrix "
-                                      << m;
+            EXPECT_EQ(*direct, *ours)
+                << where << ": direct " << name << " disagrees with matrix " << m;
             ours = direct;
           }
           if (const auto* single = std::get_if<geo::Point>(&pointsGeometry)) {
@@ -400,8 +408,8 @@ FileTally runFile(const std::string& relative) {
         continue;
       }
       EXPECT_EQ(*ours, expected) << where << ": " << name << (swapped ? " (B, A)" : "")
-                                 << " expected " << expectedText << "; our matrix " << m << "\n  A: "
-                                 << trim(a->text) << "\n  B: " << trim(b->text);
+                                 << " expected " << expectedText << "; our matrix " << m
+                                 << "\n  A: " << trim(a->text) << "\n  B: " << trim(b->text);
       ++tally.checkedOps;
     }
   }

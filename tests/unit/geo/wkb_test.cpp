@@ -40,7 +40,8 @@ class BigEndianizer {
  private:
   std::uint32_t u32() {
     std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= std::uint32_t{m_in[m_pos + static_cast<std::size_t>(i)]} << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      v |= std::uint32_t{m_in[m_pos + static_cast<std::size_t>(i)]} << (8 * i);
     for (int i = 3; i >= 0; --i) m_out.push_back(m_in[m_pos + static_cast<std::size_t>(i)]);
     m_pos += 4;
     return v;
@@ -108,8 +109,7 @@ TEST(Wkb, RoundTripsEveryKindInBothByteOrders) {
 
 TEST(Wkb, MatchesKnownEncodings) {
   // POINT (1 2), little-endian, as PostGIS ST_AsBinary writes it.
-  EXPECT_EQ(geo::writeWkb(geo::Point{1, 2}),
-            fromHex("0101000000000000000000F03F0000000000000040"));
+  EXPECT_EQ(geo::writeWkb(geo::Point{1, 2}), fromHex("0101000000000000000000F03F0000000000000040"));
   auto big = geo::readWkb(fromHex("00000000013FF00000000000004000000000000000"));
   ASSERT_TRUE(big.ok());
   EXPECT_EQ(*big, pt(1, 2));

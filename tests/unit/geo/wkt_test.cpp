@@ -26,7 +26,8 @@ const char* const kRoundTripCases[] = {
     "MULTIPOINT EMPTY",
     "MULTILINESTRING ((0 0, 1 1), EMPTY, (2 2, 3 3, 4 4))",
     "MULTILINESTRING EMPTY",
-    "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY, ((5 5, 6 5, 6 6, 5 5), (5.1 5.05, 5.9 5.1, 5.8 5.5, "
+    "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY, ((5 5, 6 5, 6 6, 5 5), (5.1 5.05, 5.9 5.1, 5.8 "
+    "5.5, "
     "5.1 5.05)))",
     "MULTIPOLYGON EMPTY",
     "GEOMETRYCOLLECTION (POINT (1 2), LINESTRING (0 0, 1 1), GEOMETRYCOLLECTION (POINT EMPTY, "
@@ -76,7 +77,8 @@ TEST(Wkt, DropsZAndMOrdinates) {
   EXPECT_EQ(readOk("POINT Z (1 2 3)"), pt(1, 2));
   EXPECT_EQ(readOk("POINT (1 2 3)"), pt(1, 2));
   EXPECT_EQ(readOk("POINTZM (1 2 3 4)"), pt(1, 2));
-  EXPECT_EQ(readOk("LINESTRING M (0 0 5, 1 1 6)"), (geo::Geometry{geo::LineString{{0, 0}, {1, 1}}}));
+  EXPECT_EQ(readOk("LINESTRING M (0 0 5, 1 1 6)"),
+            (geo::Geometry{geo::LineString{{0, 0}, {1, 1}}}));
   EXPECT_EQ(readOk("SRID=4490;POINT(113 23)"), pt(113, 23));
 }
 
@@ -92,14 +94,13 @@ TEST(Wkt, RejectsMixedOrdinateCountsWithOffset) {
 }
 
 TEST(Wkt, RejectsUnclosedRingNamingTheRing) {
-  auto g = geo::readWkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (1 2, 2 2, 2 3, 3 4))",
-                        "outline.wkt");
+  auto g =
+      geo::readWkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (1 2, 2 2, 2 3, 3 4))", "outline.wkt");
   ASSERT_FALSE(g.ok());
   EXPECT_EQ(g.error().code, ErrorCode::kUnclosedRing);
   const std::string s = g.error().toString();
   EXPECT_NE(s.find("outline.wkt: at offset 40:"), std::string::npos) << s;
-  EXPECT_NE(s.find("ring 1 of polygon is not closed: first (1 2) != last (3 4)"),
-            std::string::npos)
+  EXPECT_NE(s.find("ring 1 of polygon is not closed: first (1 2) != last (3 4)"), std::string::npos)
       << s;
 }
 
@@ -115,7 +116,8 @@ TEST(Wkt, RejectsRingWithTooFewPoints) {
 }
 
 TEST(Wkt, RejectsNonFiniteNumbersWithOffset) {
-  for (const char* text : {"POINT (nan 1)", "POINT (1 inf)", "POINT (1 -Infinity)", "POINT (NaN NaN)"}) {
+  for (const char* text :
+       {"POINT (nan 1)", "POINT (1 inf)", "POINT (1 -Infinity)", "POINT (NaN NaN)"}) {
     auto g = geo::readWkt(text, "events.csv:9");
     ASSERT_FALSE(g.ok()) << text;
     EXPECT_EQ(g.error().code, ErrorCode::kNonFinite) << text;
