@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <string>
 
@@ -275,6 +274,7 @@ core::Result<Prepared> Prepared::make(const Geometry& g) {
 }
 
 core::Result<Prepared> Prepared::make(GeomPtr base) {
+  if (!base) return core::makeError(ErrorCode::kInvalidArgument, "Prepared::make: null geometry");
   GEOSContextHandle_t h = base.get_deleter().context;
   auto parts = std::make_unique<Parts>();
   parts->base = std::move(base);
