@@ -9,5 +9,6 @@ class App;
 namespace gridtwin::cli {
 
 void addTransformCommand(CLI::App& app, int& exitCode);
+void addInfoCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

@@ -76,7 +76,10 @@ Location locate(const Point& p, const Ring& ring) {
   int crossings = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const Point& p1 = ring[i];
-    const Point& p2 = ring[(i + 1) % n];  // closes open rings; a no-op edge when closed
+    const Point& p2 = ring[i + 1 == n ? 0 : i + 1];  // closes open rings; no-op when closed
+    // Entirely above or below the ray: can neither hold p nor cross. This is
+    // the most selective test, so it goes first.
+    if ((p1.y > p.y && p2.y > p.y) || (p1.y < p.y && p2.y < p.y)) continue;
     if (p1.x < p.x && p2.x < p.x) continue;
     if (p.x == p2.x && p.y == p2.y) return Location::kBoundary;
     if (p1.y == p.y && p2.y == p.y) {

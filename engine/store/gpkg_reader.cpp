@@ -1,0 +1,1243 @@
+#include "store/gpkg_reader.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <chrono>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace gridtwin::store {
+namespace {
+
+using core::ErrorCode;
+using core::makeError;
+using model::DistrictColumns;
+using model::Owned;
+using model::StringPool;
+
+// ---- SQLite handles
+
+struct DbClose {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalize {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbClose>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+std::string sqlIdentifier(std::string_view identifier) {
+  std::string q = "\"";
+  for (char ch : identifier) {
+    q += ch;
+    if (ch == '"') q += '"';
+  }
+  return q + "\"";
+}
+
+core::Result<DbPtr> openDb(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return makeError(ErrorCode::kNotFound, "no such file", path);
+  if (std::filesystem::is_directory(path, ec)) return makeError(ErrorCode::kStore, "is a folder, not a GeoPackage", path);
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) {
+    return makeError(ErrorCode::kStore, std::string("cannot open: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+                     path);
+  }
+  // Reads go through SQLite's mmap (no copy into its page cache) where it can.
+  sqlite3_exec(db.get(), "PRAGMA mmap_size=8589934592; PRAGMA cache_size=-65536;", nullptr, nullptr, nullptr);
+  return db;
+}
+
+core::Result<StmtPtr> prepare(sqlite3* db, const std::string& sql, const std::string& context) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
+    return makeError(ErrorCode::kStore, std::string(sqlite3_errmsg(db)), context);
+  }
+  return StmtPtr(raw);
+}
+
+// ---- the schema this loader expects
+
+// A column wanted from a table. `optional` columns may be absent (read as NULL).
+struct Want {
+  const char* name;
+  bool optional = false;
+};
+
+struct TablePlan {
+  std::string table;
+  std::vector<std::string> columns;  // resolved names; empty string for an absent optional column
+  std::string geometryColumn;        // empty: no geometry wanted
+  std::string sql;                   // SELECT rowid, columns..., geometry FROM table
+};
+
+// Checks that `table` exists with the wanted columns (and a geometry column
+// when `geometry`), and builds its query. `alternatives`: per wanted column, a
+// list of names tried in order (layer_catalog's spellings vary).
+core::Result<TablePlan> planTable(sqlite3* db, const std::string& path, const std::string& table,
+                                  const std::vector<std::vector<Want>>& alternatives, bool geometry) {
+  const std::string context = path + ": table " + table;
+  {
+    auto st = prepare(db, "SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?", context);
+    if (!st) return st.takeError();
+    sqlite3_bind_text(st->get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st->get()) != SQLITE_ROW || sqlite3_column_int(st->get(), 0) == 0) {
+      return makeError(ErrorCode::kStore, "missing table", context);
+    }
+  }
+  std::vector<std::string> present;
+  {
+    auto st = prepare(db, "PRAGMA table_info(" + sqlIdentifier(table) + ")", context);
+    if (!st) return st.takeError();
+    while (sqlite3_step(st->get()) == SQLITE_ROW) {
+      present.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st->get(), 1)));
+    }
+  }
+  auto has = [&](const std::string& n) { return std::find(present.begin(), present.end(), n) != present.end(); };
+  TablePlan plan;
+  plan.table = table;
+  for (const auto& options : alternatives) {
+    std::string found;
+    bool optional = true;
+    for (const Want& w : options) {
+      optional = optional && w.optional;
+      if (found.empty() && has(w.name)) found = w.name;
+    }
+    if (found.empty() && !optional) {
+      std::string names;
+      for (const Want& w : options) names += (names.empty() ? "" : " or ") + std::string(w.name);
+      return makeError(ErrorCode::kStore, "missing column " + names, context);
+    }
+    plan.columns.push_back(found);
+  }
+  if (geometry) {
+    auto st = prepare(db, "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", context);
+    if (!st) return st.takeError();
+    sqlite3_bind_text(st->get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st->get()) == SQLITE_ROW) {
+      plan.geometryColumn = reinterpret_cast<const char*>(sqlite3_column_text(st->get(), 0));
+    }
+    if (plan.geometryColumn.empty() || !has(plan.geometryColumn)) {
+      return makeError(ErrorCode::kStore, "missing geometry column (none registered in gpkg_geometry_columns)",
+                       context);
+    }
+  }
+  plan.sql = "SELECT rowid";
+  for (const auto& c : plan.columns) plan.sql += ", " + (c.empty() ? std::string("NULL") : sqlIdentifier(c));
+  if (geometry) plan.sql += ", " + sqlIdentifier(plan.geometryColumn);
+  plan.sql += " FROM " + sqlIdentifier(table) + " ORDER BY rowid";
+  return plan;
+}
+
+std::vector<std::vector<Want>> wants(std::initializer_list<const char*> names) {
+  std::vector<std::vector<Want>> w;
+  for (const char* n : names) w.push_back({Want{n, false}});
+  return w;
+}
+
+// ---- row access with errors that name the place
+
+class Rows {
+ public:
+  Rows(const std::string& path, const TablePlan& plan, sqlite3_stmt* stmt)
+      : m_path(path), m_plan(plan), m_stmt(stmt) {}
+
+  // Steps to the next row; false at the end or on a SQLite error (see error()).
+  bool next() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+      m_fid = sqlite3_column_int64(m_stmt, 0);
+      return true;
+    }
+    if (rc != SQLITE_DONE) {
+      m_stepError = makeError(ErrorCode::kStore, sqlite3_errmsg(sqlite3_db_handle(m_stmt)), place());
+      m_failed = true;
+    }
+    return false;
+  }
+  bool failed() const { return m_failed; }
+  core::Error takeStepError() { return std::move(m_stepError); }
+
+  std::int64_t fid() const { return m_fid; }
+  std::string place() const { return m_path + ": table " + m_plan.table + ", fid " + std::to_string(m_fid); }
+  std::string place(int col) const { return place() + ", column " + columnName(col); }
+  std::string columnName(int col) const {
+    return static_cast<std::size_t>(col) < m_plan.columns.size() ? m_plan.columns[static_cast<std::size_t>(col)]
+                                                                 : m_plan.geometryColumn;
+  }
+  core::Error fail(int col, ErrorCode code, const std::string& message) const {
+    return makeError(code, message, place(col));
+  }
+
+  bool isNull(int col) const { return sqlite3_column_type(m_stmt, col + 1) == SQLITE_NULL; }
+  // Text of a column (empty for NULL); valid until the next step.
+  std::string_view text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col + 1));
+    if (!p) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col + 1))};
+  }
+  core::Result<std::string_view> requiredText(int col) const {
+    if (isNull(col)) return fail(col, ErrorCode::kStore, "NULL where a value is required");
+    return text(col);
+  }
+  core::Result<std::int64_t> integer(int col) const {
+    const int type = sqlite3_column_type(m_stmt, col + 1);
+    if (type == SQLITE_INTEGER) return static_cast<std::int64_t>(sqlite3_column_int64(m_stmt, col + 1));
+    if (type == SQLITE_NULL) return fail(col, ErrorCode::kStore, "NULL where a value is required");
+    const std::string_view t = text(col);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size()) {
+      return fail(col, ErrorCode::kBadNumber, "not an integer: '" + std::string(t) + "'");
+    }
+    return v;
+  }
+  // An integer column that may be NULL (returns `ifNull` then).
+  core::Result<std::int64_t> integerOr(int col, std::int64_t ifNull) const {
+    if (isNull(col)) return ifNull;
+    return integer(col);
+  }
+  core::Result<double> real(int col) const {
+    const int type = sqlite3_column_type(m_stmt, col + 1);
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) return sqlite3_column_double(m_stmt, col + 1);
+    if (type == SQLITE_NULL) return fail(col, ErrorCode::kStore, "NULL where a value is required");
+    const std::string_view t = text(col);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size()) {
+      return fail(col, ErrorCode::kBadNumber, "not a number: '" + std::string(t) + "'");
+    }
+    return v;
+  }
+  core::Result<double> realOr(int col, double ifNull) const {
+    if (isNull(col)) return ifNull;
+    return real(col);
+  }
+  std::span<const std::uint8_t> blob(int col) const {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, col + 1));
+    return {p, p ? static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col + 1)) : 0};
+  }
+
+ private:
+  const std::string& m_path;
+  const TablePlan& m_plan;
+  sqlite3_stmt* m_stmt;
+  std::int64_t m_fid = 0;
+  core::Error m_stepError;
+  bool m_failed = false;
+};
+
+// ---- GeoPackage geometry blobs, decoded straight into flat arrays
+
+// A WKB cursor over one blob. Each nested geometry declares its own byte
+// order; counts are checked against the bytes left before any allocation.
+class Wkb {
+ public:
+  explicit Wkb(std::span<const std::uint8_t> bytes) : m_bytes(bytes) {}
+
+  std::size_t offset() const { return m_pos; }
+  bool readByteOrder() {
+    if (m_pos >= m_bytes.size() || m_bytes[m_pos] > 1) return false;
+    m_little = m_bytes[m_pos++] == 1;
+    return true;
+  }
+  bool readU32(std::uint32_t& v) {
+    if (m_bytes.size() - m_pos < 4) return false;
+    std::memcpy(&v, m_bytes.data() + m_pos, 4);
+    if (m_little != (std::endian::native == std::endian::little)) v = __builtin_bswap32(v);
+    m_pos += 4;
+    return true;
+  }
+  bool readDouble(double& v) {
+    if (m_bytes.size() - m_pos < 8) return false;
+    std::uint64_t u;
+    std::memcpy(&u, m_bytes.data() + m_pos, 8);
+    if (m_little != (std::endian::native == std::endian::little)) u = __builtin_bswap64(u);
+    v = std::bit_cast<double>(u);
+    m_pos += 8;
+    return true;
+  }
+  bool skip(std::size_t n) {
+    if (m_bytes.size() - m_pos < n) return false;
+    m_pos += n;
+    return true;
+  }
+  std::size_t remaining() const { return m_bytes.size() - m_pos; }
+  // Byte order + type: base type (1..7) and the number of ordinates per point.
+  bool readHeader(std::uint32_t& base, int& dims) {
+    std::uint32_t type = 0;
+    if (!readByteOrder() || !readU32(type)) return false;
+    dims = 2;
+    if (type & 0x80000000u) ++dims;  // EWKB Z
+    if (type & 0x40000000u) ++dims;  // EWKB M
+    if (type & 0x20000000u) {        // EWKB SRID: skip it
+      std::uint32_t srid;
+      if (!readU32(srid)) return false;
+    }
+    type &= 0x0FFFFFFFu;
+    const std::uint32_t iso = type / 1000;
+    if (iso > 3) return false;
+    dims += iso == 3 ? 2 : iso == 0 ? 0 : 1;
+    base = type % 1000;
+    return true;
+  }
+  bool readPoint(int dims, geo::Point& p) {
+    if (!readDouble(p.x) || !readDouble(p.y)) return false;
+    return skip(static_cast<std::size_t>(dims - 2) * 8);
+  }
+
+ private:
+  std::span<const std::uint8_t> m_bytes;
+  std::size_t m_pos = 0;
+  bool m_little = true;
+};
+
+// Strips the GeoPackage binary header ('GP', version, flags, srs_id,
+// envelope). `empty` is set from the header's empty flag.
+core::Result<std::span<const std::uint8_t>> gpkgWkb(std::span<const std::uint8_t> blob, bool& empty) {
+  if (blob.size() < 8 || blob[0] != 'G' || blob[1] != 'P') {
+    return makeError(ErrorCode::kParse, "not a GeoPackage geometry blob (no 'GP' magic)");
+  }
+  const std::uint8_t flags = blob[3];
+  if (flags & 0x20) return makeError(ErrorCode::kUnsupported, "extended GeoPackage geometry types are not supported");
+  static constexpr std::size_t kEnvelope[8] = {0, 32, 48, 48, 64, 0, 0, 0};
+  const unsigned indicator = (flags >> 1) & 7u;
+  if (indicator > 4) return makeError(ErrorCode::kParse, "bad envelope indicator " + std::to_string(indicator));
+  const std::size_t header = 8 + kEnvelope[indicator];
+  if (blob.size() < header) return makeError(ErrorCode::kUnexpectedEnd, "blob shorter than its header");
+  empty = (flags & 0x10) != 0;
+  return blob.subspan(header);
+}
+
+core::Error wkbError(const Wkb& w, const std::string& what) {
+  return makeError(ErrorCode::kGeometry, "at offset " + std::to_string(w.offset()) + ": " + what);
+}
+
+bool finitePoint(const geo::Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
+
+// One point geometry, or missing (NaN) for NULL/empty when `nullable`.
+core::Result<geo::Point> decodePoint(std::span<const std::uint8_t> blob, bool nullable) {
+  if (blob.empty()) {
+    if (nullable) return model::missingPoint();
+    return makeError(ErrorCode::kStore, "NULL geometry where a point is required");
+  }
+  bool empty = false;
+  auto wkb = gpkgWkb(blob, empty);
+  if (!wkb) return wkb.takeError();
+  Wkb w(*wkb);
+  std::uint32_t base = 0;
+  int dims = 2;
+  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
+  if (base != 1) return wkbError(w, "expected a Point, got WKB type " + std::to_string(base));
+  geo::Point p;
+  if (!w.readPoint(dims, p)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends inside the point");
+  if (std::isnan(p.x) && std::isnan(p.y)) empty = true;
+  if (empty) {
+    if (nullable) return model::missingPoint();
+    return makeError(ErrorCode::kStore, "empty geometry where a point is required");
+  }
+  if (!finitePoint(p)) return wkbError(w, "non-finite coordinate");
+  return p;
+}
+
+// Appends one ring/line's points; `closed` requires first == last and 4+ points.
+core::Result<void> readPoints(Wkb& w, int dims, bool closed, std::vector<geo::Point>& out) {
+  std::uint32_t n = 0;
+  if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a point count");
+  if (static_cast<std::size_t>(n) * static_cast<std::size_t>(dims) * 8 > w.remaining()) {
+    return wkbError(w, std::to_string(n) + " points declared, more than the blob holds");
+  }
+  if (closed && n < 4) return makeError(ErrorCode::kTooFewPoints, "a ring needs 4 points, has " + std::to_string(n));
+  if (!closed && n < 2) return makeError(ErrorCode::kTooFewPoints, "a line needs 2 points, has " + std::to_string(n));
+  const std::size_t first = out.size();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    geo::Point p;
+    w.readPoint(dims, p);
+    if (!finitePoint(p)) return wkbError(w, "non-finite coordinate");
+    out.push_back(p);
+  }
+  if (closed && !(out[first] == out.back())) return makeError(ErrorCode::kUnclosedRing, "ring is not closed");
+  return {};
+}
+
+core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned>& out) {
+  std::uint32_t rings = 0;
+  if (!w.readU32(rings)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a ring count");
+  if (rings == 0) return wkbError(w, "polygon without rings");
+  if (static_cast<std::size_t>(rings) * 4 > w.remaining()) return wkbError(w, "more rings declared than the blob holds");
+  for (std::uint32_t r = 0; r < rings; ++r) {
+    if (auto ok = readPoints(w, dims, true, out.lonlat); !ok) return ok;
+    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
+  }
+  out.ringStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
+  return {};
+}
+
+// A Polygon or MultiPolygon appended as one feature.
+core::Result<void> decodePolygons(std::span<const std::uint8_t> blob, model::PolygonColumns<Owned>& out) {
+  if (blob.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
+  bool empty = false;
+  auto wkb = gpkgWkb(blob, empty);
+  if (!wkb) return wkb.takeError();
+  if (empty) return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
+  Wkb w(*wkb);
+  std::uint32_t base = 0;
+  int dims = 2;
+  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
+  if (base == 3) {
+    if (auto r = readPolygonBody(w, dims, out); !r) return r;
+  } else if (base == 6) {
+    std::uint32_t n = 0;
+    if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a polygon count");
+    if (static_cast<std::size_t>(n) * 9 > w.remaining()) return wkbError(w, "more polygons declared than the blob holds");
+    for (std::uint32_t i = 0; i < n; ++i) {
+      std::uint32_t inner = 0;
+      int innerDims = 2;
+      if (!w.readHeader(inner, innerDims) || inner != 3) return wkbError(w, "a MultiPolygon member is not a Polygon");
+      if (auto r = readPolygonBody(w, innerDims, out); !r) return r;
+    }
+  } else {
+    return wkbError(w, "expected a Polygon or MultiPolygon, got WKB type " + std::to_string(base));
+  }
+  out.partStart.push_back(static_cast<std::uint32_t>(out.ringStart.size() - 1));
+  return {};
+}
+
+// A LineString or MultiLineString appended as one feature.
+core::Result<void> decodeLines(std::span<const std::uint8_t> blob, model::LineColumns<Owned>& out) {
+  if (blob.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a line is required");
+  bool empty = false;
+  auto wkb = gpkgWkb(blob, empty);
+  if (!wkb) return wkb.takeError();
+  if (empty) return makeError(ErrorCode::kStore, "empty geometry where a line is required");
+  Wkb w(*wkb);
+  std::uint32_t base = 0;
+  int dims = 2;
+  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
+  auto line = [&](int d) -> core::Result<void> {
+    if (auto r = readPoints(w, d, false, out.lonlat); !r) return r;
+    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
+    return {};
+  };
+  if (base == 2) {
+    if (auto r = line(dims); !r) return r;
+  } else if (base == 5) {
+    std::uint32_t n = 0;
+    if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a line count");
+    if (static_cast<std::size_t>(n) * 9 > w.remaining()) return wkbError(w, "more lines declared than the blob holds");
+    for (std::uint32_t i = 0; i < n; ++i) {
+      std::uint32_t inner = 0;
+      int innerDims = 2;
+      if (!w.readHeader(inner, innerDims) || inner != 2) return wkbError(w, "a MultiLineString member is not a LineString");
+      if (auto r = line(innerDims); !r) return r;
+    }
+  } else {
+    return wkbError(w, "expected a LineString or MultiLineString, got WKB type " + std::to_string(base));
+  }
+  out.partStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
+  return {};
+}
+
+// ---- dates and times
+
+std::int64_t daysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+// "YYYY-MM-DD" → days since 1970-01-01.
+bool parseDate(std::string_view s, std::int64_t& days) {
+  int y, m, d;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
+      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
+    return false;
+  }
+  days = daysFromCivil(y, m, d);
+  return s.size() == 10;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[+hh:mm|Z]" → Unix seconds. Without an offset the time
+// is taken as China Standard Time (UTC+8), the district's local time.
+bool parseTime(std::string_view s, std::int64_t& seconds) {
+  std::int64_t days = 0;
+  int hh, mm, ss;
+  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+      s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss) || hh > 23 || mm > 59 ||
+      ss > 60) {
+    return false;
+  }
+  std::int64_t offset = 8 * 3600;
+  std::string_view rest = s.substr(19);
+  if (rest == "Z") {
+    offset = 0;
+  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    int oh, om;
+    if (!digits(rest, 1, 2, oh) || !digits(rest, 4, 2, om)) return false;
+    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  } else if (!rest.empty()) {
+    return false;
+  }
+  seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+  return true;
+}
+
+// ---- indexes from keys to rows
+
+// Codes (street, community, grid, address codes) to row indexes. The views
+// point into a StringPool that must not grow while the index is used.
+class CodeIndex {
+ public:
+  void build(const StringPool& pool) {
+    m_map.clear();
+    m_map.reserve(pool.size() * 2);
+    for (std::size_t i = 0; i < pool.size(); ++i) m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
+  }
+  // Index of the first duplicate code, or -1.
+  std::int64_t firstDuplicate(const StringPool& pool) const {
+    if (m_map.size() == pool.size()) return -1;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+      if (m_map.at(pool[i]) != i) return static_cast<std::int64_t>(i);
+    }
+    return -1;
+  }
+  bool find(std::string_view code, std::uint32_t& out) const {
+    auto it = m_map.find(code);
+    if (it == m_map.end()) return false;
+    out = it->second;
+    return true;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::uint32_t> m_map;
+};
+
+// Integer ids (building_id, house_id) to row indexes: a dense table when the
+// ids are compact (they are 1..N in generated data), a hash map otherwise.
+class IdIndex {
+ public:
+  // Returns the position of the first duplicate id, or -1.
+  std::int64_t build(const std::vector<std::int64_t>& ids) {
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    for (auto id : ids) {
+      lo = std::min(lo, id);
+      hi = std::max(hi, id);
+    }
+    m_dense = !ids.empty() && lo >= 0 && hi < static_cast<std::int64_t>(ids.size()) * 4 + 1024;
+    if (m_dense) {
+      m_table.assign(static_cast<std::size_t>(hi) + 1, -1);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto& slot = m_table[static_cast<std::size_t>(ids[i])];
+        if (slot >= 0) return static_cast<std::int64_t>(i);
+        slot = static_cast<std::int32_t>(i);
+      }
+    } else {
+      m_map.reserve(ids.size() * 2);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second) return static_cast<std::int64_t>(i);
+      }
+    }
+    return -1;
+  }
+  bool find(std::int64_t id, std::uint32_t& out) const {
+    if (m_dense) {
+      if (id < 0 || static_cast<std::uint64_t>(id) >= m_table.size() || m_table[static_cast<std::size_t>(id)] < 0) {
+        return false;
+      }
+      out = static_cast<std::uint32_t>(m_table[static_cast<std::size_t>(id)]);
+      return true;
+    }
+    auto it = m_map.find(id);
+    if (it == m_map.end()) return false;
+    out = it->second;
+    return true;
+  }
+
+ private:
+  bool m_dense = false;
+  std::vector<std::int32_t> m_table;
+  std::unordered_map<std::int64_t, std::uint32_t> m_map;
+};
+
+// ---- the loader
+
+#define GT_TRY(expr)                        \
+  do {                                      \
+    auto gt_r_ = (expr);                    \
+    if (!gt_r_) return gt_r_.takeError();   \
+  } while (0)
+
+#define GT_ASSIGN(var, expr)                \
+  auto var##_r_ = (expr);                   \
+  if (!var##_r_) return var##_r_.takeError(); \
+  auto var = *var##_r_
+
+void startPolygons(model::PolygonColumns<Owned>& p) {
+  model::startOffsets(p.partStart);
+  model::startOffsets(p.ringStart);
+  model::startOffsets(p.pointStart);
+}
+void startLines(model::LineColumns<Owned>& l) {
+  model::startOffsets(l.partStart);
+  model::startOffsets(l.pointStart);
+}
+
+// Rows whose links are resolved after every table is read: the source key
+// per row, and the row's fid for error messages.
+struct Deferred {
+  std::vector<std::int64_t> fid;
+  std::vector<std::int64_t> id1, id2;  // building_id / house_id as the table has them
+  StringPool code;                     // an address code per row ("" when NULL)
+};
+
+class Loader {
+ public:
+  Loader(std::string path, unsigned threads) : m_path(std::move(path)), m_threads(threads) {}
+
+  core::Result<model::District> run() {
+    auto db = openDb(m_path);
+    if (!db) return db.takeError();
+    GT_TRY(checkGeoPackage(db->get()));
+    GT_TRY(planAll(db->get()));
+    // Admin levels first, serially: every other table resolves its codes
+    // against them.
+    GT_TRY(readStreets(db->get()));
+    GT_TRY(readCommunities(db->get()));
+    GT_TRY(readGrids(db->get()));
+    db->reset();
+    GT_TRY(readInParallel());
+    GT_TRY(resolveLinks());
+    return model::District::build(std::move(m_c), m_threads);
+  }
+
+ private:
+  core::Result<void> checkGeoPackage(sqlite3* db) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string text = message ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      return makeError(ErrorCode::kStore, "not a GeoPackage (SQLite: " + text + ")", m_path);
+    }
+    auto st = prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_contents'", m_path);
+    if (!st) return st.takeError();
+    if (sqlite3_step(st->get()) != SQLITE_ROW || sqlite3_column_int(st->get(), 0) == 0) {
+      return makeError(ErrorCode::kStore, "not a GeoPackage (no gpkg_contents table)", m_path);
+    }
+    return {};
+  }
+
+  enum Table { kStreets, kCommunities, kGrids, kRoads, kBuildings, kAddresses, kHouses, kPeople, kEntities,
+               kFacilities, kEvents, kLayers, kTableCount };
+
+  core::Result<void> planAll(sqlite3* db) {
+    struct Spec {
+      const char* table;
+      std::vector<std::vector<Want>> columns;
+      bool geometry;
+    };
+    const std::vector<Spec> specs = {
+        {"streets", wants({"code", "name"}), true},
+        {"communities", wants({"code", "name", "street_code"}), true},
+        {"grids", wants({"code", "name", "community_code", "street_code"}), true},
+        {"roads", wants({"road_id", "name", "class", "width_m", "community_code"}), true},
+        {"buildings", wants({"building_id", "address_code", "use", "floors", "height_m", "grid_code"}), true},
+        {"addresses", wants({"address_code", "level", "building_id", "house_id", "full_text", "grid_code"}), true},
+        {"houses", wants({"house_id", "address_code", "building_id", "unit", "floor", "room", "area_m2", "grid_code"}),
+         false},
+        {"people",
+         wants({"person_id", "id_number", "name", "sex", "birth_date", "phone", "tags", "house_id", "grid_code"}),
+         false},
+        {"entities",
+         wants({"entity_id", "credit_code", "name", "industry", "kind", "credit_color", "building_id", "grid_code"}),
+         true},
+        {"facilities",
+         wants({"facility_id", "type", "type_name", "owner_department", "grid_code", "heading_deg", "fov_deg",
+                "mount_height_m"}),
+         true},
+        {"events",
+         wants({"event_id", "category_code", "category_name", "category", "source", "reported_at", "status",
+                "dispatch_level", "grid_code"}),
+         true},
+        {"layer_catalog",
+         {{{"layer_id"}, {"id"}, {"code"}},
+          {{"name_zh"}, {"name"}, {"title"}},
+          {{"category", true}},
+          {{"geometry_type", true}, {"geometry", true}, {"geom_type", true}},
+          {{"table_name", true}, {"table", true}, {"source_table", true}}},
+         false},
+    };
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      auto plan = planTable(db, m_path, specs[i].table, specs[i].columns, specs[i].geometry);
+      if (!plan) return plan.takeError();
+      m_plans[i] = std::move(*plan);
+    }
+    return {};
+  }
+
+  // Runs `body(rows)` on each row of table `t` over connection `db`.
+  core::Result<void> scan(sqlite3* db, Table t, const std::function<core::Result<void>(const Rows&)>& body) {
+    const TablePlan& plan = m_plans[t];
+    auto st = prepare(db, plan.sql, m_path + ": table " + plan.table);
+    if (!st) return st.takeError();
+    Rows rows(m_path, plan, st->get());
+    while (rows.next()) GT_TRY(body(rows));
+    if (rows.failed()) return rows.takeStepError();
+    return {};
+  }
+
+  core::Result<void> readStreets(sqlite3* db) {
+    auto& s = m_c.streets;
+    startPolygons(s.shape);
+    GT_TRY(scan(db, kStreets, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(code, r.requiredText(0));
+      GT_ASSIGN(name, r.requiredText(1));
+      s.code.append(code);
+      s.name.append(name);
+      if (auto g = decodePolygons(r.blob(2), s.shape); !g) return g.takeError().withContext(r.place(2));
+      return {};
+    }));
+    m_streetIndex.build(s.code);
+    if (auto d = m_streetIndex.firstDuplicate(s.code); d >= 0) {
+      return makeError(ErrorCode::kStore, "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
+                       m_path + ": table streets");
+    }
+    return {};
+  }
+
+  core::Result<void> readCommunities(sqlite3* db) {
+    auto& c = m_c.communities;
+    startPolygons(c.shape);
+    GT_TRY(scan(db, kCommunities, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(code, r.requiredText(0));
+      GT_ASSIGN(name, r.requiredText(1));
+      GT_ASSIGN(street, r.requiredText(2));
+      std::uint32_t si = 0;
+      if (!m_streetIndex.find(street, si)) {
+        return r.fail(2, ErrorCode::kStore, "no street with code " + std::string(street));
+      }
+      c.code.append(code);
+      c.name.append(name);
+      c.street.push_back(si);
+      if (auto g = decodePolygons(r.blob(3), c.shape); !g) return g.takeError().withContext(r.place(3));
+      return {};
+    }));
+    m_communityIndex.build(c.code);
+    if (auto d = m_communityIndex.firstDuplicate(c.code); d >= 0) {
+      return makeError(ErrorCode::kStore,
+                       "duplicate community code " + std::string(c.code[static_cast<std::size_t>(d)]),
+                       m_path + ": table communities");
+    }
+    return {};
+  }
+
+  core::Result<void> readGrids(sqlite3* db) {
+    auto& g = m_c.grids;
+    startPolygons(g.shape);
+    GT_TRY(scan(db, kGrids, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(code, r.requiredText(0));
+      GT_ASSIGN(name, r.requiredText(1));
+      GT_ASSIGN(community, r.requiredText(2));
+      std::uint32_t ci = 0;
+      if (!m_communityIndex.find(community, ci)) {
+        return r.fail(2, ErrorCode::kStore, "no community with code " + std::string(community));
+      }
+      // The grid's street must be its community's street.
+      const std::string_view street = r.text(3);
+      const std::string_view expected = m_c.streets.code[m_c.communities.street[ci]];
+      if (!r.isNull(3) && street != expected) {
+        return r.fail(3, ErrorCode::kStore,
+                      "street " + std::string(street) + " is not the street " + std::string(expected) +
+                          " of community " + std::string(community));
+      }
+      g.code.append(code);
+      g.name.append(name);
+      g.community.push_back(ci);
+      if (auto geom = decodePolygons(r.blob(4), g.shape); !geom) return geom.takeError().withContext(r.place(4));
+      return {};
+    }));
+    m_gridIndex.build(g.code);
+    if (auto d = m_gridIndex.firstDuplicate(g.code); d >= 0) {
+      return makeError(ErrorCode::kStore, "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
+                       m_path + ": table grids");
+    }
+    return {};
+  }
+
+  // Resolves a grid_code column (read-only use of m_gridIndex: safe from
+  // several threads).
+  core::Result<std::uint32_t> grid(const Rows& r, int col) const {
+    GT_ASSIGN(code, r.requiredText(col));
+    std::uint32_t gi = 0;
+    if (!m_gridIndex.find(code, gi)) return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
+    return gi;
+  }
+
+  template <class E>
+  core::Result<E> enumValue(const Rows& r, int col, bool (*parse)(std::string_view, E&)) const {
+    GT_ASSIGN(text, r.requiredText(col));
+    E v{};
+    if (!parse(text, v)) return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
+    return v;
+  }
+
+  core::Result<void> readRoads(sqlite3* db) {
+    auto& t = m_c.roads;
+    startLines(t.line);
+    return scan(db, kRoads, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(name, r.requiredText(1));
+      GT_ASSIGN(cls, enumValue(r, 2, &model::parseRoadClass));
+      GT_ASSIGN(width, r.realOr(3, std::numeric_limits<double>::quiet_NaN()));
+      std::int32_t community = model::kNone;
+      if (!r.isNull(4)) {
+        std::uint32_t ci = 0;
+        if (!m_communityIndex.find(r.text(4), ci)) {
+          return r.fail(4, ErrorCode::kStore, "no community with code " + std::string(r.text(4)));
+        }
+        community = static_cast<std::int32_t>(ci);
+      }
+      t.id.push_back(id);
+      t.name.append(name);
+      t.roadClass.push_back(cls);
+      t.widthM.push_back(static_cast<float>(width));
+      t.community.push_back(community);
+      if (auto g = decodeLines(r.blob(5), t.line); !g) return g.takeError().withContext(r.place(5));
+      return {};
+    });
+  }
+
+  core::Result<void> readBuildings(sqlite3* db) {
+    auto& t = m_c.buildings;
+    startPolygons(t.footprint);
+    return scan(db, kBuildings, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(use, enumValue(r, 2, &model::parseBuildingUse));
+      GT_ASSIGN(floors, r.integerOr(3, 0));
+      GT_ASSIGN(height, r.realOr(4, std::numeric_limits<double>::quiet_NaN()));
+      GT_ASSIGN(gi, grid(r, 5));
+      if (floors < 0 || floors > 1000) return r.fail(3, ErrorCode::kStore, "floors out of range: " + std::to_string(floors));
+      t.id.push_back(id);
+      t.address.push_back(model::kNone);  // resolved later from the code
+      t.use.push_back(use);
+      t.floors.push_back(static_cast<std::uint16_t>(floors));
+      t.heightM.push_back(static_cast<float>(height));
+      t.grid.push_back(gi);
+      m_buildingKeys.fid.push_back(r.fid());
+      m_buildingKeys.code.append(r.text(1));
+      if (auto g = decodePolygons(r.blob(6), t.footprint); !g) return g.takeError().withContext(r.place(6));
+      return {};
+    });
+  }
+
+  core::Result<void> readAddresses(sqlite3* db) {
+    auto& t = m_c.addresses;
+    return scan(db, kAddresses, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(code, r.requiredText(0));
+      GT_ASSIGN(level, enumValue(r, 1, &model::parseAddressLevel));
+      GT_ASSIGN(building, r.integer(2));
+      GT_ASSIGN(house, r.integerOr(3, std::numeric_limits<std::int64_t>::min()));
+      GT_ASSIGN(gi, grid(r, 5));
+      auto p = decodePoint(r.blob(6), false);
+      if (!p) return p.takeError().withContext(r.place(6));
+      t.code.append(code);
+      t.level.push_back(level);
+      t.building.push_back(0);
+      t.house.push_back(model::kNone);
+      t.grid.push_back(gi);
+      t.point.lonlat.push_back(*p);
+      t.fullText.append(r.text(4));
+      m_addressKeys.fid.push_back(r.fid());
+      m_addressKeys.id1.push_back(building);
+      m_addressKeys.id2.push_back(house);
+      return {};
+    });
+  }
+
+  core::Result<void> readHouses(sqlite3* db) {
+    auto& t = m_c.houses;
+    return scan(db, kHouses, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(building, r.integer(2));
+      GT_ASSIGN(unit, r.integerOr(3, 0));
+      GT_ASSIGN(floor, r.integerOr(4, 0));
+      GT_ASSIGN(area, r.realOr(6, std::numeric_limits<double>::quiet_NaN()));
+      GT_ASSIGN(gi, grid(r, 7));
+      if (unit < 0 || unit > 65535) return r.fail(3, ErrorCode::kStore, "unit out of range: " + std::to_string(unit));
+      if (floor < -32768 || floor > 32767) {
+        return r.fail(4, ErrorCode::kStore, "floor out of range: " + std::to_string(floor));
+      }
+      t.id.push_back(id);
+      t.address.push_back(model::kNone);
+      t.building.push_back(0);
+      t.unit.push_back(static_cast<std::uint16_t>(unit));
+      t.floor.push_back(static_cast<std::int16_t>(floor));
+      t.room.append(r.text(5));
+      t.areaM2.push_back(static_cast<float>(area));
+      t.grid.push_back(gi);
+      m_houseKeys.fid.push_back(r.fid());
+      m_houseKeys.id1.push_back(building);
+      m_houseKeys.code.append(r.text(1));
+      return {};
+    });
+  }
+
+  core::Result<void> readPeople(sqlite3* db) {
+    auto& t = m_c.people;
+    return scan(db, kPeople, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(idNumber, r.requiredText(1));
+      if (idNumber.size() != model::kIdNumberSize) {
+        return r.fail(1, ErrorCode::kStore, "ID number must have 18 characters, got '" + std::string(idNumber) + "'");
+      }
+      GT_ASSIGN(name, r.requiredText(2));
+      GT_ASSIGN(sex, enumValue(r, 3, &model::parseSex));
+      GT_ASSIGN(birth, r.requiredText(4));
+      std::int64_t days = 0;
+      if (!parseDate(birth, days)) {
+        return r.fail(4, ErrorCode::kParse, "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
+      }
+      std::uint32_t tags = 0;
+      for (std::string_view rest = r.text(6); !rest.empty();) {
+        const auto comma = rest.find(',');
+        const std::string_view tag = rest.substr(0, comma);
+        model::PersonTag bit{};
+        if (!model::parsePersonTag(tag, bit)) {
+          return r.fail(6, ErrorCode::kStore, "unknown tag '" + std::string(tag) + "'");
+        }
+        tags |= model::tagBit(bit);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      }
+      GT_ASSIGN(house, r.integer(7));
+      GT_ASSIGN(gi, grid(r, 8));
+      t.id.push_back(id);
+      t.idNumber.insert(t.idNumber.end(), idNumber.begin(), idNumber.end());
+      t.name.append(name);
+      t.sex.push_back(sex);
+      t.birthDay.push_back(static_cast<std::int32_t>(days));
+      t.phone.append(r.text(5));
+      t.tags.push_back(tags);
+      t.house.push_back(0);
+      t.grid.push_back(gi);
+      m_personKeys.fid.push_back(r.fid());
+      m_personKeys.id1.push_back(house);
+      return {};
+    });
+  }
+
+  core::Result<void> readEntities(sqlite3* db) {
+    auto& t = m_c.entities;
+    model::StringInterner industries(m_c.industries);
+    return scan(db, kEntities, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(credit, r.requiredText(1));
+      if (credit.size() != model::kCreditCodeSize) {
+        return r.fail(1, ErrorCode::kStore, "credit code must have 18 characters, got '" + std::string(credit) + "'");
+      }
+      GT_ASSIGN(name, r.requiredText(2));
+      GT_ASSIGN(industry, r.requiredText(3));
+      GT_ASSIGN(kind, enumValue(r, 4, &model::parseEntityKind));
+      GT_ASSIGN(colour, enumValue(r, 5, &model::parseCreditColour));
+      GT_ASSIGN(building, r.integer(6));
+      GT_ASSIGN(gi, grid(r, 7));
+      auto p = decodePoint(r.blob(8), false);
+      if (!p) return p.takeError().withContext(r.place(8));
+      const std::uint32_t ind = industries.intern(industry);
+      if (ind > 0xFFFF) return r.fail(3, ErrorCode::kStore, "more than 65536 industries");
+      t.id.push_back(id);
+      t.creditCode.insert(t.creditCode.end(), credit.begin(), credit.end());
+      t.name.append(name);
+      t.industry.push_back(static_cast<std::uint16_t>(ind));
+      t.kind.push_back(kind);
+      t.colour.push_back(colour);
+      t.building.push_back(0);
+      t.grid.push_back(gi);
+      t.point.lonlat.push_back(*p);
+      m_entityKeys.fid.push_back(r.fid());
+      m_entityKeys.id1.push_back(building);
+      return {};
+    });
+  }
+
+  core::Result<void> readFacilities(sqlite3* db) {
+    auto& t = m_c.facilities;
+    std::unordered_map<std::string, std::uint16_t> types;
+    model::StringInterner departments(m_c.departments);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    return scan(db, kFacilities, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(type, r.requiredText(1));
+      auto it = types.find(std::string(type));
+      if (it == types.end()) {
+        if (types.size() > 0xFFFF) return r.fail(1, ErrorCode::kStore, "more than 65536 facility types");
+        it = types.emplace(std::string(type), static_cast<std::uint16_t>(types.size())).first;
+        m_c.facilityTypeCodes.append(type);
+        m_c.facilityTypeNames.append(r.text(2));
+      }
+      std::int32_t owner = model::kNone;
+      if (!r.isNull(3)) owner = static_cast<std::int32_t>(departments.intern(r.text(3)));
+      GT_ASSIGN(gi, grid(r, 4));
+      GT_ASSIGN(heading, r.realOr(5, nan));
+      GT_ASSIGN(fov, r.realOr(6, nan));
+      GT_ASSIGN(mount, r.realOr(7, nan));
+      auto p = decodePoint(r.blob(8), false);
+      if (!p) return p.takeError().withContext(r.place(8));
+      t.id.push_back(id);
+      t.type.push_back(it->second);
+      t.owner.push_back(owner);
+      t.grid.push_back(gi);
+      t.point.lonlat.push_back(*p);
+      t.headingDeg.push_back(static_cast<float>(heading));
+      t.fovDeg.push_back(static_cast<float>(fov));
+      t.mountHeightM.push_back(static_cast<float>(mount));
+      return {};
+    });
+  }
+
+  core::Result<void> readEvents(sqlite3* db) {
+    auto& t = m_c.events;
+    std::unordered_map<std::string, std::uint16_t> categories;
+    return scan(db, kEvents, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.integer(0));
+      GT_ASSIGN(category, r.requiredText(1));
+      auto it = categories.find(std::string(category));
+      if (it == categories.end()) {
+        if (categories.size() > 0xFFFF) return r.fail(1, ErrorCode::kStore, "more than 65536 event categories");
+        it = categories.emplace(std::string(category), static_cast<std::uint16_t>(categories.size())).first;
+        m_c.categoryCodes.append(category);
+        m_c.categoryNames.append(r.text(2));
+        m_c.categoryGroups.append(r.text(3));
+      }
+      GT_ASSIGN(source, enumValue(r, 4, &model::parseEventSource));
+      GT_ASSIGN(reported, r.requiredText(5));
+      std::int64_t seconds = 0;
+      if (!parseTime(reported, seconds)) {
+        return r.fail(5, ErrorCode::kParse,
+                      "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
+      }
+      GT_ASSIGN(status, enumValue(r, 6, &model::parseEventStatus));
+      GT_ASSIGN(level, enumValue(r, 7, &model::parseDispatchLevel));
+      GT_ASSIGN(gi, grid(r, 8));
+      auto p = decodePoint(r.blob(9), true);
+      if (!p) return p.takeError().withContext(r.place(9));
+      t.id.push_back(id);
+      t.category.push_back(it->second);
+      t.source.push_back(source);
+      t.reportedAt.push_back(seconds);
+      t.status.push_back(status);
+      t.level.push_back(level);
+      t.grid.push_back(gi);
+      t.point.lonlat.push_back(*p);
+      return {};
+    });
+  }
+
+  core::Result<void> readLayers(sqlite3* db) {
+    auto& t = m_c.layers;
+    return scan(db, kLayers, [&](const Rows& r) -> core::Result<void> {
+      GT_ASSIGN(id, r.requiredText(0));
+      t.id.append(id);
+      t.name.append(r.text(1));
+      t.category.append(r.text(2));
+      t.geometryType.append(r.text(3));
+      t.table.append(r.text(4));
+      return {};
+    });
+  }
+
+  // Each table's reader touches only its own columns and keys (and the
+  // lookup tables it alone fills), and reads the admin indexes: so the
+  // tables can be read on separate threads, each with its own connection.
+  core::Result<void> readInParallel() {
+    using Reader = core::Result<void> (Loader::*)(sqlite3*);
+    // Biggest first, so that the last one to finish is a small one.
+    const std::vector<Reader> readers = {&Loader::readEvents,   &Loader::readPeople,     &Loader::readAddresses,
+                                         &Loader::readHouses,   &Loader::readFacilities, &Loader::readEntities,
+                                         &Loader::readBuildings, &Loader::readRoads,     &Loader::readLayers};
+    unsigned threads = m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    threads = std::min<unsigned>(threads, static_cast<unsigned>(readers.size()));
+    std::vector<core::Result<void>> results(readers.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    auto work = [&] {
+      auto db = openDb(m_path);
+      for (std::size_t i; (i = next.fetch_add(1)) < readers.size();) {
+        if (stop) return;
+        if (!db) {
+          results[i] = db.error();
+        } else {
+          results[i] = (this->*readers[i])(db->get());
+        }
+        if (!results[i]) stop = true;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+    for (auto& r : results) {
+      if (!r) return r.takeError();
+    }
+    return {};
+  }
+
+  std::string placeOf(const char* table, std::int64_t fid, const char* column) const {
+    return m_path + ": table " + table + ", fid " + std::to_string(fid) + ", column " + column;
+  }
+
+  core::Result<void> resolveLinks() {
+    IdIndex buildings, houses;
+    if (auto d = buildings.build(m_c.buildings.id); d >= 0) {
+      return makeError(ErrorCode::kStore,
+                       "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
+                       placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
+    }
+    if (auto d = houses.build(m_c.houses.id); d >= 0) {
+      return makeError(ErrorCode::kStore,
+                       "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
+                       placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
+    }
+    CodeIndex addresses;
+    addresses.build(m_c.addresses.code);
+    if (auto d = addresses.firstDuplicate(m_c.addresses.code); d >= 0) {
+      const auto i = static_cast<std::size_t>(d);
+      return makeError(ErrorCode::kStore, "duplicate address_code " + std::string(m_c.addresses.code[i]),
+                       placeOf("addresses", m_addressKeys.fid[i], "address_code"));
+    }
+    std::uint32_t found = 0;
+    for (std::size_t i = 0; i < m_c.buildings.size(); ++i) {
+      const std::string_view code = m_buildingKeys.code[i];
+      if (code.empty()) continue;
+      if (!addresses.find(code, found)) {
+        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
+                         placeOf("buildings", m_buildingKeys.fid[i], "address_code"));
+      }
+      m_c.buildings.address[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.addresses.size(); ++i) {
+      if (!buildings.find(m_addressKeys.id1[i], found)) {
+        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
+                         placeOf("addresses", m_addressKeys.fid[i], "building_id"));
+      }
+      m_c.addresses.building[i] = found;
+      const std::int64_t house = m_addressKeys.id2[i];
+      if (house == std::numeric_limits<std::int64_t>::min()) continue;
+      if (!houses.find(house, found)) {
+        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(house),
+                         placeOf("addresses", m_addressKeys.fid[i], "house_id"));
+      }
+      m_c.addresses.house[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.houses.size(); ++i) {
+      if (!buildings.find(m_houseKeys.id1[i], found)) {
+        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
+                         placeOf("houses", m_houseKeys.fid[i], "building_id"));
+      }
+      m_c.houses.building[i] = found;
+      const std::string_view code = m_houseKeys.code[i];
+      if (code.empty()) continue;
+      if (!addresses.find(code, found)) {
+        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
+                         placeOf("houses", m_houseKeys.fid[i], "address_code"));
+      }
+      m_c.houses.address[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.people.size(); ++i) {
+      if (!houses.find(m_personKeys.id1[i], found)) {
+        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(m_personKeys.id1[i]),
+                         placeOf("people", m_personKeys.fid[i], "house_id"));
+      }
+      m_c.people.house[i] = found;
+    }
+    for (std::size_t i = 0; i < m_c.entities.size(); ++i) {
+      if (!buildings.find(m_entityKeys.id1[i], found)) {
+        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
+                         placeOf("entities", m_entityKeys.fid[i], "building_id"));
+      }
+      m_c.entities.building[i] = found;
+    }
+    return {};
+  }
+
+  std::string m_path;
+  unsigned m_threads;
+  std::array<TablePlan, kTableCount> m_plans;
+  DistrictColumns<Owned> m_c;
+  CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
+  Deferred m_buildingKeys, m_addressKeys, m_houseKeys, m_personKeys, m_entityKeys;
+};
+
+#undef GT_ASSIGN
+#undef GT_TRY
+
+}  // namespace
+
+core::Result<model::District> loadGeoPackage(const std::string& path, const LoadOptions& options) {
+  Loader loader(path, options.threads);
+  return loader.run();
+}
+
+std::string snapshotPathFor(const std::string& gpkgPath) { return gpkgPath + ".snap"; }
+
+core::Result<Dataset> openDataset(const std::string& gpkgPath, const OpenOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  Dataset out;
+  out.report.snapshotPath = snapshotPathFor(gpkgPath);
+  auto stamp = model::stampOf(gpkgPath);
+  if (!stamp) return stamp.takeError();
+  if (options.useSnapshot) {
+    auto snap = model::openSnapshot(out.report.snapshotPath, *stamp, options.check);
+    if (snap) {
+      out.district = std::move(*snap);
+      out.report.fromSnapshot = true;
+      out.report.seconds = elapsed();
+      return out;
+    }
+    out.report.snapshotNote = snap.error().code == ErrorCode::kNotFound
+                                  ? std::string("no snapshot yet")
+                                  : "snapshot not used: " + snap.error().toString();
+  }
+  auto loaded = loadGeoPackage(gpkgPath, LoadOptions{options.threads});
+  if (!loaded) return loaded.takeError();
+  out.district = std::move(*loaded);
+  if (options.writeSnapshot) {
+    if (auto w = model::writeSnapshot(out.district, *stamp, out.report.snapshotPath); w) {
+      out.report.snapshotWritten = true;
+    } else {
+      out.report.snapshotNote += (out.report.snapshotNote.empty() ? "" : "; ") +
+                                 std::string("snapshot not written: ") + w.error().toString();
+    }
+  }
+  out.report.seconds = elapsed();
+  return out;
+}
+
+}  // namespace gridtwin::store
