@@ -9,6 +9,7 @@ class App;
 namespace gridtwin::cli {
 
 void addTransformCommand(CLI::App& app, int& exitCode);
+void addGenerateCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

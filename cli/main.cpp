@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   int exitCode = 0;
   gridtwin::cli::addTransformCommand(app, exitCode);
+  gridtwin::cli::addGenerateCommand(app, exitCode);
   gridtwin::cli::addInfoCommand(app, exitCode);
   try {
     app.parse(argc, argv);
