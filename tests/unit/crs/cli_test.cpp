@@ -20,7 +20,9 @@ struct CliRun {
 
 // Runs `gridtwin <arguments>` through the shell with `input` on stdin.
 CliRun run(const std::string& arguments, const std::string& input) {
-  const auto dir = std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli";
+  // One folder per test: ctest runs the tests of this file in parallel.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const auto dir = std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli" / info->name();
   std::filesystem::create_directories(dir);
   const auto in = dir / "stdin.txt";
   const auto err = dir / "stderr.txt";
@@ -71,7 +73,7 @@ TEST(CrsCli, UnknownCrsIsAUsageErrorNamingIt) {
 }
 
 TEST(CrsCli, ReadsAFileArgumentAndNamesItInErrors) {
-  const auto path = std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli" / "points.csv";
+  const auto path = std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli" / "points" / "points.csv";
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path) << "113.1,23.0\nnan,23.0\n";
   const CliRun r = run("transform --from GCJ02 --to BD09 '" + path.string() + "'", "");
