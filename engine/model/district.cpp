@@ -31,18 +31,22 @@ std::string_view enumName(E v, const std::array<std::string_view, N>& names) {
   return i < N ? names[i] : std::string_view("?");
 }
 
-constexpr std::array<std::string_view, 5> kRoadClass = {"arterial", "main", "secondary", "local", "lane"};
+constexpr std::array<std::string_view, 7> kRoadClass = {"expressway", "arterial", "main", "secondary",
+                                                        "branch",     "local",    "lane"};
 constexpr std::array<std::string_view, 4> kBuildingUse = {"residential", "commercial", "industrial", "public"};
 constexpr std::array<std::string_view, 2> kAddressLevel = {"doorplate", "room"};
 constexpr std::array<std::string_view, 2> kSex = {"男", "女"};
-constexpr std::array<std::string_view, 2> kEntityKind = {"企业", "个体工商户"};
+constexpr std::array<std::string_view, 4> kEntityKind = {"company", "individual", "public_institution", "social_org"};
 constexpr std::array<std::string_view, 3> kCreditColour = {"green", "yellow", "red"};
-constexpr std::array<std::string_view, 6> kEventSource = {"12345",    "12319",   "grid_patrol", "police_non_emergency",
-                                                          "petition", "video_ai"};
+constexpr std::array<std::string_view, 6> kEventSource = {"hotline12345", "hotline12319", "patrol",
+                                                          "police",       "petition",     "video_ai"};
+// Earlier spellings of the generator, still accepted (index = value).
+constexpr std::array<std::string_view, 4> kEventSourceOld = {"12345", "12319", "grid_patrol", "police_non_emergency"};
+constexpr std::array<std::string_view, 2> kEntityKindOld = {"企业", "个体工商户"};
 constexpr std::array<std::string_view, 5> kEventStatus = {"发现上报", "分类推送", "协同处理", "跟踪回访", "评价结案"};
 constexpr std::array<std::string_view, 4> kDispatchLevel = {"grid", "community", "street", "district"};
 constexpr std::array<std::string_view, kPersonTagCount> kPersonTag = {
-    "elderly_80", "living_alone", "school_age", "newborn", "disabled", "low_income", "veteran", "migrant"};
+    "elderly_80", "living_alone", "school_age", "newborn", "disabled", "low_income", "veteran", "migrant", "key_person"};
 constexpr std::array<std::string_view, kKindCount> kKindTable = {
     "streets", "communities", "grids",    "roads",      "buildings", "addresses",
     "houses",  "people",      "entities", "facilities", "events",    "layer_catalog"};
@@ -329,9 +333,13 @@ bool parseRoadClass(std::string_view s, RoadClass& out) { return parseEnum(s, kR
 bool parseBuildingUse(std::string_view s, BuildingUse& out) { return parseEnum(s, kBuildingUse, out); }
 bool parseAddressLevel(std::string_view s, AddressLevel& out) { return parseEnum(s, kAddressLevel, out); }
 bool parseSex(std::string_view s, Sex& out) { return parseEnum(s, kSex, out); }
-bool parseEntityKind(std::string_view s, EntityKind& out) { return parseEnum(s, kEntityKind, out); }
+bool parseEntityKind(std::string_view s, EntityKind& out) {
+  return parseEnum(s, kEntityKind, out) || parseEnum(s, kEntityKindOld, out);
+}
 bool parseCreditColour(std::string_view s, CreditColour& out) { return parseEnum(s, kCreditColour, out); }
-bool parseEventSource(std::string_view s, EventSource& out) { return parseEnum(s, kEventSource, out); }
+bool parseEventSource(std::string_view s, EventSource& out) {
+  return parseEnum(s, kEventSource, out) || parseEnum(s, kEventSourceOld, out);
+}
 bool parseEventStatus(std::string_view s, EventStatus& out) { return parseEnum(s, kEventStatus, out); }
 bool parseDispatchLevel(std::string_view s, DispatchLevel& out) { return parseEnum(s, kDispatchLevel, out); }
 bool parsePersonTag(std::string_view s, PersonTag& out) { return parseEnum(s, kPersonTag, out); }

@@ -47,19 +47,23 @@ std::string_view kindTable(Kind kind);
 
 // The dataset's spellings (the GeoPackage text) are given beside each value;
 // parse*() below turn them into values and return false for anything else.
-enum class RoadClass : std::uint8_t { kArterial, kMain, kSecondary, kLocal, kLane };  // "arterial", ...
+// "expressway", "arterial", "main", "secondary", "branch", "local", "lane".
+enum class RoadClass : std::uint8_t { kExpressway, kArterial, kMain, kSecondary, kBranch, kLocal, kLane };
 enum class BuildingUse : std::uint8_t { kResidential, kCommercial, kIndustrial, kPublic };  // "residential", ...
 enum class AddressLevel : std::uint8_t { kDoorplate, kRoom };  // "doorplate", "room"
 enum class Sex : std::uint8_t { kMale, kFemale };              // "男", "女"
-enum class EntityKind : std::uint8_t { kEnterprise, kIndividual };  // "企业", "个体工商户"
+// "company" (also "企业"), "individual" (个体工商户, also "个体工商户"),
+// "public_institution" (事业单位), "social_org" (社会组织).
+enum class EntityKind : std::uint8_t { kCompany, kIndividual, kPublicInstitution, kSocialOrg };
 enum class CreditColour : std::uint8_t { kGreen, kYellow, kRed };  // "green", "yellow", "red"
+// Spelled as in the dataset; older spellings in brackets are accepted too.
 enum class EventSource : std::uint8_t {
-  kHotline12345,        // "12345"
-  kHotline12319,        // "12319"
-  kGridPatrol,          // "grid_patrol"
-  kPoliceNonEmergency,  // "police_non_emergency"
-  kPetition,            // "petition"
-  kVideoAi,             // "video_ai"
+  kHotline12345,  // "hotline12345" ("12345")
+  kHotline12319,  // "hotline12319" ("12319")
+  kPatrol,        // "patrol" ("grid_patrol"): grid workers' patrol
+  kPolice,        // "police" ("police_non_emergency"): police non-emergency line
+  kPetition,      // "petition"
+  kVideoAi,       // "video_ai"
 };
 // The five steps of an event, in order.
 enum class EventStatus : std::uint8_t { kReported, kClassified, kHandling, kFollowUp, kClosed };
@@ -77,8 +81,9 @@ enum class PersonTag : std::uint8_t {
   kLowIncome = 5,    // "low_income"
   kVeteran = 6,      // "veteran"
   kMigrant = 7,      // "migrant": household registered outside the district
+  kKeyPerson = 8,    // "key_person": under the community's special care (重点人员)
 };
-inline constexpr std::size_t kPersonTagCount = 8;
+inline constexpr std::size_t kPersonTagCount = 9;
 constexpr std::uint32_t tagBit(PersonTag t) { return 1u << static_cast<unsigned>(t); }
 
 bool parseRoadClass(std::string_view s, RoadClass& out);
@@ -196,7 +201,7 @@ struct EntityColumns {
   typename S::template Col<char> creditCode;  // kCreditCodeSize bytes per entity
   typename S::Str name;
   typename S::template Col<std::uint16_t> industry;  // into DistrictColumns::industries
-  typename S::template Col<EntityKind> kind;
+  typename S::template Col<EntityKind> kind;  // the dataset's "type" column
   typename S::template Col<CreditColour> colour;
   typename S::template Col<std::uint32_t> building;
   typename S::template Col<std::uint32_t> grid;

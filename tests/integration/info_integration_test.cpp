@@ -14,13 +14,13 @@
 
 namespace {
 
-struct Run {
+struct CommandResult {
   int status = -1;
   std::string out;
 };
 
-Run run(const std::string& command) {
-  Run r;
+CommandResult run(const std::string& command) {
+  CommandResult r;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (!pipe) return r;
   std::array<char, 4096> buf;
@@ -57,13 +57,13 @@ class InfoIntegration : public ::testing::Test {
   static void TearDownTestSuite() { std::filesystem::remove_all(s_dir); }
 
   static nlohmann::json info(const std::string& extra) {
-    Run r = run(std::string(GRIDTWIN_CLI) + " info --format json " + s_gpkg + " " + extra);
+    CommandResult r = run(std::string(GRIDTWIN_CLI) + " info --format json " + s_gpkg + " " + extra);
     EXPECT_EQ(r.status, 0) << r.out;
     return nlohmann::json::parse(r.out, nullptr, false);
   }
 
   static inline std::string s_dir, s_gpkg;
-  static inline Run s_generated;
+  static inline CommandResult s_generated;
 };
 
 TEST_F(InfoIntegration, CountsEqualTheGeoPackageRowCounts) {
@@ -107,7 +107,7 @@ TEST_F(InfoIntegration, SecondRunComesFromTheSnapshotWithTheSameCounts) {
 }
 
 TEST_F(InfoIntegration, MissingDatasetExitsWithOneAndNamesIt) {
-  Run r = run(std::string(GRIDTWIN_CLI) + " info " + s_dir + "/absent.gpkg 2>&1");
+  CommandResult r = run(std::string(GRIDTWIN_CLI) + " info " + s_dir + "/absent.gpkg 2>&1");
   EXPECT_EQ(WEXITSTATUS(r.status), 1);
   EXPECT_NE(r.out.find("absent.gpkg"), std::string::npos) << r.out;
 }

@@ -58,6 +58,9 @@ TEST(Enums, ParseTheDatasetSpellingsAndNameThemBack) {
   ASSERT_TRUE(parseEventSource("video_ai", src));
   EXPECT_EQ(src, EventSource::kVideoAi);
   EXPECT_FALSE(parseEventSource("fax", src));
+  ASSERT_TRUE(parseEventSource("12345", src));  // an earlier spelling
+  EXPECT_EQ(src, EventSource::kHotline12345);
+  EXPECT_EQ(name(src), "hotline12345");
   PersonTag t{};
   ASSERT_TRUE(parsePersonTag("migrant", t));
   EXPECT_EQ(tagBit(t), 1u << 7);

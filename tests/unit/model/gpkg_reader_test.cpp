@@ -93,11 +93,13 @@ TEST_F(GpkgReader, ReadsAttributesIntoTheirTypes) {
   EXPECT_EQ(p.phone[1], "13800138000");
   EXPECT_EQ(p.tags[0], model::tagBit(model::PersonTag::kElderly80) | model::tagBit(model::PersonTag::kLivingAlone));
   EXPECT_EQ(p.tags[1], 0u);
-  EXPECT_EQ(p.tags[2], model::tagBit(model::PersonTag::kSchoolAge) | model::tagBit(model::PersonTag::kMigrant));
+  EXPECT_EQ(p.tags[2], model::tagBit(model::PersonTag::kSchoolAge) | model::tagBit(model::PersonTag::kMigrant) |
+                           model::tagBit(model::PersonTag::kKeyPerson));
 
   const auto& e = d->entities();
   EXPECT_EQ(model::fixedAt<model::kCreditCodeSize>(e.creditCode, 1), "92440604MA4W00001Y");
   EXPECT_EQ(e.colour[0], model::CreditColour::kRed);
+  EXPECT_EQ(e.kind[0], model::EntityKind::kCompany);
   EXPECT_EQ(e.kind[1], model::EntityKind::kIndividual);
   EXPECT_EQ(d->columns().industries[e.industry[0]], "陶瓷");
   EXPECT_EQ(d->buildings().id[e.building[0]], 20);
@@ -113,7 +115,9 @@ TEST_F(GpkgReader, ReadsAttributesIntoTheirTypes) {
   const auto& ev = d->events();
   EXPECT_EQ(ev.reportedAt[0], 1704067200);  // 2024-01-01T00:00:00Z
   EXPECT_EQ(ev.status[0], model::EventStatus::kClosed);
+  EXPECT_EQ(ev.source[0], model::EventSource::kHotline12345);
   EXPECT_EQ(ev.source[1], model::EventSource::kVideoAi);
+  EXPECT_EQ(ev.source[2], model::EventSource::kPatrol);
   EXPECT_EQ(ev.level[1], model::DispatchLevel::kStreet);
   EXPECT_EQ(ev.category[0], ev.category[2]);
   EXPECT_EQ(d->columns().categoryCodes[ev.category[1]], "0202");

@@ -210,7 +210,7 @@ void writeTinyDataset(const std::string& path) {
     const char* grid;
   } people[5] = {{"44060419400101001X", "陈大文", "男", "1940-01-01", nullptr, "elderly_80,living_alone", 1, "440604001001001"},
                  {"440604198505050022", "李小红", "女", "1985-05-05", "13800138000", "", 2, "440604001001001"},
-                 {"430102201503030013", "王小明", "男", "2015-03-03", nullptr, "school_age,migrant", 2, "440604001001001"},
+                 {"430102201503030013", "王小明", "男", "2015-03-03", nullptr, "school_age,migrant,key_person", 2, "440604001001001"},
                  {"440604196001010044", "黄美玲", "女", "1960-01-01", "13900139000", "disabled", 3, "440604001002001"},
                  {"440604202601010055", "何宝宝", "男", "2026-01-01", nullptr, "newborn", 4, "440604001001002"}};
   for (int i = 0; i < 5; ++i) {
@@ -234,13 +234,13 @@ void writeTinyDataset(const std::string& path) {
 
   table("entities", GeometryType::kPoint,
         {{"entity_id", FieldType::kInteger}, {"credit_code", FieldType::kText}, {"name", FieldType::kText},
-         {"industry", FieldType::kText}, {"kind", FieldType::kText}, {"credit_color", FieldType::kText},
+         {"industry", FieldType::kText}, {"type", FieldType::kText}, {"credit_color", FieldType::kText},
          {"building_id", FieldType::kInteger}, {"grid_code", FieldType::kText}});
   w.setInt(0, 1);
   w.setText(1, "91440604MA4W0000XX");
   w.setText(2, "佛山市禅城区澜石陶瓷有限公司");
   w.setText(3, "陶瓷");
-  w.setText(4, "企业");
+  w.setText(4, "company");
   w.setText(5, "red");
   w.setInt(6, 20);
   w.setText(7, "440604001002001");
@@ -250,7 +250,7 @@ void writeTinyDataset(const std::string& path) {
   w.setText(1, "92440604MA4W00001Y");
   w.setText(2, "禅城区小明便利店");
   w.setText(3, "零售");
-  w.setText(4, "个体工商户");
+  w.setText(4, "个体工商户");  // an earlier spelling, still accepted
   w.setText(5, "green");
   w.setInt(6, 10);
   w.setText(7, "440604001001001");
@@ -306,9 +306,9 @@ void writeTinyDataset(const std::string& path) {
     const char* level;
     const char* grid;
     bool located;
-  } events[3] = {{"0101", "12345", "2024-01-01T08:00:00+08:00", "评价结案", "grid", "440604001001001", true},
+  } events[3] = {{"0101", "hotline12345", "2024-01-01T08:00:00+08:00", "评价结案", "grid", "440604001001001", true},
                  {"0202", "video_ai", "2025-06-30T23:59:59+08:00", "协同处理", "street", "440604001002001", false},
-                 {"0101", "grid_patrol", "2026-06-30T12:00:00+08:00", "发现上报", "community", "440604001001002", true}};
+                 {"0101", "patrol", "2026-06-30T12:00:00+08:00", "发现上报", "community", "440604001001002", true}};
   for (int i = 0; i < 3; ++i) {
     const auto& e = events[i];
     w.setInt(0, i + 1);
