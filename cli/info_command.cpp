@@ -80,10 +80,11 @@ void printAreasJson(std::ostream& out, const std::vector<model::AreaCounts>& are
   out << "[";
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
-    out << (i ? ",\n    " : "\n    ") << "{\"code\": " << jsonString(a.code) << ", \"name\": " << jsonString(a.name)
-        << ", \"grids\": " << a.grids << ", \"buildings\": " << a.buildings << ", \"houses\": " << a.houses
-        << ", \"people\": " << a.people << ", \"entities\": " << a.entities << ", \"facilities\": " << a.facilities
-        << ", \"events\": " << a.events << "}";
+    out << (i ? ",\n    " : "\n    ") << "{\"code\": " << jsonString(a.code)
+        << ", \"name\": " << jsonString(a.name) << ", \"grids\": " << a.grids
+        << ", \"buildings\": " << a.buildings << ", \"houses\": " << a.houses
+        << ", \"people\": " << a.people << ", \"entities\": " << a.entities
+        << ", \"facilities\": " << a.facilities << ", \"events\": " << a.events << "}";
   }
   out << (areas.empty() ? "]" : "\n  ]");
 }
@@ -92,7 +93,8 @@ void printJson(std::ostream& out, const InfoOptions& o, const store::OpenReport&
                const model::DistrictSummary& s, const Memory& m) {
   out << "{\n  \"dataset\": " << jsonString(o.dataset) << ",\n  \"counts\": {";
   for (std::size_t k = 0; k < model::kKindCount; ++k) {
-    out << (k ? ", " : "") << jsonString(model::kindTable(static_cast<model::Kind>(k))) << ": " << s.kinds[k];
+    out << (k ? ", " : "") << jsonString(model::kindTable(static_cast<model::Kind>(k))) << ": "
+        << s.kinds[k];
   }
   out << "},\n  \"load\": {\"seconds\": " << report.seconds
       << ", \"from_snapshot\": " << (report.fromSnapshot ? "true" : "false")
@@ -109,17 +111,20 @@ void printJson(std::ostream& out, const InfoOptions& o, const store::OpenReport&
 }
 
 // Numbers first in fixed columns, the (CJK, variable-width) name last.
-void printAreasText(std::ostream& out, const char* title, const std::vector<model::AreaCounts>& areas) {
+void printAreasText(std::ostream& out, const char* title,
+                    const std::vector<model::AreaCounts>& areas) {
   char line[256];
-  std::snprintf(line, sizeof line, "\n%s (%zu)\n%-15s %6s %9s %8s %8s %8s %10s %8s  %s\n", title, areas.size(), "code",
-                "grids", "buildings", "houses", "people", "entities", "facilities", "events", "name");
+  std::snprintf(line, sizeof line, "\n%s (%zu)\n%-15s %6s %9s %8s %8s %8s %10s %8s  %s\n", title,
+                areas.size(), "code", "grids", "buildings", "houses", "people", "entities",
+                "facilities", "events", "name");
   out << line;
   for (const auto& a : areas) {
-    std::snprintf(line, sizeof line, "%-15s %6llu %9llu %8llu %8llu %8llu %10llu %8llu  ", a.code.c_str(),
-                  static_cast<unsigned long long>(a.grids), static_cast<unsigned long long>(a.buildings),
-                  static_cast<unsigned long long>(a.houses), static_cast<unsigned long long>(a.people),
-                  static_cast<unsigned long long>(a.entities), static_cast<unsigned long long>(a.facilities),
-                  static_cast<unsigned long long>(a.events));
+    std::snprintf(
+        line, sizeof line, "%-15s %6llu %9llu %8llu %8llu %8llu %10llu %8llu  ", a.code.c_str(),
+        static_cast<unsigned long long>(a.grids), static_cast<unsigned long long>(a.buildings),
+        static_cast<unsigned long long>(a.houses), static_cast<unsigned long long>(a.people),
+        static_cast<unsigned long long>(a.entities), static_cast<unsigned long long>(a.facilities),
+        static_cast<unsigned long long>(a.events));
     out << line << a.name << "\n";
   }
 }
@@ -130,11 +135,14 @@ void printText(std::ostream& out, const InfoOptions& o, const store::OpenReport&
   out << "dataset   " << o.dataset << "\n";
   std::snprintf(line, sizeof line, "%.3f s", report.seconds);
   out << "opened    in " << line
-      << (report.fromSnapshot ? " from the snapshot " + report.snapshotPath : std::string(" from the GeoPackage"))
-      << (report.snapshotWritten ? " (snapshot written to " + report.snapshotPath + ")" : std::string()) << "\n";
+      << (report.fromSnapshot ? " from the snapshot " + report.snapshotPath
+                              : std::string(" from the GeoPackage"))
+      << (report.snapshotWritten ? " (snapshot written to " + report.snapshotPath + ")"
+                                 : std::string())
+      << "\n";
   if (!report.snapshotNote.empty()) out << "note      " << report.snapshotNote << "\n";
-  out << "memory    model " << mib(m.modelBytes) << ", process resident " << mib(m.rssBytes) << " (peak "
-      << mib(m.peakRssBytes) << ")\n\ncounts\n";
+  out << "memory    model " << mib(m.modelBytes) << ", process resident " << mib(m.rssBytes)
+      << " (peak " << mib(m.peakRssBytes) << ")\n\ncounts\n";
   for (std::size_t k = 0; k < model::kKindCount; ++k) {
     std::snprintf(line, sizeof line, "  %-14s %10llu\n",
                   std::string(model::kindTable(static_cast<model::Kind>(k))).c_str(),
@@ -148,11 +156,15 @@ void printText(std::ostream& out, const InfoOptions& o, const store::OpenReport&
 }  // namespace
 
 void addInfoCommand(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand("info", "Open a dataset and print its counts, memory and load time");
+  auto* cmd =
+      app.add_subcommand("info", "Open a dataset and print its counts, memory and load time");
   auto opts = std::make_shared<InfoOptions>();
-  cmd->add_option("dataset", opts->dataset, "Dataset GeoPackage (as written by gridtwin generate)")->required();
-  cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_flag("--no-snapshot", opts->noSnapshot, "Load the GeoPackage; neither read nor write <dataset>.snap");
+  cmd->add_option("dataset", opts->dataset, "Dataset GeoPackage (as written by gridtwin generate)")
+      ->required();
+  cmd->add_option("--format", opts->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--no-snapshot", opts->noSnapshot,
+                "Load the GeoPackage; neither read nor write <dataset>.snap");
   cmd->callback([opts, &exitCode]() {
     store::OpenOptions options;
     options.useSnapshot = !opts->noSnapshot;

@@ -31,22 +31,28 @@ std::string_view enumName(E v, const std::array<std::string_view, N>& names) {
   return i < N ? names[i] : std::string_view("?");
 }
 
-constexpr std::array<std::string_view, 7> kRoadClass = {"expressway", "arterial", "main", "secondary",
-                                                        "branch",     "local",    "lane"};
-constexpr std::array<std::string_view, 4> kBuildingUse = {"residential", "commercial", "industrial", "public"};
+constexpr std::array<std::string_view, 7> kRoadClass = {
+    "expressway", "arterial", "main", "secondary", "branch", "local", "lane"};
+constexpr std::array<std::string_view, 4> kBuildingUse = {"residential", "commercial", "industrial",
+                                                          "public"};
 constexpr std::array<std::string_view, 2> kAddressLevel = {"doorplate", "room"};
 constexpr std::array<std::string_view, 2> kSex = {"男", "女"};
-constexpr std::array<std::string_view, 4> kEntityKind = {"company", "individual", "public_institution", "social_org"};
+constexpr std::array<std::string_view, 4> kEntityKind = {"company", "individual",
+                                                         "public_institution", "social_org"};
 constexpr std::array<std::string_view, 3> kCreditColour = {"green", "yellow", "red"};
-constexpr std::array<std::string_view, 6> kEventSource = {"hotline12345", "hotline12319", "patrol",
-                                                          "police",       "petition",     "video_ai"};
+constexpr std::array<std::string_view, 6> kEventSource = {
+    "hotline12345", "hotline12319", "patrol", "police", "petition", "video_ai"};
 // Earlier spellings of the generator, still accepted (index = value).
-constexpr std::array<std::string_view, 4> kEventSourceOld = {"12345", "12319", "grid_patrol", "police_non_emergency"};
+constexpr std::array<std::string_view, 4> kEventSourceOld = {"12345", "12319", "grid_patrol",
+                                                             "police_non_emergency"};
 constexpr std::array<std::string_view, 2> kEntityKindOld = {"企业", "个体工商户"};
-constexpr std::array<std::string_view, 5> kEventStatus = {"发现上报", "分类推送", "协同处理", "跟踪回访", "评价结案"};
-constexpr std::array<std::string_view, 4> kDispatchLevel = {"grid", "community", "street", "district"};
+constexpr std::array<std::string_view, 5> kEventStatus = {"发现上报", "分类推送", "协同处理",
+                                                          "跟踪回访", "评价结案"};
+constexpr std::array<std::string_view, 4> kDispatchLevel = {"grid", "community", "street",
+                                                            "district"};
 constexpr std::array<std::string_view, kPersonTagCount> kPersonTag = {
-    "elderly_80", "living_alone", "school_age", "newborn", "disabled", "low_income", "veteran", "migrant", "key_person"};
+    "elderly_80", "living_alone", "school_age", "newborn",   "disabled",
+    "low_income", "veteran",      "migrant",    "key_person"};
 constexpr std::array<std::string_view, kKindCount> kKindTable = {
     "streets", "communities", "grids",    "roads",      "buildings", "addresses",
     "houses",  "people",      "entities", "facilities", "events",    "layer_catalog"};
@@ -61,7 +67,8 @@ struct Chunk {
 
 void addChunks(std::vector<Chunk>& chunks, std::vector<geo::Point>& xy) {
   constexpr std::size_t kChunk = 1 << 16;
-  for (std::size_t b = 0; b < xy.size(); b += kChunk) chunks.push_back({&xy, b, std::min(xy.size(), b + kChunk)});
+  for (std::size_t b = 0; b < xy.size(); b += kChunk)
+    chunks.push_back({&xy, b, std::min(xy.size(), b + kChunk)});
 }
 
 // Copies lonlat into xy, ready to be projected in place.
@@ -85,7 +92,8 @@ core::Result<void> projectAll(DistrictColumns<Owned>& c, unsigned threads) {
   auto base = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
   if (!base) return base.takeError();
   if (threads == 0) threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, chunks.size())));
+  threads =
+      std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, chunks.size())));
   std::vector<crs::Transformer> transformers;
   transformers.push_back(std::move(*base));
   for (unsigned t = 1; t < threads; ++t) {
@@ -137,8 +145,8 @@ core::Result<void> checkOffsets(const std::string& name, std::span<const std::ui
                                 std::size_t expectedCount, std::size_t targetSize) {
   if (offsets.size() != expectedCount + 1) {
     return makeError(ErrorCode::kStore,
-                     "has " + std::to_string(offsets.size()) + " offsets for " + std::to_string(expectedCount) +
-                         " rows (expected rows + 1)",
+                     "has " + std::to_string(offsets.size()) + " offsets for " +
+                         std::to_string(expectedCount) + " rows (expected rows + 1)",
                      name);
   }
   if (offsets[0] != 0) return makeError(ErrorCode::kStore, "first offset is not 0", name);
@@ -163,73 +171,87 @@ core::Result<void> checkStrings(const std::string& name, const Strings& s, std::
 template <class T>
 core::Result<void> checkSize(const std::string& name, std::span<const T> col, std::size_t rows) {
   if (col.size() != rows) {
-    return makeError(ErrorCode::kStore,
-                     "has " + std::to_string(col.size()) + " values for " + std::to_string(rows) + " rows", name);
+    return makeError(
+        ErrorCode::kStore,
+        "has " + std::to_string(col.size()) + " values for " + std::to_string(rows) + " rows",
+        name);
   }
   return {};
 }
 
 template <class T>
-core::Result<void> checkLink(const std::string& name, std::span<const T> col, std::size_t rows, std::size_t target,
-                             bool nullable) {
+core::Result<void> checkLink(const std::string& name, std::span<const T> col, std::size_t rows,
+                             std::size_t target, bool nullable) {
   if (auto r = checkSize(name, col, rows); !r) return r;
   for (std::size_t i = 0; i < col.size(); ++i) {
     const auto v = static_cast<std::int64_t>(col[i]);
     if ((v == kNone && nullable) || (v >= 0 && static_cast<std::size_t>(v) < target)) continue;
-    return makeError(ErrorCode::kStore,
-                     std::to_string(v) + " is not an index into " + std::to_string(target) + " rows", name + " " + rowText(i));
+    return makeError(
+        ErrorCode::kStore,
+        std::to_string(v) + " is not an index into " + std::to_string(target) + " rows",
+        name + " " + rowText(i));
   }
   return {};
 }
 
 template <class E>
-core::Result<void> checkEnum(const std::string& name, std::span<const E> col, std::size_t rows, std::size_t count) {
+core::Result<void> checkEnum(const std::string& name, std::span<const E> col, std::size_t rows,
+                             std::size_t count) {
   if (auto r = checkSize(name, col, rows); !r) return r;
   for (std::size_t i = 0; i < col.size(); ++i) {
     if (static_cast<std::size_t>(col[i]) >= count) {
-      return makeError(ErrorCode::kStore, "value " + std::to_string(static_cast<unsigned>(col[i])) + " out of range",
+      return makeError(ErrorCode::kStore,
+                       "value " + std::to_string(static_cast<unsigned>(col[i])) + " out of range",
                        name + " " + rowText(i));
     }
   }
   return {};
 }
 
-core::Result<void> checkPolygons(const std::string& name, const PolygonColumns<Viewed>& p, std::size_t rows) {
+core::Result<void> checkPolygons(const std::string& name, const PolygonColumns<Viewed>& p,
+                                 std::size_t rows) {
   const std::size_t parts = p.ringStart.empty() ? 0 : p.ringStart.size() - 1;
   const std::size_t rings = p.pointStart.empty() ? 0 : p.pointStart.size() - 1;
   if (auto r = checkOffsets(name + ".partStart", p.partStart, rows, parts); !r) return r;
   if (auto r = checkOffsets(name + ".ringStart", p.ringStart, parts, rings); !r) return r;
-  if (auto r = checkOffsets(name + ".pointStart", p.pointStart, rings, p.lonlat.size()); !r) return r;
+  if (auto r = checkOffsets(name + ".pointStart", p.pointStart, rings, p.lonlat.size()); !r)
+    return r;
   return checkSize(name + ".xy", p.xy, p.lonlat.size());
 }
 
-core::Result<void> checkLines(const std::string& name, const LineColumns<Viewed>& l, std::size_t rows) {
+core::Result<void> checkLines(const std::string& name, const LineColumns<Viewed>& l,
+                              std::size_t rows) {
   const std::size_t parts = l.pointStart.empty() ? 0 : l.pointStart.size() - 1;
   if (auto r = checkOffsets(name + ".partStart", l.partStart, rows, parts); !r) return r;
-  if (auto r = checkOffsets(name + ".pointStart", l.pointStart, parts, l.lonlat.size()); !r) return r;
+  if (auto r = checkOffsets(name + ".pointStart", l.pointStart, parts, l.lonlat.size()); !r)
+    return r;
   return checkSize(name + ".xy", l.xy, l.lonlat.size());
 }
 
-core::Result<void> checkPoints(const std::string& name, const PointColumns<Viewed>& p, std::size_t rows) {
+core::Result<void> checkPoints(const std::string& name, const PointColumns<Viewed>& p,
+                               std::size_t rows) {
   if (auto r = checkSize(name + ".lonlat", p.lonlat, rows); !r) return r;
   return checkSize(name + ".xy", p.xy, rows);
 }
 
-#define GT_CHECK(expr)                \
-  do {                                \
-    auto gt_r_ = (expr);              \
+#define GT_CHECK(expr)                    \
+  do {                                    \
+    auto gt_r_ = (expr);                  \
     if (!gt_r_) return gt_r_.takeError(); \
   } while (0)
 
 core::Result<void> validateAll(const DistrictColumns<Viewed>& c) {
   // Row counts come from the first column of each kind, whose offsets are
   // checked first so that size() is meaningful.
-  auto rowsOf = [](const Strings& s) { return s.offsets.empty() ? std::size_t{0} : s.offsets.size() - 1; };
+  auto rowsOf = [](const Strings& s) {
+    return s.offsets.empty() ? std::size_t{0} : s.offsets.size() - 1;
+  };
   const std::size_t streets = rowsOf(c.streets.code), communities = rowsOf(c.communities.code),
                     grids = rowsOf(c.grids.code), addresses = rowsOf(c.addresses.code);
-  const std::size_t roads = c.roads.id.size(), buildings = c.buildings.id.size(), houses = c.houses.id.size(),
-                    people = c.people.id.size(), entities = c.entities.id.size(),
-                    facilities = c.facilities.id.size(), events = c.events.id.size(), layers = rowsOf(c.layers.id);
+  const std::size_t roads = c.roads.id.size(), buildings = c.buildings.id.size(),
+                    houses = c.houses.id.size(), people = c.people.id.size(),
+                    entities = c.entities.id.size(), facilities = c.facilities.id.size(),
+                    events = c.events.id.size(), layers = rowsOf(c.layers.id);
   GT_CHECK(checkStrings("industries", c.industries, rowsOf(c.industries)));
   GT_CHECK(checkStrings("facilityTypeCodes", c.facilityTypeCodes, rowsOf(c.facilityTypeCodes)));
   GT_CHECK(checkStrings("facilityTypeNames", c.facilityTypeNames, rowsOf(c.facilityTypeCodes)));
@@ -292,15 +314,18 @@ core::Result<void> validateAll(const DistrictColumns<Viewed>& c) {
 
   GT_CHECK(checkSize("entities.creditCode", c.entities.creditCode, entities * kCreditCodeSize));
   GT_CHECK(checkStrings("entities.name", c.entities.name, entities));
-  GT_CHECK(checkLink("entities.industry", c.entities.industry, entities, rowsOf(c.industries), false));
+  GT_CHECK(
+      checkLink("entities.industry", c.entities.industry, entities, rowsOf(c.industries), false));
   GT_CHECK(checkEnum("entities.kind", c.entities.kind, entities, kEntityKind.size()));
   GT_CHECK(checkEnum("entities.colour", c.entities.colour, entities, kCreditColour.size()));
   GT_CHECK(checkLink("entities.building", c.entities.building, entities, buildings, false));
   GT_CHECK(checkLink("entities.grid", c.entities.grid, entities, grids, false));
   GT_CHECK(checkPoints("entities.point", c.entities.point, entities));
 
-  GT_CHECK(checkLink("facilities.type", c.facilities.type, facilities, rowsOf(c.facilityTypeCodes), false));
-  GT_CHECK(checkLink("facilities.owner", c.facilities.owner, facilities, rowsOf(c.departments), true));
+  GT_CHECK(checkLink("facilities.type", c.facilities.type, facilities, rowsOf(c.facilityTypeCodes),
+                     false));
+  GT_CHECK(
+      checkLink("facilities.owner", c.facilities.owner, facilities, rowsOf(c.departments), true));
   GT_CHECK(checkLink("facilities.grid", c.facilities.grid, facilities, grids, false));
   GT_CHECK(checkPoints("facilities.point", c.facilities.point, facilities));
   GT_CHECK(checkSize("facilities.headingDeg", c.facilities.headingDeg, facilities));
@@ -330,18 +355,28 @@ core::Result<void> validateAll(const DistrictColumns<Viewed>& c) {
 std::string_view kindTable(Kind kind) { return enumName(kind, kKindTable); }
 
 bool parseRoadClass(std::string_view s, RoadClass& out) { return parseEnum(s, kRoadClass, out); }
-bool parseBuildingUse(std::string_view s, BuildingUse& out) { return parseEnum(s, kBuildingUse, out); }
-bool parseAddressLevel(std::string_view s, AddressLevel& out) { return parseEnum(s, kAddressLevel, out); }
+bool parseBuildingUse(std::string_view s, BuildingUse& out) {
+  return parseEnum(s, kBuildingUse, out);
+}
+bool parseAddressLevel(std::string_view s, AddressLevel& out) {
+  return parseEnum(s, kAddressLevel, out);
+}
 bool parseSex(std::string_view s, Sex& out) { return parseEnum(s, kSex, out); }
 bool parseEntityKind(std::string_view s, EntityKind& out) {
   return parseEnum(s, kEntityKind, out) || parseEnum(s, kEntityKindOld, out);
 }
-bool parseCreditColour(std::string_view s, CreditColour& out) { return parseEnum(s, kCreditColour, out); }
+bool parseCreditColour(std::string_view s, CreditColour& out) {
+  return parseEnum(s, kCreditColour, out);
+}
 bool parseEventSource(std::string_view s, EventSource& out) {
   return parseEnum(s, kEventSource, out) || parseEnum(s, kEventSourceOld, out);
 }
-bool parseEventStatus(std::string_view s, EventStatus& out) { return parseEnum(s, kEventStatus, out); }
-bool parseDispatchLevel(std::string_view s, DispatchLevel& out) { return parseEnum(s, kDispatchLevel, out); }
+bool parseEventStatus(std::string_view s, EventStatus& out) {
+  return parseEnum(s, kEventStatus, out);
+}
+bool parseDispatchLevel(std::string_view s, DispatchLevel& out) {
+  return parseEnum(s, kDispatchLevel, out);
+}
 bool parsePersonTag(std::string_view s, PersonTag& out) { return parseEnum(s, kPersonTag, out); }
 std::string_view name(RoadClass v) { return enumName(v, kRoadClass); }
 std::string_view name(BuildingUse v) { return enumName(v, kBuildingUse); }
@@ -360,7 +395,8 @@ DistrictColumns<Viewed> viewOf(const DistrictColumns<Owned>& c) {
   std::vector<RawSection> sections;
   visitColumns(c, [&](const std::string& name, const auto& vec) {
     using T = typename std::remove_cvref_t<decltype(vec)>::value_type;
-    sections.push_back({name, sizeof(T), reinterpret_cast<const std::byte*>(vec.data()), vec.size() * sizeof(T)});
+    sections.push_back(
+        {name, sizeof(T), reinterpret_cast<const std::byte*>(vec.data()), vec.size() * sizeof(T)});
   });
   DistrictColumns<Viewed> view;
   auto r = bindSections(view, sections);
@@ -373,7 +409,8 @@ std::vector<RawSection> sectionsOf(const DistrictColumns<Viewed>& c) {
   std::vector<RawSection> sections;
   visitColumns(c, [&](const std::string& name, const auto& span) {
     using T = typename std::remove_cvref_t<decltype(span)>::element_type;
-    sections.push_back({name, sizeof(T), reinterpret_cast<const std::byte*>(span.data()), span.size_bytes()});
+    sections.push_back(
+        {name, sizeof(T), reinterpret_cast<const std::byte*>(span.data()), span.size_bytes()});
   });
   return sections;
 }
@@ -390,13 +427,15 @@ core::Result<void> bindSections(DistrictColumns<Viewed>& c, std::span<const RawS
     }
     const RawSection& s = sections[i++];
     if (s.name != name || s.elemSize != sizeof(T)) {
-      result = makeError(ErrorCode::kStore, "expected column " + name + " (" + std::to_string(sizeof(T)) +
+      result = makeError(ErrorCode::kStore, "expected column " + name + " (" +
+                                                std::to_string(sizeof(T)) +
                                                 "-byte values), found " + s.name + " (" +
                                                 std::to_string(s.elemSize) + "-byte values)");
       return;
     }
     if (s.bytes % sizeof(T) != 0 || reinterpret_cast<std::uintptr_t>(s.data) % alignof(T) != 0) {
-      result = makeError(ErrorCode::kStore, "column " + name + " is misaligned or holds a partial value");
+      result = makeError(ErrorCode::kStore,
+                         "column " + name + " is misaligned or holds a partial value");
       return;
     }
     // The bytes were written from (or are) an array of T on this same
@@ -404,7 +443,8 @@ core::Result<void> bindSections(DistrictColumns<Viewed>& c, std::span<const RawS
     span = std::span<const T>(reinterpret_cast<const T*>(s.data), s.bytes / sizeof(T));
   });
   if (result.ok() && i != sections.size()) {
-    return makeError(ErrorCode::kStore, std::to_string(sections.size() - i) + " unexpected extra columns");
+    return makeError(ErrorCode::kStore,
+                     std::to_string(sections.size() - i) + " unexpected extra columns");
   }
   return result;
 }
@@ -431,25 +471,38 @@ core::Result<District> District::fromViews(const DistrictColumns<Viewed>& column
 std::size_t District::count(Kind kind) const {
   const auto& c = m_columns;
   switch (kind) {
-    case Kind::kStreet: return c.streets.size();
-    case Kind::kCommunity: return c.communities.size();
-    case Kind::kGrid: return c.grids.size();
-    case Kind::kRoad: return c.roads.size();
-    case Kind::kBuilding: return c.buildings.size();
-    case Kind::kAddress: return c.addresses.size();
-    case Kind::kHouse: return c.houses.size();
-    case Kind::kPerson: return c.people.size();
-    case Kind::kEntity: return c.entities.size();
-    case Kind::kFacility: return c.facilities.size();
-    case Kind::kEvent: return c.events.size();
-    case Kind::kLayer: return c.layers.size();
+    case Kind::kStreet:
+      return c.streets.size();
+    case Kind::kCommunity:
+      return c.communities.size();
+    case Kind::kGrid:
+      return c.grids.size();
+    case Kind::kRoad:
+      return c.roads.size();
+    case Kind::kBuilding:
+      return c.buildings.size();
+    case Kind::kAddress:
+      return c.addresses.size();
+    case Kind::kHouse:
+      return c.houses.size();
+    case Kind::kPerson:
+      return c.people.size();
+    case Kind::kEntity:
+      return c.entities.size();
+    case Kind::kFacility:
+      return c.facilities.size();
+    case Kind::kEvent:
+      return c.events.size();
+    case Kind::kLayer:
+      return c.layers.size();
   }
   return 0;
 }
 
 std::size_t District::memoryBytes() const {
   std::size_t total = 0;
-  visitColumns(m_columns, [&](const std::string&, const auto& span) { total += span.size_bytes(); });
+  visitColumns(m_columns,
+               [&](const std::string&, const auto& span) { total += span.size_bytes(); });
   return total;
 }
 

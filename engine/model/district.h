@@ -48,8 +48,21 @@ std::string_view kindTable(Kind kind);
 // The dataset's spellings (the GeoPackage text) are given beside each value;
 // parse*() below turn them into values and return false for anything else.
 // "expressway", "arterial", "main", "secondary", "branch", "local", "lane".
-enum class RoadClass : std::uint8_t { kExpressway, kArterial, kMain, kSecondary, kBranch, kLocal, kLane };
-enum class BuildingUse : std::uint8_t { kResidential, kCommercial, kIndustrial, kPublic };  // "residential", ...
+enum class RoadClass : std::uint8_t {
+  kExpressway,
+  kArterial,
+  kMain,
+  kSecondary,
+  kBranch,
+  kLocal,
+  kLane
+};
+enum class BuildingUse : std::uint8_t {
+  kResidential,
+  kCommercial,
+  kIndustrial,
+  kPublic
+};                                                             // "residential", ...
 enum class AddressLevel : std::uint8_t { kDoorplate, kRoom };  // "doorplate", "room"
 enum class Sex : std::uint8_t { kMale, kFemale };              // "男", "女"
 // "company" (also "企业"), "individual" (个体工商户, also "个体工商户"),
@@ -183,13 +196,13 @@ struct HouseColumns {
 
 template <class S>
 struct PersonColumns {
-  typename S::template Col<std::int64_t> id;    // person_id
-  typename S::template Col<char> idNumber;      // kIdNumberSize bytes per person; fixedAt<18>()
+  typename S::template Col<std::int64_t> id;  // person_id
+  typename S::template Col<char> idNumber;    // kIdNumberSize bytes per person; fixedAt<18>()
   typename S::Str name;
   typename S::template Col<Sex> sex;
   typename S::template Col<std::int32_t> birthDay;  // days since 1970-01-01
-  typename S::Str phone;                             // empty when none
-  typename S::template Col<std::uint32_t> tags;      // PersonTag bits
+  typename S::Str phone;                            // empty when none
+  typename S::template Col<std::uint32_t> tags;     // PersonTag bits
   typename S::template Col<std::uint32_t> house;
   typename S::template Col<std::uint32_t> grid;
   std::size_t size() const { return id.size(); }
@@ -201,7 +214,7 @@ struct EntityColumns {
   typename S::template Col<char> creditCode;  // kCreditCodeSize bytes per entity
   typename S::Str name;
   typename S::template Col<std::uint16_t> industry;  // into DistrictColumns::industries
-  typename S::template Col<EntityKind> kind;  // the dataset's "type" column
+  typename S::template Col<EntityKind> kind;         // the dataset's "type" column
   typename S::template Col<CreditColour> colour;
   typename S::template Col<std::uint32_t> building;
   typename S::template Col<std::uint32_t> grid;
@@ -211,23 +224,23 @@ struct EntityColumns {
 
 template <class S>
 struct FacilityColumns {
-  typename S::template Col<std::int64_t> id;        // facility_id
-  typename S::template Col<std::uint16_t> type;     // into facilityTypeCodes/Names
-  typename S::template Col<std::int32_t> owner;     // into departments; kNone: ownerless (无主部件)
+  typename S::template Col<std::int64_t> id;     // facility_id
+  typename S::template Col<std::uint16_t> type;  // into facilityTypeCodes/Names
+  typename S::template Col<std::int32_t> owner;  // into departments; kNone: ownerless (无主部件)
   typename S::template Col<std::uint32_t> grid;
   PointColumns<S> point;
-  typename S::template Col<float> headingDeg;       // cameras; NaN otherwise
-  typename S::template Col<float> fovDeg;           // cameras; NaN otherwise
-  typename S::template Col<float> mountHeightM;     // cameras; NaN otherwise
+  typename S::template Col<float> headingDeg;    // cameras; NaN otherwise
+  typename S::template Col<float> fovDeg;        // cameras; NaN otherwise
+  typename S::template Col<float> mountHeightM;  // cameras; NaN otherwise
   std::size_t size() const { return id.size(); }
 };
 
 template <class S>
 struct EventColumns {
-  typename S::template Col<std::int64_t> id;            // event_id
-  typename S::template Col<std::uint16_t> category;     // into categoryCodes/Names/Groups
+  typename S::template Col<std::int64_t> id;         // event_id
+  typename S::template Col<std::uint16_t> category;  // into categoryCodes/Names/Groups
   typename S::template Col<EventSource> source;
-  typename S::template Col<std::int64_t> reportedAt;    // Unix seconds (UTC)
+  typename S::template Col<std::int64_t> reportedAt;  // Unix seconds (UTC)
   typename S::template Col<EventStatus> status;
   typename S::template Col<DispatchLevel> level;
   typename S::template Col<std::uint32_t> grid;
@@ -264,7 +277,7 @@ struct DistrictColumns {
   typename S::Str facilityTypeCodes;
   typename S::Str facilityTypeNames;
   typename S::Str departments;
-  typename S::Str categoryCodes;   // event categories (247 grid item types)
+  typename S::Str categoryCodes;  // event categories (247 grid item types)
   typename S::Str categoryNames;
   typename S::Str categoryGroups;
 };
@@ -310,7 +323,9 @@ class District {
   std::size_t memoryBytes() const;
 
   // Links upward, for convenience: grid → community → street.
-  std::uint32_t communityOfGrid(std::uint32_t grid) const { return m_columns.grids.community[grid]; }
+  std::uint32_t communityOfGrid(std::uint32_t grid) const {
+    return m_columns.grids.community[grid];
+  }
   std::uint32_t streetOfGrid(std::uint32_t grid) const {
     return m_columns.communities.street[m_columns.grids.community[grid]];
   }

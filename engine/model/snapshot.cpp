@@ -114,10 +114,12 @@ core::Result<SourceStamp> stampOf(const std::string& path) {
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f.fd < 0) {
-    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo, "cannot open: " + errnoText(), path);
+    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                     "cannot open: " + errnoText(), path);
   }
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return makeError(ErrorCode::kIo, "cannot stat: " + errnoText(), path);
+  if (::fstat(f.fd, &st) != 0)
+    return makeError(ErrorCode::kIo, "cannot stat: " + errnoText(), path);
   SourceStamp s;
   s.size = static_cast<std::uint64_t>(st.st_size);
   s.mtimeNs = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -140,7 +142,8 @@ core::Result<SourceStamp> stampOf(const std::string& path) {
   return s;
 }
 
-core::Result<void> writeSnapshot(const District& district, const SourceStamp& source, const std::string& path) {
+core::Result<void> writeSnapshot(const District& district, const SourceStamp& source,
+                                 const std::string& path) {
   const std::vector<RawSection> sections = sectionsOf(district.columns());
   std::vector<SectionEntry> table(sections.size());
   std::size_t offset = alignUp(sizeof(FileHeader) + table.size() * sizeof(SectionEntry));
@@ -169,11 +172,12 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
 
   namespace fs = std::filesystem;
   const fs::path target(path);
-  const fs::path temporary =
-      target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".tmp-" +
+                                                     std::to_string(::getpid()));
   Fd f;
   f.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (f.fd < 0) return makeError(ErrorCode::kWriteFailed, "cannot create: " + errnoText(), temporary.string());
+  if (f.fd < 0)
+    return makeError(ErrorCode::kWriteFailed, "cannot create: " + errnoText(), temporary.string());
   auto fail = [&](const std::string& what) {
     const std::string message = what + ": " + errnoText();
     ::close(f.fd);
@@ -184,8 +188,11 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
   };
   static const char kZeros[kAlign] = {};
   std::size_t written = 0;
-  auto pad = [&](std::size_t to) { return to == written || (writeAll(f.fd, kZeros, to - written) && (written = to)); };
-  if (!writeAll(f.fd, &h, sizeof h) || !writeAll(f.fd, table.data(), table.size() * sizeof(SectionEntry))) {
+  auto pad = [&](std::size_t to) {
+    return to == written || (writeAll(f.fd, kZeros, to - written) && (written = to));
+  };
+  if (!writeAll(f.fd, &h, sizeof h) ||
+      !writeAll(f.fd, table.data(), table.size() * sizeof(SectionEntry))) {
     return fail("cannot write the header");
   }
   written = sizeof h + table.size() * sizeof(SectionEntry);
@@ -205,22 +212,26 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
   fs::rename(temporary, target, ec);
   if (ec) {
     fs::remove(temporary, ec);
-    return makeError(ErrorCode::kWriteFailed, "cannot rename the temporary file into place: " + ec.message(), path);
+    return makeError(ErrorCode::kWriteFailed,
+                     "cannot rename the temporary file into place: " + ec.message(), path);
   }
   return {};
 }
 
-core::Result<District> openSnapshot(const std::string& path, const SourceStamp& expected, SnapshotCheck check) {
+core::Result<District> openSnapshot(const std::string& path, const SourceStamp& expected,
+                                    SnapshotCheck check) {
   auto refuse = [&](const std::string& why) { return makeError(ErrorCode::kStore, why, path); };
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f.fd < 0) {
-    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo, "cannot open: " + errnoText(), path);
+    return makeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                     "cannot open: " + errnoText(), path);
   }
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return refuse("cannot stat: " + errnoText());
   const auto size = static_cast<std::size_t>(st.st_size);
-  if (size < sizeof(FileHeader)) return refuse("truncated: " + std::to_string(size) + " bytes, shorter than a header");
+  if (size < sizeof(FileHeader))
+    return refuse("truncated: " + std::to_string(size) + " bytes, shorter than a header");
   auto mapping = std::make_shared<Mapping>();
   mapping->data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, f.fd, 0);
   if (mapping->data == MAP_FAILED) return refuse("cannot map: " + errnoText());
@@ -229,23 +240,28 @@ core::Result<District> openSnapshot(const std::string& path, const SourceStamp& 
 
   FileHeader h{};
   std::memcpy(static_cast<void*>(&h), base, sizeof h);
-  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) return refuse("not a gridtwin snapshot (bad magic)");
-  if (h.byteOrderMark != kByteOrderMark) return refuse("written on a machine of another byte order");
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
+    return refuse("not a gridtwin snapshot (bad magic)");
+  if (h.byteOrderMark != kByteOrderMark)
+    return refuse("written on a machine of another byte order");
   if (h.formatVersion != kSnapshotFormatVersion) {
     return refuse("format version " + std::to_string(h.formatVersion) + ", this build reads " +
                   std::to_string(kSnapshotFormatVersion));
   }
   if (headerChecksum(h) != h.headerChecksum) return refuse("header checksum mismatch");
   if (h.fileSize != size) {
-    return refuse("truncated or extended: header says " + std::to_string(h.fileSize) + " bytes, file has " +
-                  std::to_string(size));
+    return refuse("truncated or extended: header says " + std::to_string(h.fileSize) +
+                  " bytes, file has " + std::to_string(size));
   }
-  if (!(h.source == expected)) return refuse("stale: the source GeoPackage changed since the snapshot was written");
+  if (!(h.source == expected))
+    return refuse("stale: the source GeoPackage changed since the snapshot was written");
   const std::size_t tableBytes = static_cast<std::size_t>(h.sectionCount) * sizeof(SectionEntry);
-  if (h.sectionCount > 100000 || sizeof(FileHeader) + tableBytes > size) return refuse("section table out of bounds");
+  if (h.sectionCount > 100000 || sizeof(FileHeader) + tableBytes > size)
+    return refuse("section table out of bounds");
   std::vector<SectionEntry> table(h.sectionCount);
   std::memcpy(table.data(), base + sizeof(FileHeader), tableBytes);
-  if (checksum(table.data(), tableBytes) != h.tableChecksum) return refuse("section table checksum mismatch");
+  if (checksum(table.data(), tableBytes) != h.tableChecksum)
+    return refuse("section table checksum mismatch");
 
   std::vector<RawSection> sections(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) {
@@ -260,7 +276,8 @@ core::Result<District> openSnapshot(const std::string& path, const SourceStamp& 
     sections[i] = {std::move(name), e.elemSize, base + e.offset, static_cast<std::size_t>(e.bytes)};
   }
   DistrictColumns<Viewed> columns;
-  if (auto r = bindSections(columns, sections); !r) return std::move(r.takeError()).withContext(path);
+  if (auto r = bindSections(columns, sections); !r)
+    return std::move(r.takeError()).withContext(path);
   auto district = District::fromViews(columns, mapping);
   if (!district) return std::move(district.takeError()).withContext(path);
   return district;

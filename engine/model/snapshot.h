@@ -32,14 +32,15 @@ struct SourceStamp {
 core::Result<SourceStamp> stampOf(const std::string& path);
 
 enum class SnapshotCheck {
-  kFull,     // header, section table and every section's checksum (default)
+  kFull,       // header, section table and every section's checksum (default)
   kHeaderOnly  // header and section table only; validate() still bounds every index
 };
 
 // Writes `district` to `path` atomically: a temporary file beside it, renamed
 // over `path` once complete. No fsync: a snapshot torn by a crash fails its
 // checks on the next open and is rebuilt. Errors: kWriteFailed naming the path.
-core::Result<void> writeSnapshot(const District& district, const SourceStamp& source, const std::string& path);
+core::Result<void> writeSnapshot(const District& district, const SourceStamp& source,
+                                 const std::string& path);
 
 // Maps `path` read-only and returns a District whose columns point into the
 // mapping (kept alive by the District). `expected` is the current source's

@@ -5,7 +5,8 @@ namespace {
 
 // Adds one per row to the grid's counter chosen by `field`.
 template <class Span>
-void countByGrid(const Span& grid, std::vector<AreaCounts>& perGrid, std::uint64_t AreaCounts::*field) {
+void countByGrid(const Span& grid, std::vector<AreaCounts>& perGrid,
+                 std::uint64_t AreaCounts::*field) {
   for (std::uint32_t g : grid) ++(perGrid[g].*field);
 }
 

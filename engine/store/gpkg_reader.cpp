@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -48,24 +48,30 @@ std::string sqlIdentifier(std::string_view identifier) {
 
 core::Result<DbPtr> openDb(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return makeError(ErrorCode::kNotFound, "no such file", path);
-  if (std::filesystem::is_directory(path, ec)) return makeError(ErrorCode::kStore, "is a folder, not a GeoPackage", path);
+  if (!std::filesystem::exists(path, ec))
+    return makeError(ErrorCode::kNotFound, "no such file", path);
+  if (std::filesystem::is_directory(path, ec))
+    return makeError(ErrorCode::kStore, "is a folder, not a GeoPackage", path);
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
-    return makeError(ErrorCode::kStore, std::string("cannot open: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
-                     path);
+    return makeError(
+        ErrorCode::kStore,
+        std::string("cannot open: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)), path);
   }
   // No SQLite mmap: on the full dataset it cost ~1.5x the load time and
   // counted the whole file in RSS (peak 1.4 GB vs 0.65 GB, see model/README.md).
-  sqlite3_exec(db.get(), "PRAGMA mmap_size=0; PRAGMA cache_size=-65536;", nullptr, nullptr, nullptr);
+  sqlite3_exec(db.get(), "PRAGMA mmap_size=0; PRAGMA cache_size=-65536;", nullptr, nullptr,
+               nullptr);
   return db;
 }
 
 core::Result<StmtPtr> prepare(sqlite3* db, const std::string& sql, const std::string& context) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr) !=
+      SQLITE_OK) {
     return makeError(ErrorCode::kStore, std::string(sqlite3_errmsg(db)), context);
   }
   return StmtPtr(raw);
@@ -90,10 +96,13 @@ struct TablePlan {
 // when `geometry`), and builds its query. `alternatives`: per wanted column, a
 // list of names tried in order (layer_catalog's spellings vary).
 core::Result<TablePlan> planTable(sqlite3* db, const std::string& path, const std::string& table,
-                                  const std::vector<std::vector<Want>>& alternatives, bool geometry) {
+                                  const std::vector<std::vector<Want>>& alternatives,
+                                  bool geometry) {
   const std::string context = path + ": table " + table;
   {
-    auto st = prepare(db, "SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?", context);
+    auto st = prepare(
+        db, "SELECT count(*) FROM sqlite_master WHERE type IN ('table','view') AND name = ?",
+        context);
     if (!st) return st.takeError();
     sqlite3_bind_text(st->get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st->get()) != SQLITE_ROW || sqlite3_column_int(st->get(), 0) == 0) {
@@ -108,7 +117,9 @@ core::Result<TablePlan> planTable(sqlite3* db, const std::string& path, const st
       present.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st->get(), 1)));
     }
   }
-  auto has = [&](const std::string& n) { return std::find(present.begin(), present.end(), n) != present.end(); };
+  auto has = [&](const std::string& n) {
+    return std::find(present.begin(), present.end(), n) != present.end();
+  };
   TablePlan plan;
   plan.table = table;
   for (const auto& options : alternatives) {
@@ -126,19 +137,22 @@ core::Result<TablePlan> planTable(sqlite3* db, const std::string& path, const st
     plan.columns.push_back(found);
   }
   if (geometry) {
-    auto st = prepare(db, "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", context);
+    auto st =
+        prepare(db, "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", context);
     if (!st) return st.takeError();
     sqlite3_bind_text(st->get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st->get()) == SQLITE_ROW) {
       plan.geometryColumn = reinterpret_cast<const char*>(sqlite3_column_text(st->get(), 0));
     }
     if (plan.geometryColumn.empty() || !has(plan.geometryColumn)) {
-      return makeError(ErrorCode::kStore, "missing geometry column (none registered in gpkg_geometry_columns)",
+      return makeError(ErrorCode::kStore,
+                       "missing geometry column (none registered in gpkg_geometry_columns)",
                        context);
     }
   }
   plan.sql = "SELECT rowid";
-  for (const auto& c : plan.columns) plan.sql += ", " + (c.empty() ? std::string("NULL") : sqlIdentifier(c));
+  for (const auto& c : plan.columns)
+    plan.sql += ", " + (c.empty() ? std::string("NULL") : sqlIdentifier(c));
   if (geometry) plan.sql += ", " + sqlIdentifier(plan.geometryColumn);
   plan.sql += " FROM " + sqlIdentifier(table) + " ORDER BY rowid";
   return plan;
@@ -165,7 +179,8 @@ class Rows {
       return true;
     }
     if (rc != SQLITE_DONE) {
-      m_stepError = makeError(ErrorCode::kStore, sqlite3_errmsg(sqlite3_db_handle(m_stmt)), place());
+      m_stepError =
+          makeError(ErrorCode::kStore, sqlite3_errmsg(sqlite3_db_handle(m_stmt)), place());
       m_failed = true;
     }
     return false;
@@ -174,11 +189,14 @@ class Rows {
   core::Error takeStepError() { return std::move(m_stepError); }
 
   std::int64_t fid() const { return m_fid; }
-  std::string place() const { return m_path + ": table " + m_plan.table + ", fid " + std::to_string(m_fid); }
+  std::string place() const {
+    return m_path + ": table " + m_plan.table + ", fid " + std::to_string(m_fid);
+  }
   std::string place(int col) const { return place() + ", column " + columnName(col); }
   std::string columnName(int col) const {
-    return static_cast<std::size_t>(col) < m_plan.columns.size() ? m_plan.columns[static_cast<std::size_t>(col)]
-                                                                 : m_plan.geometryColumn;
+    return static_cast<std::size_t>(col) < m_plan.columns.size()
+               ? m_plan.columns[static_cast<std::size_t>(col)]
+               : m_plan.geometryColumn;
   }
   core::Error fail(int col, ErrorCode code, const std::string& message) const {
     return makeError(code, message, place(col));
@@ -197,7 +215,8 @@ class Rows {
   }
   core::Result<std::int64_t> integer(int col) const {
     const int type = sqlite3_column_type(m_stmt, col + 1);
-    if (type == SQLITE_INTEGER) return static_cast<std::int64_t>(sqlite3_column_int64(m_stmt, col + 1));
+    if (type == SQLITE_INTEGER)
+      return static_cast<std::int64_t>(sqlite3_column_int64(m_stmt, col + 1));
     if (type == SQLITE_NULL) return fail(col, ErrorCode::kStore, "NULL where a value is required");
     const std::string_view t = text(col);
     std::int64_t v = 0;
@@ -214,7 +233,8 @@ class Rows {
   }
   core::Result<double> real(int col) const {
     const int type = sqlite3_column_type(m_stmt, col + 1);
-    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) return sqlite3_column_double(m_stmt, col + 1);
+    if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
+      return sqlite3_column_double(m_stmt, col + 1);
     if (type == SQLITE_NULL) return fail(col, ErrorCode::kStore, "NULL where a value is required");
     const std::string_view t = text(col);
     double v = 0;
@@ -309,17 +329,22 @@ class Wkb {
 
 // Strips the GeoPackage binary header ('GP', version, flags, srs_id,
 // envelope). `empty` is set from the header's empty flag.
-core::Result<std::span<const std::uint8_t>> gpkgWkb(std::span<const std::uint8_t> blob, bool& empty) {
+core::Result<std::span<const std::uint8_t>> gpkgWkb(std::span<const std::uint8_t> blob,
+                                                    bool& empty) {
   if (blob.size() < 8 || blob[0] != 'G' || blob[1] != 'P') {
     return makeError(ErrorCode::kParse, "not a GeoPackage geometry blob (no 'GP' magic)");
   }
   const std::uint8_t flags = blob[3];
-  if (flags & 0x20) return makeError(ErrorCode::kUnsupported, "extended GeoPackage geometry types are not supported");
+  if (flags & 0x20)
+    return makeError(ErrorCode::kUnsupported,
+                     "extended GeoPackage geometry types are not supported");
   static constexpr std::size_t kEnvelope[8] = {0, 32, 48, 48, 64, 0, 0, 0};
   const unsigned indicator = (flags >> 1) & 7u;
-  if (indicator > 4) return makeError(ErrorCode::kParse, "bad envelope indicator " + std::to_string(indicator));
+  if (indicator > 4)
+    return makeError(ErrorCode::kParse, "bad envelope indicator " + std::to_string(indicator));
   const std::size_t header = 8 + kEnvelope[indicator];
-  if (blob.size() < header) return makeError(ErrorCode::kUnexpectedEnd, "blob shorter than its header");
+  if (blob.size() < header)
+    return makeError(ErrorCode::kUnexpectedEnd, "blob shorter than its header");
   empty = (flags & 0x10) != 0;
   return blob.subspan(header);
 }
@@ -345,7 +370,8 @@ core::Result<geo::Point> decodePoint(std::span<const std::uint8_t> blob, bool nu
   if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
   if (base != 1) return wkbError(w, "expected a Point, got WKB type " + std::to_string(base));
   geo::Point p;
-  if (!w.readPoint(dims, p)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends inside the point");
+  if (!w.readPoint(dims, p))
+    return makeError(ErrorCode::kUnexpectedEnd, "WKB ends inside the point");
   if (std::isnan(p.x) && std::isnan(p.y)) empty = true;
   if (empty) {
     if (nullable) return model::missingPoint();
@@ -362,8 +388,10 @@ core::Result<void> readPoints(Wkb& w, int dims, bool closed, std::vector<geo::Po
   if (static_cast<std::size_t>(n) * static_cast<std::size_t>(dims) * 8 > w.remaining()) {
     return wkbError(w, std::to_string(n) + " points declared, more than the blob holds");
   }
-  if (closed && n < 4) return makeError(ErrorCode::kTooFewPoints, "a ring needs 4 points, has " + std::to_string(n));
-  if (!closed && n < 2) return makeError(ErrorCode::kTooFewPoints, "a line needs 2 points, has " + std::to_string(n));
+  if (closed && n < 4)
+    return makeError(ErrorCode::kTooFewPoints, "a ring needs 4 points, has " + std::to_string(n));
+  if (!closed && n < 2)
+    return makeError(ErrorCode::kTooFewPoints, "a line needs 2 points, has " + std::to_string(n));
   const std::size_t first = out.size();
   for (std::uint32_t i = 0; i < n; ++i) {
     geo::Point p;
@@ -371,15 +399,18 @@ core::Result<void> readPoints(Wkb& w, int dims, bool closed, std::vector<geo::Po
     if (!finitePoint(p)) return wkbError(w, "non-finite coordinate");
     out.push_back(p);
   }
-  if (closed && !(out[first] == out.back())) return makeError(ErrorCode::kUnclosedRing, "ring is not closed");
+  if (closed && !(out[first] == out.back()))
+    return makeError(ErrorCode::kUnclosedRing, "ring is not closed");
   return {};
 }
 
 core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned>& out) {
   std::uint32_t rings = 0;
-  if (!w.readU32(rings)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a ring count");
+  if (!w.readU32(rings))
+    return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a ring count");
   if (rings == 0) return wkbError(w, "polygon without rings");
-  if (static_cast<std::size_t>(rings) * 4 > w.remaining()) return wkbError(w, "more rings declared than the blob holds");
+  if (static_cast<std::size_t>(rings) * 4 > w.remaining())
+    return wkbError(w, "more rings declared than the blob holds");
   for (std::uint32_t r = 0; r < rings; ++r) {
     if (auto ok = readPoints(w, dims, true, out.lonlat); !ok) return ok;
     out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
@@ -389,8 +420,10 @@ core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned
 }
 
 // A Polygon or MultiPolygon appended as one feature.
-core::Result<void> decodePolygons(std::span<const std::uint8_t> blob, model::PolygonColumns<Owned>& out) {
-  if (blob.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
+core::Result<void> decodePolygons(std::span<const std::uint8_t> blob,
+                                  model::PolygonColumns<Owned>& out) {
+  if (blob.empty())
+    return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
   bool empty = false;
   auto wkb = gpkgWkb(blob, empty);
   if (!wkb) return wkb.takeError();
@@ -403,12 +436,15 @@ core::Result<void> decodePolygons(std::span<const std::uint8_t> blob, model::Pol
     if (auto r = readPolygonBody(w, dims, out); !r) return r;
   } else if (base == 6) {
     std::uint32_t n = 0;
-    if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a polygon count");
-    if (static_cast<std::size_t>(n) * 9 > w.remaining()) return wkbError(w, "more polygons declared than the blob holds");
+    if (!w.readU32(n))
+      return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a polygon count");
+    if (static_cast<std::size_t>(n) * 9 > w.remaining())
+      return wkbError(w, "more polygons declared than the blob holds");
     for (std::uint32_t i = 0; i < n; ++i) {
       std::uint32_t inner = 0;
       int innerDims = 2;
-      if (!w.readHeader(inner, innerDims) || inner != 3) return wkbError(w, "a MultiPolygon member is not a Polygon");
+      if (!w.readHeader(inner, innerDims) || inner != 3)
+        return wkbError(w, "a MultiPolygon member is not a Polygon");
       if (auto r = readPolygonBody(w, innerDims, out); !r) return r;
     }
   } else {
@@ -439,15 +475,18 @@ core::Result<void> decodeLines(std::span<const std::uint8_t> blob, model::LineCo
   } else if (base == 5) {
     std::uint32_t n = 0;
     if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a line count");
-    if (static_cast<std::size_t>(n) * 9 > w.remaining()) return wkbError(w, "more lines declared than the blob holds");
+    if (static_cast<std::size_t>(n) * 9 > w.remaining())
+      return wkbError(w, "more lines declared than the blob holds");
     for (std::uint32_t i = 0; i < n; ++i) {
       std::uint32_t inner = 0;
       int innerDims = 2;
-      if (!w.readHeader(inner, innerDims) || inner != 2) return wkbError(w, "a MultiLineString member is not a LineString");
+      if (!w.readHeader(inner, innerDims) || inner != 2)
+        return wkbError(w, "a MultiLineString member is not a LineString");
       if (auto r = line(innerDims); !r) return r;
     }
   } else {
-    return wkbError(w, "expected a LineString or MultiLineString, got WKB type " + std::to_string(base));
+    return wkbError(
+        w, "expected a LineString or MultiLineString, got WKB type " + std::to_string(base));
   }
   out.partStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
   return {};
@@ -459,7 +498,8 @@ std::int64_t daysFromCivil(int y, int m, int d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doy =
+      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
@@ -490,9 +530,9 @@ bool parseDate(std::string_view s, std::int64_t& days) {
 bool parseTime(std::string_view s, std::int64_t& seconds) {
   std::int64_t days = 0;
   int hh, mm, ss;
-  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
-      s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss) || hh > 23 || mm > 59 ||
-      ss > 60) {
+  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) ||
+      !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
     return false;
   }
   std::int64_t offset = 8 * 3600;
@@ -519,7 +559,8 @@ class CodeIndex {
   void build(const StringPool& pool) {
     m_map.clear();
     m_map.reserve(pool.size() * 2);
-    for (std::size_t i = 0; i < pool.size(); ++i) m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
   }
   // Index of the first duplicate code, or -1.
   std::int64_t firstDuplicate(const StringPool& pool) const {
@@ -546,7 +587,8 @@ class IdIndex {
  public:
   // Returns the position of the first duplicate id, or -1.
   std::int64_t build(const std::vector<std::int64_t>& ids) {
-    std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max(),
+                 hi = std::numeric_limits<std::int64_t>::min();
     for (auto id : ids) {
       lo = std::min(lo, id);
       hi = std::max(hi, id);
@@ -562,14 +604,16 @@ class IdIndex {
     } else {
       m_map.reserve(ids.size() * 2);
       for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second) return static_cast<std::int64_t>(i);
+        if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second)
+          return static_cast<std::int64_t>(i);
       }
     }
     return -1;
   }
   bool find(std::int64_t id, std::uint32_t& out) const {
     if (m_dense) {
-      if (id < 0 || static_cast<std::uint64_t>(id) >= m_table.size() || m_table[static_cast<std::size_t>(id)] < 0) {
+      if (id < 0 || static_cast<std::uint64_t>(id) >= m_table.size() ||
+          m_table[static_cast<std::size_t>(id)] < 0) {
         return false;
       }
       out = static_cast<std::uint32_t>(m_table[static_cast<std::size_t>(id)]);
@@ -589,14 +633,14 @@ class IdIndex {
 
 // ---- the loader
 
-#define GT_TRY(expr)                        \
-  do {                                      \
-    auto gt_r_ = (expr);                    \
-    if (!gt_r_) return gt_r_.takeError();   \
+#define GT_TRY(expr)                      \
+  do {                                    \
+    auto gt_r_ = (expr);                  \
+    if (!gt_r_) return gt_r_.takeError(); \
   } while (0)
 
-#define GT_ASSIGN(var, expr)                \
-  auto var##_r_ = (expr);                   \
+#define GT_ASSIGN(var, expr)                  \
+  auto var##_r_ = (expr);                     \
   if (!var##_r_) return var##_r_.takeError(); \
   auto var = *var##_r_
 
@@ -641,13 +685,16 @@ class Loader {
  private:
   core::Result<void> checkGeoPackage(sqlite3* db) {
     char* message = nullptr;
-    const int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
+    const int rc =
+        sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, &message);
     if (rc != SQLITE_OK) {
       std::string text = message ? message : sqlite3_errstr(rc);
       sqlite3_free(message);
       return makeError(ErrorCode::kStore, "not a GeoPackage (SQLite: " + text + ")", m_path);
     }
-    auto st = prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_contents'", m_path);
+    auto st = prepare(
+        db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_contents'",
+        m_path);
     if (!st) return st.takeError();
     if (sqlite3_step(st->get()) != SQLITE_ROW || sqlite3_column_int(st->get(), 0) == 0) {
       return makeError(ErrorCode::kStore, "not a GeoPackage (no gpkg_contents table)", m_path);
@@ -655,8 +702,21 @@ class Loader {
     return {};
   }
 
-  enum Table { kStreets, kCommunities, kGrids, kRoads, kBuildings, kAddresses, kHouses, kPeople, kEntities,
-               kFacilities, kEvents, kLayers, kTableCount };
+  enum Table {
+    kStreets,
+    kCommunities,
+    kGrids,
+    kRoads,
+    kBuildings,
+    kAddresses,
+    kHouses,
+    kPeople,
+    kEntities,
+    kFacilities,
+    kEvents,
+    kLayers,
+    kTableCount
+  };
 
   core::Result<void> planAll(sqlite3* db) {
     struct Spec {
@@ -669,12 +729,18 @@ class Loader {
         {"communities", wants({"code", "name", "street_code"}), true},
         {"grids", wants({"code", "name", "community_code", "street_code"}), true},
         {"roads", wants({"road_id", "name", "class", "width_m", "community_code"}), true},
-        {"buildings", wants({"building_id", "address_code", "use", "floors", "height_m", "grid_code"}), true},
-        {"addresses", wants({"address_code", "level", "building_id", "house_id", "full_text", "grid_code"}), true},
-        {"houses", wants({"house_id", "address_code", "building_id", "unit", "floor", "room", "area_m2", "grid_code"}),
+        {"buildings",
+         wants({"building_id", "address_code", "use", "floors", "height_m", "grid_code"}), true},
+        {"addresses",
+         wants({"address_code", "level", "building_id", "house_id", "full_text", "grid_code"}),
+         true},
+        {"houses",
+         wants({"house_id", "address_code", "building_id", "unit", "floor", "room", "area_m2",
+                "grid_code"}),
          false},
         {"people",
-         wants({"person_id", "id_number", "name", "sex", "birth_date", "phone", "tags", "house_id", "grid_code"}),
+         wants({"person_id", "id_number", "name", "sex", "birth_date", "phone", "tags", "house_id",
+                "grid_code"}),
          false},
         {"entities",
          {{{"entity_id"}},
@@ -687,12 +753,12 @@ class Loader {
           {{"grid_code"}}},
          true},
         {"facilities",
-         wants({"facility_id", "type", "type_name", "owner_department", "grid_code", "heading_deg", "fov_deg",
-                "mount_height_m"}),
+         wants({"facility_id", "type", "type_name", "owner_department", "grid_code", "heading_deg",
+                "fov_deg", "mount_height_m"}),
          true},
         {"events",
-         wants({"event_id", "category_code", "category_name", "category", "source", "reported_at", "status",
-                "dispatch_level", "grid_code"}),
+         wants({"event_id", "category_code", "category_name", "category", "source", "reported_at",
+                "status", "dispatch_level", "grid_code"}),
          true},
         {"layer_catalog",
          {{{"layer_id"}, {"id"}, {"code"}},
@@ -711,7 +777,8 @@ class Loader {
   }
 
   // Runs `body(rows)` on each row of table `t` over connection `db`.
-  core::Result<void> scan(sqlite3* db, Table t, const std::function<core::Result<void>(const Rows&)>& body) {
+  core::Result<void> scan(sqlite3* db, Table t,
+                          const std::function<core::Result<void>(const Rows&)>& body) {
     const TablePlan& plan = m_plans[t];
     auto st = prepare(db, plan.sql, m_path + ": table " + plan.table);
     if (!st) return st.takeError();
@@ -729,12 +796,14 @@ class Loader {
       GT_ASSIGN(name, r.requiredText(1));
       s.code.append(code);
       s.name.append(name);
-      if (auto g = decodePolygons(r.blob(2), s.shape); !g) return g.takeError().withContext(r.place(2));
+      if (auto g = decodePolygons(r.blob(2), s.shape); !g)
+        return g.takeError().withContext(r.place(2));
       return {};
     }));
     m_streetIndex.build(s.code);
     if (auto d = m_streetIndex.firstDuplicate(s.code); d >= 0) {
-      return makeError(ErrorCode::kStore, "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
+      return makeError(ErrorCode::kStore,
+                       "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
                        m_path + ": table streets");
     }
     return {};
@@ -754,14 +823,16 @@ class Loader {
       c.code.append(code);
       c.name.append(name);
       c.street.push_back(si);
-      if (auto g = decodePolygons(r.blob(3), c.shape); !g) return g.takeError().withContext(r.place(3));
+      if (auto g = decodePolygons(r.blob(3), c.shape); !g)
+        return g.takeError().withContext(r.place(3));
       return {};
     }));
     m_communityIndex.build(c.code);
     if (auto d = m_communityIndex.firstDuplicate(c.code); d >= 0) {
-      return makeError(ErrorCode::kStore,
-                       "duplicate community code " + std::string(c.code[static_cast<std::size_t>(d)]),
-                       m_path + ": table communities");
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate community code " + std::string(c.code[static_cast<std::size_t>(d)]),
+          m_path + ": table communities");
     }
     return {};
   }
@@ -782,18 +853,20 @@ class Loader {
       const std::string_view expected = m_c.streets.code[m_c.communities.street[ci]];
       if (!r.isNull(3) && street != expected) {
         return r.fail(3, ErrorCode::kStore,
-                      "street " + std::string(street) + " is not the street " + std::string(expected) +
-                          " of community " + std::string(community));
+                      "street " + std::string(street) + " is not the street " +
+                          std::string(expected) + " of community " + std::string(community));
       }
       g.code.append(code);
       g.name.append(name);
       g.community.push_back(ci);
-      if (auto geom = decodePolygons(r.blob(4), g.shape); !geom) return geom.takeError().withContext(r.place(4));
+      if (auto geom = decodePolygons(r.blob(4), g.shape); !geom)
+        return geom.takeError().withContext(r.place(4));
       return {};
     }));
     m_gridIndex.build(g.code);
     if (auto d = m_gridIndex.firstDuplicate(g.code); d >= 0) {
-      return makeError(ErrorCode::kStore, "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
+      return makeError(ErrorCode::kStore,
+                       "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
                        m_path + ": table grids");
     }
     return {};
@@ -804,7 +877,8 @@ class Loader {
   core::Result<std::uint32_t> grid(const Rows& r, int col) const {
     GT_ASSIGN(code, r.requiredText(col));
     std::uint32_t gi = 0;
-    if (!m_gridIndex.find(code, gi)) return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
+    if (!m_gridIndex.find(code, gi))
+      return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
     return gi;
   }
 
@@ -812,7 +886,8 @@ class Loader {
   core::Result<E> enumValue(const Rows& r, int col, bool (*parse)(std::string_view, E&)) const {
     GT_ASSIGN(text, r.requiredText(col));
     E v{};
-    if (!parse(text, v)) return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
+    if (!parse(text, v))
+      return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
     return v;
   }
 
@@ -851,7 +926,8 @@ class Loader {
       GT_ASSIGN(floors, r.integerOr(3, 0));
       GT_ASSIGN(height, r.realOr(4, std::numeric_limits<double>::quiet_NaN()));
       GT_ASSIGN(gi, grid(r, 5));
-      if (floors < 0 || floors > 1000) return r.fail(3, ErrorCode::kStore, "floors out of range: " + std::to_string(floors));
+      if (floors < 0 || floors > 1000)
+        return r.fail(3, ErrorCode::kStore, "floors out of range: " + std::to_string(floors));
       t.id.push_back(id);
       t.address.push_back(model::kNone);  // resolved later from the code
       t.use.push_back(use);
@@ -860,7 +936,8 @@ class Loader {
       t.grid.push_back(gi);
       m_buildingKeys.fid.push_back(r.fid());
       m_buildingKeys.code.append(r.text(1));
-      if (auto g = decodePolygons(r.blob(6), t.footprint); !g) return g.takeError().withContext(r.place(6));
+      if (auto g = decodePolygons(r.blob(6), t.footprint); !g)
+        return g.takeError().withContext(r.place(6));
       return {};
     });
   }
@@ -898,7 +975,8 @@ class Loader {
       GT_ASSIGN(floor, r.integerOr(4, 0));
       GT_ASSIGN(area, r.realOr(6, std::numeric_limits<double>::quiet_NaN()));
       GT_ASSIGN(gi, grid(r, 7));
-      if (unit < 0 || unit > 65535) return r.fail(3, ErrorCode::kStore, "unit out of range: " + std::to_string(unit));
+      if (unit < 0 || unit > 65535)
+        return r.fail(3, ErrorCode::kStore, "unit out of range: " + std::to_string(unit));
       if (floor < -32768 || floor > 32767) {
         return r.fail(4, ErrorCode::kStore, "floor out of range: " + std::to_string(floor));
       }
@@ -923,14 +1001,16 @@ class Loader {
       GT_ASSIGN(id, r.integer(0));
       GT_ASSIGN(idNumber, r.requiredText(1));
       if (idNumber.size() != model::kIdNumberSize) {
-        return r.fail(1, ErrorCode::kStore, "ID number must have 18 characters, got '" + std::string(idNumber) + "'");
+        return r.fail(1, ErrorCode::kStore,
+                      "ID number must have 18 characters, got '" + std::string(idNumber) + "'");
       }
       GT_ASSIGN(name, r.requiredText(2));
       GT_ASSIGN(sex, enumValue(r, 3, &model::parseSex));
       GT_ASSIGN(birth, r.requiredText(4));
       std::int64_t days = 0;
       if (!parseDate(birth, days)) {
-        return r.fail(4, ErrorCode::kParse, "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
+        return r.fail(4, ErrorCode::kParse,
+                      "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
       }
       std::uint32_t tags = 0;
       for (std::string_view rest = r.text(6); !rest.empty();) {
@@ -967,7 +1047,8 @@ class Loader {
       GT_ASSIGN(id, r.integer(0));
       GT_ASSIGN(credit, r.requiredText(1));
       if (credit.size() != model::kCreditCodeSize) {
-        return r.fail(1, ErrorCode::kStore, "credit code must have 18 characters, got '" + std::string(credit) + "'");
+        return r.fail(1, ErrorCode::kStore,
+                      "credit code must have 18 characters, got '" + std::string(credit) + "'");
       }
       GT_ASSIGN(name, r.requiredText(2));
       GT_ASSIGN(industry, r.requiredText(3));
@@ -1004,7 +1085,8 @@ class Loader {
       GT_ASSIGN(type, r.requiredText(1));
       auto it = types.find(std::string(type));
       if (it == types.end()) {
-        if (types.size() > 0xFFFF) return r.fail(1, ErrorCode::kStore, "more than 65536 facility types");
+        if (types.size() > 0xFFFF)
+          return r.fail(1, ErrorCode::kStore, "more than 65536 facility types");
         it = types.emplace(std::string(type), static_cast<std::uint16_t>(types.size())).first;
         m_c.facilityTypeCodes.append(type);
         m_c.facilityTypeNames.append(r.text(2));
@@ -1037,8 +1119,11 @@ class Loader {
       GT_ASSIGN(category, r.requiredText(1));
       auto it = categories.find(std::string(category));
       if (it == categories.end()) {
-        if (categories.size() > 0xFFFF) return r.fail(1, ErrorCode::kStore, "more than 65536 event categories");
-        it = categories.emplace(std::string(category), static_cast<std::uint16_t>(categories.size())).first;
+        if (categories.size() > 0xFFFF)
+          return r.fail(1, ErrorCode::kStore, "more than 65536 event categories");
+        it =
+            categories.emplace(std::string(category), static_cast<std::uint16_t>(categories.size()))
+                .first;
         m_c.categoryCodes.append(category);
         m_c.categoryNames.append(r.text(2));
         m_c.categoryGroups.append(r.text(3));
@@ -1047,8 +1132,9 @@ class Loader {
       GT_ASSIGN(reported, r.requiredText(5));
       std::int64_t seconds = 0;
       if (!parseTime(reported, seconds)) {
-        return r.fail(5, ErrorCode::kParse,
-                      "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
+        return r.fail(
+            5, ErrorCode::kParse,
+            "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
       }
       GT_ASSIGN(status, enumValue(r, 6, &model::parseEventStatus));
       GT_ASSIGN(level, enumValue(r, 7, &model::parseDispatchLevel));
@@ -1086,10 +1172,12 @@ class Loader {
   core::Result<void> readInParallel() {
     using Reader = core::Result<void> (Loader::*)(sqlite3*);
     // Biggest first, so that the last one to finish is a small one.
-    const std::vector<Reader> readers = {&Loader::readEvents,   &Loader::readPeople,     &Loader::readAddresses,
-                                         &Loader::readHouses,   &Loader::readFacilities, &Loader::readEntities,
-                                         &Loader::readBuildings, &Loader::readRoads,     &Loader::readLayers};
-    unsigned threads = m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    const std::vector<Reader> readers = {
+        &Loader::readEvents,    &Loader::readPeople,     &Loader::readAddresses,
+        &Loader::readHouses,    &Loader::readFacilities, &Loader::readEntities,
+        &Loader::readBuildings, &Loader::readRoads,      &Loader::readLayers};
+    unsigned threads =
+        m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
     threads = std::min<unsigned>(threads, static_cast<unsigned>(readers.size()));
     std::vector<core::Result<void>> results(readers.size());
     std::atomic<std::size_t> next{0};
@@ -1123,20 +1211,23 @@ class Loader {
   core::Result<void> resolveLinks() {
     IdIndex buildings, houses;
     if (auto d = buildings.build(m_c.buildings.id); d >= 0) {
-      return makeError(ErrorCode::kStore,
-                       "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
-                       placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
+          placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
     }
     if (auto d = houses.build(m_c.houses.id); d >= 0) {
-      return makeError(ErrorCode::kStore,
-                       "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
-                       placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
+          placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
     }
     CodeIndex addresses;
     addresses.build(m_c.addresses.code);
     if (auto d = addresses.firstDuplicate(m_c.addresses.code); d >= 0) {
       const auto i = static_cast<std::size_t>(d);
-      return makeError(ErrorCode::kStore, "duplicate address_code " + std::string(m_c.addresses.code[i]),
+      return makeError(ErrorCode::kStore,
+                       "duplicate address_code " + std::string(m_c.addresses.code[i]),
                        placeOf("addresses", m_addressKeys.fid[i], "address_code"));
     }
     std::uint32_t found = 0;
@@ -1151,7 +1242,8 @@ class Loader {
     }
     for (std::size_t i = 0; i < m_c.addresses.size(); ++i) {
       if (!buildings.find(m_addressKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
                          placeOf("addresses", m_addressKeys.fid[i], "building_id"));
       }
       m_c.addresses.building[i] = found;
@@ -1165,7 +1257,8 @@ class Loader {
     }
     for (std::size_t i = 0; i < m_c.houses.size(); ++i) {
       if (!buildings.find(m_houseKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
                          placeOf("houses", m_houseKeys.fid[i], "building_id"));
       }
       m_c.houses.building[i] = found;
@@ -1179,14 +1272,16 @@ class Loader {
     }
     for (std::size_t i = 0; i < m_c.people.size(); ++i) {
       if (!houses.find(m_personKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(m_personKeys.id1[i]),
+        return makeError(ErrorCode::kStore,
+                         "no house with house_id " + std::to_string(m_personKeys.id1[i]),
                          placeOf("people", m_personKeys.fid[i], "house_id"));
       }
       m_c.people.house[i] = found;
     }
     for (std::size_t i = 0; i < m_c.entities.size(); ++i) {
       if (!buildings.find(m_entityKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore, "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
                          placeOf("entities", m_entityKeys.fid[i], "building_id"));
       }
       m_c.entities.building[i] = found;
@@ -1216,7 +1311,9 @@ std::string snapshotPathFor(const std::string& gpkgPath) { return gpkgPath + ".s
 
 core::Result<Dataset> openDataset(const std::string& gpkgPath, const OpenOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   Dataset out;
   out.report.snapshotPath = snapshotPathFor(gpkgPath);
   auto stamp = model::stampOf(gpkgPath);

@@ -30,7 +30,8 @@ struct LoadOptions {
 // or column, a NULL where a value is required, a link that does not resolve,
 // an unknown enum spelling), kParse (a bad date or number), kGeometry family
 // (a bad geometry blob: the message gives the byte offset).
-core::Result<model::District> loadGeoPackage(const std::string& path, const LoadOptions& options = {});
+core::Result<model::District> loadGeoPackage(const std::string& path,
+                                             const LoadOptions& options = {});
 
 // "<gpkg>.snap": where openDataset() keeps the snapshot of `gpkgPath`.
 std::string snapshotPathFor(const std::string& gpkgPath);
@@ -44,10 +45,11 @@ struct OpenOptions {
 
 struct OpenReport {
   bool fromSnapshot = false;
-  double seconds = 0;            // wall time of openDataset()
+  double seconds = 0;  // wall time of openDataset()
   std::string snapshotPath;
   bool snapshotWritten = false;
-  std::string snapshotNote;      // why the snapshot was not used or not written; empty when all went well
+  std::string
+      snapshotNote;  // why the snapshot was not used or not written; empty when all went well
 };
 
 struct Dataset {

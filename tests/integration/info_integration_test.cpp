@@ -36,7 +36,8 @@ std::int64_t rowCount(const std::string& path, const std::string& table) {
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
     const std::string sql = "SELECT count(*) FROM \"" + table + "\"";
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
       n = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
@@ -48,16 +49,20 @@ std::int64_t rowCount(const std::string& path, const std::string& table) {
 class InfoIntegration : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    s_dir = (std::filesystem::temp_directory_path() / ("gridtwin-info-it-" + std::to_string(::getpid()))).string();
+    s_dir = (std::filesystem::temp_directory_path() /
+             ("gridtwin-info-it-" + std::to_string(::getpid())))
+                .string();
     std::filesystem::remove_all(s_dir);
     std::filesystem::create_directories(s_dir);
     s_gpkg = s_dir + "/small.gpkg";
-    s_generated = run(std::string(GRIDTWIN_CLI) + " generate --quiet --scale 0.005 --out " + s_gpkg + " 2>&1");
+    s_generated = run(std::string(GRIDTWIN_CLI) + " generate --quiet --scale 0.005 --out " +
+                      s_gpkg + " 2>&1");
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(s_dir); }
 
   static nlohmann::json info(const std::string& extra) {
-    CommandResult r = run(std::string(GRIDTWIN_CLI) + " info --format json " + s_gpkg + " " + extra);
+    CommandResult r =
+        run(std::string(GRIDTWIN_CLI) + " info --format json " + s_gpkg + " " + extra);
     EXPECT_EQ(r.status, 0) << r.out;
     return nlohmann::json::parse(r.out, nullptr, false);
   }
@@ -71,8 +76,9 @@ TEST_F(InfoIntegration, CountsEqualTheGeoPackageRowCounts) {
   const nlohmann::json j = info("--no-snapshot");
   ASSERT_FALSE(j.is_discarded());
   EXPECT_FALSE(j["load"]["from_snapshot"].get<bool>());
-  for (const char* table : {"streets", "communities", "grids", "roads", "buildings", "addresses", "houses", "people",
-                            "entities", "facilities", "events", "layer_catalog"}) {
+  for (const char* table :
+       {"streets", "communities", "grids", "roads", "buildings", "addresses", "houses", "people",
+        "entities", "facilities", "events", "layer_catalog"}) {
     EXPECT_EQ(j["counts"][table].get<std::int64_t>(), rowCount(s_gpkg, table)) << table;
   }
   EXPECT_EQ(j["counts"]["grids"].get<std::int64_t>(), 478);
@@ -87,7 +93,8 @@ TEST_F(InfoIntegration, StreetsAndCommunitiesAddUpToTheTotals) {
   ASSERT_FALSE(j.is_discarded());
   for (const char* level : {"streets", "communities"}) {
     EXPECT_EQ(j[level].size(), j["counts"][level].get<std::size_t>()) << level;
-    for (const char* kind : {"grids", "buildings", "houses", "people", "entities", "facilities", "events"}) {
+    for (const char* kind :
+         {"grids", "buildings", "houses", "people", "entities", "facilities", "events"}) {
       std::int64_t sum = 0;
       for (const auto& area : j[level]) sum += area[kind].get<std::int64_t>();
       EXPECT_EQ(sum, j["counts"][kind].get<std::int64_t>()) << level << " " << kind;

@@ -98,7 +98,8 @@ TEST(Validate, AcceptsAnEmptyDistrictAndRejectsBadOffsetsAndLinks) {
   owned.communities.shape.partStart.push_back(0);
   r = validate(viewOf(owned));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().toString().find("communities.street row 0"), std::string::npos) << r.error().toString();
+  EXPECT_NE(r.error().toString().find("communities.street row 0"), std::string::npos)
+      << r.error().toString();
 }
 
 TEST(BindSections, RejectsAMismatchedLayout) {

@@ -29,7 +29,8 @@ class GpkgReader : public ::testing::Test {
     auto d = loadGeoPackage(m_path);
     ASSERT_FALSE(d.ok()) << "loaded although it should not";
     const std::string text = d.error().toString();
-    for (const char* f : fragments) EXPECT_NE(text.find(f), std::string::npos) << "'" << f << "' not in: " << text;
+    for (const char* f : fragments)
+      EXPECT_NE(text.find(f), std::string::npos) << "'" << f << "' not in: " << text;
   }
   std::string m_dir, m_path;
 };
@@ -91,9 +92,11 @@ TEST_F(GpkgReader, ReadsAttributesIntoTheirTypes) {
   EXPECT_EQ(p.birthDay[0], -10958);  // 1940-01-01
   EXPECT_EQ(p.phone[0], "");
   EXPECT_EQ(p.phone[1], "13800138000");
-  EXPECT_EQ(p.tags[0], model::tagBit(model::PersonTag::kElderly80) | model::tagBit(model::PersonTag::kLivingAlone));
+  EXPECT_EQ(p.tags[0], model::tagBit(model::PersonTag::kElderly80) |
+                           model::tagBit(model::PersonTag::kLivingAlone));
   EXPECT_EQ(p.tags[1], 0u);
-  EXPECT_EQ(p.tags[2], model::tagBit(model::PersonTag::kSchoolAge) | model::tagBit(model::PersonTag::kMigrant) |
+  EXPECT_EQ(p.tags[2], model::tagBit(model::PersonTag::kSchoolAge) |
+                           model::tagBit(model::PersonTag::kMigrant) |
                            model::tagBit(model::PersonTag::kKeyPerson));
 
   const auto& e = d->entities();
@@ -206,7 +209,8 @@ TEST_F(GpkgReader, MissingFileIsNotFoundAndNamesThePath) {
 
 TEST_F(GpkgReader, TextFileIsNotAGeoPackage) {
   m_path = m_dir + "/notes.gpkg";
-  std::ofstream(m_path) << "this is not a database, just some text that is long enough to have a header\n";
+  std::ofstream(m_path)
+      << "this is not a database, just some text that is long enough to have a header\n";
   expectError({"notes.gpkg", "not a GeoPackage"});
 }
 
@@ -228,7 +232,9 @@ TEST_F(GpkgReader, MissingColumnIsNamed) {
 
 TEST_F(GpkgReader, BadGeometryBlobNamesTableFidAndColumn) {
   // A 'GP' header followed by a polygon that claims 1000 rings.
-  ASSERT_EQ(test::execSql(m_path, "UPDATE buildings SET geom = X'47500001E61000000103000000E8030000' WHERE fid = 2"),
+  ASSERT_EQ(test::execSql(
+                m_path,
+                "UPDATE buildings SET geom = X'47500001E61000000103000000E8030000' WHERE fid = 2"),
             "");
   expectError({"tiny.gpkg", "table buildings, fid 2, column geom", "rings"});
 }
@@ -239,7 +245,10 @@ TEST_F(GpkgReader, BlobWithoutGpMagicIsRejected) {
 }
 
 TEST_F(GpkgReader, TruncatedPointIsRejected) {
-  ASSERT_EQ(test::execSql(m_path, "UPDATE facilities SET geom = X'47500001E6100000010100000000' WHERE fid = 1"), "");
+  ASSERT_EQ(
+      test::execSql(m_path,
+                    "UPDATE facilities SET geom = X'47500001E6100000010100000000' WHERE fid = 1"),
+      "");
   expectError({"table facilities, fid 1, column geom"});
 }
 
@@ -249,7 +258,8 @@ TEST_F(GpkgReader, UnresolvedLinkNamesTableFidColumnAndKey) {
 }
 
 TEST_F(GpkgReader, UnknownGridCodeNamesTheCode) {
-  ASSERT_EQ(test::execSql(m_path, "UPDATE events SET grid_code = '440604009009009' WHERE fid = 3"), "");
+  ASSERT_EQ(test::execSql(m_path, "UPDATE events SET grid_code = '440604009009009' WHERE fid = 3"),
+            "");
   expectError({"table events, fid 3, column grid_code", "440604009009009"});
 }
 

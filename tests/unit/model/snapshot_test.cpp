@@ -7,8 +7,8 @@
 #include <fstream>
 #include <thread>
 
-#include "unit/model/tiny_dataset.h"
 #include "store/gpkg_reader.h"
+#include "unit/model/tiny_dataset.h"
 
 namespace gridtwin::model {
 namespace {
@@ -26,7 +26,8 @@ std::vector<char> readFile(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 void writeFile(const std::string& path, const std::vector<char>& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 // Where column `name` lies in the snapshot file.
 Entry findSection(const std::vector<char>& file, const std::string& name) {
@@ -54,7 +55,8 @@ void expectSameColumns(const District& a, const District& b) {
 class Snapshot : public ::testing::Test {
  protected:
   void SetUp() override {
-    m_dir = test::scratchDir(std::string("snap-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_dir = test::scratchDir(std::string("snap-") +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     m_gpkg = m_dir + "/tiny.gpkg";
     m_snap = store::snapshotPathFor(m_gpkg);
     test::writeTinyDataset(m_gpkg);
@@ -103,7 +105,8 @@ TEST_F(Snapshot, OutlivesCopiesAndIsReadableFromManyThreads) {
   std::vector<std::size_t> total(4);
   for (int t = 0; t < 4; ++t) {
     readers.emplace_back([&, t] {
-      for (std::size_t i = 0; i < copy.people().size(); ++i) total[static_cast<std::size_t>(t)] += copy.people().house[i];
+      for (std::size_t i = 0; i < copy.people().size(); ++i)
+        total[static_cast<std::size_t>(t)] += copy.people().house[i];
     });
   }
   for (auto& r : readers) r.join();
@@ -203,7 +206,8 @@ TEST(OpenDataset, WritesUsesAndRebuildsTheSnapshot) {
   ASSERT_TRUE(third.ok());
   EXPECT_FALSE(third->report.fromSnapshot);
   EXPECT_TRUE(third->report.snapshotWritten);
-  EXPECT_NE(third->report.snapshotNote.find("checksum"), std::string::npos) << third->report.snapshotNote;
+  EXPECT_NE(third->report.snapshotNote.find("checksum"), std::string::npos)
+      << third->report.snapshotNote;
   expectSameColumns(first->district, third->district);
 
   // Stale: the GeoPackage changed (one person fewer).
@@ -211,7 +215,8 @@ TEST(OpenDataset, WritesUsesAndRebuildsTheSnapshot) {
   auto fourth = store::openDataset(gpkg);
   ASSERT_TRUE(fourth.ok()) << fourth.error().toString();
   EXPECT_FALSE(fourth->report.fromSnapshot);
-  EXPECT_NE(fourth->report.snapshotNote.find("stale"), std::string::npos) << fourth->report.snapshotNote;
+  EXPECT_NE(fourth->report.snapshotNote.find("stale"), std::string::npos)
+      << fourth->report.snapshotNote;
   EXPECT_EQ(fourth->district.people().size(), 4u);
 
   // --no-snapshot: neither read nor written.

@@ -55,7 +55,8 @@ void writeTinyDataset(const std::string& path) {
   check(w.writeRow());
 
   table("communities", GeometryType::kMultiPolygon, text({"code", "name", "street_code"}));
-  const char* communities[2][2] = {{"440604001001", "澜石社区居委会"}, {"440604001002", "石头村委会"}};
+  const char* communities[2][2] = {{"440604001001", "澜石社区居委会"},
+                                   {"440604001002", "石头村委会"}};
   for (int c = 0; c < 2; ++c) {
     w.setText(0, communities[c][0]);
     w.setText(1, communities[c][1]);
@@ -65,8 +66,11 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("grids", GeometryType::kMultiPolygon,
-        {{"code", FieldType::kText}, {"name", FieldType::kText}, {"community_code", FieldType::kText},
-         {"street_code", FieldType::kText}, {"worker_count", FieldType::kInteger}});
+        {{"code", FieldType::kText},
+         {"name", FieldType::kText},
+         {"community_code", FieldType::kText},
+         {"street_code", FieldType::kText},
+         {"worker_count", FieldType::kInteger}});
   const char* grids[3][3] = {{"440604001001001", "澜石第1网格", "440604001001"},
                              {"440604001001002", "澜石第2网格", "440604001001"},
                              {"440604001002001", "石头第1网格", "440604001002"}};
@@ -78,14 +82,18 @@ void writeTinyDataset(const std::string& path) {
     w.setText(3, "440604001");
     w.setInt(4, 1);
     geo::Polygon p = box(gridX[g], 22.95, gridX[g + 1], 23.05);
-    if (g == 2) p.holes.push_back({{113.15, 23.0}, {113.16, 23.0}, {113.16, 23.01}, {113.15, 23.0}});
+    if (g == 2)
+      p.holes.push_back({{113.15, 23.0}, {113.16, 23.0}, {113.16, 23.01}, {113.15, 23.0}});
     w.setMultiPolygon(multi(p));
     check(w.writeRow());
   }
 
   table("roads", GeometryType::kLineString,
-        {{"road_id", FieldType::kInteger}, {"name", FieldType::kText}, {"class", FieldType::kText},
-         {"width_m", FieldType::kReal}, {"community_code", FieldType::kText}});
+        {{"road_id", FieldType::kInteger},
+         {"name", FieldType::kText},
+         {"class", FieldType::kText},
+         {"width_m", FieldType::kReal},
+         {"community_code", FieldType::kText}});
   w.setInt(0, 1);
   w.setText(1, "季华路");
   w.setText(2, "arterial");
@@ -103,8 +111,12 @@ void writeTinyDataset(const std::string& path) {
 
   // Buildings 10, 20 (door plates) and 30 (no road, no address).
   table("buildings", GeometryType::kPolygon,
-        {{"building_id", FieldType::kInteger}, {"address_code", FieldType::kText}, {"use", FieldType::kText},
-         {"floors", FieldType::kInteger}, {"height_m", FieldType::kReal}, {"grid_code", FieldType::kText}});
+        {{"building_id", FieldType::kInteger},
+         {"address_code", FieldType::kText},
+         {"use", FieldType::kText},
+         {"floors", FieldType::kInteger},
+         {"height_m", FieldType::kReal},
+         {"grid_code", FieldType::kText}});
   const struct {
     int id;
     const char* address;
@@ -131,8 +143,12 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("addresses", GeometryType::kPoint,
-        {{"address_code", FieldType::kText}, {"level", FieldType::kText}, {"building_id", FieldType::kInteger},
-         {"house_id", FieldType::kInteger}, {"full_text", FieldType::kText}, {"grid_code", FieldType::kText}});
+        {{"address_code", FieldType::kText},
+         {"level", FieldType::kText},
+         {"building_id", FieldType::kInteger},
+         {"house_id", FieldType::kInteger},
+         {"full_text", FieldType::kText},
+         {"grid_code", FieldType::kText}});
   const struct {
     const char* code;
     const char* level;
@@ -141,12 +157,16 @@ void writeTinyDataset(const std::string& path) {
     const char* text;
     const char* grid;
     double x;
-  } addresses[5] = {
-      {"44060400100100001", "doorplate", 10, 0, "广东省佛山市禅城区祖庙街道澜石社区季华路1号", "440604001001001", 113.01},
-      {"44060400100200001", "doorplate", 20, 0, "广东省佛山市禅城区祖庙街道石头村季华路2号", "440604001002001", 113.15},
-      {"44060400100100001010101", "room", 10, 1, "广东省佛山市禅城区祖庙街道澜石社区季华路1号101房", "440604001001001", 113.01},
-      {"44060400100100001010102", "room", 10, 2, "广东省佛山市禅城区祖庙街道澜石社区季华路1号102房", "440604001001001", 113.01},
-      {"44060400100200001010201", "room", 20, 3, "广东省佛山市禅城区祖庙街道石头村季华路2号201房", "440604001002001", 113.15}};
+  } addresses[5] = {{"44060400100100001", "doorplate", 10, 0,
+                     "广东省佛山市禅城区祖庙街道澜石社区季华路1号", "440604001001001", 113.01},
+                    {"44060400100200001", "doorplate", 20, 0,
+                     "广东省佛山市禅城区祖庙街道石头村季华路2号", "440604001002001", 113.15},
+                    {"44060400100100001010101", "room", 10, 1,
+                     "广东省佛山市禅城区祖庙街道澜石社区季华路1号101房", "440604001001001", 113.01},
+                    {"44060400100100001010102", "room", 10, 2,
+                     "广东省佛山市禅城区祖庙街道澜石社区季华路1号102房", "440604001001001", 113.01},
+                    {"44060400100200001010201", "room", 20, 3,
+                     "广东省佛山市禅城区祖庙街道石头村季华路2号201房", "440604001002001", 113.15}};
   for (const auto& a : addresses) {
     w.setText(0, a.code);
     w.setText(1, a.level);
@@ -163,9 +183,14 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("houses", GeometryType::kPoint,
-        {{"house_id", FieldType::kInteger}, {"address_code", FieldType::kText}, {"building_id", FieldType::kInteger},
-         {"unit", FieldType::kInteger}, {"floor", FieldType::kInteger}, {"room", FieldType::kText},
-         {"area_m2", FieldType::kReal}, {"grid_code", FieldType::kText}});
+        {{"house_id", FieldType::kInteger},
+         {"address_code", FieldType::kText},
+         {"building_id", FieldType::kInteger},
+         {"unit", FieldType::kInteger},
+         {"floor", FieldType::kInteger},
+         {"room", FieldType::kText},
+         {"area_m2", FieldType::kReal},
+         {"grid_code", FieldType::kText}});
   const struct {
     int id;
     const char* address;
@@ -195,9 +220,15 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("people", GeometryType::kNone,
-        {{"person_id", FieldType::kInteger}, {"id_number", FieldType::kText}, {"name", FieldType::kText},
-         {"sex", FieldType::kText}, {"birth_date", FieldType::kText}, {"phone", FieldType::kText},
-         {"tags", FieldType::kText}, {"household_role", FieldType::kText}, {"house_id", FieldType::kInteger},
+        {{"person_id", FieldType::kInteger},
+         {"id_number", FieldType::kText},
+         {"name", FieldType::kText},
+         {"sex", FieldType::kText},
+         {"birth_date", FieldType::kText},
+         {"phone", FieldType::kText},
+         {"tags", FieldType::kText},
+         {"household_role", FieldType::kText},
+         {"house_id", FieldType::kInteger},
          {"grid_code", FieldType::kText}});
   const struct {
     const char* id;
@@ -208,11 +239,16 @@ void writeTinyDataset(const std::string& path) {
     const char* tags;
     int house;
     const char* grid;
-  } people[5] = {{"44060419400101001X", "陈大文", "男", "1940-01-01", nullptr, "elderly_80,living_alone", 1, "440604001001001"},
-                 {"440604198505050022", "李小红", "女", "1985-05-05", "13800138000", "", 2, "440604001001001"},
-                 {"430102201503030013", "王小明", "男", "2015-03-03", nullptr, "school_age,migrant,key_person", 2, "440604001001001"},
-                 {"440604196001010044", "黄美玲", "女", "1960-01-01", "13900139000", "disabled", 3, "440604001002001"},
-                 {"440604202601010055", "何宝宝", "男", "2026-01-01", nullptr, "newborn", 4, "440604001001002"}};
+  } people[5] = {
+      {"44060419400101001X", "陈大文", "男", "1940-01-01", nullptr, "elderly_80,living_alone", 1,
+       "440604001001001"},
+      {"440604198505050022", "李小红", "女", "1985-05-05", "13800138000", "", 2, "440604001001001"},
+      {"430102201503030013", "王小明", "男", "2015-03-03", nullptr, "school_age,migrant,key_person",
+       2, "440604001001001"},
+      {"440604196001010044", "黄美玲", "女", "1960-01-01", "13900139000", "disabled", 3,
+       "440604001002001"},
+      {"440604202601010055", "何宝宝", "男", "2026-01-01", nullptr, "newborn", 4,
+       "440604001001002"}};
   for (int i = 0; i < 5; ++i) {
     const auto& p = people[i];
     w.setInt(0, i + 1);
@@ -233,9 +269,14 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("entities", GeometryType::kPoint,
-        {{"entity_id", FieldType::kInteger}, {"credit_code", FieldType::kText}, {"name", FieldType::kText},
-         {"industry", FieldType::kText}, {"type", FieldType::kText}, {"credit_color", FieldType::kText},
-         {"building_id", FieldType::kInteger}, {"grid_code", FieldType::kText}});
+        {{"entity_id", FieldType::kInteger},
+         {"credit_code", FieldType::kText},
+         {"name", FieldType::kText},
+         {"industry", FieldType::kText},
+         {"type", FieldType::kText},
+         {"credit_color", FieldType::kText},
+         {"building_id", FieldType::kInteger},
+         {"grid_code", FieldType::kText}});
   w.setInt(0, 1);
   w.setText(1, "91440604MA4W0000XX");
   w.setText(2, "佛山市禅城区澜石陶瓷有限公司");
@@ -258,9 +299,14 @@ void writeTinyDataset(const std::string& path) {
   check(w.writeRow());
 
   table("facilities", GeometryType::kPoint,
-        {{"facility_id", FieldType::kInteger}, {"type", FieldType::kText}, {"type_name", FieldType::kText},
-         {"owner_department", FieldType::kText}, {"grid_code", FieldType::kText}, {"heading_deg", FieldType::kReal},
-         {"fov_deg", FieldType::kReal}, {"mount_height_m", FieldType::kReal}});
+        {{"facility_id", FieldType::kInteger},
+         {"type", FieldType::kText},
+         {"type_name", FieldType::kText},
+         {"owner_department", FieldType::kText},
+         {"grid_code", FieldType::kText},
+         {"heading_deg", FieldType::kReal},
+         {"fov_deg", FieldType::kReal},
+         {"mount_height_m", FieldType::kReal}});
   const struct {
     const char* type;
     const char* name;
@@ -295,9 +341,15 @@ void writeTinyDataset(const std::string& path) {
   }
 
   table("events", GeometryType::kPoint,
-        {{"event_id", FieldType::kInteger}, {"category_code", FieldType::kText}, {"category_name", FieldType::kText},
-         {"category", FieldType::kText}, {"source", FieldType::kText}, {"reported_at", FieldType::kText},
-         {"status", FieldType::kText}, {"dispatch_level", FieldType::kText}, {"grid_code", FieldType::kText}});
+        {{"event_id", FieldType::kInteger},
+         {"category_code", FieldType::kText},
+         {"category_name", FieldType::kText},
+         {"category", FieldType::kText},
+         {"source", FieldType::kText},
+         {"reported_at", FieldType::kText},
+         {"status", FieldType::kText},
+         {"dispatch_level", FieldType::kText},
+         {"grid_code", FieldType::kText}});
   const struct {
     const char* code;
     const char* source;
@@ -306,9 +358,12 @@ void writeTinyDataset(const std::string& path) {
     const char* level;
     const char* grid;
     bool located;
-  } events[3] = {{"0101", "hotline12345", "2024-01-01T08:00:00+08:00", "评价结案", "grid", "440604001001001", true},
-                 {"0202", "video_ai", "2025-06-30T23:59:59+08:00", "协同处理", "street", "440604001002001", false},
-                 {"0101", "patrol", "2026-06-30T12:00:00+08:00", "发现上报", "community", "440604001001002", true}};
+  } events[3] = {{"0101", "hotline12345", "2024-01-01T08:00:00+08:00", "评价结案", "grid",
+                  "440604001001001", true},
+                 {"0202", "video_ai", "2025-06-30T23:59:59+08:00", "协同处理", "street",
+                  "440604001002001", false},
+                 {"0101", "patrol", "2026-06-30T12:00:00+08:00", "发现上报", "community",
+                  "440604001001002", true}};
   for (int i = 0; i < 3; ++i) {
     const auto& e = events[i];
     w.setInt(0, i + 1);
@@ -347,7 +402,8 @@ void writeTinyDataset(const std::string& path) {
 
 std::string execSql(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
     std::string m = db ? sqlite3_errmsg(db) : "cannot open";
     sqlite3_close(db);
     return m;
