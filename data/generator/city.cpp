@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "geo/algorithms.h"
@@ -21,12 +23,12 @@ struct Footprint {
 
 Footprint footprintOf(Zone zone, Rng& rng) {
   switch (zone) {
-    case Zone::kOldTown: return {8, 14, 10, 16, 3};
-    case Zone::kVillage: return {9, 12, 10, 13, 2.5};
-    case Zone::kIndustrial: return {40, 110, 30, 70, 12};
-    case Zone::kCommercial: return {30, 60, 25, 40, 15};
+    case Zone::kOldTown: return {7, 12, 9, 14, 1.5};
+    case Zone::kVillage: return {8, 11, 9, 12, 1.2};  // 握手楼: near-touching village houses
+    case Zone::kIndustrial: return {30, 90, 24, 60, 8};
+    case Zone::kCommercial: return {24, 50, 20, 34, 9};
     case Zone::kResidential:
-      return rng.chance(0.55) ? Footprint{40, 60, 12, 15, 18} : Footprint{22, 28, 20, 25, 22};
+      return rng.chance(0.55) ? Footprint{30, 50, 11, 14, 11} : Footprint{20, 26, 18, 24, 13};
     case Zone::kWater:
     case Zone::kGreen:
     case Zone::kFarmland: break;
@@ -108,7 +110,7 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
     for (int road : district.blockEdgeRoad[bi]) {
       if (road >= 0) widest = std::max(widest, district.roads[static_cast<std::size_t>(road)].width);
     }
-    auto inner = inset(block.cell, widest / 2 + 3);
+    auto inner = inset(block.cell, widest / 2 + 2);
     if (!inner) return std::move(inner.takeError()).withContext("block " + std::to_string(bi));
     if (inner->polygons.empty()) continue;
     auto prepared = geo::Prepared::make(geo::Geometry(*inner));
@@ -158,6 +160,7 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
       v += depth + fp.gap * brng.uniform(0.8, 1.3);
     }
   }
+  if (std::getenv("GRIDTWIN_DEBUG_CAPACITY")) std::fprintf(stderr, "building capacity %zu\n", candidates.size());
   if (static_cast<std::int64_t>(candidates.size()) > targetBuildings) {
     std::nth_element(candidates.begin(), candidates.begin() + targetBuildings, candidates.end(),
                      [](const Candidate& a, const Candidate& b) {

@@ -64,7 +64,7 @@ struct BuildingPlan {
 };
 
 // Packs buildings into the blocks (never crossing a road: each block is
-// inset by half the width of its widest road plus a margin), keeps
+// inset by half the width of its widest road plus 2 m), keeps
 // `targetBuildings` of them weighted by density, numbers their door plates
 // along their roads and lays out `targetRooms` room addresses in the
 // residential ones.

@@ -230,7 +230,7 @@ void makeConnected(std::vector<int>& label, const std::vector<std::vector<int>>&
 }
 
 Zone chooseZone(const Block& b, const std::vector<Point>& centres, const std::vector<Point>& estates,
-                bool nearOutline, double southLimit, Rng& rng) {
+                bool nearOutline, double southLimit, bool villageCommunity, Rng& rng) {
   const double toOld = std::sqrt(dist2(b.site, centres.front()));
   // The river (东平河) runs along the district's southern edge.
   if (nearOutline && b.site.y < southLimit && rng.chance(0.6)) return Zone::kWater;
@@ -240,6 +240,12 @@ Zone chooseZone(const Block& b, const std::vector<Point>& centres, const std::ve
   if (toOld < 1800) return rng.chance(0.25) ? Zone::kCommercial : Zone::kOldTown;
   for (const auto& e : estates) {
     if (dist2(b.site, e) < 900.0 * 900.0) return Zone::kIndustrial;
+  }
+  // A village committee's land (村民委员会): dense village housing (城中村)
+  // with the village's own industrial park and shops.
+  if (villageCommunity) {
+    double r = rng.uniform();
+    return r < 0.65 ? Zone::kVillage : r < 0.8 ? Zone::kResidential : r < 0.93 ? Zone::kIndustrial : Zone::kCommercial;
   }
   if (b.density > 0.45) return rng.chance(0.2) ? Zone::kCommercial : Zone::kResidential;
   if (b.density < 0.18) return rng.chance(0.55) ? Zone::kVillage : Zone::kResidential;
@@ -526,7 +532,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     blk.street = streetOf[b];
     blk.community = communityOf[b];
     blk.grid = gridOf[b];
-    blk.zone = chooseZone(blk, centres, estates, onOutline[b], southLimit, zrng);
+    const bool village = sources.communities[static_cast<std::size_t>(blk.community)].name.find("村民委员会") != std::string::npos;
+    blk.zone = chooseZone(blk, centres, estates, onOutline[b], southLimit, village, zrng);
   }
 
   // 6. Admin shapes as unions of whole blocks.

@@ -331,15 +331,15 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     GT_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  // Roadside green: a 2 m strip beside arterials; protective green: the next
-  // metre beside expressways. Buildings stand at least half a road's width
-  // plus 3 m from its centre line, so neither strip meets a building.
+  // Roadside green: a 1.2 m strip beside arterials; protective green: the
+  // next 0.8 m beside expressways. Buildings stand at least half a road's
+  // width plus 2 m from its centre line, so neither strip meets a building.
   for (const auto& road : d.roads) {
     if (road.level != RoadLevel::kArterial && road.level != RoadLevel::kExpressway) continue;
     const bool expressway = road.level == RoadLevel::kExpressway;
     for (int side : {1, -1}) {
       for (int band = 0; band < (expressway ? 2 : 1); ++band) {
-        const double from = road.width / 2 + band * 2.0, to = from + (band == 0 ? 2.0 : 1.0);
+        const double from = road.width / 2 + band * 1.2, to = from + (band == 0 ? 1.2 : 0.8);
         geo::LineString a = offsetLine(road.parts.front(), side * from);
         geo::LineString bline = offsetLine(road.parts.front(), side * to);
         geo::Polygon strip;

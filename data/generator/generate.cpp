@@ -46,12 +46,20 @@ std::string orDefault(const std::string& value, const std::string& fallback) {
   return value.empty() ? fallback : value;
 }
 
-// "澜石社区居委会" -> "澜石社区", "石头村委会" -> "石头村": the name used in addresses.
+// "澜石社区居委会" -> "澜石社区", "河宕村民委员会" -> "河宕村": the name used in addresses.
 std::string shortCommunityName(const std::string& name) {
-  for (const char* suffix : {"居委会", "村委会", "委会"}) {
-    std::string s(suffix);
-    if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
-      return name.substr(0, name.size() - s.size());
+  static const std::pair<std::string, std::string> kSuffixes[] = {
+      {"社区居民委员会", "社区"}, {"社区居委会", "社区"}, {"居民委员会", "社区"},
+      {"居委会", "社区"},         {"村民委员会", "村"},   {"村委会", "村"}};
+  for (const auto& [suffix, replacement] : kSuffixes) {
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      std::string stem = name.substr(0, name.size() - suffix.size());
+      // "澜石社区居委会": the stem already ends in 社区.
+      if (stem.size() >= replacement.size() &&
+          stem.compare(stem.size() - replacement.size(), replacement.size(), replacement) == 0) {
+        return stem;
+      }
+      return stem + replacement;
     }
   }
   return name;
@@ -387,7 +395,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     w.setText(1, c.name);
     w.setText(2, d.streets[static_cast<std::size_t>(c.parent)].code);
     w.setReal(3, std::round(c.area));
-    w.setText(4, c.name.find("村") != std::string::npos ? "village" : "urban");
+    w.setText(4, c.name.find("村民委员会") != std::string::npos ? "village" : "urban");
     auto g = out.multi(c.shape);
     if (!g) return g.takeError();
     w.setMultiPolygon(*g);
