@@ -132,7 +132,14 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
       for (const auto& p : poly.outer) local.expand(toLocal(p));
     }
     Footprint fp = footprintOf(block.zone, brng);
-    const double weight = 0.03 + block.density;
+    // Sampling weight: density, with industrial estates and commercial
+    // centres kept (their big buildings are few per block already) and
+    // village housing thinned a little.
+    const double zoneFactor = block.zone == Zone::kIndustrial   ? 4.0
+                              : block.zone == Zone::kCommercial ? 1.5
+                              : block.zone == Zone::kVillage    ? 0.7
+                                                                : 1.0;
+    const double weight = (0.03 + block.density) * zoneFactor;
     for (double v = local.miny; v < local.maxy;) {
       double depth = brng.uniform(fp.depthMin, fp.depthMax);
       if (v + depth > local.maxy) break;

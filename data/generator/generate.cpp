@@ -918,7 +918,6 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       if (!v) return v.takeError();
       share.push_back(*v);
     }
-    WeightedTable typeTable(share);
     // Roads weighted by length; a facility sits beside a road at a random
     // place (roadside), on it (road) or at one of its junctions (junction).
     std::vector<double> roadLen(d.roads.size());
@@ -956,8 +955,17 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
     const std::int64_t target = scaled(500000);
     facilities.reserve(static_cast<std::size_t>(target));
+    // Cameras are counted, not drawn: 16,000 at full scale (3.2%).
+    int cameraType = -1;
+    for (std::size_t r = 0; r < facilityTypes->rows(); ++r) {
+      if (facilityTypes->at(r, "code") == "camera") cameraType = static_cast<int>(r);
+    }
+    const std::int64_t cameras = cameraType < 0 ? 0 : scaled(16000);
+    if (cameraType >= 0) share[static_cast<std::size_t>(cameraType)] = 0;
+    WeightedTable otherTypes(share);
     while (static_cast<std::int64_t>(facilities.size()) < target) {
-      const int type = static_cast<int>(typeTable.sample(frng));
+      const int type = static_cast<std::int64_t>(facilities.size()) < cameras ? cameraType
+                                                                              : static_cast<int>(otherTypes.sample(frng));
       const std::string& placement = facilityTypes->at(static_cast<std::size_t>(type), "placement");
       const Road& road = d.roads[roadTable.sample(frng)];
       const auto& line = road.parts[static_cast<std::size_t>(frng.below(road.parts.size()))];
@@ -984,6 +992,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       if (grid < 0) continue;  // fell outside the district at its edge: draw again
       facilities.push_back({type, p, grid});
     }
+    frng.shuffle(std::span<Facility>(facilities));  // cameras were placed first; ids need not say so
     GT_TRY(w.addTable(table("facilities", GeometryType::kPoint,
                             {{"facility_id", FieldType::kInteger}, {"type", FieldType::kText},
                              {"type_name", FieldType::kText}, {"owner_department", FieldType::kText},

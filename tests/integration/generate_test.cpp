@@ -1,6 +1,7 @@
 // The reference district as `gridtwin generate` writes it, checked the slow,
 // obvious way: GEOS for the coverages, the ID rules for every code, SQL for
-// every link. One small district is generated once for the whole suite.
+// every link. One small district is generated once per ctest run (the
+// generate.small_district fixture).
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -145,10 +146,9 @@ class Generated : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     GDALAllRegister();
-    s_path = workDir() / "district.gpkg";
-    fs::remove(s_path);
-    ShellRun r = runShell(generateCommand(s_path, "--scale 0.01 --seed 7"));
-    ASSERT_EQ(r.exitCode, 0) << r.err;
+    // Written by the ctest fixture generate.small_district (scale 0.01, seed 7).
+    s_path = GRIDTWIN_SMALL_DISTRICT;
+    ASSERT_TRUE(fs::exists(s_path)) << s_path << " is missing: run the generate.small_district test first";
     s_ds.reset(GDALDataset::Open(s_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     ASSERT_TRUE(s_ds) << "GDAL cannot open " << s_path;
   }
