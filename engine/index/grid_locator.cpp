@@ -1,0 +1,401 @@
+#include "index/grid_locator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <thread>
+
+namespace gridtwin::index {
+
+namespace {
+
+using core::ErrorCode;
+using core::makeError;
+
+std::string pointText(const geo::Point& p) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "(%.17g, %.17g)", p.x, p.y);
+  return buf;
+}
+
+template <class T>
+std::size_t bytesOf(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+
+// Splits [0, n) into `threads` chunks and runs f(begin, end, chunk) on each,
+// the last one on the calling thread.
+template <class F>
+void forChunks(std::size_t n, unsigned threads, F&& f) {
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>((n + 4095) / 4096)));
+  if (threads <= 1) {
+    f(std::size_t{0}, n, 0u);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  const std::size_t step = (n + threads - 1) / threads;
+  for (unsigned t = 0; t + 1 < threads; ++t) {
+    pool.emplace_back([&, t] { f(t * step, std::min(n, (t + 1) * step), t); });
+  }
+  f((threads - 1) * step, n, threads - 1);
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace
+
+core::Result<GridLocator> GridLocator::build(const model::District& district,
+                                             const Options& options) {
+  const auto& grids = district.grids();
+  const auto& shape = grids.shape;
+  std::vector<GridShape> shapes(grids.size());
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    shapes[g].code = std::string(grids.code[g]);
+    for (std::uint32_t part = shape.partStart[g]; part < shape.partStart[g + 1]; ++part) {
+      geo::Polygon polygon;
+      for (std::uint32_t r = shape.ringStart[part]; r < shape.ringStart[part + 1]; ++r) {
+        geo::Ring ring(shape.xy.begin() + shape.pointStart[r],
+                       shape.xy.begin() + shape.pointStart[r + 1]);
+        if (r == shape.ringStart[part]) {
+          polygon.outer = std::move(ring);
+        } else {
+          polygon.holes.push_back(std::move(ring));
+        }
+      }
+      shapes[g].xy.polygons.push_back(std::move(polygon));
+    }
+  }
+  auto locator = build(std::span<const GridShape>(shapes), options);
+  if (!locator) return locator;
+  locator->m_community.resize(grids.size());
+  locator->m_street.resize(grids.size());
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    locator->m_community[g] = static_cast<std::int32_t>(district.communityOfGrid(g));
+    locator->m_street[g] = static_cast<std::int32_t>(district.streetOfGrid(g));
+  }
+  locator->m_stats.memoryBytes += bytesOf(locator->m_community) + bytesOf(locator->m_street);
+  return locator;
+}
+
+core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
+                                             const Options& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (grids.empty()) return makeError(ErrorCode::kEmptyInput, "no grid to index", "GridLocator");
+  if (grids.size() >= (1u << 30)) {
+    return makeError(ErrorCode::kInvalidArgument, "too many grids", "GridLocator");
+  }
+  const auto gridCount = static_cast<std::uint32_t>(grids.size());
+  GridLocator L;
+
+  // Edges of every grid (all rings of all parts; open rings closed), boxes.
+  std::vector<std::vector<Segment>> edges(gridCount);
+  std::vector<geo::Box> boxes(gridCount);
+  geo::Box all;
+  for (std::uint32_t g = 0; g < gridCount; ++g) {
+    for (std::size_t part = 0; part < grids[g].xy.polygons.size(); ++part) {
+      const geo::Polygon& polygon = grids[g].xy.polygons[part];
+      for (std::size_t r = 0; r <= polygon.holes.size(); ++r) {
+        const geo::Ring& ring = r == 0 ? polygon.outer : polygon.holes[r - 1];
+        for (std::size_t i = 0; i < ring.size(); ++i) {
+          if (!std::isfinite(ring[i].x) || !std::isfinite(ring[i].y)) {
+            return makeError(
+                ErrorCode::kNonFinite, "vertex " + std::to_string(i) + " is " + pointText(ring[i]),
+                "grid " + grids[g].code + " (index " + std::to_string(g) + "), polygon " +
+                    std::to_string(part) + ", ring " + std::to_string(r));
+          }
+          boxes[g].expand(ring[i]);
+          const geo::Point& next = ring[i + 1 == ring.size() ? 0 : i + 1];
+          if (i + 1 < ring.size() || !(next == ring[i])) edges[g].push_back({ring[i], next});
+        }
+      }
+    }
+    if (!boxes[g].empty()) all.expand(boxes[g]);
+  }
+  if (all.empty()) {
+    return makeError(ErrorCode::kEmptyInput, "every grid polygon is empty", "GridLocator");
+  }
+
+  // Code order: the tie rule.
+  std::vector<std::uint32_t> order(gridCount);
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (grids[a].code != grids[b].code) return grids[a].code < grids[b].code;
+    return a < b;
+  });
+  L.m_rank.resize(gridCount);
+  for (std::uint32_t k = 0; k < gridCount; ++k) L.m_rank[order[k]] = k;
+
+  const detail::Raster raster = detail::Raster::cover(all, options.targetCells, true);
+  L.m_raster = raster;
+  L.m_nxd = raster.nx;
+  L.m_nyd = raster.ny;
+
+  // Row bands: grid g's edges by raster row, for the exact test.
+  L.m_rowMin.assign(gridCount, 1);
+  L.m_rowMax.assign(gridCount, 0);
+  L.m_bandBase.assign(gridCount, 0);
+  std::uint32_t bands = 0;
+  for (std::uint32_t g = 0; g < gridCount; ++g) {
+    L.m_bandBase[g] = bands;
+    if (boxes[g].empty()) continue;  // rowMin > rowMax: never covers
+    L.m_rowMin[g] = raster.row(boxes[g].miny);
+    L.m_rowMax[g] = raster.row(boxes[g].maxy);
+    bands += L.m_rowMax[g] - L.m_rowMin[g] + 1;
+  }
+  L.m_bandStart.assign(bands + 1, 0);
+  for (std::uint32_t g = 0; g < gridCount; ++g) {
+    for (const Segment& s : edges[g]) {
+      const std::uint32_t r0 = raster.row(std::min(s.a.y, s.b.y));
+      const std::uint32_t r1 = raster.row(std::max(s.a.y, s.b.y));
+      for (std::uint32_t r = r0; r <= r1; ++r)
+        ++L.m_bandStart[L.m_bandBase[g] + r - L.m_rowMin[g] + 1];
+    }
+  }
+  std::partial_sum(L.m_bandStart.begin(), L.m_bandStart.end(), L.m_bandStart.begin());
+  L.m_bandEdges.resize(L.m_bandStart.back());
+  {
+    std::vector<std::uint32_t> fill(L.m_bandStart.begin(), L.m_bandStart.end() - 1);
+    for (std::uint32_t g = 0; g < gridCount; ++g) {
+      for (const Segment& s : edges[g]) {
+        const std::uint32_t r0 = raster.row(std::min(s.a.y, s.b.y));
+        const std::uint32_t r1 = raster.row(std::max(s.a.y, s.b.y));
+        for (std::uint32_t r = r0; r <= r1; ++r) {
+          L.m_bandEdges[fill[L.m_bandBase[g] + r - L.m_rowMin[g]]++] = s;
+        }
+      }
+    }
+  }
+
+  // Which cells each grid's edges touch: (cell << 32 | rank) pairs.
+  std::vector<std::uint64_t> touches;
+  const double m = raster.margin();
+  std::size_t edgeCount = 0;
+  for (std::uint32_t g = 0; g < gridCount; ++g) {
+    edgeCount += edges[g].size();
+    for (const Segment& s : edges[g]) {
+      const std::uint32_t i0 = raster.col(std::min(s.a.x, s.b.x) - m);
+      const std::uint32_t i1 = raster.col(std::max(s.a.x, s.b.x) + m);
+      const std::uint32_t j0 = raster.row(std::min(s.a.y, s.b.y) - m);
+      const std::uint32_t j1 = raster.row(std::max(s.a.y, s.b.y) + m);
+      for (std::uint32_t j = j0; j <= j1; ++j) {
+        for (std::uint32_t i = i0; i <= i1; ++i) {
+          if (detail::segmentTouchesBox(s.a, s.b, raster.cellBox(i, j))) {
+            touches.push_back((static_cast<std::uint64_t>(j) * raster.nx + i) << 32 | L.m_rank[g]);
+          }
+        }
+      }
+    }
+  }
+  std::sort(touches.begin(), touches.end());
+  touches.erase(std::unique(touches.begin(), touches.end()), touches.end());
+
+  // Grids whose box spans each row, to find those covering a cell centre.
+  std::vector<std::uint32_t> rowGridStart(raster.ny + 1, 0), rowGrids;
+  for (std::uint32_t g = 0; g < gridCount; ++g) {
+    for (std::uint32_t r = L.m_rowMin[g]; r <= L.m_rowMax[g] && L.m_rowMin[g] <= L.m_rowMax[g];
+         ++r) {
+      ++rowGridStart[r + 1];
+    }
+  }
+  std::partial_sum(rowGridStart.begin(), rowGridStart.end(), rowGridStart.begin());
+  rowGrids.resize(rowGridStart.back());
+  {
+    std::vector<std::uint32_t> fill(rowGridStart.begin(), rowGridStart.end() - 1);
+    for (std::uint32_t k = 0; k < gridCount; ++k) {  // in code order, so lists are too
+      const std::uint32_t g = order[k];
+      for (std::uint32_t r = L.m_rowMin[g]; r <= L.m_rowMax[g] && L.m_rowMin[g] <= L.m_rowMax[g];
+           ++r) {
+        rowGrids[fill[r]++] = g;
+      }
+    }
+  }
+  // Grids covering the point p of row j, in code order, appended to out.
+  auto coveringAt = [&](const geo::Point& p, std::uint32_t j, std::vector<std::uint32_t>& out,
+                        bool firstOnly) {
+    for (std::uint32_t k = rowGridStart[j]; k < rowGridStart[j + 1]; ++k) {
+      const std::uint32_t g = rowGrids[k];
+      if (!boxes[g].contains(p)) continue;
+      if (L.covers(g, p, j)) {
+        out.push_back(g);
+        if (firstOnly) return;
+      }
+    }
+  };
+
+  L.m_outsideValue = gridCount;
+  L.m_firstBoundary = gridCount + 1;
+  L.m_cells.assign(raster.cells(), L.m_outsideValue);
+  L.m_candidateStart.assign(1, 0);
+  std::size_t t = 0;  // next touch pair
+  std::vector<std::uint32_t> list;
+  for (std::uint32_t j = 0; j < raster.ny; ++j) {
+    bool inRun = false;
+    std::uint32_t runValue = L.m_outsideValue;
+    for (std::uint32_t i = 0; i < raster.nx; ++i) {
+      const std::uint64_t cell = static_cast<std::uint64_t>(j) * raster.nx + i;
+      if (t < touches.size() && (touches[t] >> 32) == cell) {
+        inRun = false;
+        list.clear();
+        for (; t < touches.size() && (touches[t] >> 32) == cell; ++t) {
+          list.push_back(order[touches[t] & 0xffffffffu]);
+        }
+        // A grid whose edges miss the cell but which covers it whole (only
+        // possible when grids overlap) is a candidate too.
+        const std::size_t touched = list.size();
+        std::vector<std::uint32_t> whole;
+        coveringAt(raster.cellCentre(i, j), j, whole, false);
+        for (std::uint32_t g : whole) {
+          if (std::find(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(touched), g) ==
+              list.begin() + static_cast<std::ptrdiff_t>(touched)) {
+            list.push_back(g);
+          }
+        }
+        std::sort(list.begin(), list.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return L.m_rank[a] < L.m_rank[b]; });
+        const auto b = static_cast<std::uint32_t>(L.m_candidateStart.size() - 1);
+        L.m_candidates.insert(L.m_candidates.end(), list.begin(), list.end());
+        L.m_candidateStart.push_back(static_cast<std::uint32_t>(L.m_candidates.size()));
+        L.m_cells[cell] = L.m_firstBoundary + b;
+        continue;
+      }
+      if (!inRun) {
+        // A run of untouched cells is one edge-free region: its first
+        // centre's answer is every point's answer.
+        list.clear();
+        coveringAt(raster.cellCentre(i, j), j, list, true);
+        runValue = list.empty() ? L.m_outsideValue : list.front();
+        inRun = true;
+      }
+      L.m_cells[cell] = runValue;
+    }
+  }
+
+  Stats& s = L.m_stats;
+  s.grids = gridCount;
+  s.edges = edgeCount;
+  s.nx = raster.nx;
+  s.ny = raster.ny;
+  s.cellSize = raster.cellSize;
+  s.boundaryCells = L.m_candidateStart.size() - 1;
+  s.candidates = L.m_candidates.size();
+  s.bandEdges = L.m_bandEdges.size();
+  L.m_cells.shrink_to_fit();
+  L.m_candidates.shrink_to_fit();
+  L.m_candidateStart.shrink_to_fit();
+  s.memoryBytes = sizeof(GridLocator) + bytesOf(L.m_cells) + bytesOf(L.m_candidateStart) +
+                  bytesOf(L.m_candidates) + bytesOf(L.m_rowMin) + bytesOf(L.m_rowMax) +
+                  bytesOf(L.m_bandBase) + bytesOf(L.m_bandStart) + bytesOf(L.m_bandEdges) +
+                  bytesOf(L.m_rank);
+  s.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return L;
+}
+
+bool GridLocator::covers(std::uint32_t grid, const geo::Point& p,
+                         std::uint32_t row) const noexcept {
+  if (row < m_rowMin[grid] || row > m_rowMax[grid]) return false;
+  const std::uint32_t band = m_bandBase[grid] + row - m_rowMin[grid];
+  int crossings = 0;
+  for (std::uint32_t e = m_bandStart[band]; e < m_bandStart[band + 1]; ++e) {
+    if (detail::crossEdge(m_bandEdges[e].a, m_bandEdges[e].b, p, crossings)) return true;
+  }
+  return (crossings & 1) != 0;
+}
+
+std::int32_t GridLocator::boundaryCell(const geo::Point& xy, std::uint32_t cell,
+                                       std::uint32_t row) const noexcept {
+  for (std::uint32_t k = m_candidateStart[cell]; k < m_candidateStart[cell + 1]; ++k) {
+    if (covers(m_candidates[k], xy, row)) return static_cast<std::int32_t>(m_candidates[k]);
+  }
+  return kOutside;
+}
+
+core::Result<std::int32_t> GridLocator::locate(const geo::Point& xy) const {
+  const std::int32_t g = find(xy);
+  if (g == kNotFinite) {
+    return makeError(ErrorCode::kNonFinite, "coordinate is not finite: " + pointText(xy),
+                     "GridLocator::locate");
+  }
+  return g;
+}
+
+core::Result<void> GridLocator::locate(std::span<const geo::Point> xy, std::span<std::int32_t> out,
+                                       unsigned threads) const {
+  if (out.size() != xy.size()) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "output holds " + std::to_string(out.size()) + " answers for " +
+                         std::to_string(xy.size()) + " points",
+                     "GridLocator::locate");
+  }
+  struct Bad {
+    std::size_t first = SIZE_MAX;
+    std::size_t count = 0;
+  };
+  std::vector<Bad> bad(std::max(1u, threads));
+  forChunks(xy.size(), threads, [&](std::size_t begin, std::size_t end, unsigned chunk) {
+    Bad b;
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int32_t g = find(xy[i]);
+      out[i] = g;
+      if (g == kNotFinite) [[unlikely]] {
+        if (b.count++ == 0) b.first = i;
+      }
+    }
+    bad[chunk] = b;
+  });
+  Bad total;
+  for (const Bad& b : bad) {
+    total.first = std::min(total.first, b.first);
+    total.count += b.count;
+  }
+  if (total.count == 0) return {};
+  return makeError(ErrorCode::kNonFinite,
+                   "coordinate is not finite: " + pointText(xy[total.first]) + " (" +
+                       std::to_string(total.count) + " such point(s) in all; answered " +
+                       std::to_string(kNotFinite) + ")",
+                   "point " + std::to_string(total.first));
+}
+
+core::Result<std::int32_t> GridLocator::locate(const geo::Point& p,
+                                               const crs::Transformer& toMetric) const {
+  if (!(toMetric.to() == crs::kGaussKruger114)) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "the transformer's target is " + crs::name(toMetric.to()) +
+                         ", the locator works in EPSG:4547",
+                     "GridLocator::locate");
+  }
+  auto xy = toMetric.transform(p);
+  if (!xy) return xy.takeError().withContext("GridLocator::locate " + pointText(p));
+  return locate(*xy);
+}
+
+core::Result<void> GridLocator::locate(std::span<const geo::Point> points, const crs::Crs& crs,
+                                       std::span<std::int32_t> out, unsigned threads) const {
+  if (out.size() != points.size()) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "output holds " + std::to_string(out.size()) + " answers for " +
+                         std::to_string(points.size()) + " points",
+                     "GridLocator::locate");
+  }
+  auto transformer = crs::Transformer::create(crs, crs::kGaussKruger114);
+  if (!transformer) return transformer.takeError();
+  std::vector<geo::Point> xy(points.begin(), points.end());
+  if (auto r = transformer->transform(std::span<geo::Point>(xy)); !r) {
+    return r.takeError().withContext("GridLocator::locate from " + crs::name(crs));
+  }
+  return locate(std::span<const geo::Point>(xy), out, threads);
+}
+
+GridLocator::Placement GridLocator::placement(std::int32_t grid) const {
+  Placement p;
+  if (grid < 0 || static_cast<std::size_t>(grid) >= m_rank.size()) return p;
+  p.grid = grid;
+  if (!m_community.empty()) {
+    p.community = m_community[static_cast<std::size_t>(grid)];
+    p.street = m_street[static_cast<std::size_t>(grid)];
+  }
+  return p;
+}
+
+}  // namespace gridtwin::index

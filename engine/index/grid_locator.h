@@ -1,0 +1,167 @@
+#pragma once
+// GridLocator: point → the grid (网格) that owns it, or "outside the district".
+//
+// Exact: for every finite point the answer is the grid GEOS would give with a
+// prepared `covers` on the same polygons, with one tie rule:
+//
+//   TIE RULE. A point is owned by the grid with the LOWEST CODE among the
+//   grids whose closure (interior or boundary) covers it. A point on an edge
+//   shared by two grids, or on a vertex shared by several, thus goes to the
+//   lowest code; a point on the district's outline goes to the one grid it
+//   touches; a point covered by no grid is kOutside.
+//
+// (Codes are the 15-digit grid codes, compared as strings, which is numeric
+// order for equal-length codes; equal codes fall back to the lower index.)
+//
+// How: a uniform raster over the grids' metric box; a cell that no edge
+// touches holds its one answer; a cell some edge touches holds its
+// candidate grids in code order, and a point there is tested exactly
+// against only the candidate's edges in the point's raster row. See
+// engine/index/DESIGN.md for the numbers.
+//
+// Thread-safety: immutable after build(); any number of threads may query
+// one GridLocator concurrently. Copying copies the tables (a few MB);
+// moving is cheap.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "crs/crs.h"
+#include "crs/transformer.h"
+#include "geo/types.h"
+#include "index/detail/raster.h"
+#include "model/district.h"
+
+namespace gridtwin::index {
+
+struct GridLocatorOptions {
+  // Raster cells over the grids' box. The default keeps the cell table
+  // (4 bytes a cell) within about 1.5 MiB, inside one core's L2 here.
+  double targetCells = 384.0 * 1024.0;
+};
+
+class GridLocator {
+ public:
+  static constexpr std::int32_t kOutside = -1;    // covered by no grid
+  static constexpr std::int32_t kNotFinite = -2;  // NaN or infinite input (find() only)
+
+  using Options = GridLocatorOptions;
+
+  // What build() made, and what it holds.
+  struct Stats {
+    std::size_t grids = 0;
+    std::size_t edges = 0;  // ring segments over all grids
+    std::uint32_t nx = 0, ny = 0;
+    double cellSize = 0;            // metres
+    std::size_t boundaryCells = 0;  // cells some edge touches
+    std::size_t candidates = 0;     // candidate entries over all boundary cells
+    std::size_t bandEdges = 0;      // (grid, row) edge entries
+    std::size_t memoryBytes = 0;    // everything the locator holds
+    double buildSeconds = 0;
+  };
+
+  // One grid's polygons in EPSG:4547 metres and its code (the tie rule's key).
+  struct GridShape {
+    geo::MultiPolygon xy;
+    std::string code;
+  };
+
+  GridLocator() = default;
+
+  // From the district's grids (their xy columns and codes); also records each
+  // grid's community and street for placement(). Errors: kNonFinite naming
+  // the grid code and vertex, kEmptyInput when there is no grid.
+  static core::Result<GridLocator> build(const model::District& district,
+                                         const Options& options = {});
+  // From plain polygons (tests, other coverages). Polygons need not be valid;
+  // the answer is still GEOS's covers plus the tie rule. Rings may be open.
+  static core::Result<GridLocator> build(std::span<const GridShape> grids,
+                                         const Options& options = {});
+
+  // The hot path: the grid index (a row of the district's grids), kOutside,
+  // or kNotFinite. No allocation, no error object.
+  std::int32_t find(const geo::Point& xy) const noexcept {
+    const double fx = (xy.x - m_raster.ox) * m_raster.inv;
+    const double fy = (xy.y - m_raster.oy) * m_raster.inv;
+    if (!(fx >= 0 && fy >= 0 && fx < m_nxd && fy < m_nyd)) return offRaster(xy);
+    const auto cy = static_cast<std::uint32_t>(fy);
+    const std::uint32_t v = m_cells[cy * m_raster.nx + static_cast<std::uint32_t>(fx)];
+    if (v < m_firstBoundary) return v == m_outsideValue ? kOutside : static_cast<std::int32_t>(v);
+    return boundaryCell(xy, v - m_firstBoundary, cy);
+  }
+
+  // Checked single point: the grid or kOutside; kNonFinite error naming the
+  // point for NaN/infinite coordinates.
+  core::Result<std::int32_t> locate(const geo::Point& xy) const;
+
+  // Batch: out[i] = find(points[i]); out must be as long as points. Every
+  // point is answered; non-finite ones get kNotFinite, and then the result
+  // is a kNonFinite error naming the first of them and how many there were.
+  // `threads` > 1 splits the batch over that many std::threads.
+  core::Result<void> locate(std::span<const geo::Point> xy, std::span<std::int32_t> out,
+                            unsigned threads = 1) const;
+
+  // Points in another CRS (lon/lat EPSG:4490/4326, GCJ02, BD09, ...):
+  // transformed to EPSG:4547 first. The first form borrows a Transformer
+  // whose target is EPSG:4547 (one per thread: Transformer is not
+  // thread-safe); the second makes its own. Errors: the transform's
+  // (kNonFinite, kOutOfDomain, ...) naming the point; kInvalidArgument when
+  // the transformer's target is not EPSG:4547. A point in the wrong CRS
+  // lands far away and is simply kOutside.
+  core::Result<std::int32_t> locate(const geo::Point& p, const crs::Transformer& toMetric) const;
+  core::Result<void> locate(std::span<const geo::Point> points, const crs::Crs& crs,
+                            std::span<std::int32_t> out, unsigned threads = 1) const;
+
+  // The district links of a grid found by build(district); -1 for kOutside
+  // or when built from plain polygons.
+  struct Placement {
+    std::int32_t grid = kOutside;
+    std::int32_t community = kOutside;
+    std::int32_t street = kOutside;
+  };
+  Placement placement(std::int32_t grid) const;
+
+  std::size_t gridCount() const { return m_rank.size(); }
+  const Stats& stats() const { return m_stats; }
+  std::size_t memoryBytes() const { return m_stats.memoryBytes; }
+
+ private:
+  struct Segment {
+    geo::Point a;
+    geo::Point b;
+  };
+
+  std::int32_t offRaster(const geo::Point& xy) const noexcept {
+    return std::isfinite(xy.x) && std::isfinite(xy.y) ? kOutside : kNotFinite;
+  }
+  std::int32_t boundaryCell(const geo::Point& xy, std::uint32_t cell,
+                            std::uint32_t row) const noexcept;
+  // Whether grid g's closure covers p, p being in raster row `row`: the ray
+  // test over g's edges in that row only.
+  bool covers(std::uint32_t grid, const geo::Point& p, std::uint32_t row) const noexcept;
+
+  detail::Raster m_raster;
+  double m_nxd = 0, m_nyd = 0;  // nx, ny as doubles, for the range test
+  // Cell values: [0, grids) a grid owning the whole cell; m_outsideValue
+  // (= grids) no grid; >= m_firstBoundary a boundary cell's index + offset.
+  std::vector<std::uint32_t> m_cells;
+  std::uint32_t m_outsideValue = 0;
+  std::uint32_t m_firstBoundary = 1;
+  // Boundary cell b's candidates (grid indexes in code order):
+  // m_candidates[m_candidateStart[b], m_candidateStart[b+1]).
+  std::vector<std::uint32_t> m_candidateStart;
+  std::vector<std::uint32_t> m_candidates;
+  // Grid g's edges in raster row r (m_rowMin[g] <= r <= m_rowMax[g]):
+  // m_bandEdges[m_bandStart[m_bandBase[g] + r - m_rowMin[g]], ... + 1]).
+  std::vector<std::uint32_t> m_rowMin, m_rowMax, m_bandBase;
+  std::vector<std::uint32_t> m_bandStart;
+  std::vector<Segment> m_bandEdges;
+  std::vector<std::uint32_t> m_rank;  // grid → position in code order
+  std::vector<std::int32_t> m_community, m_street;
+  Stats m_stats;
+};
+
+}  // namespace gridtwin::index
