@@ -11,5 +11,7 @@ namespace gridtwin::cli {
 void addTransformCommand(CLI::App& app, int& exitCode);
 void addGenerateCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
+void addIngestCommand(CLI::App& app, int& exitCode);
+void addExportCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

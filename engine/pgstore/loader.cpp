@@ -1,0 +1,871 @@
+#include "pgstore/loader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "geo/wkb.h"
+#include "pgstore/binary_copy.h"
+#include "pgstore/connection.h"
+#include "pgstore/migrations.h"
+
+namespace gridtwin::pgstore {
+namespace {
+
+using core::ErrorCode;
+using core::makeError;
+using detail::Field;
+using model::DistrictColumns;
+using model::Owned;
+using model::StringPool;
+
+#define GT_TRY(expr)                      \
+  do {                                    \
+    auto gt_r_ = (expr);                  \
+    if (!gt_r_) return gt_r_.takeError(); \
+  } while (0)
+
+#define GT_ASSIGN(var, expr)                  \
+  auto var##_r_ = (expr);                     \
+  if (!var##_r_) return var##_r_.takeError(); \
+  auto var = *var##_r_
+
+// ---- dates and times, as the GeoPackage loader reads them
+
+std::int64_t daysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy =
+      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+bool parseDate(std::string_view s, std::int64_t& days) {
+  int y, m, d;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
+      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
+    return false;
+  }
+  days = daysFromCivil(y, m, d);
+  return s.size() == 10;
+}
+
+// Without an offset the time is China Standard Time (UTC+8).
+bool parseTime(std::string_view s, std::int64_t& seconds) {
+  std::int64_t days = 0;
+  int hh, mm, ss;
+  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) ||
+      !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
+    return false;
+  }
+  std::int64_t offset = 8 * 3600;
+  std::string_view rest = s.substr(19);
+  if (rest == "Z") {
+    offset = 0;
+  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    int oh, om;
+    if (!digits(rest, 1, 2, oh) || !digits(rest, 4, 2, om)) return false;
+    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  } else if (!rest.empty()) {
+    return false;
+  }
+  seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
+  return true;
+}
+
+// ---- geometry into flat columns
+
+void startPolygons(model::PolygonColumns<Owned>& p) {
+  model::startOffsets(p.partStart);
+  model::startOffsets(p.ringStart);
+  model::startOffsets(p.pointStart);
+}
+void startLines(model::LineColumns<Owned>& l) {
+  model::startOffsets(l.partStart);
+  model::startOffsets(l.pointStart);
+}
+
+void appendPolygon(const geo::Polygon& p, model::PolygonColumns<Owned>& out) {
+  auto ring = [&](const geo::Ring& r) {
+    out.lonlat.insert(out.lonlat.end(), r.begin(), r.end());
+    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
+  };
+  ring(p.outer);
+  for (const auto& h : p.holes) ring(h);
+  out.ringStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
+}
+
+core::Result<void> decodePolygons(std::span<const std::uint8_t> wkb,
+                                  model::PolygonColumns<Owned>& out) {
+  if (wkb.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
+  auto g = geo::readWkb(wkb);
+  if (!g) return g.takeError();
+  if (auto* p = std::get_if<geo::Polygon>(&*g)) {
+    if (p->outer.empty())
+      return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
+    appendPolygon(*p, out);
+  } else if (auto* m = std::get_if<geo::MultiPolygon>(&*g)) {
+    if (m->polygons.empty())
+      return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
+    for (const auto& part : m->polygons) appendPolygon(part, out);
+  } else {
+    return makeError(ErrorCode::kGeometry, "expected a Polygon or MultiPolygon");
+  }
+  out.partStart.push_back(static_cast<std::uint32_t>(out.ringStart.size() - 1));
+  return {};
+}
+
+core::Result<void> decodeLines(std::span<const std::uint8_t> wkb, model::LineColumns<Owned>& out) {
+  if (wkb.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a line is required");
+  auto g = geo::readWkb(wkb);
+  if (!g) return g.takeError();
+  auto line = [&](const geo::LineString& l) {
+    out.lonlat.insert(out.lonlat.end(), l.begin(), l.end());
+    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
+  };
+  if (auto* l = std::get_if<geo::LineString>(&*g)) {
+    if (l->empty()) return makeError(ErrorCode::kStore, "empty geometry where a line is required");
+    line(*l);
+  } else if (auto* m = std::get_if<geo::MultiLineString>(&*g)) {
+    if (m->lines.empty())
+      return makeError(ErrorCode::kStore, "empty geometry where a line is required");
+    for (const auto& part : m->lines) line(part);
+  } else {
+    return makeError(ErrorCode::kGeometry, "expected a LineString or MultiLineString");
+  }
+  out.partStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
+  return {};
+}
+
+// ---- key indexes (as in the GeoPackage loader)
+
+class CodeIndex {
+ public:
+  void build(const StringPool& pool) {
+    m_map.clear();
+    m_map.reserve(pool.size() * 2);
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
+  }
+  std::int64_t firstDuplicate(const StringPool& pool) const {
+    if (m_map.size() == pool.size()) return -1;
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      if (m_map.at(pool[i]) != i) return static_cast<std::int64_t>(i);
+    return -1;
+  }
+  bool find(std::string_view code, std::uint32_t& out) const {
+    auto it = m_map.find(code);
+    if (it == m_map.end()) return false;
+    out = it->second;
+    return true;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::uint32_t> m_map;
+};
+
+class IdIndex {
+ public:
+  std::int64_t build(const std::vector<std::int64_t>& ids) {
+    m_map.clear();
+    m_map.reserve(ids.size() * 2);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second)
+        return static_cast<std::int64_t>(i);
+    return -1;
+  }
+  bool find(std::int64_t id, std::uint32_t& out) const {
+    auto it = m_map.find(id);
+    if (it == m_map.end()) return false;
+    out = it->second;
+    return true;
+  }
+
+ private:
+  std::unordered_map<std::int64_t, std::uint32_t> m_map;
+};
+
+struct Deferred {
+  std::vector<std::int64_t> fid;
+  std::vector<std::int64_t> id1, id2;
+  StringPool code;
+};
+
+// One row of a scan: field 0 is the fid; col(i) is the i-th selected column.
+class Row {
+ public:
+  Row(const std::string& place, const std::vector<std::string>& names, std::span<const Field> f)
+      : m_place(place), m_names(names), m_f(f) {}
+  std::int64_t fid() const { return m_f[0].int8(); }
+  const Field& col(int i) const { return m_f[static_cast<std::size_t>(i) + 1]; }
+  bool isNull(int i) const { return col(i).null(); }
+  std::string where(int i) const {
+    return m_place + ", fid " + std::to_string(fid()) + ", column " +
+           (static_cast<std::size_t>(i) < m_names.size() ? m_names[static_cast<std::size_t>(i)]
+                                                         : "?");
+  }
+  core::Error fail(int i, ErrorCode code, const std::string& message) const {
+    return makeError(code, message, where(i));
+  }
+  std::string_view text(int i) const { return col(i).text(); }
+  core::Result<std::string_view> requiredText(int i) const {
+    if (isNull(i)) return fail(i, ErrorCode::kStore, "NULL where a value is required");
+    return text(i);
+  }
+  core::Result<std::int64_t> integer(int i) const {
+    if (isNull(i)) return fail(i, ErrorCode::kStore, "NULL where a value is required");
+    return col(i).int8();
+  }
+  std::int64_t integerOr(int i, std::int64_t ifNull) const {
+    return isNull(i) ? ifNull : col(i).int8();
+  }
+  double realOr(int i, double ifNull) const { return isNull(i) ? ifNull : col(i).float8(); }
+  // A point from two float8 columns (x at i, y at i+1); missing when NULL.
+  core::Result<geo::Point> point(int i, bool nullable) const {
+    if (isNull(i) || isNull(i + 1)) {
+      if (nullable) return model::missingPoint();
+      return fail(i, ErrorCode::kStore, "NULL geometry where a point is required");
+    }
+    geo::Point p{col(i).float8(), col(i + 1).float8()};
+    if (std::isnan(p.x) && std::isnan(p.y)) {
+      if (nullable) return model::missingPoint();
+      return fail(i, ErrorCode::kStore, "empty geometry where a point is required");
+    }
+    if (!std::isfinite(p.x) || !std::isfinite(p.y))
+      return fail(i, ErrorCode::kGeometry, "non-finite coordinate");
+    return p;
+  }
+
+ private:
+  const std::string& m_place;
+  const std::vector<std::string>& m_names;
+  std::span<const Field> m_f;
+};
+
+// A selected column: its SQL (cast to the type the reader decodes) and its name.
+struct Col {
+  std::string sql;
+  std::string name;
+};
+Col i8(const char* c) { return {std::string(c) + "::int8", c}; }
+Col f8(const char* c) { return {std::string(c) + "::float8", c}; }
+Col tx(const char* c) { return {std::string(c) + "::text", c}; }
+Col wkb() { return {"ST_AsBinary(geom)", "geom"}; }
+Col gx() { return {"ST_X(geom)", "geom"}; }
+Col gy() { return {"ST_Y(geom)", "geom"}; }
+
+class Loader {
+ public:
+  Loader(std::string url, unsigned threads) : m_url(std::move(url)), m_threads(threads) {}
+
+  core::Result<model::District> run() {
+    auto conn = Connection::open(m_url);
+    if (!conn) return conn.takeError();
+    m_place = conn->place();
+    auto version = schemaVersion(*conn);
+    if (!version) return version.takeError();
+    if (*version < latestSchemaVersion()) {
+      return makeError(ErrorCode::kStore,
+                       *version == 0 ? std::string("no gridtwin schema (run gridtwin ingest first)")
+                                     : "schema version " + std::to_string(*version) +
+                                           ", expected " + std::to_string(latestSchemaVersion()),
+                       m_place);
+    }
+    GT_TRY(conn->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the load"));
+    auto snap = conn->query("SELECT pg_export_snapshot()", {}, "exporting the snapshot");
+    if (!snap) return snap.takeError();
+    m_snapshot = std::string(snap->text(0, 0));
+    if (m_snapshot.empty() ||
+        m_snapshot.find_first_not_of("0123456789ABCDEFabcdef-") != std::string::npos)
+      return makeError(ErrorCode::kStore, "unexpected snapshot id from the server", m_place);
+    GT_TRY(readStreets(*conn));
+    GT_TRY(readCommunities(*conn));
+    GT_TRY(readGrids(*conn));
+    GT_TRY(readInParallel(*conn));
+    (void)conn->execute("COMMIT");
+    GT_TRY(resolveLinks());
+    return model::District::build(std::move(m_c), m_threads);
+  }
+
+ private:
+  core::Result<void> scan(Connection& c, const char* table, const std::vector<Col>& cols,
+                          const std::function<core::Result<void>(const Row&)>& body) {
+    std::string sql = "COPY (SELECT fid::int8";
+    std::vector<std::string> names;
+    for (const auto& col : cols) {
+      sql += ", " + col.sql;
+      names.push_back(col.name);
+    }
+    sql += std::string(" FROM gridtwin.") + table + " ORDER BY fid) TO STDOUT (FORMAT binary)";
+    const std::string place = m_place + ": table " + table;
+    detail::BinaryCopyReader reader([&](std::span<const Field> f) -> core::Result<void> {
+      if (f.size() != cols.size() + 1 || f[0].null())
+        return makeError(ErrorCode::kStore, "unexpected row shape", place);
+      return body(Row(place, names, f));
+    });
+    return c.copyOut(
+        sql, [&](std::span<const char> chunk) { return reader.feed(chunk); },
+        std::string("reading ") + table);
+  }
+
+  core::Result<void> readStreets(Connection& c) {
+    auto& s = m_c.streets;
+    startPolygons(s.shape);
+    GT_TRY(scan(c, "streets", {tx("code"), tx("name"), wkb()},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(code, r.requiredText(0));
+                  GT_ASSIGN(name, r.requiredText(1));
+                  s.code.append(code);
+                  s.name.append(name);
+                  if (auto g = decodePolygons(r.col(2).bytes(), s.shape); !g)
+                    return g.takeError().withContext(r.where(2));
+                  return {};
+                }));
+    m_streetIndex.build(s.code);
+    if (auto d = m_streetIndex.firstDuplicate(s.code); d >= 0)
+      return makeError(ErrorCode::kStore,
+                       "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
+                       m_place + ": table streets");
+    return {};
+  }
+
+  core::Result<void> readCommunities(Connection& c) {
+    auto& t = m_c.communities;
+    startPolygons(t.shape);
+    GT_TRY(scan(c, "communities", {tx("code"), tx("name"), tx("street_code"), wkb()},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(code, r.requiredText(0));
+                  GT_ASSIGN(name, r.requiredText(1));
+                  GT_ASSIGN(street, r.requiredText(2));
+                  std::uint32_t si = 0;
+                  if (!m_streetIndex.find(street, si))
+                    return r.fail(2, ErrorCode::kStore,
+                                  "no street with code " + std::string(street));
+                  t.code.append(code);
+                  t.name.append(name);
+                  t.street.push_back(si);
+                  if (auto g = decodePolygons(r.col(3).bytes(), t.shape); !g)
+                    return g.takeError().withContext(r.where(3));
+                  return {};
+                }));
+    m_communityIndex.build(t.code);
+    if (auto d = m_communityIndex.firstDuplicate(t.code); d >= 0)
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate community code " + std::string(t.code[static_cast<std::size_t>(d)]),
+          m_place + ": table communities");
+    return {};
+  }
+
+  core::Result<void> readGrids(Connection& c) {
+    auto& g = m_c.grids;
+    startPolygons(g.shape);
+    GT_TRY(scan(
+        c, "grids", {tx("code"), tx("name"), tx("community_code"), tx("street_code"), wkb()},
+        [&](const Row& r) -> core::Result<void> {
+          GT_ASSIGN(code, r.requiredText(0));
+          GT_ASSIGN(name, r.requiredText(1));
+          GT_ASSIGN(community, r.requiredText(2));
+          std::uint32_t ci = 0;
+          if (!m_communityIndex.find(community, ci))
+            return r.fail(2, ErrorCode::kStore, "no community with code " + std::string(community));
+          const std::string_view street = r.text(3);
+          const std::string_view expected = m_c.streets.code[m_c.communities.street[ci]];
+          if (!r.isNull(3) && street != expected) {
+            return r.fail(3, ErrorCode::kStore,
+                          "street " + std::string(street) + " is not the street " +
+                              std::string(expected) + " of community " + std::string(community));
+          }
+          g.code.append(code);
+          g.name.append(name);
+          g.community.push_back(ci);
+          if (auto geom = decodePolygons(r.col(4).bytes(), g.shape); !geom)
+            return geom.takeError().withContext(r.where(4));
+          return {};
+        }));
+    m_gridIndex.build(g.code);
+    if (auto d = m_gridIndex.firstDuplicate(g.code); d >= 0)
+      return makeError(ErrorCode::kStore,
+                       "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
+                       m_place + ": table grids");
+    return {};
+  }
+
+  core::Result<std::uint32_t> grid(const Row& r, int col) const {
+    GT_ASSIGN(code, r.requiredText(col));
+    std::uint32_t gi = 0;
+    if (!m_gridIndex.find(code, gi))
+      return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
+    return gi;
+  }
+
+  template <class E>
+  core::Result<E> enumValue(const Row& r, int col, bool (*parse)(std::string_view, E&)) const {
+    GT_ASSIGN(text, r.requiredText(col));
+    E v{};
+    if (!parse(text, v))
+      return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
+    return v;
+  }
+
+  core::Result<void> readRoads(Connection& c) {
+    auto& t = m_c.roads;
+    startLines(t.line);
+    return scan(
+        c, "roads",
+        {i8("road_id"), tx("name"), tx("class"), f8("width_m"), tx("community_code"), wkb()},
+        [&](const Row& r) -> core::Result<void> {
+          GT_ASSIGN(id, r.integer(0));
+          GT_ASSIGN(name, r.requiredText(1));
+          GT_ASSIGN(cls, enumValue(r, 2, &model::parseRoadClass));
+          const double width = r.realOr(3, std::numeric_limits<double>::quiet_NaN());
+          std::int32_t community = model::kNone;
+          if (!r.isNull(4)) {
+            std::uint32_t ci = 0;
+            if (!m_communityIndex.find(r.text(4), ci))
+              return r.fail(4, ErrorCode::kStore,
+                            "no community with code " + std::string(r.text(4)));
+            community = static_cast<std::int32_t>(ci);
+          }
+          t.id.push_back(id);
+          t.name.append(name);
+          t.roadClass.push_back(cls);
+          t.widthM.push_back(static_cast<float>(width));
+          t.community.push_back(community);
+          if (auto g = decodeLines(r.col(5).bytes(), t.line); !g)
+            return g.takeError().withContext(r.where(5));
+          return {};
+        });
+  }
+
+  core::Result<void> readBuildings(Connection& c) {
+    auto& t = m_c.buildings;
+    startPolygons(t.footprint);
+    return scan(c, "buildings",
+                {i8("building_id"), tx("address_code"), tx("use"), i8("floors"), f8("height_m"),
+                 tx("grid_code"), wkb()},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(id, r.integer(0));
+                  GT_ASSIGN(use, enumValue(r, 2, &model::parseBuildingUse));
+                  const std::int64_t floors = r.integerOr(3, 0);
+                  const double height = r.realOr(4, std::numeric_limits<double>::quiet_NaN());
+                  GT_ASSIGN(gi, grid(r, 5));
+                  if (floors < 0 || floors > 1000)
+                    return r.fail(3, ErrorCode::kStore,
+                                  "floors out of range: " + std::to_string(floors));
+                  t.id.push_back(id);
+                  t.address.push_back(model::kNone);
+                  t.use.push_back(use);
+                  t.floors.push_back(static_cast<std::uint16_t>(floors));
+                  t.heightM.push_back(static_cast<float>(height));
+                  t.grid.push_back(gi);
+                  m_buildingKeys.fid.push_back(r.fid());
+                  m_buildingKeys.code.append(r.text(1));
+                  if (auto g = decodePolygons(r.col(6).bytes(), t.footprint); !g)
+                    return g.takeError().withContext(r.where(6));
+                  return {};
+                });
+  }
+
+  core::Result<void> readAddresses(Connection& c) {
+    auto& t = m_c.addresses;
+    return scan(c, "addresses",
+                {tx("address_code"), tx("level"), i8("building_id"), i8("house_id"),
+                 tx("full_text"), tx("grid_code"), gx(), gy()},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(code, r.requiredText(0));
+                  GT_ASSIGN(level, enumValue(r, 1, &model::parseAddressLevel));
+                  GT_ASSIGN(building, r.integer(2));
+                  const std::int64_t house =
+                      r.integerOr(3, std::numeric_limits<std::int64_t>::min());
+                  GT_ASSIGN(gi, grid(r, 5));
+                  GT_ASSIGN(p, r.point(6, false));
+                  t.code.append(code);
+                  t.level.push_back(level);
+                  t.building.push_back(0);
+                  t.house.push_back(model::kNone);
+                  t.grid.push_back(gi);
+                  t.point.lonlat.push_back(p);
+                  t.fullText.append(r.text(4));
+                  m_addressKeys.fid.push_back(r.fid());
+                  m_addressKeys.id1.push_back(building);
+                  m_addressKeys.id2.push_back(house);
+                  return {};
+                });
+  }
+
+  core::Result<void> readHouses(Connection& c) {
+    auto& t = m_c.houses;
+    return scan(
+        c, "houses",
+        {i8("house_id"), tx("address_code"), i8("building_id"), i8("unit"), i8("floor"), tx("room"),
+         f8("area_m2"), tx("grid_code")},
+        [&](const Row& r) -> core::Result<void> {
+          GT_ASSIGN(id, r.integer(0));
+          GT_ASSIGN(building, r.integer(2));
+          const std::int64_t unit = r.integerOr(3, 0);
+          const std::int64_t floor = r.integerOr(4, 0);
+          const double area = r.realOr(6, std::numeric_limits<double>::quiet_NaN());
+          GT_ASSIGN(gi, grid(r, 7));
+          if (unit < 0 || unit > 65535)
+            return r.fail(3, ErrorCode::kStore, "unit out of range: " + std::to_string(unit));
+          if (floor < -32768 || floor > 32767)
+            return r.fail(4, ErrorCode::kStore, "floor out of range: " + std::to_string(floor));
+          t.id.push_back(id);
+          t.address.push_back(model::kNone);
+          t.building.push_back(0);
+          t.unit.push_back(static_cast<std::uint16_t>(unit));
+          t.floor.push_back(static_cast<std::int16_t>(floor));
+          t.room.append(r.text(5));
+          t.areaM2.push_back(static_cast<float>(area));
+          t.grid.push_back(gi);
+          m_houseKeys.fid.push_back(r.fid());
+          m_houseKeys.id1.push_back(building);
+          m_houseKeys.code.append(r.text(1));
+          return {};
+        });
+  }
+
+  core::Result<void> readPeople(Connection& c) {
+    auto& t = m_c.people;
+    return scan(c, "people",
+                {i8("person_id"), tx("id_number"), tx("name"), tx("sex"), tx("birth_date"),
+                 tx("phone"), tx("tags"), i8("house_id"), tx("grid_code")},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(id, r.integer(0));
+                  GT_ASSIGN(idNumber, r.requiredText(1));
+                  if (idNumber.size() != model::kIdNumberSize)
+                    return r.fail(1, ErrorCode::kStore, "ID number must have 18 characters");
+                  GT_ASSIGN(name, r.requiredText(2));
+                  GT_ASSIGN(sex, enumValue(r, 3, &model::parseSex));
+                  GT_ASSIGN(birth, r.requiredText(4));
+                  std::int64_t days = 0;
+                  if (!parseDate(birth, days))
+                    return r.fail(4, ErrorCode::kParse,
+                                  "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
+                  std::uint32_t tags = 0;
+                  for (std::string_view rest = r.text(6); !rest.empty();) {
+                    const auto comma = rest.find(',');
+                    const std::string_view tag = rest.substr(0, comma);
+                    model::PersonTag bit{};
+                    if (!model::parsePersonTag(tag, bit))
+                      return r.fail(6, ErrorCode::kStore, "unknown tag '" + std::string(tag) + "'");
+                    tags |= model::tagBit(bit);
+                    rest = comma == std::string_view::npos ? std::string_view()
+                                                           : rest.substr(comma + 1);
+                  }
+                  GT_ASSIGN(house, r.integer(7));
+                  GT_ASSIGN(gi, grid(r, 8));
+                  t.id.push_back(id);
+                  t.idNumber.insert(t.idNumber.end(), idNumber.begin(), idNumber.end());
+                  t.name.append(name);
+                  t.sex.push_back(sex);
+                  t.birthDay.push_back(static_cast<std::int32_t>(days));
+                  t.phone.append(r.text(5));
+                  t.tags.push_back(tags);
+                  t.house.push_back(0);
+                  t.grid.push_back(gi);
+                  m_personKeys.fid.push_back(r.fid());
+                  m_personKeys.id1.push_back(house);
+                  return {};
+                });
+  }
+
+  core::Result<void> readEntities(Connection& c) {
+    auto& t = m_c.entities;
+    model::StringInterner industries(m_c.industries);
+    return scan(c, "entities",
+                {i8("entity_id"), tx("credit_code"), tx("name"), tx("industry"), tx("type"),
+                 tx("credit_color"), i8("building_id"), tx("grid_code"), gx(), gy()},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(id, r.integer(0));
+                  GT_ASSIGN(credit, r.requiredText(1));
+                  if (credit.size() != model::kCreditCodeSize)
+                    return r.fail(
+                        1, ErrorCode::kStore,
+                        "credit code must have 18 characters, got '" + std::string(credit) + "'");
+                  GT_ASSIGN(name, r.requiredText(2));
+                  GT_ASSIGN(industry, r.requiredText(3));
+                  GT_ASSIGN(kind, enumValue(r, 4, &model::parseEntityKind));
+                  GT_ASSIGN(colour, enumValue(r, 5, &model::parseCreditColour));
+                  GT_ASSIGN(building, r.integer(6));
+                  GT_ASSIGN(gi, grid(r, 7));
+                  GT_ASSIGN(p, r.point(8, false));
+                  const std::uint32_t ind = industries.intern(industry);
+                  if (ind > 0xFFFF)
+                    return r.fail(3, ErrorCode::kStore, "more than 65536 industries");
+                  t.id.push_back(id);
+                  t.creditCode.insert(t.creditCode.end(), credit.begin(), credit.end());
+                  t.name.append(name);
+                  t.industry.push_back(static_cast<std::uint16_t>(ind));
+                  t.kind.push_back(kind);
+                  t.colour.push_back(colour);
+                  t.building.push_back(0);
+                  t.grid.push_back(gi);
+                  t.point.lonlat.push_back(p);
+                  m_entityKeys.fid.push_back(r.fid());
+                  m_entityKeys.id1.push_back(building);
+                  return {};
+                });
+  }
+
+  core::Result<void> readFacilities(Connection& c) {
+    auto& t = m_c.facilities;
+    std::unordered_map<std::string, std::uint16_t> types;
+    model::StringInterner departments(m_c.departments);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return scan(
+        c, "facilities",
+        {i8("facility_id"), tx("type"), tx("type_name"), tx("owner_department"), tx("grid_code"),
+         f8("heading_deg"), f8("fov_deg"), f8("mount_height_m"), gx(), gy()},
+        [&](const Row& r) -> core::Result<void> {
+          GT_ASSIGN(id, r.integer(0));
+          GT_ASSIGN(type, r.requiredText(1));
+          auto it = types.find(std::string(type));
+          if (it == types.end()) {
+            if (types.size() > 0xFFFF)
+              return r.fail(1, ErrorCode::kStore, "more than 65536 facility types");
+            it = types.emplace(std::string(type), static_cast<std::uint16_t>(types.size())).first;
+            m_c.facilityTypeCodes.append(type);
+            m_c.facilityTypeNames.append(r.text(2));
+          }
+          std::int32_t owner = model::kNone;
+          if (!r.isNull(3)) owner = static_cast<std::int32_t>(departments.intern(r.text(3)));
+          GT_ASSIGN(gi, grid(r, 4));
+          GT_ASSIGN(p, r.point(8, false));
+          t.id.push_back(id);
+          t.type.push_back(it->second);
+          t.owner.push_back(owner);
+          t.grid.push_back(gi);
+          t.point.lonlat.push_back(p);
+          t.headingDeg.push_back(static_cast<float>(r.realOr(5, nan)));
+          t.fovDeg.push_back(static_cast<float>(r.realOr(6, nan)));
+          t.mountHeightM.push_back(static_cast<float>(r.realOr(7, nan)));
+          return {};
+        });
+  }
+
+  core::Result<void> readEvents(Connection& c) {
+    auto& t = m_c.events;
+    std::unordered_map<std::string, std::uint16_t> categories;
+    return scan(
+        c, "events",
+        {i8("event_id"), tx("category_code"), tx("category_name"), tx("category"), tx("source"),
+         tx("reported_at"), tx("status"), tx("dispatch_level"), tx("grid_code"), gx(), gy()},
+        [&](const Row& r) -> core::Result<void> {
+          GT_ASSIGN(id, r.integer(0));
+          GT_ASSIGN(category, r.requiredText(1));
+          auto it = categories.find(std::string(category));
+          if (it == categories.end()) {
+            if (categories.size() > 0xFFFF)
+              return r.fail(1, ErrorCode::kStore, "more than 65536 event categories");
+            it = categories
+                     .emplace(std::string(category), static_cast<std::uint16_t>(categories.size()))
+                     .first;
+            m_c.categoryCodes.append(category);
+            m_c.categoryNames.append(r.text(2));
+            m_c.categoryGroups.append(r.text(3));
+          }
+          GT_ASSIGN(source, enumValue(r, 4, &model::parseEventSource));
+          GT_ASSIGN(reported, r.requiredText(5));
+          std::int64_t seconds = 0;
+          if (!parseTime(reported, seconds))
+            return r.fail(
+                5, ErrorCode::kParse,
+                "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
+          GT_ASSIGN(status, enumValue(r, 6, &model::parseEventStatus));
+          GT_ASSIGN(level, enumValue(r, 7, &model::parseDispatchLevel));
+          GT_ASSIGN(gi, grid(r, 8));
+          GT_ASSIGN(p, r.point(9, true));
+          t.id.push_back(id);
+          t.category.push_back(it->second);
+          t.source.push_back(source);
+          t.reportedAt.push_back(seconds);
+          t.status.push_back(status);
+          t.level.push_back(level);
+          t.grid.push_back(gi);
+          t.point.lonlat.push_back(p);
+          return {};
+        });
+  }
+
+  core::Result<void> readLayers(Connection& c) {
+    auto& t = m_c.layers;
+    return scan(c, "layer_catalog",
+                {tx("layer_id"), tx("name"), tx("category"), tx("geometry_type"), tx("table_name")},
+                [&](const Row& r) -> core::Result<void> {
+                  GT_ASSIGN(id, r.requiredText(0));
+                  t.id.append(id);
+                  t.name.append(r.text(1));
+                  t.category.append(r.text(2));
+                  t.geometryType.append(r.text(3));
+                  t.table.append(r.text(4));
+                  return {};
+                });
+  }
+
+  // Each reader touches only its own columns and keys; every connection
+  // reads the same exported snapshot.
+  core::Result<void> readInParallel(Connection& first) {
+    using Reader = core::Result<void> (Loader::*)(Connection&);
+    const std::vector<Reader> readers = {
+        &Loader::readEvents,    &Loader::readPeople,     &Loader::readAddresses,
+        &Loader::readHouses,    &Loader::readFacilities, &Loader::readEntities,
+        &Loader::readBuildings, &Loader::readRoads,      &Loader::readLayers};
+    unsigned threads =
+        m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    threads = std::min<unsigned>(threads, static_cast<unsigned>(readers.size()));
+    std::vector<core::Result<void>> results(readers.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    auto work = [&](Connection* mine) {
+      std::optional<Connection> own;
+      core::Result<void> opened;
+      if (!mine) {
+        auto c = Connection::open(m_url);
+        if (!c) {
+          opened = c.takeError();
+        } else {
+          own.emplace(std::move(*c));
+          opened =
+              own->execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "starting the load");
+          if (opened) {
+            // SET TRANSACTION SNAPSHOT takes a literal only; the id came from
+            // pg_export_snapshot() and is checked to be hex digits and dashes.
+            opened = own->execute("SET TRANSACTION SNAPSHOT '" + m_snapshot + "'",
+                                  "sharing the snapshot");
+          }
+          mine = &*own;
+        }
+      }
+      for (std::size_t i; (i = next.fetch_add(1)) < readers.size();) {
+        if (stop) return;
+        results[i] = opened ? (this->*readers[i])(*mine) : opened;
+        if (!results[i]) stop = true;
+      }
+      if (own) (void)own->execute("COMMIT");
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, nullptr);
+    work(&first);
+    for (auto& th : pool) th.join();
+    for (auto& r : results)
+      if (!r) return r.takeError();
+    return {};
+  }
+
+  std::string placeOf(const char* table, std::int64_t fid, const char* column) const {
+    return m_place + ": table " + table + ", fid " + std::to_string(fid) + ", column " + column;
+  }
+
+  core::Result<void> resolveLinks() {
+    IdIndex buildings, houses;
+    if (auto d = buildings.build(m_c.buildings.id); d >= 0)
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
+          placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
+    if (auto d = houses.build(m_c.houses.id); d >= 0)
+      return makeError(
+          ErrorCode::kStore,
+          "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
+          placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
+    CodeIndex addresses;
+    addresses.build(m_c.addresses.code);
+    if (auto d = addresses.firstDuplicate(m_c.addresses.code); d >= 0) {
+      const auto i = static_cast<std::size_t>(d);
+      return makeError(ErrorCode::kStore,
+                       "duplicate address_code " + std::string(m_c.addresses.code[i]),
+                       placeOf("addresses", m_addressKeys.fid[i], "address_code"));
+    }
+    std::uint32_t found = 0;
+    for (std::size_t i = 0; i < m_c.buildings.size(); ++i) {
+      const std::string_view code = m_buildingKeys.code[i];
+      if (code.empty()) continue;
+      if (!addresses.find(code, found))
+        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
+                         placeOf("buildings", m_buildingKeys.fid[i], "address_code"));
+      m_c.buildings.address[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.addresses.size(); ++i) {
+      if (!buildings.find(m_addressKeys.id1[i], found))
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
+                         placeOf("addresses", m_addressKeys.fid[i], "building_id"));
+      m_c.addresses.building[i] = found;
+      const std::int64_t house = m_addressKeys.id2[i];
+      if (house == std::numeric_limits<std::int64_t>::min()) continue;
+      if (!houses.find(house, found))
+        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(house),
+                         placeOf("addresses", m_addressKeys.fid[i], "house_id"));
+      m_c.addresses.house[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.houses.size(); ++i) {
+      if (!buildings.find(m_houseKeys.id1[i], found))
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
+                         placeOf("houses", m_houseKeys.fid[i], "building_id"));
+      m_c.houses.building[i] = found;
+      const std::string_view code = m_houseKeys.code[i];
+      if (code.empty()) continue;
+      if (!addresses.find(code, found))
+        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
+                         placeOf("houses", m_houseKeys.fid[i], "address_code"));
+      m_c.houses.address[i] = static_cast<std::int32_t>(found);
+    }
+    for (std::size_t i = 0; i < m_c.people.size(); ++i) {
+      if (!houses.find(m_personKeys.id1[i], found))
+        return makeError(ErrorCode::kStore,
+                         "no house with house_id " + std::to_string(m_personKeys.id1[i]),
+                         placeOf("people", m_personKeys.fid[i], "house_id"));
+      m_c.people.house[i] = found;
+    }
+    for (std::size_t i = 0; i < m_c.entities.size(); ++i) {
+      if (!buildings.find(m_entityKeys.id1[i], found))
+        return makeError(ErrorCode::kStore,
+                         "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
+                         placeOf("entities", m_entityKeys.fid[i], "building_id"));
+      m_c.entities.building[i] = found;
+    }
+    return {};
+  }
+
+  std::string m_url;
+  unsigned m_threads;
+  std::string m_place;
+  std::string m_snapshot;
+  DistrictColumns<Owned> m_c;
+  CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
+  Deferred m_buildingKeys, m_addressKeys, m_houseKeys, m_personKeys, m_entityKeys;
+};
+
+#undef GT_ASSIGN
+#undef GT_TRY
+
+}  // namespace
+
+core::Result<model::District> loadPostgis(const std::string& url, const PgLoadOptions& options) {
+  Loader loader(url, options.threads);
+  return loader.run();
+}
+
+}  // namespace gridtwin::pgstore
