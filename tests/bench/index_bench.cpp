@@ -178,15 +178,16 @@ core::Result<nlohmann::json> measure(const std::string& dataset) {
     GEOSSTRtree_query_r(
         h, gridTree.get(), pt,
         [](void* item, void* data) {
-          auto* q = static_cast<GridQuery*>(data);
+          auto* query = static_cast<GridQuery*>(data);
           const auto g = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(item));
-          if (q->best >= 0 && (*q->rank)[static_cast<std::size_t>(g)] >
-                                  (*q->rank)[static_cast<std::size_t>(q->best)]) {
+          if (query->best >= 0 && (*query->rank)[static_cast<std::size_t>(g)] >
+                                      (*query->rank)[static_cast<std::size_t>(query->best)]) {
             return;
           }
-          if (GEOSPreparedCovers_r(q->h, (*q->prepared)[static_cast<std::size_t>(g)].prepared(),
-                                   q->point) == 1) {
-            q->best = g;
+          if (GEOSPreparedCovers_r(query->h,
+                                   (*query->prepared)[static_cast<std::size_t>(g)].prepared(),
+                                   query->point) == 1) {
+            query->best = g;
           }
         },
         &q);
