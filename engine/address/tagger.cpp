@@ -7,6 +7,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include "address/text.h"
 
 namespace gridtwin::address {
@@ -350,7 +352,7 @@ Tagger Tagger::train(const std::vector<TaggedText>& corpus, const Gazetteer& gaz
 }
 
 core::Result<void> Tagger::save(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";  // concurrent writers
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return makeError(ErrorCode::kIo, "cannot write the tagger model", tmp);

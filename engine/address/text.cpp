@@ -19,6 +19,7 @@ using core::makeError;
 // converted on its own line and kept when it maps to exactly one other one.
 struct TraditionalTable {
   std::unordered_map<char32_t, char32_t> map;
+  std::unordered_map<char32_t, char32_t> inverse;
   std::string note;
   TraditionalTable() {
     opencc_t cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
@@ -56,6 +57,10 @@ struct TraditionalTable {
     }
     opencc_convert_utf8_free(out);
     opencc_close(cc);
+    for (char32_t c : cps) {
+      const auto it = map.find(c);
+      if (it != map.end()) inverse.emplace(it->second, c);  // lowest code point wins
+    }
   }
 };
 
@@ -216,6 +221,36 @@ CharClass charClass(char32_t c) {
     return CharClass::kPunct;
   }
   return CharClass::kOther;
+}
+
+char32_t traditionalOf(char32_t c) {
+  const auto& inv = traditionalTable().inverse;
+  const auto it = inv.find(c);
+  return it == inv.end() ? c : it->second;
+}
+
+std::u32string chineseNumeral(std::int64_t value) {
+  static constexpr char32_t kDigits[] = U"零一二三四五六七八九";
+  if (value < 0 || value >= 10000) return {};
+  if (value < 10) return std::u32string(1, kDigits[value]);
+  static constexpr char32_t kUnits[] = {U'千', U'百', U'十', 0};
+  const int parts[] = {static_cast<int>(value / 1000), static_cast<int>(value / 100 % 10),
+                       static_cast<int>(value / 10 % 10), static_cast<int>(value % 10)};
+  std::u32string out;
+  bool started = false, zero = false;
+  for (int k = 0; k < 4; ++k) {
+    if (parts[k] == 0) {
+      zero = started;
+      continue;
+    }
+    if (zero) out.push_back(U'零');
+    zero = false;
+    // 十二 rather than 一十二 when the number starts with ten.
+    if (!(k == 2 && !started && parts[k] == 1)) out.push_back(kDigits[parts[k]]);
+    if (kUnits[k] != 0) out.push_back(kUnits[k]);
+    started = true;
+  }
+  return out;
 }
 
 bool isChineseNumeral(char32_t c) { return numeralDigit(c) >= 0 || numeralMultiplier(c) > 0; }

@@ -40,6 +40,13 @@ bool isChineseNumeral(char32_t c);
 // or -1 when `s` is not one (or is empty, or overflows).
 std::int64_t chineseNumeralValue(std::u32string_view s);
 
+// "八十一" for 81, "一百零五" for 105 (0 ≤ value < 10000): what a writer of
+// numbers in words would write; the inverse of chineseNumeralValue.
+std::u32string chineseNumeral(std::int64_t value);
+// A traditional form of a simplified character (the inverse of the t2s
+// table; the first in code point order when several), or `c` itself.
+char32_t traditionalOf(char32_t c);
+
 // Replaces runs of Chinese numerals that count something (followed by a
 // counting suffix: 号 栋 幢 座 单元 层 楼 室 房 户 组 弄, or preceded by 第)
 // with Arabic digits: "三号" → "3号", "十二栋" → "12栋", "第五组" → "第5组";
