@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "address/text.h"
@@ -12,19 +13,6 @@ namespace {
 using core::ErrorCode;
 using core::makeError;
 
-// Leading Arabic digits of a normalized value ("81号" → 81), or -1.
-std::int64_t leadingNumber(std::u32string_view v) {
-  std::size_t i = 0;
-  while (i < v.size() && !(v[i] >= '0' && v[i] <= '9')) {
-    if (v[i] != U'第') return -1;
-    ++i;
-  }
-  std::int64_t n = 0;
-  std::size_t digits = 0;
-  for (; i < v.size() && v[i] >= '0' && v[i] <= '9' && digits < 9; ++i, ++digits) n = n * 10 + (v[i] - '0');
-  return digits == 0 ? -1 : n;
-}
-
 std::u32string u32(const std::string& s) {
   auto d = decodeUtf8(s);
   return d.ok() ? std::move(*d) : std::u32string();
@@ -32,11 +20,11 @@ std::u32string u32(const std::string& s) {
 
 struct RoadCandidate {
   std::uint32_t road;
-  std::size_t distance;
+  double distance;
   std::u32string written;
 };
 
-void addRoad(std::vector<RoadCandidate>& out, std::uint32_t road, std::size_t distance, std::u32string written) {
+void addRoad(std::vector<RoadCandidate>& out, std::uint32_t road, double distance, std::u32string written) {
   for (auto& c : out) {
     if (c.road == road) {
       c.distance = std::min(c.distance, distance);
@@ -46,18 +34,35 @@ void addRoad(std::vector<RoadCandidate>& out, std::uint32_t road, std::size_t di
   out.push_back({road, distance, std::move(written)});
 }
 
+// Edit distance, except that a doubled character ("湖湖") whose removal
+// gives the name costs half an edit: a double key press or a double IME
+// pick is the commonest slip and says nothing about which name was meant.
+double typoDistance(std::u32string_view written, std::u32string_view name, std::size_t limit) {
+  const std::size_t d = editDistance(written, name, limit);
+  if (d == 1 && written.size() == name.size() + 1) {
+    for (std::size_t k = 1; k < written.size(); ++k) {
+      if (written[k] != written[k - 1]) continue;
+      std::u32string shorter(written);
+      shorter.erase(k, 1);
+      if (shorter == name) return 0.5;
+    }
+  }
+  return static_cast<double>(d);
+}
+
 // Closest registry names to `name` within the fuzzy limit; all tied ones.
 template <class Names>
-std::vector<std::pair<std::uint32_t, std::size_t>> fuzzyNames(const Names& names, std::u32string_view name) {
-  std::vector<std::pair<std::uint32_t, std::size_t>> best;
+std::vector<std::pair<std::uint32_t, double>> fuzzyNames(const Names& names, std::u32string_view name) {
+  std::vector<std::pair<std::uint32_t, double>> best;
   if (name.size() < 2) return best;
-  std::size_t limit = name.size() <= 4 ? 1 : 2;
+  const std::size_t limit = name.size() <= 4 ? 1 : 2;
+  double bestD = static_cast<double>(limit) + 0.5;
   for (std::uint32_t k = 0; k < names.size(); ++k) {
-    const std::size_t d = editDistance(name, names[k], limit);
-    if (d > limit) continue;
-    if (d < limit) {
+    const double d = typoDistance(name, names[k], limit);
+    if (d > static_cast<double>(limit) || d > bestD) continue;
+    if (d < bestD) {
       best.clear();
-      limit = d;
+      bestD = d;
     }
     best.emplace_back(k, d);
   }
@@ -105,115 +110,201 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   const Registry& reg = *m_registry;
   std::vector<std::string> notes;
 
-  // What the parse says.
-  std::vector<RoadCandidate> roads;
-  std::int64_t number = -1, unit = -1, room = -1;
-  std::vector<std::u32string> communityTexts, townTexts, roadTexts;
-  for (const auto& s : p.spans) {
-    const std::u32string v = u32(s.value);
-    switch (s.component) {
-      case Component::kRoad:
-      case Component::kSubroad:
-        roadTexts.push_back(v);
-        break;
-      case Component::kRoadno:
-        if (number < 0) number = leadingNumber(v);
-        break;
-      case Component::kSubroadno:
-      case Component::kHouseno:
-        if (number < 0 && !v.empty() && v.back() == U'号') number = leadingNumber(v);
-        break;
-      case Component::kCellno:
-        unit = leadingNumber(v);
-        break;
-      case Component::kRoomno:
-        room = leadingNumber(v);
-        break;
-      case Component::kCommunity:
-        communityTexts.push_back(v);
-        break;
-      case Component::kTown:
-        townTexts.push_back(v);
-        break;
-      default:
-        break;
-    }
-  }
-  // The registry's names in the normalized text, whatever the tagger said.
-  const std::u32string norm = u32(p.normalized);
+  // Scan the clean text: registry names (longest first, any kind), numbers
+  // with their suffix, and runs of characters nothing explains.
+  const std::u32string& text32 = p.clean;
+  const std::u32string& t = text32;
   const Gazetteer& gaz = reg.gazetteer();
-  for (std::size_t i = 0; i < norm.size(); ++i) {
-    std::size_t roadLen = 0, commLen = 0, townLen = 0;
-    gaz.forEachMatch(norm, i, [&](std::size_t len, ComponentMask m) {
-      if (m & bit(Component::kRoad)) roadLen = len;
-      if (m & bit(Component::kCommunity)) commLen = len;
-      if (m & bit(Component::kTown)) townLen = len;
+  std::vector<RoadCandidate> roads;
+  std::vector<std::u32string> communityTexts, townTexts;
+  std::int64_t number = -1, unit = -1, room = -1;
+  bool floorOnly = false;
+  std::size_t lastEnd = 0;       // end of the last explained token
+  // Start of the last town/community token when it ends at lastEnd: such a
+  // token may really be the head of a misspelt road ("南庄大大巷": 南庄 is a
+  // town alias, the road is 南庄大巷).
+  std::size_t aliasStart = std::u32string::npos;
+  bool roadBeforeNumber = false;  // a road or road-like run precedes the current number
+  std::size_t pendingRoadEnd = std::u32string::npos;
+  std::size_t i = 0;
+  auto isDigitAt = [&](std::size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+  struct Run {
+    std::size_t from, b, e;  // [b, e) unexplained before a door number; from <= b: an alias before it
+  };
+  std::vector<Run> unexplainedRuns;
+  while (i < t.size()) {
+    std::size_t bestLen = 0;
+    ComponentMask bestMask = 0;
+    gaz.forEachMatch(t, i, [&](std::size_t len, ComponentMask m) {
+      bestLen = len;
+      bestMask = m;
     });
-    if (townLen > 0) townTexts.push_back(norm.substr(i, townLen));
-    if (commLen > 0) communityTexts.push_back(norm.substr(i, commLen));
-    if (roadLen > 0) {
-      const std::u32string name = norm.substr(i, roadLen);
-      addRoad(roads, static_cast<std::uint32_t>(reg.road(name)), 0, name);
-      if (number < 0) {
-        const std::int64_t n = leadingNumber(std::u32string_view(norm).substr(i + roadLen));
-        const std::size_t after = norm.find_first_not_of(U"0123456789", i + roadLen);
-        if (n >= 0 && after != std::u32string::npos && norm[after] == U'号') number = n;
+    if (bestLen > 0) {
+      const std::u32string name = t.substr(i, bestLen);
+      if (bestMask & bit(Component::kRoad)) {
+        // Characters just before the name that nothing explains may be the
+        // start of a misspelt longer name ("西边边六街" holds "边六街").
+        const std::size_t extra = i - lastEnd;
+        const std::int64_t r = reg.road(name);
+        if (extra == 0 || extra > 3) {
+          addRoad(roads, static_cast<std::uint32_t>(r), 0, name);
+        } else {
+          const std::u32string written = t.substr(lastEnd, i + bestLen - lastEnd);
+          addRoad(roads, static_cast<std::uint32_t>(r), static_cast<double>(extra), written);
+          for (auto [k, d] : fuzzyNames(reg.roadNames(), written)) addRoad(roads, k, d, written);
+        }
+        roadBeforeNumber = true;
+        pendingRoadEnd = i + bestLen;
+      } else if (bestMask & bit(Component::kCommunity)) {
+        communityTexts.push_back(name);
+      } else if (bestMask & bit(Component::kTown)) {
+        townTexts.push_back(name);
       }
-      i += roadLen - 1;
+      aliasStart = (bestMask & (bit(Component::kCommunity) | bit(Component::kTown))) ? i : std::u32string::npos;
+      i += bestLen;
+      lastEnd = i;
+      continue;
     }
+    if (isDigitAt(i)) {
+      std::size_t e = i;
+      std::int64_t n = 0;
+      while (isDigitAt(e) && e - i < 9) n = n * 10 + (t[e++] - '0');
+      while (isDigitAt(e)) ++e;
+      const char32_t suffix = e < t.size() ? t[e] : 0;
+      const bool afterRoad = pendingRoadEnd == i;
+      if (number < 0 && (suffix == U'号' || afterRoad)) {
+        if (!roadBeforeNumber) {
+          const bool aliasBefore = aliasStart != std::u32string::npos && lastEnd < i;
+          unexplainedRuns.push_back({aliasBefore ? aliasStart : lastEnd, lastEnd, i});
+        }
+        number = n;
+        e += suffix == U'号' ? 1 : 0;
+      } else if (suffix == U'单' && e + 1 < t.size() && t[e + 1] == U'元') {
+        unit = n;
+        e += 2;
+      } else if (suffix == U'房' || suffix == U'室') {
+        room = n;
+        ++e;
+      } else if (suffix == U'层' || suffix == U'楼') {
+        floorOnly = true;
+        ++e;
+      } else if (suffix == '-' && number >= 0 && unit < 0 && isDigitAt(e + 1)) {
+        unit = n;  // "81号2-301": unit 2, room 301
+        ++e;
+      } else if (number >= 0 && room < 0 && (suffix == 0 || suffix == '-')) {
+        room = n;  // a bare number after the door number
+      }
+      pendingRoadEnd = std::u32string::npos;
+      aliasStart = std::u32string::npos;
+      i = e;
+      lastEnd = i;
+      continue;
+    }
+    ++i;
   }
-  for (const auto& t : roadTexts) {
-    const std::int64_t r = reg.road(t);
-    if (r >= 0) addRoad(roads, static_cast<std::uint32_t>(r), 0, t);
-  }
+  if (room >= 0) floorOnly = false;
+  // No registry road name: fuzzy on the run before the door number, then on
+  // what the tagger called a road.
   if (roads.empty()) {
-    for (const auto& t : roadTexts) {
-      for (auto [k, d] : fuzzyNames(reg.roadNames(), t)) addRoad(roads, k, d, t);
+    // Tails of the run: a tail that leaves characters unexplained costs one
+    // edit per character left ("沙岗岗南路": 沙岗南路 beats 岭南路 from "岗南路").
+    double bestCost = 3;
+    auto consider = [&](const std::u32string& g, double extra) {
+      for (auto [k, d] : fuzzyNames(reg.roadNames(), g)) {
+        const double cost = d + extra;
+        if (cost > bestCost + 1e-9) continue;
+        if (cost < bestCost - 1e-9) {
+          roads.clear();
+          bestCost = cost;
+        }
+        addRoad(roads, k, cost, g);
+      }
+    };
+    for (const Run& run : unexplainedRuns) {
+      for (std::size_t k = run.from; k + 1 < run.e && run.e - k <= 12; ++k) {
+        consider(t.substr(k, run.e - k), k > run.b ? static_cast<double>(k - run.b) : 0.0);
+      }
     }
+    if (roads.empty()) {
+      for (const auto& s : p.spans) {
+        if (s.component == Component::kRoad || s.component == Component::kSubroad) {
+          consider(normalizeValue(s.component, u32(s.value)), 0);
+        }
+      }
+    }
+  }
+  for (const auto& r : roads) {
+    if (r.distance == 0) continue;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", r.distance);
+    notes.push_back("road '" + utf8(r.written) + "' read as '" + utf8(reg.roadNames()[r.road]) + "' (" + buf +
+                    (r.distance == 1 ? " edit)" : " edits)"));
+  }
+  // Towns and communities the tagger found that the scan did not (misspelt ones).
+  // Only where the scan found none, and never a piece of a road name read
+  // ("罗格里": the tagger may call 罗格 a community).
+  const bool scanCommunity = !communityTexts.empty(), scanTown = !townTexts.empty();
+  for (const auto& s : p.spans) {
+    if (s.component != Component::kCommunity && s.component != Component::kTown) continue;
+    const std::u32string v = u32(s.value);
+    bool insideRoad = false;
     for (const auto& r : roads) {
-      notes.push_back("road '" + utf8(r.written) + "' read as '" + utf8(reg.roadNames()[r.road]) + "' (" +
-                      std::to_string(r.distance) + " edit" + (r.distance == 1 ? "" : "s") + ")");
+      insideRoad = insideRoad || r.written.find(v) != std::u32string::npos ||
+                   reg.roadNames()[r.road].find(v) != std::u32string::npos;
     }
+    if (insideRoad) continue;
+    if (s.component == Component::kCommunity && !scanCommunity) communityTexts.push_back(v);
+    if (s.component == Component::kTown && !scanTown) townTexts.push_back(v);
   }
   if (roads.empty()) {
-    out.reason = roadTexts.empty() ? "no road in the address" : "road '" + utf8(roadTexts[0]) + "' not in the registry";
+    out.reason = "no registry road in the address";
     return out;
   }
   if (number < 0) {
     out.reason = "no door number after the road";
     return out;
   }
-  // Towns and communities given (exact, alias, or one edit away).
+  // Towns and communities given: exact or alias (all that bear the name),
+  // else the single name one edit away.
   auto resolve = [&](const std::vector<std::u32string>& texts, auto lookup, const auto& names) {
     std::vector<std::uint32_t> ids;
-    for (const auto& t : texts) {
-      const std::int64_t id = lookup(t);
-      if (id >= 0) {
-        ids.push_back(static_cast<std::uint32_t>(id));
+    for (const auto& name : texts) {
+      const std::vector<std::uint32_t> found = lookup(name);
+      if (!found.empty()) {
+        ids.insert(ids.end(), found.begin(), found.end());
         continue;
       }
-      const auto fuzzy = fuzzyNames(names, t);
+      const auto fuzzy = fuzzyNames(names, name);
       if (fuzzy.size() == 1) ids.push_back(fuzzy[0].first);
     }
     return ids;
   };
-  const auto communities = resolve(communityTexts, [&](std::u32string_view t) { return reg.community(t); },
-                                   reg.communityNames());
-  const auto towns = resolve(townTexts, [&](std::u32string_view t) { return reg.town(t); }, reg.townNames());
+  const auto communities = resolve(
+      communityTexts, [&](std::u32string_view n) { return reg.communitiesNamed(n); }, reg.communityNames());
+  const auto towns = resolve(
+      townTexts,
+      [&](std::u32string_view n) {
+        const std::int64_t id = reg.town(n);
+        return id < 0 ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>{static_cast<std::uint32_t>(id)};
+      },
+      reg.townNames());
 
   struct Scored {
     std::uint32_t doorplate;
     double penalty;
     bool fuzzyRoad;
     bool conflict;
+    bool townConflict;
   };
   std::vector<Scored> doors;
+  auto scoreDoors = [&] {
+  doors.clear();
   for (const auto& r : roads) {
     const std::int64_t d = reg.doorplate(r.road, static_cast<std::uint32_t>(number));
     if (d < 0) continue;
     const RegistryEntry& e = reg.entry(static_cast<std::size_t>(d));
     double penalty = 0.15 * static_cast<double>(r.distance);
-    bool conflict = false;
+    bool conflict = false, townConflict = false;
     if (!communities.empty() && std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
       penalty += 0.2;
       conflict = true;
@@ -221,25 +312,50 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
     if (!towns.empty() && std::find(towns.begin(), towns.end(), e.town) == towns.end()) {
       penalty += 0.1;
       conflict = true;
+      townConflict = true;
     }
-    doors.push_back({static_cast<std::uint32_t>(d), penalty, r.distance > 0, conflict});
+    doors.push_back({static_cast<std::uint32_t>(d), penalty, r.distance > 0, conflict, townConflict});
+  }
+  std::sort(doors.begin(), doors.end(), [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
+  };
+  scoreDoors();
+  // A road read exactly but without that door plate, or with one elsewhere
+  // than the town/community given, may be a longer name that lost a
+  // character ("同济巷" for 同济七巷): its one-insertion neighbours compete.
+  if (doors.empty() || doors[0].conflict) {
+    const std::size_t before = roads.size();
+    for (std::size_t k = 0; k < before; ++k) {
+      if (roads[k].distance != 0) continue;
+      const std::u32string name = reg.roadNames()[roads[k].road];
+      for (std::uint32_t n = 0; n < reg.roadNames().size(); ++n) {
+        const auto& other = reg.roadNames()[n];
+        if (other.size() == name.size() + 1 && editDistance(name, other, 1) == 1) addRoad(roads, n, 1.0, name);
+      }
+    }
+    if (roads.size() > before) {
+      for (std::size_t k = before; k < roads.size(); ++k) {
+        notes.push_back("road '" + utf8(roads[k].written) + "' may be '" + utf8(reg.roadNames()[roads[k].road]) + "'");
+      }
+      scoreDoors();
+    }
   }
   if (doors.empty()) {
     out.reason = "no door plate " + std::to_string(number) + "号 on " + utf8(reg.roadNames()[roads[0].road]) +
                  (roads.size() > 1 ? " or the other roads read" : "");
     return out;
   }
-  std::sort(doors.begin(), doors.end(), [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
   const bool tie = doors.size() > 1 && doors[1].penalty - doors[0].penalty < 0.1;
-  // A guessed road that also contradicts the town or community is no match.
-  if (tie || (doors[0].fuzzyRoad && doors[0].conflict)) {
+  // A door plate that contradicts the town or community given is no match:
+  // the road was misread, or the writer's admin levels are wrong; either
+  // way the caller decides, with the candidates.
+  if (tie || doors[0].conflict) {
     out.status = MatchStatus::kAmbiguous;
     for (const auto& d : doors) {
       if (out.candidates.size() >= kMaxCandidates) break;
       out.candidates.push_back({d.doorplate, std::max(0.05, 1.0 - d.penalty)});
     }
     notes.push_back(tie ? std::to_string(doors.size()) + " door plates fit equally"
-                        : "the road read is not in the town or community given");
+                        : "the door plate is not in the town or community given");
     out.confidence = out.candidates.front().confidence;
     for (const auto& n : notes) out.reason += (out.reason.empty() ? "" : "; ") + n;
     return out;
@@ -259,6 +375,10 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   double confidence = std::max(0.05, 1.0 - best.penalty);
   std::int64_t result = best.doorplate;
   MatchStatus status = MatchStatus::kMatched;
+  if (floorOnly && room < 0) {
+    status = MatchStatus::kPartial;
+    notes.push_back("a floor but no room: the door plate");
+  }
   if (unit >= 0 || room >= 0) {
     std::vector<std::uint32_t> fits;
     for (std::uint32_t a : reg.rooms(best.doorplate)) {
@@ -284,7 +404,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
       result = fits[0];
     }
   }
-  if (p.find(Component::kTown) == nullptr || p.find(Component::kDistrict) == nullptr) {
+  if (townTexts.empty()) {
     notes.push_back("upper levels filled from the registry");
   }
   out.status = status;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
+#include <filesystem>
 
 #include "address/corpus.h"
 #include "address/text.h"
@@ -95,8 +97,9 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
   // Trailing remarks after a separator: "..., 放门口".
   for (std::size_t i = n; i-- > 0;) {
     const char32_t c = f[i];
-    if (c != ',' && c != ';' && c != ' ' && c != U'。' && c != U'、' && c != U'，') continue;
-    if (hasNoiseWord(f.substr(i + 1))) {
+    if (c != ',' && c != ';' && c != U'。' && c != U'、' && c != U'，') continue;
+    const auto rest = f.substr(i + 1);
+    if (hasNoiseWord(rest) && rest.find(U'号') == std::u32string_view::npos) {
       mark(forced, i, n, Component::kRedundant);
     }
     break;
@@ -227,6 +230,17 @@ std::u32string normalizeValue(Component c, std::u32string_view folded) {
     case Component::kVillageGroup:
     case Component::kDistance: {
       v = arabicNumerals(v);
+      if (c == Component::kVillageGroup && !v.empty() && v[0] == U'第') {
+        // "第五村民小组": 村 is no counting suffix, but after 第 the run is a number.
+        std::size_t e = 1;
+        while (e < v.size() && isChineseNumeral(v[e])) ++e;
+        const std::int64_t n = chineseNumeralValue(std::u32string_view(v).substr(1, e - 1));
+        if (n >= 0) {
+          std::u32string digits;
+          for (char d : std::to_string(n)) digits.push_back(static_cast<char32_t>(d));
+          v.replace(1, e - 1, digits);
+        }
+      }
       while (!v.empty() && (v.back() == '-' || v.back() == '#' || v.back() == ',')) v.pop_back();
       if (c == Component::kHouseno) {
         replaceAll(v, U"号楼", U"栋");
@@ -271,6 +285,12 @@ Parser::Parser(std::shared_ptr<const Gazetteer> gazetteer, std::shared_ptr<const
 }
 
 void Parser::tagCodePoints(std::u32string_view text, std::vector<std::uint8_t>& tags) const {
+  std::vector<bool> byRule;
+  tagWithRules(text, tags, byRule);
+}
+
+void Parser::tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& tags,
+                          std::vector<bool>& byRule) const {
   thread_local TagScratch scratch;
   thread_local std::vector<std::uint8_t> keptTags;
   thread_local std::u32string kept;
@@ -279,6 +299,8 @@ void Parser::tagCodePoints(std::u32string_view text, std::vector<std::uint8_t>& 
   tags.assign(folded.size(), kOutside);
   bool intersection = false;
   applyRules(folded, tags, intersection);
+  byRule.assign(folded.size(), false);
+  for (std::size_t i = 0; i < folded.size(); ++i) byRule[i] = tags[i] != kOutside;
   kept.clear();
   keptAt.clear();
   for (std::uint32_t i = 0; i < folded.size(); ++i) {
@@ -311,9 +333,20 @@ core::Result<ParsedAddress> Parser::parse(std::string_view text, std::string_vie
   if (!decoded.ok()) return decoded.takeError();
   const std::u32string& cps = *decoded;
   std::vector<std::uint8_t> tags;
-  tagCodePoints(cps, tags);
+  std::vector<bool> byRule;
+  tagWithRules(cps, tags, byRule);
   ParsedAddress out;
   const std::u32string folded = foldText(cps);
+  {
+    std::u32string clean;
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+      if (byRule[i] && isSetAside(tagComponent(tags[i]))) continue;
+      const char32_t c = folded[i];
+      if (c == ' ' || c == '\t' || c == ',' || c == U'，' || c == U'、' || c == U'。' || c == ';') continue;
+      clean.push_back(c);
+    }
+    out.clean = arabicNumerals(clean);
+  }
   for (const TagSpan& s : spansOf(tags)) {
     // Spans of only punctuation or blanks are separators, not components.
     bool content = false;
@@ -362,6 +395,22 @@ core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string&
     (void)tagger->save(modelPath);  // a cache: failing to write it only costs time next run
   }
   return std::shared_ptr<const Tagger>(tagger);
+}
+
+std::string defaultTaggerPath() {
+  if (const char* env = std::getenv("GRIDTWIN_ADDRESS_MODEL"); env != nullptr && *env != 0) return env;
+  std::filesystem::path dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != 0) {
+    dir = xdg;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != 0) {
+    dir = std::filesystem::path(home) / ".cache";
+  } else {
+    dir = std::filesystem::temp_directory_path();
+  }
+  dir /= "gridtwin";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return (dir / "address_tagger_v1.bin").string();
 }
 
 }  // namespace gridtwin::address

@@ -41,6 +41,10 @@ struct ParsedAddress {
   std::vector<ComponentSpan> spans;  // in text order, set-aside ones included
   bool intersection = false;
   std::string normalized;  // values of the kept components, in text order
+  // The folded text without what the rules set aside (noise, direction,
+  // distance) and without blanks, numerals in Arabic: what the matcher scans
+  // for registry names, whatever the tagger said.
+  std::u32string clean;
 
   // The first span of `c`, or nullptr.
   const ComponentSpan* find(Component c) const;
@@ -66,6 +70,10 @@ class Parser {
   const Gazetteer& gazetteer() const { return *m_gazetteer; }
 
  private:
+  // tagCodePoints, also saying which code points the rules decided.
+  void tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& tags,
+                    std::vector<bool>& byRule) const;
+
   std::shared_ptr<const Gazetteer> m_gazetteer;
   std::shared_ptr<const Tagger> m_tagger;
 };
@@ -80,5 +88,10 @@ std::u32string normalizeValue(Component c, std::u32string_view folded);
 core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string& modelPath,
                                                                const std::string& naaclDir,
                                                                const Gazetteer& gazetteer);
+
+// Where the CLI keeps the trained tagger: $GRIDTWIN_ADDRESS_MODEL, else
+// $XDG_CACHE_HOME/gridtwin/address_tagger_v1.bin, else
+// ~/.cache/gridtwin/address_tagger_v1.bin (the folder is created).
+std::string defaultTaggerPath();
 
 }  // namespace gridtwin::address

@@ -138,8 +138,26 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
     auto name = decodeUtf8(roads.name[k]);
     if (name.ok() && !name->empty()) intern(r.m_roads, r.m_roadIndex, *name);
   }
+  for (std::size_t c = 0; c < r.m_communities.size(); ++c) {
+    const std::u32string& n = r.m_communities[c];
+    std::vector<std::u32string> names = {n};
+    const bool isShequ = endsWith(n, U"社区"), isCun = endsWith(n, U"村");
+    if (isShequ || isCun) {
+      const std::u32string stem = n.substr(0, n.size() - (isShequ ? 2 : 1));
+      names.push_back(stem);
+      for (std::u32string_view s : isShequ ? std::vector<std::u32string_view>{U"居委会", U"社区居委会", U"居民委员会"}
+                                           : std::vector<std::u32string_view>{U"村委会", U"村民委员会"}) {
+        names.push_back(stem + std::u32string(s));
+      }
+    }
+    for (const auto& alias : names) {
+      if (alias.size() < 2) continue;
+      auto& ids = r.m_communityAll[alias];
+      if (std::find(ids.begin(), ids.end(), c) == ids.end()) ids.push_back(static_cast<std::uint32_t>(c));
+    }
+  }
   for (const auto& [name, id] : r.m_townIndex) r.m_gazetteer.add(name, Component::kTown);
-  for (const auto& [name, id] : r.m_communityIndex) r.m_gazetteer.add(name, Component::kCommunity);
+  for (const auto& [name, ids] : r.m_communityAll) r.m_gazetteer.add(name, Component::kCommunity);
   for (const auto& name : r.m_roads) r.m_gazetteer.add(name, Component::kRoad);
 
   // Decompose every address.
@@ -195,6 +213,20 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
       r.m_doorplates.emplace(key, static_cast<std::uint32_t>(i));
     }
   }
+  // The levels above the towns, so that a scan explains them.
+  {
+    const std::u32string pre = decodeUtf8(r.m_prefix).value();
+    std::size_t from = 0;
+    for (auto [mark, c] : {std::pair<char32_t, Component>{U'省', Component::kProv},
+                           {U'市', Component::kCity},
+                           {U'区', Component::kDistrict}}) {
+      const std::size_t at = pre.find(mark, from);
+      if (at == std::u32string::npos) continue;
+      r.m_gazetteer.add(pre.substr(from, at + 1 - from), c);
+      r.m_gazetteer.add(pre.substr(from, at - from), c);
+      from = at + 1;
+    }
+  }
   // Rooms → their door plate (through the building's door-plate address).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> byDoorplate;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -222,6 +254,11 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
 std::int64_t Registry::road(std::u32string_view name) const { return find(m_roadIndex, name); }
 std::int64_t Registry::community(std::u32string_view name) const { return find(m_communityIndex, name); }
 std::int64_t Registry::town(std::u32string_view name) const { return find(m_townIndex, name); }
+
+std::vector<std::uint32_t> Registry::communitiesNamed(std::u32string_view name) const {
+  const auto it = m_communityAll.find(std::u32string(name));
+  return it == m_communityAll.end() ? std::vector<std::uint32_t>{} : it->second;
+}
 
 std::int64_t Registry::doorplate(std::uint32_t road, std::uint32_t doorNo) const {
   const auto it = m_doorplates.find((static_cast<std::uint64_t>(road) << 32) | doorNo);

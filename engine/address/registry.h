@@ -55,6 +55,9 @@ class Registry {
   std::int64_t road(std::u32string_view name) const;
   std::int64_t community(std::u32string_view name) const;
   std::int64_t town(std::u32string_view name) const;
+  // Every community whose name or alias is `name` (several villages share
+  // names across towns: 村尾村).
+  std::vector<std::uint32_t> communitiesNamed(std::u32string_view name) const;
   // The door plate of road `road` number `doorNo`, or -1.
   std::int64_t doorplate(std::uint32_t road, std::uint32_t doorNo) const;
   // The room addresses of a door plate (empty for a building without rooms).
@@ -68,6 +71,7 @@ class Registry {
   std::vector<RegistryEntry> m_entries;
   std::vector<std::u32string> m_towns, m_communities, m_roads;
   std::unordered_map<std::u32string, std::uint32_t> m_townIndex, m_communityIndex, m_roadIndex;
+  std::unordered_map<std::u32string, std::vector<std::uint32_t>> m_communityAll;
   std::unordered_map<std::uint64_t, std::uint32_t> m_doorplates;
   // Rooms grouped by door plate: m_roomList[m_roomStart[d] .. m_roomStart[d+1])
   // for the door plate's position d in m_doorplateRank.

@@ -301,11 +301,11 @@ std::u32string arabicNumerals(std::u32string_view s) {
     std::size_t j = i;
     while (j < s.size() && isChineseNumeral(s[j])) ++j;
     const std::u32string_view run = s.substr(i, j - i);
-    const bool afterDi = i > 0 && s[i - 1] == U'第';
     const std::int64_t v = chineseNumeralValue(run);
     // 一楼 is a floor, but 楼 after a single 一 in a name ("一楼盘") is rare
     // enough; 十/百/千 alone as a name ("十里") is guarded by the suffix rule.
-    if (v >= 0 && (afterDi || isCountingSuffix(s.substr(j)))) {
+    // Only a counting suffix makes a number: 第 alone does not (高第六巷 is a name).
+    if (v >= 0 && isCountingSuffix(s.substr(j))) {
       for (char c : std::to_string(v)) out.push_back(static_cast<char32_t>(c));
     } else {
       out.append(run);

@@ -48,7 +48,7 @@ std::u32string chineseNumeral(std::int64_t value);
 char32_t traditionalOf(char32_t c);
 
 // Replaces runs of Chinese numerals that count something (followed by a
-// counting suffix: 号 栋 幢 座 单元 层 楼 室 房 户 组 弄, or preceded by 第)
+// counting suffix: 号 栋 幢 座 单元 层 楼 室 房 户 组 弄 期)
 // with Arabic digits: "三号" → "3号", "十二栋" → "12栋", "第五组" → "第5组";
 // names such as 三水, 和平三路 keep their numerals.
 std::u32string arabicNumerals(std::u32string_view folded);

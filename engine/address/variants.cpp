@@ -95,15 +95,18 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
       if (rng.chance(0.4)) community.clear();
     }
     if (rng.chance(0.2)) {
-      kinds |= noiseBit(NoiseKind::kTypo);
-      typo(rng.chance(0.7) || community.empty() ? road : community, rng);
+      std::u32string& name = rng.chance(0.7) || community.empty() ? road : community;
+      const std::u32string before = name;
+      typo(name, rng);
+      if (name != before) kinds |= noiseBit(NoiseKind::kTypo);
     }
     if (rng.chance(0.2)) {
-      kinds |= noiseBit(NoiseKind::kSynonyms);
+      const std::u32string before = roomText + community;
       if (!roomText.empty()) roomText.back() = U'室';
       if (community.size() > 2 && community.substr(community.size() - 2) == U"社区") {
         community = community.substr(0, community.size() - 2) + U"居委会";
       }
+      if (roomText + community != before) kinds |= noiseBit(NoiseKind::kSynonyms);
     }
     std::vector<std::u32string> parts;
     const bool swapped = rng.chance(0.15);
@@ -122,16 +125,6 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
       if (blanks && !text.empty()) text.push_back(U' ');
       text += part;
     }
-    if (rng.chance(0.2)) {
-      kinds |= noiseBit(NoiseKind::kTraditional);
-      for (char32_t& c : text) c = traditionalOf(c);
-    }
-    if (rng.chance(0.2)) {
-      kinds |= noiseBit(NoiseKind::kFullWidth);
-      for (char32_t& c : text) {
-        if (c >= '0' && c <= '9') c = c - '0' + 0xFF10;
-      }
-    }
     if (rng.chance(0.1)) {
       kinds |= noiseBit(NoiseKind::kDirection);
       static constexpr std::u32string_view kPhrases[] = {U"东北方向50米", U"西侧约100米", U"南200米"};
@@ -147,8 +140,20 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
         text += kNoise[rng.below(5)];
       }
     }
-    if (kinds == 0) continue;  // every variant is noisy in at least one way
-    out.push_back({encodeUtf8(text), truth, kinds});
+    if (rng.chance(0.2)) {
+      kinds |= noiseBit(NoiseKind::kTraditional);
+      for (char32_t& c : text) c = traditionalOf(c);
+    }
+    if (rng.chance(0.2)) {
+      kinds |= noiseBit(NoiseKind::kFullWidth);
+      for (char32_t& c : text) {
+        if (c >= '0' && c <= '9') c = c - '0' + 0xFF10;
+      }
+    }
+    std::string written = encodeUtf8(text);
+    // Every variant is noisy in at least one way.
+    if (kinds == 0 || written == reg.district().addresses().fullText[truth]) continue;
+    out.push_back({std::move(written), truth, kinds});
   }
   return out;
 }

@@ -39,6 +39,12 @@ TEST(AddressText, ArabicNumeralsOnlyWhereTheyCount) {
   EXPECT_EQ(s8(arabicNumerals(u("第五组"))), "第5组");
   EXPECT_EQ(s8(arabicNumerals(u("三水区和平三路"))), "三水区和平三路");
   EXPECT_EQ(s8(arabicNumerals(u("九龙"))), "九龙");
+  EXPECT_EQ(s8(arabicNumerals(u("高第六巷"))), "高第六巷");
+  EXPECT_EQ(s8(chineseNumeral(105)), "一百零五");
+  EXPECT_EQ(s8(chineseNumeral(12)), "十二");
+  for (int v : {0, 7, 10, 11, 20, 99, 101, 110, 1001, 2020}) {
+    EXPECT_EQ(chineseNumeralValue(chineseNumeral(v)), v) << v;
+  }
 }
 
 }  // namespace

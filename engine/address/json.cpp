@@ -1,0 +1,127 @@
+#include "address/json.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace gridtwin::address {
+namespace {
+
+void appendNumber(std::string& out, double v, int decimals) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  out += buf;
+}
+
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string parseToJson(std::string_view input, const ParsedAddress& parsed) {
+  std::string out = "{\"input\":";
+  appendJsonString(out, input);
+  out += ",\"components\":[";
+  bool first = true;
+  for (const auto& s : parsed.spans) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += "{\"tag\":";
+    appendJsonString(out, componentName(s.component));
+    out += ",\"text\":";
+    appendJsonString(out, s.text);
+    out += ",\"value\":";
+    appendJsonString(out, s.value);
+    out += ",\"begin\":" + std::to_string(s.begin) + ",\"end\":" + std::to_string(s.end);
+    if (isSetAside(s.component)) out += ",\"set_aside\":true";
+    out.push_back('}');
+  }
+  out += "],\"normalized\":";
+  appendJsonString(out, parsed.normalized);
+  out += ",\"intersection\":";
+  out += parsed.intersection ? "true" : "false";
+  out.push_back('}');
+  return out;
+}
+
+std::string geocodeToJson(std::string_view input, const GeocodeResult& g, const Geocoder& geocoder) {
+  std::string out = "{\"input\":";
+  appendJsonString(out, input);
+  out += ",\"status\":";
+  appendJsonString(out, matchStatusName(g.match.status));
+  out += ",\"confidence\":";
+  appendNumber(out, g.match.confidence, 3);
+  out += ",\"reason\":";
+  appendJsonString(out, g.match.reason);
+  if (g.match.address >= 0) {
+    out += ",\"code\":";
+    appendJsonString(out, g.code);
+    out += ",\"standard\":";
+    appendJsonString(out, g.standardText);
+    out += ",\"lon\":";
+    appendNumber(out, g.lon, 7);
+    out += ",\"lat\":";
+    appendNumber(out, g.lat, 7);
+    out += ",\"building_id\":" + std::to_string(g.buildingId);
+    out += ",\"grid\":";
+    appendJsonString(out, g.gridCode);
+    out += ",\"community\":";
+    appendJsonString(out, g.communityName);
+    out += ",\"street\":";
+    appendJsonString(out, g.streetName);
+  }
+  out += ",\"candidates\":[";
+  for (std::size_t k = 0; k < g.match.candidates.size(); ++k) {
+    GeocodeResult c;
+    geocoder.describe(g.match.candidates[k].address, c);
+    if (k > 0) out.push_back(',');
+    out += "{\"code\":";
+    appendJsonString(out, c.code);
+    out += ",\"standard\":";
+    appendJsonString(out, c.standardText);
+    out += ",\"grid\":";
+    appendJsonString(out, c.gridCode);
+    out += ",\"confidence\":";
+    appendNumber(out, g.match.candidates[k].confidence, 3);
+    out.push_back('}');
+  }
+  out += "],\"normalized\":";
+  appendJsonString(out, g.match.parsed.normalized);
+  out.push_back('}');
+  return out;
+}
+
+}  // namespace gridtwin::address
