@@ -11,6 +11,8 @@ namespace gridtwin::cli {
 void addTransformCommand(CLI::App& app, int& exitCode);
 void addGenerateCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
+void addParseCommand(CLI::App& app, int& exitCode);
+void addGeocodeCommand(CLI::App& app, int& exitCode);
 void addIngestCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
 

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   gridtwin::cli::addTransformCommand(app, exitCode);
   gridtwin::cli::addGenerateCommand(app, exitCode);
   gridtwin::cli::addInfoCommand(app, exitCode);
+  gridtwin::cli::addParseCommand(app, exitCode);
+  gridtwin::cli::addGeocodeCommand(app, exitCode);
   gridtwin::cli::addIngestCommand(app, exitCode);
   gridtwin::cli::addExportCommand(app, exitCode);
   try {

@@ -52,12 +52,15 @@ double typoDistance(std::u32string_view written, std::u32string_view name, std::
 
 // Closest registry names to `name` within the fuzzy limit; all tied ones.
 template <class Names>
-std::vector<std::pair<std::uint32_t, double>> fuzzyNames(const Names& names, std::u32string_view name) {
+std::vector<std::pair<std::uint32_t, double>> fuzzyNames(const Names& names, std::u32string_view name,
+                                                         const std::vector<std::uint32_t>* only = nullptr) {
   std::vector<std::pair<std::uint32_t, double>> best;
   if (name.size() < 2) return best;
   const std::size_t limit = name.size() <= 4 ? 1 : 2;
   double bestD = static_cast<double>(limit) + 0.5;
-  for (std::uint32_t k = 0; k < names.size(); ++k) {
+  const std::size_t count = only != nullptr ? only->size() : names.size();
+  for (std::uint32_t j = 0; j < count; ++j) {
+    const std::uint32_t k = only != nullptr ? (*only)[j] : j;
     const double d = typoDistance(name, names[k], limit);
     if (d > static_cast<double>(limit) || d > bestD) continue;
     if (d < bestD) {
@@ -102,10 +105,26 @@ std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry, const
 }
 
 core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view context) const {
+  // Fast pass: the rules and the registry scan alone settle most addresses;
+  // when they find no road, no door plate, or several, the text is parsed
+  // again with the tagger, whose spans may name a misspelt road, town or
+  // community.
+  {
+    auto parsed = m_parser->parseRulesOnly(text, context);
+    if (!parsed.ok()) return parsed.takeError();
+    MatchResult out;
+    out.parsed = std::move(*parsed);
+    if (matchParsed(out, false)) return out;
+  }
   auto parsed = m_parser->parse(text, context);
   if (!parsed.ok()) return parsed.takeError();
   MatchResult out;
   out.parsed = std::move(*parsed);
+  matchParsed(out, true);
+  return out;
+}
+
+bool Matcher::matchParsed(MatchResult& out, bool final) const {
   const ParsedAddress& p = out.parsed;
   const Registry& reg = *m_registry;
   std::vector<std::string> notes;
@@ -151,7 +170,8 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
         } else {
           const std::u32string written = t.substr(lastEnd, i + bestLen - lastEnd);
           addRoad(roads, static_cast<std::uint32_t>(r), static_cast<double>(extra), written);
-          for (auto [k, d] : fuzzyNames(reg.roadNames(), written)) addRoad(roads, k, d, written);
+          const auto near = reg.roadsNear(written);
+          for (auto [k, d] : fuzzyNames(reg.roadNames(), written, &near)) addRoad(roads, k, d, written);
         }
         roadBeforeNumber = true;
         pendingRoadEnd = i + bestLen;
@@ -210,7 +230,8 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
     // edit per character left ("沙岗岗南路": 沙岗南路 beats 岭南路 from "岗南路").
     double bestCost = 3;
     auto consider = [&](const std::u32string& g, double extra) {
-      for (auto [k, d] : fuzzyNames(reg.roadNames(), g)) {
+      const auto near = reg.roadsNear(g);
+      for (auto [k, d] : fuzzyNames(reg.roadNames(), g, &near)) {
         const double cost = d + extra;
         if (cost > bestCost + 1e-9) continue;
         if (cost < bestCost - 1e-9) {
@@ -258,11 +279,11 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   }
   if (roads.empty()) {
     out.reason = "no registry road in the address";
-    return out;
+    return final;
   }
   if (number < 0) {
     out.reason = "no door number after the road";
-    return out;
+    return true;  // the tagger finds no numbers the scan missed
   }
   // Towns and communities given: exact or alias (all that bear the name),
   // else the single name one edit away.
@@ -327,7 +348,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
     for (std::size_t k = 0; k < before; ++k) {
       if (roads[k].distance != 0) continue;
       const std::u32string name = reg.roadNames()[roads[k].road];
-      for (std::uint32_t n = 0; n < reg.roadNames().size(); ++n) {
+      for (std::uint32_t n : reg.roadsNear(name)) {
         const auto& other = reg.roadNames()[n];
         if (other.size() == name.size() + 1 && editDistance(name, other, 1) == 1) addRoad(roads, n, 1.0, name);
       }
@@ -342,7 +363,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   if (doors.empty()) {
     out.reason = "no door plate " + std::to_string(number) + "号 on " + utf8(reg.roadNames()[roads[0].road]) +
                  (roads.size() > 1 ? " or the other roads read" : "");
-    return out;
+    return final;
   }
   const bool tie = doors.size() > 1 && doors[1].penalty - doors[0].penalty < 0.1;
   // A door plate that contradicts the town or community given is no match:
@@ -358,7 +379,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
                         : "the door plate is not in the town or community given");
     out.confidence = out.candidates.front().confidence;
     for (const auto& n : notes) out.reason += (out.reason.empty() ? "" : "; ") + n;
-    return out;
+    return final;
   }
   const Scored& best = doors[0];
   const RegistryEntry& door = reg.entry(best.doorplate);
@@ -399,7 +420,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
       notes.push_back(std::to_string(fits.size()) + " rooms fit (the unit is missing)");
       out.confidence = confidence;
       for (const auto& n : notes) out.reason += (out.reason.empty() ? "" : "; ") + n;
-      return out;
+      return final;
     } else {
       result = fits[0];
     }
@@ -413,7 +434,7 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   out.candidates.push_back({static_cast<std::uint32_t>(result), confidence});
   if (notes.empty()) notes.push_back("exact");
   for (const auto& n : notes) out.reason += (out.reason.empty() ? "" : "; ") + n;
-  return out;
+  return true;  // the tagger adds nothing to a unique door plate
 }
 
 Geocoder::Geocoder(std::shared_ptr<const Matcher> matcher) : m_matcher(std::move(matcher)) {

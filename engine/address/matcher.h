@@ -54,6 +54,10 @@ class Matcher {
   const Registry& registry() const { return *m_registry; }
 
  private:
+  // Matching a parse; `final` false: the fast pass may give up (returns
+  // false) and let match() parse again with the tagger.
+  bool matchParsed(MatchResult& out, bool final) const;
+
   std::shared_ptr<const Registry> m_registry;
   std::shared_ptr<const Parser> m_parser;
 };

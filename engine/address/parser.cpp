@@ -290,7 +290,7 @@ void Parser::tagCodePoints(std::u32string_view text, std::vector<std::uint8_t>& 
 }
 
 void Parser::tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& tags,
-                          std::vector<bool>& byRule) const {
+                          std::vector<bool>& byRule, bool useTagger) const {
   thread_local TagScratch scratch;
   thread_local std::vector<std::uint8_t> keptTags;
   thread_local std::u32string kept;
@@ -309,7 +309,7 @@ void Parser::tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& t
     keptAt.push_back(i);
   }
   if (kept.empty()) return;
-  if (m_tagger) {
+  if (m_tagger && useTagger) {
     m_tagger->tag(kept, *m_gazetteer, keptTags, scratch);
   } else {
     keptTags.assign(kept.size(), kOutside);
@@ -323,6 +323,15 @@ void Parser::tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& t
 }
 
 core::Result<ParsedAddress> Parser::parse(std::string_view text, std::string_view context) const {
+  return parseImpl(text, context, true);
+}
+
+core::Result<ParsedAddress> Parser::parseRulesOnly(std::string_view text, std::string_view context) const {
+  return parseImpl(text, context, false);
+}
+
+core::Result<ParsedAddress> Parser::parseImpl(std::string_view text, std::string_view context,
+                                              bool useTagger) const {
   if (text.size() > kMaxAddressBytes) {
     return makeError(ErrorCode::kInvalidArgument,
                      "address of " + std::to_string(text.size()) + " bytes is too long (at most " +
@@ -334,7 +343,7 @@ core::Result<ParsedAddress> Parser::parse(std::string_view text, std::string_vie
   const std::u32string& cps = *decoded;
   std::vector<std::uint8_t> tags;
   std::vector<bool> byRule;
-  tagWithRules(cps, tags, byRule);
+  tagWithRules(cps, tags, byRule, useTagger);
   ParsedAddress out;
   const std::u32string folded = foldText(cps);
   {
@@ -371,8 +380,12 @@ core::Result<ParsedAddress> Parser::parse(std::string_view text, std::string_vie
       out.intersection = true;
     }
   }
-  for (const auto& s : out.spans) {
-    if (!isSetAside(s.component)) out.normalized += s.value;
+  if (useTagger) {
+    for (const auto& s : out.spans) {
+      if (!isSetAside(s.component)) out.normalized += s.value;
+    }
+  } else {
+    out.normalized = encodeUtf8(out.clean);
   }
   return out;
 }

@@ -156,6 +156,15 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
       if (std::find(ids.begin(), ids.end(), c) == ids.end()) ids.push_back(static_cast<std::uint32_t>(c));
     }
   }
+  for (std::uint32_t k = 0; k < r.m_roads.size(); ++k) {
+    const std::u32string& n = r.m_roads[k];
+    auto addKey = [&](const std::u32string& key) {
+      auto& ids = r.m_roadDeletions[key];
+      if (ids.empty() || ids.back() != k) ids.push_back(k);
+    };
+    addKey(n);
+    for (std::size_t d = 0; d < n.size(); ++d) addKey(n.substr(0, d) + n.substr(d + 1));
+  }
   for (const auto& [name, id] : r.m_townIndex) r.m_gazetteer.add(name, Component::kTown);
   for (const auto& [name, ids] : r.m_communityAll) r.m_gazetteer.add(name, Component::kCommunity);
   for (const auto& name : r.m_roads) r.m_gazetteer.add(name, Component::kRoad);
@@ -254,6 +263,20 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
 std::int64_t Registry::road(std::u32string_view name) const { return find(m_roadIndex, name); }
 std::int64_t Registry::community(std::u32string_view name) const { return find(m_communityIndex, name); }
 std::int64_t Registry::town(std::u32string_view name) const { return find(m_townIndex, name); }
+
+std::vector<std::uint32_t> Registry::roadsNear(std::u32string_view written) const {
+  std::vector<std::uint32_t> out;
+  auto collect = [&](const std::u32string& key) {
+    const auto it = m_roadDeletions.find(key);
+    if (it != m_roadDeletions.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  };
+  const std::u32string w(written);
+  collect(w);
+  for (std::size_t d = 0; d < w.size(); ++d) collect(w.substr(0, d) + w.substr(d + 1));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 std::vector<std::uint32_t> Registry::communitiesNamed(std::u32string_view name) const {
   const auto it = m_communityAll.find(std::u32string(name));

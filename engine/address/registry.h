@@ -55,6 +55,12 @@ class Registry {
   std::int64_t road(std::u32string_view name) const;
   std::int64_t community(std::u32string_view name) const;
   std::int64_t town(std::u32string_view name) const;
+  // Roads that may be within edit distance 2 of `written` (a superset of
+  // those within 1): the names sharing `written` or one of its one-character
+  // deletions as one of theirs (the symmetric-deletion index). Verify with
+  // editDistance.
+  std::vector<std::uint32_t> roadsNear(std::u32string_view written) const;
+
   // Every community whose name or alias is `name` (several villages share
   // names across towns: 村尾村).
   std::vector<std::uint32_t> communitiesNamed(std::u32string_view name) const;
@@ -72,6 +78,7 @@ class Registry {
   std::vector<std::u32string> m_towns, m_communities, m_roads;
   std::unordered_map<std::u32string, std::uint32_t> m_townIndex, m_communityIndex, m_roadIndex;
   std::unordered_map<std::u32string, std::vector<std::uint32_t>> m_communityAll;
+  std::unordered_map<std::u32string, std::vector<std::uint32_t>> m_roadDeletions;
   std::unordered_map<std::uint64_t, std::uint32_t> m_doorplates;
   // Rooms grouped by door plate: m_roomList[m_roomStart[d] .. m_roomStart[d+1])
   // for the door plate's position d in m_doorplateRank.

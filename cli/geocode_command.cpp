@@ -1,0 +1,260 @@
+// gridtwin geocode --dataset D.gpkg [ADDRESS] [--input FILE] [--format jsonl|json|csv]
+//                  [--reverse lon,lat] [--model PATH]
+//
+// Address text → standard address → location, building, grid, community,
+// street, with the match status (matched, partial, ambiguous, unmatched),
+// confidence, reason and candidates. One ADDRESS on the command line, or a
+// stream from --input (a file, or '-' for stdin): plain lines or JSONL
+// objects with an "address" field (--format jsonl, the default; json is the
+// same), or CSV with a header holding an "address" column (--format csv; the
+// input columns are copied and the match appended). --reverse lon,lat
+// (EPSG:4490) gives the nearest door plate instead.
+//
+// Exit codes: 0 ok (unmatched addresses are answers, not errors); 1 bad
+// input (invalid UTF-8, a CSV without an address column, a dataset that does
+// not load): the message names the input and line; 2 usage.
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "address/json.h"
+#include "address/matcher.h"
+#include "commands.h"
+#include "io.h"
+#include "store/gpkg_reader.h"
+
+namespace gridtwin::cli {
+namespace {
+
+struct GeocodeOptions {
+  std::string dataset;
+  std::string address;
+  std::string input;
+  bool inputGiven = false;
+  std::string format = "jsonl";
+  std::string reverse;
+  std::string model;
+  std::string sharedData = GRIDTWIN_SHARED_DATA;
+};
+
+// Splits one CSV record (RFC 4180 quotes; no newlines inside fields).
+std::vector<std::string> splitCsv(std::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::string csvField(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The "address" value of a JSONL object line, or the line itself when it is
+// not an object. Only plain string values are understood (escapes \" and \\).
+std::string addressOfJsonLine(std::string_view line) {
+  if (line.empty() || line.front() != '{') return std::string(line);
+  const auto key = line.find("\"address\"");
+  if (key == std::string_view::npos) return {};
+  auto q = line.find('"', line.find(':', key + 9));
+  if (q == std::string_view::npos) return {};
+  std::string out;
+  for (std::size_t i = q + 1; i < line.size() && line[i] != '"'; ++i) {
+    if (line[i] == '\\' && i + 1 < line.size()) ++i;
+    out += line[i];
+  }
+  return out;
+}
+
+std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geocoder) {
+  std::string out;
+  out += std::string(address::matchStatusName(g.match.status)) + ",";
+  char conf[32];
+  std::snprintf(conf, sizeof conf, "%.3f", g.match.confidence);
+  out += std::string(conf) + "," + csvField(g.code) + "," + csvField(g.standardText) + ",";
+  if (g.match.address >= 0) {
+    char ll[64];
+    std::snprintf(ll, sizeof ll, "%.7f,%.7f", g.lon, g.lat);
+    out += ll;
+  } else {
+    out += ",";
+  }
+  out += "," + csvField(g.gridCode) + "," + csvField(g.communityName) + "," + csvField(g.streetName) + ",";
+  std::string candidates;
+  for (const auto& c : g.match.candidates) {
+    address::GeocodeResult d;
+    geocoder.describe(c.address, d);
+    if (!candidates.empty()) candidates += '|';
+    candidates += d.code;
+  }
+  out += csvField(candidates) + "," + csvField(g.match.reason);
+  return out;
+}
+
+int runGeocode(const GeocodeOptions& o) {
+  if (o.format != "jsonl" && o.format != "json" && o.format != "csv") {
+    std::cerr << "gridtwin geocode: --format must be jsonl, json or csv, got '" << o.format << "'\n";
+    return 2;
+  }
+  if (o.address.empty() && !o.inputGiven && o.reverse.empty()) {
+    std::cerr << "gridtwin geocode: give an ADDRESS, --input FILE (or '-') or --reverse lon,lat\n";
+    return 2;
+  }
+  auto dataset = store::openDataset(o.dataset);
+  if (!dataset) {
+    std::cerr << "gridtwin geocode: " << dataset.error().toString() << '\n';
+    return 1;
+  }
+  auto registry = address::Registry::build(dataset->district);
+  if (!registry) {
+    std::cerr << "gridtwin geocode: " << o.dataset << ": " << registry.error().toString() << '\n';
+    return 1;
+  }
+  auto divisions = std::make_shared<address::Gazetteer>();
+  if (auto r = divisions->addDivisions(o.sharedData + "/divisions"); !r) {
+    std::cerr << "gridtwin geocode: " << r.error().toString() << '\n';
+    return 2;
+  }
+  auto tagger = address::loadOrTrainTagger(o.model.empty() ? address::defaultTaggerPath() : o.model,
+                                           o.sharedData + "/addresses/naacl2019", *divisions);
+  if (!tagger) {
+    std::cerr << "gridtwin geocode: " << tagger.error().toString() << '\n';
+    return 2;
+  }
+  auto matcher = std::make_shared<const address::Matcher>(
+      *registry, address::makeRegistryParser(**registry, *divisions, *tagger));
+  const address::Geocoder geocoder(matcher);
+
+  if (!o.reverse.empty()) {
+    const auto comma = o.reverse.find(',');
+    double lon = 0, lat = 0;
+    const char* s = o.reverse.data();
+    const bool ok = comma != std::string::npos &&
+                    std::from_chars(s, s + comma, lon).ec == std::errc() &&
+                    std::from_chars(s + comma + 1, s + o.reverse.size(), lat).ec == std::errc();
+    if (!ok) {
+      std::cerr << "gridtwin geocode: --reverse: expected 'lon,lat', got '" << o.reverse << "'\n";
+      return 2;
+    }
+    auto r = geocoder.reverse(lon, lat);
+    if (!r) {
+      std::cerr << "gridtwin geocode: --reverse: " << r.error().toString() << '\n';
+      return 1;
+    }
+    std::string out = "{\"lon\":" + std::to_string(lon) + ",\"lat\":" + std::to_string(lat) +
+                      ",\"distance_m\":" + std::to_string(r->distanceM) + ",\"code\":";
+    address::appendJsonString(out, r->code);
+    out += ",\"standard\":";
+    address::appendJsonString(out, r->standardText);
+    out += ",\"grid\":";
+    address::appendJsonString(out, r->gridCode);
+    std::cout << out << "}\n";
+    return 0;
+  }
+  if (!o.address.empty()) {
+    auto g = geocoder.geocode(o.address, "argument");
+    if (!g) {
+      std::cerr << "gridtwin geocode: " << g.error().toString() << '\n';
+      return 1;
+    }
+    std::cout << address::geocodeToJson(o.address, *g, geocoder) << '\n';
+    return 0;
+  }
+  const std::string name = inputName(o.input);
+  const bool csv = o.format == "csv";
+  long addressColumn = -1;
+  int status = 0;
+  auto r = forEachLine(o.input, [&](std::string_view line, long lineNumber) -> core::Result<void> {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::string where = name + ":" + std::to_string(lineNumber);
+    if (csv && addressColumn < 0) {
+      const auto header = splitCsv(line);
+      for (std::size_t k = 0; k < header.size(); ++k) {
+        if (header[k] == "address") addressColumn = static_cast<long>(k);
+      }
+      if (addressColumn < 0) {
+        return core::makeError(core::ErrorCode::kSyntax, "the CSV header has no 'address' column", where);
+      }
+      std::cout << line << ",status,confidence,code,standard,lon,lat,grid,community,street,candidates,reason\n";
+      return {};
+    }
+    std::string text;
+    if (csv) {
+      const auto fields = splitCsv(line);
+      if (static_cast<std::size_t>(addressColumn) < fields.size()) text = fields[static_cast<std::size_t>(addressColumn)];
+    } else {
+      text = addressOfJsonLine(line);
+    }
+    auto g = geocoder.geocode(text, where);
+    if (!g) {
+      std::cerr << "gridtwin geocode: " << g.error().toString() << '\n';
+      status = 1;
+      if (csv) {
+        std::cout << line << ",error,,,,,,,,,," << csvField(g.error().toString()) << '\n';
+      } else {
+        std::string out = "{\"error\":";
+        address::appendJsonString(out, g.error().toString());
+        std::cout << out << "}\n";
+      }
+      return {};
+    }
+    if (csv) {
+      std::cout << line << ',' << csvRow(*g, geocoder) << '\n';
+    } else {
+      std::cout << address::geocodeToJson(text, *g, geocoder) << '\n';
+    }
+    return {};
+  });
+  std::cout.flush();
+  if (!r) {
+    std::cerr << "gridtwin geocode: " << r.error().toString() << '\n';
+    return 1;
+  }
+  return status;
+}
+
+}  // namespace
+
+void addGeocodeCommand(CLI::App& app, int& exitCode) {
+  auto* command = app.add_subcommand(
+      "geocode", "Match addresses to the standard address registry: location, building, grid, candidates");
+  auto o = std::make_shared<GeocodeOptions>();
+  command->add_option("--dataset", o->dataset, "the district GeoPackage")->required();
+  command->add_option("address", o->address, "one address to geocode");
+  auto* input = command->add_option("--input", o->input, "a stream of addresses: file, or '-' for stdin");
+  command->add_option("--format", o->format, "stream format: jsonl (default), json or csv");
+  command->add_option("--reverse", o->reverse, "lon,lat (EPSG:4490): the nearest door plate");
+  command->add_option("--model", o->model, "tagger model file (trained and written when absent)");
+  command->add_option("--shared-data", o->sharedData, "the ../shared/data folder");
+  command->callback([o, input, &exitCode] {
+    o->inputGiven = input->count() > 0;
+    exitCode = runGeocode(*o);
+  });
+}
+
+}  // namespace gridtwin::cli
