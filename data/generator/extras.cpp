@@ -223,11 +223,6 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
 core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District& d, const BuildingPlan& plan,
                                             const CityExtras& x, const Output& out, Rng& rng) {
   std::int64_t rows = 0;
-#define GT_TRY(expr)                      \
-  do {                                    \
-    auto gt_r_ = (expr);                  \
-    if (!gt_r_) return gt_r_.takeError(); \
-  } while (0)
   auto polygonRow = [&](const geo::MultiPolygon& m) -> core::Result<void> {
     auto g = out.multi(m);
     if (!g) return g.takeError();
@@ -241,11 +236,11 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
   };
 
   // district
-  GT_TRY(w.addTable({"district", GeometryType::kMultiPolygon, {{"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
+  GRIDTWIN_TRY(w.addTable({"district", GeometryType::kMultiPolygon, {{"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
                      "区 the district outline (from the real boundary, GCJ-02 converted)", true}));
   w.setText(0, "禅城区");
   w.setReal(1, std::round(geo::area(d.outline)));
-  GT_TRY(polygonRow(d.outline));
+  GRIDTWIN_TRY(polygonRow(d.outline));
   ++rows;
 
   // Block-level tables: landuse, plan, water, green.
@@ -277,7 +272,7 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     }
     return "vacant";
   };
-  GT_TRY(w.addTable({"landuse", GeometryType::kMultiPolygon,
+  GRIDTWIN_TRY(w.addTable({"landuse", GeometryType::kMultiPolygon,
                      {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}, {"area_m2", FieldType::kReal}},
                      "土地利用现状 land use parcels", true}));
   std::vector<std::string> landuse(d.blocks.size());
@@ -287,10 +282,10 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     w.setText(0, landuse[b]);
     w.setText(1, d.grids[static_cast<std::size_t>(d.blocks[b].grid)].code);
     w.setReal(2, std::round(geo::area(parcel[b])));
-    GT_TRY(polygonRow(parcel[b]));
+    GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GT_TRY(w.addTable({"plan_zones", GeometryType::kMultiPolygon,
+  GRIDTWIN_TRY(w.addTable({"plan_zones", GeometryType::kMultiPolygon,
                      {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}},
                      "控制性详细规划 planned use (plan)", true}));
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
@@ -303,10 +298,10 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     else if (kind == "vacant") kind = "green";
     w.setText(0, kind);
     w.setText(1, d.grids[static_cast<std::size_t>(d.blocks[b].grid)].code);
-    GT_TRY(polygonRow(parcel[b]));
+    GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GT_TRY(w.addTable({"water", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+  GRIDTWIN_TRY(w.addTable({"water", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
                      "水系 rivers, lakes and ponds", true}));
   const geo::Box all = geo::bbox(d.outline);
   int ponds = 0;
@@ -317,10 +312,10 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     std::string kind = south && d.blocks[b].density < 0.3 ? "river" : a > 150000 ? "lake" : "pond";
     w.setText(0, kind);
     w.setText(1, kind == "river" ? "东平河" : kind == "lake" ? "湖" + std::to_string(++ponds) : "鱼塘" + std::to_string(++ponds));
-    GT_TRY(polygonRow(parcel[b]));
+    GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GT_TRY(w.addTable({"green", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+  GRIDTWIN_TRY(w.addTable({"green", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
                      "绿地 parks, squares, roadside and protective green", true}));
   int parks = 0;
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
@@ -328,7 +323,7 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     const bool square = d.blocks[b].density > 0.6 || geo::area(parcel[b]) < 8000;
     w.setText(0, square ? "square" : "park");
     w.setText(1, (square ? "广场" : "公园") + std::to_string(++parks));
-    GT_TRY(polygonRow(parcel[b]));
+    GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
   // Roadside green: a 1.2 m strip beside arterials; protective green: the
@@ -350,14 +345,14 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
         if (!valid || valid->polygons.empty()) continue;
         w.setText(0, band == 0 ? "roadside" : "protective");
         w.setText(1, road.name + (band == 0 ? "绿化带" : "防护绿地"));
-        GT_TRY(polygonRow(*valid));
+        GRIDTWIN_TRY(polygonRow(*valid));
         ++rows;
       }
     }
   }
 
   // pipes along every road
-  GT_TRY(w.addTable({"pipes", GeometryType::kLineString,
+  GRIDTWIN_TRY(w.addTable({"pipes", GeometryType::kLineString,
                      {{"kind", FieldType::kText}, {"road", FieldType::kText}, {"diameter_mm", FieldType::kInteger}},
                      "地下管线 pipelines along the roads", true}));
   struct PipeKind {
@@ -375,20 +370,20 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
         w.setText(0, p.kind);
         w.setText(1, road.name);
         w.setInt(2, road.level == RoadLevel::kLane ? p.diameter / 2 : p.diameter);
-        GT_TRY(lineRow(offsetLine(part, p.offset * road.width)));
+        GRIDTWIN_TRY(lineRow(offsetLine(part, p.offset * road.width)));
         ++rows;
       }
     }
   }
-  GT_TRY(w.addTable({"rail", GeometryType::kLineString, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+  GRIDTWIN_TRY(w.addTable({"rail", GeometryType::kLineString, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
                      "轨道交通 metro, tram and railway", true}));
   for (const auto& r : x.rails) {
     w.setText(0, r.kind);
     w.setText(1, r.name);
-    GT_TRY(lineRow(r.line));
+    GRIDTWIN_TRY(lineRow(r.line));
     ++rows;
   }
-  GT_TRY(w.addTable({"poi", GeometryType::kPoint,
+  GRIDTWIN_TRY(w.addTable({"poi", GeometryType::kPoint,
                      {{"kind", FieldType::kText}, {"name", FieldType::kText}, {"building_id", FieldType::kInteger}},
                      "兴趣点 points of interest", true}));
   for (const auto& p : x.pois) {
@@ -402,10 +397,9 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     auto at = out.point(p.at);
     if (!at) return at.takeError();
     w.setPoint(*at);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++rows;
   }
-#undef GT_TRY
   return rows;
 }
 

@@ -354,11 +354,6 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   auto writerR = store::GpkgWriter::create(options.out);
   if (!writerR) return writerR.takeError();
   store::GpkgWriter& w = *writerR;
-#define GT_TRY(expr)                          \
-  do {                                        \
-    auto gt_r_ = (expr);                      \
-    if (!gt_r_) return gt_r_.takeError();     \
-  } while (0)
 
   const std::string province = "广东省", city = "佛山市";
   auto streetOfBlock = [&](int block) -> const AdminUnit& {
@@ -373,7 +368,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
 
   // ---- streets, communities, grids, staff
   report("admin coverage", 0.15);
-  GT_TRY(w.addTable(table("streets", GeometryType::kMultiPolygon,
+  GRIDTWIN_TRY(w.addTable(table("streets", GeometryType::kMultiPolygon,
                           {{"code", FieldType::kText}, {"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
                           "镇街 streets and towns")));
   for (const auto& s : d.streets) {
@@ -383,10 +378,10 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     auto g = out.multi(s.shape);
     if (!g) return g.takeError();
     w.setMultiPolygon(*g);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.streets;
   }
-  GT_TRY(w.addTable(table("communities", GeometryType::kMultiPolygon,
+  GRIDTWIN_TRY(w.addTable(table("communities", GeometryType::kMultiPolygon,
                           {{"code", FieldType::kText}, {"name", FieldType::kText}, {"street_code", FieldType::kText},
                            {"area_m2", FieldType::kReal}, {"kind", FieldType::kText}},
                           "村居 communities")));
@@ -399,7 +394,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     auto g = out.multi(c.shape);
     if (!g) return g.takeError();
     w.setMultiPolygon(*g);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.communities;
   }
 
@@ -467,7 +462,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       staff[i].id = id;
     }
   }
-  GT_TRY(w.addTable(table("grids", GeometryType::kMultiPolygon,
+  GRIDTWIN_TRY(w.addTable(table("grids", GeometryType::kMultiPolygon,
                           {{"code", FieldType::kText}, {"name", FieldType::kText}, {"community_code", FieldType::kText},
                            {"street_code", FieldType::kText}, {"station_head_id", FieldType::kText},
                            {"station_head", FieldType::kText}, {"worker_ids", FieldType::kText},
@@ -526,11 +521,11 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       auto gg = out.multi(grid.shape);
       if (!gg) return gg.takeError();
       w.setMultiPolygon(*gg);
-      GT_TRY(w.writeRow());
+      GRIDTWIN_TRY(w.writeRow());
       ++sum.grids;
     }
   }
-  GT_TRY(w.addTable(table("staff", GeometryType::kNone,
+  GRIDTWIN_TRY(w.addTable(table("staff", GeometryType::kNone,
                           {{"staff_id", FieldType::kText}, {"name", FieldType::kText}, {"role", FieldType::kText},
                            {"phone", FieldType::kText}, {"grid_codes", FieldType::kText}},
                           "网格站长与网格员 station heads and grid workers")));
@@ -542,13 +537,13 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     w.setText(2, s.role);
     w.setText(3, s.phone);
     w.setText(4, grids);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.staff;
   }
 
   // ---- roads
   report("roads", 0.2);
-  GT_TRY(w.addTable(table("roads", GeometryType::kMultiLineString,
+  GRIDTWIN_TRY(w.addTable(table("roads", GeometryType::kMultiLineString,
                           {{"road_id", FieldType::kInteger}, {"name", FieldType::kText}, {"class", FieldType::kText},
                            {"width_m", FieldType::kReal}, {"length_m", FieldType::kReal},
                            {"community_code", FieldType::kText}},
@@ -568,15 +563,15 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       w.setNull(5);
     }
     std::vector<geo::LineString> lines = r.parts;
-    for (auto& line : lines) GT_TRY(out.ring(line));
+    for (auto& line : lines) GRIDTWIN_TRY(out.ring(line));
     w.setMultiLineString(lines);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.roads;
   }
 
   // ---- buildings and addresses
   report("buildings", 0.25);
-  GT_TRY(w.addTable(table("buildings", GeometryType::kPolygon,
+  GRIDTWIN_TRY(w.addTable(table("buildings", GeometryType::kPolygon,
                           {{"building_id", FieldType::kInteger}, {"address_code", FieldType::kText},
                            {"use", FieldType::kText}, {"floors", FieldType::kInteger}, {"height_m", FieldType::kReal},
                            {"footprint_m2", FieldType::kReal}, {"rooms", FieldType::kInteger},
@@ -611,14 +606,14 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     auto g = out.polygon(b.footprint);
     if (!g) return g.takeError();
     w.setPolygon(*g);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     auto c = out.point(b.centre);
     if (!c) return c.takeError();
     doorPoint[i] = *c;
     ++sum.buildings;
   }
   report("addresses", 0.3);
-  GT_TRY(w.addTable(table("addresses", GeometryType::kPoint,
+  GRIDTWIN_TRY(w.addTable(table("addresses", GeometryType::kPoint,
                           {{"address_code", FieldType::kText}, {"level", FieldType::kText},
                            {"parent_code", FieldType::kText}, {"building_id", FieldType::kInteger},
                            {"house_id", FieldType::kInteger}, {"prov", FieldType::kText}, {"city", FieldType::kText},
@@ -658,7 +653,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     for (int f = 12; f <= 14; ++f) w.setNull(f);
     w.setText(15, doorText[i]);
     w.setPoint(doorPoint[i]);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.addresses;
   }
   for (const auto& h : plan.houses) {
@@ -679,7 +674,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     w.setText(14, std::to_string(h.room) + "房");
     w.setText(15, doorText[static_cast<std::size_t>(h.building)] + unit + std::to_string(h.room) + "房");
     w.setPoint(doorPoint[static_cast<std::size_t>(h.building)]);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.addresses;
   }
   // Households: how many live in each house and where they come from (local,
@@ -716,7 +711,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
   }
   report("houses", 0.36);
-  GT_TRY(w.addTable(table("houses", GeometryType::kPoint,
+  GRIDTWIN_TRY(w.addTable(table("houses", GeometryType::kPoint,
                           {{"house_id", FieldType::kInteger}, {"address_code", FieldType::kText},
                            {"building_id", FieldType::kInteger}, {"unit", FieldType::kInteger},
                            {"floor", FieldType::kInteger}, {"room", FieldType::kText}, {"area_m2", FieldType::kReal},
@@ -740,13 +735,13 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     w.setReal(6, h.area);
     w.setText(7, gridOfBlock(b.block).code);
     w.setPoint(doorPoint[static_cast<std::size_t>(h.building)]);
-    GT_TRY(w.writeRow());
+    GRIDTWIN_TRY(w.writeRow());
     ++sum.houses;
   }
 
   // ---- people, streamed house by house
   report("people", 0.4);
-  GT_TRY(w.addTable(table("people", GeometryType::kNone,
+  GRIDTWIN_TRY(w.addTable(table("people", GeometryType::kNone,
                           {{"person_id", FieldType::kInteger}, {"id_number", FieldType::kText},
                            {"name", FieldType::kText}, {"sex", FieldType::kText}, {"birth_date", FieldType::kText},
                            {"phone", FieldType::kText}, {"tags", FieldType::kText}, {"household_role", FieldType::kText},
@@ -822,7 +817,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
         w.setText(7, role);
         w.setInt(8, h.id);
         w.setText(9, gridOfBlock(b.block).code);
-        GT_TRY(w.writeRow());
+        GRIDTWIN_TRY(w.writeRow());
         ++sum.people;
       }
       if ((hi & 0xFFFF) == 0) report("people", 0.4 + 0.15 * static_cast<double>(hi) / static_cast<double>(plan.houses.size()));
@@ -831,7 +826,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
 
   // ---- legal entities at commercial and industrial door plates
   report("entities", 0.55);
-  GT_TRY(w.addTable(table("entities", GeometryType::kPoint,
+  GRIDTWIN_TRY(w.addTable(table("entities", GeometryType::kPoint,
                           {{"entity_id", FieldType::kInteger}, {"credit_code", FieldType::kText},
                            {"name", FieldType::kText}, {"industry", FieldType::kText}, {"type", FieldType::kText},
                            {"credit_color", FieldType::kText}, {"legal_rep", FieldType::kText},
@@ -896,7 +891,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       w.setText(10, gridOfBlock(b.block).code);
       w.setText(11, isoDate(refDays - static_cast<std::int64_t>(erng.below(365 * 25))));
       w.setPoint(doorPoint[bi]);
-      GT_TRY(w.writeRow());
+      GRIDTWIN_TRY(w.writeRow());
       entityBuilding.push_back(static_cast<std::int64_t>(bi));
       ++sum.entities;
     }
@@ -993,7 +988,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       facilities.push_back({type, p, grid});
     }
     frng.shuffle(std::span<Facility>(facilities));  // cameras were placed first; ids need not say so
-    GT_TRY(w.addTable(table("facilities", GeometryType::kPoint,
+    GRIDTWIN_TRY(w.addTable(table("facilities", GeometryType::kPoint,
                             {{"facility_id", FieldType::kInteger}, {"type", FieldType::kText},
                              {"type_name", FieldType::kText}, {"owner_department", FieldType::kText},
                              {"status", FieldType::kText}, {"grid_code", FieldType::kText},
@@ -1037,7 +1032,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       auto p = out.point(f.at);
       if (!p) return p.takeError();
       w.setPoint(*p);
-      GT_TRY(w.writeRow());
+      GRIDTWIN_TRY(w.writeRow());
       ++sum.facilities;
     }
   }
@@ -1097,7 +1092,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
     std::stable_sort(events.begin(), events.end(),
                      [](const EventRecord& a, const EventRecord& b) { return a.reportedAt < b.reportedAt; });
-    GT_TRY(w.addTable(table("events", GeometryType::kPoint,
+    GRIDTWIN_TRY(w.addTable(table("events", GeometryType::kPoint,
                             {{"event_id", FieldType::kInteger}, {"event_code", FieldType::kText},
                              {"category_code", FieldType::kText}, {"category_name", FieldType::kText},
                              {"category", FieldType::kText}, {"source", FieldType::kText},
@@ -1176,7 +1171,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       }
       (void)b;
       w.setText(14, d.grids[static_cast<std::size_t>(ev.grid)].code);
-      GT_TRY(w.writeRow());
+      GRIDTWIN_TRY(w.writeRow());
       ++sum.events;
       if ((i & 0x3FFFF) == 0) report("events", 0.7 + 0.12 * static_cast<double>(i) / static_cast<double>(events.size()));
     }
@@ -1199,7 +1194,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
                           "CREATE INDEX idx_facilities_type ON facilities(type)",
                           "CREATE INDEX idx_events_grid ON events(grid_code)",
                           "CREATE INDEX idx_events_category ON events(category_code)"}) {
-    GT_TRY(w.execute(sql));
+    GRIDTWIN_TRY(w.execute(sql));
   }
   report("layers", 0.88);
   {
@@ -1209,8 +1204,7 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     sum.layerFeatures = totals->features;
   }
   report("closing", 0.95);
-  GT_TRY(w.commit());
-#undef GT_TRY
+  GRIDTWIN_TRY(w.commit());
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report("done", 1.0);
   return sum;

@@ -108,6 +108,14 @@ class [[nodiscard]] Result<void> {
   bool m_ok = true;
 };
 
+// Returns the error of a failed Result-valued expression from the enclosing
+// function, which must itself return a Result.
+#define GRIDTWIN_TRY(expr)                          \
+  do {                                              \
+    auto gridtwin_try_ = (expr);                    \
+    if (!gridtwin_try_) return gridtwin_try_.takeError(); \
+  } while (0)
+
 inline Error makeError(ErrorCode code, std::string message, std::string context = {}) {
   return Error{code, std::move(message), std::move(context)};
 }
