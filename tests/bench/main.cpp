@@ -31,6 +31,7 @@ const std::vector<Group>& groups() {
         "index.knn1_us"},
        true,
        runIndex},
+      {"postgis", {"postgis.ingest_rows_per_second", "postgis.load_seconds"}, true, runPostgis},
   };
   return kGroups;
 }
