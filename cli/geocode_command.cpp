@@ -104,7 +104,8 @@ std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geo
   } else {
     out += ",";
   }
-  out += "," + csvField(g.gridCode) + "," + csvField(g.communityName) + "," + csvField(g.streetName) + ",";
+  out += "," + csvField(g.gridCode) + "," + csvField(g.communityName) + "," +
+         csvField(g.streetName) + ",";
   std::string candidates;
   for (const auto& c : g.match.candidates) {
     address::GeocodeResult d;
@@ -118,7 +119,8 @@ std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geo
 
 int runGeocode(const GeocodeOptions& o) {
   if (o.format != "jsonl" && o.format != "json" && o.format != "csv") {
-    std::cerr << "gridtwin geocode: --format must be jsonl, json or csv, got '" << o.format << "'\n";
+    std::cerr << "gridtwin geocode: --format must be jsonl, json or csv, got '" << o.format
+              << "'\n";
     return 2;
   }
   if (o.address.empty() && !o.inputGiven && o.reverse.empty()) {
@@ -198,15 +200,19 @@ int runGeocode(const GeocodeOptions& o) {
         if (header[k] == "address") addressColumn = static_cast<long>(k);
       }
       if (addressColumn < 0) {
-        return core::makeError(core::ErrorCode::kSyntax, "the CSV header has no 'address' column", where);
+        return core::makeError(core::ErrorCode::kSyntax, "the CSV header has no 'address' column",
+                               where);
       }
-      std::cout << line << ",status,confidence,code,standard,lon,lat,grid,community,street,candidates,reason\n";
+      std::cout
+          << line
+          << ",status,confidence,code,standard,lon,lat,grid,community,street,candidates,reason\n";
       return {};
     }
     std::string text;
     if (csv) {
       const auto fields = splitCsv(line);
-      if (static_cast<std::size_t>(addressColumn) < fields.size()) text = fields[static_cast<std::size_t>(addressColumn)];
+      if (static_cast<std::size_t>(addressColumn) < fields.size())
+        text = fields[static_cast<std::size_t>(addressColumn)];
     } else {
       text = addressOfJsonLine(line);
     }
@@ -242,11 +248,13 @@ int runGeocode(const GeocodeOptions& o) {
 
 void addGeocodeCommand(CLI::App& app, int& exitCode) {
   auto* command = app.add_subcommand(
-      "geocode", "Match addresses to the standard address registry: location, building, grid, candidates");
+      "geocode",
+      "Match addresses to the standard address registry: location, building, grid, candidates");
   auto o = std::make_shared<GeocodeOptions>();
   command->add_option("--dataset", o->dataset, "the district GeoPackage")->required();
   command->add_option("address", o->address, "one address to geocode");
-  auto* input = command->add_option("--input", o->input, "a stream of addresses: file, or '-' for stdin");
+  auto* input =
+      command->add_option("--input", o->input, "a stream of addresses: file, or '-' for stdin");
   command->add_option("--format", o->format, "stream format: jsonl (default), json or csv");
   command->add_option("--reverse", o->reverse, "lon,lat (EPSG:4490): the nearest door plate");
   command->add_option("--model", o->model, "tagger model file (trained and written when absent)");

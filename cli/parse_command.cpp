@@ -38,8 +38,9 @@ int runParse(const ParseOptions& options) {
     std::cerr << "gridtwin parse: " << r.error().toString() << '\n';
     return 2;
   }
-  auto tagger = address::loadOrTrainTagger(options.model.empty() ? address::defaultTaggerPath() : options.model,
-                                           options.sharedData + "/addresses/naacl2019", *gaz);
+  auto tagger = address::loadOrTrainTagger(
+      options.model.empty() ? address::defaultTaggerPath() : options.model,
+      options.sharedData + "/addresses/naacl2019", *gaz);
   if (!tagger) {
     std::cerr << "gridtwin parse: " << tagger.error().toString() << '\n';
     return 2;
@@ -48,25 +49,26 @@ int runParse(const ParseOptions& options) {
   const std::string name = inputName(options.input);
   int status = 0;
   std::string out;
-  auto r = forEachLine(options.input, [&](std::string_view line, long lineNumber) -> core::Result<void> {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const std::string where = name + ":" + std::to_string(lineNumber);
-    auto parsed = parser.parse(line, where);
-    if (!parsed) {
-      std::cerr << "gridtwin parse: " << parsed.error().toString() << '\n';
-      out = "{\"input\":";
-      // The raw line may be invalid UTF-8: report its length, not its bytes.
-      address::appendJsonString(out, "");
-      out += ",\"input_bytes\":" + std::to_string(line.size()) + ",\"error\":";
-      address::appendJsonString(out, parsed.error().toString());
-      out += "}";
-      status = 1;
-    } else {
-      out = address::parseToJson(line, *parsed);
-    }
-    std::cout << out << '\n';
-    return {};
-  });
+  auto r =
+      forEachLine(options.input, [&](std::string_view line, long lineNumber) -> core::Result<void> {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        const std::string where = name + ":" + std::to_string(lineNumber);
+        auto parsed = parser.parse(line, where);
+        if (!parsed) {
+          std::cerr << "gridtwin parse: " << parsed.error().toString() << '\n';
+          out = "{\"input\":";
+          // The raw line may be invalid UTF-8: report its length, not its bytes.
+          address::appendJsonString(out, "");
+          out += ",\"input_bytes\":" + std::to_string(line.size()) + ",\"error\":";
+          address::appendJsonString(out, parsed.error().toString());
+          out += "}";
+          status = 1;
+        } else {
+          out = address::parseToJson(line, *parsed);
+        }
+        std::cout << out << '\n';
+        return {};
+      });
   std::cout.flush();
   if (!r) {
     std::cerr << "gridtwin parse: " << r.error().toString() << '\n';
@@ -79,11 +81,15 @@ int runParse(const ParseOptions& options) {
 
 void addParseCommand(CLI::App& app, int& exitCode) {
   auto* command = app.add_subcommand(
-      "parse", "Split free-text addresses (one per line) into components; one JSON object per line");
+      "parse",
+      "Split free-text addresses (one per line) into components; one JSON object per line");
   auto options = std::make_shared<ParseOptions>();
-  command->add_option("file", options->input, "input file, one address per line (default or '-': stdin)");
-  command->add_option("--model", options->model, "tagger model file (trained and written when absent)");
-  command->add_option("--shared-data", options->sharedData, "the ../shared/data folder (divisions, labelled set)");
+  command->add_option("file", options->input,
+                      "input file, one address per line (default or '-': stdin)");
+  command->add_option("--model", options->model,
+                      "tagger model file (trained and written when absent)");
+  command->add_option("--shared-data", options->sharedData,
+                      "the ../shared/data folder (divisions, labelled set)");
   command->callback([options, &exitCode] { exitCode = runParse(*options); });
 }
 

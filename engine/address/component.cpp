@@ -6,10 +6,10 @@
 namespace gridtwin::address {
 namespace {
 constexpr std::array<std::string_view, kComponentCount> kNames = {
-    "country", "prov",    "city",    "district",  "devzone",   "town",
-    "community", "road",  "subroad", "roadno",    "subroadno", "poi",
-    "subpoi",  "houseno", "cellno",  "floorno",   "roomno",    "person",
-    "assist",  "redundant", "otherinfo", "village_group", "direction", "distance"};
+    "country",   "prov",      "city",      "district",      "devzone",   "town",
+    "community", "road",      "subroad",   "roadno",        "subroadno", "poi",
+    "subpoi",    "houseno",   "cellno",    "floorno",       "roomno",    "person",
+    "assist",    "redundant", "otherinfo", "village_group", "direction", "distance"};
 }  // namespace
 
 std::string_view componentName(Component c) { return kNames[static_cast<std::size_t>(c)]; }

@@ -33,7 +33,8 @@ core::Result<std::vector<TaggedText>> readNaacl(const std::string& path) {
     }
     const auto space = line.rfind(' ');
     const std::string where = path + ":" + std::to_string(lineNo);
-    if (space == std::string::npos || space == 0 || space + 3 > line.size() || line[space + 2] != '-') {
+    if (space == std::string::npos || space == 0 || space + 3 > line.size() ||
+        line[space + 2] != '-') {
       return makeError(ErrorCode::kParse, "expected 'token TAG', got '" + line + "'", where);
     }
     const char bi = line[space + 1];
@@ -58,8 +59,8 @@ std::vector<TagSpan> spansOf(const std::vector<std::uint8_t>& tags) {
     const std::uint8_t t = tags[i];
     if (t == kOutside) continue;
     const Component c = tagComponent(t);
-    const bool continues = !isBegin(t) && !spans.empty() && spans.back().end == i &&
-                           spans.back().component == c;
+    const bool continues =
+        !isBegin(t) && !spans.empty() && spans.back().end == i && spans.back().component == c;
     if (continues) {
       spans.back().end = i + 1;
     } else {
@@ -69,7 +70,8 @@ std::vector<TagSpan> spansOf(const std::vector<std::uint8_t>& tags) {
   return spans;
 }
 
-void Evaluation::add(const std::vector<std::uint8_t>& gold, const std::vector<std::uint8_t>& predicted) {
+void Evaluation::add(const std::vector<std::uint8_t>& gold,
+                     const std::vector<std::uint8_t>& predicted) {
   const auto g = spansOf(gold);
   const auto p = spansOf(predicted);
   std::set<std::tuple<int, std::uint32_t, std::uint32_t>> goldSet;

@@ -20,7 +20,9 @@ core::Result<std::vector<TaggedText>> readNaacl(const std::string& path);
 
 struct SpanScore {
   std::size_t gold = 0, predicted = 0, correct = 0;
-  double precision() const { return predicted == 0 ? 0.0 : static_cast<double>(correct) / predicted; }
+  double precision() const {
+    return predicted == 0 ? 0.0 : static_cast<double>(correct) / predicted;
+  }
   double recall() const { return gold == 0 ? 0.0 : static_cast<double>(correct) / gold; }
   double f1() const {
     const double p = precision(), r = recall();

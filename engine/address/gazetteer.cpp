@@ -29,7 +29,8 @@ std::string_view csvField(std::string_view line, int index) {
     line.remove_prefix(comma + 1);
   }
   line = line.substr(0, line.find(','));
-  if (line.size() >= 2 && line.front() == '"' && line.back() == '"') line = line.substr(1, line.size() - 2);
+  if (line.size() >= 2 && line.front() == '"' && line.back() == '"')
+    line = line.substr(1, line.size() - 2);
   return line;
 }
 
@@ -109,7 +110,8 @@ core::Result<void> Gazetteer::addDivisions(const std::string& dir) {
     std::vector<std::u32string> suffixes;  // stripped for the short form
   };
   const Source sources[] = {
-      {"provinces.csv", Component::kProv,
+      {"provinces.csv",
+       Component::kProv,
        {U"维吾尔自治区", U"壮族自治区", U"回族自治区", U"特别行政区", U"自治区", U"省", U"市"}},
       {"cities.csv", Component::kCity, {U"自治州", U"地区", U"盟", U"市"}},
       {"areas.csv", Component::kDistrict, {U"自治县", U"新区", U"区", U"县", U"市", U"旗"}},

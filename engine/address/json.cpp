@@ -77,7 +77,8 @@ std::string parseToJson(std::string_view input, const ParsedAddress& parsed) {
   return out;
 }
 
-std::string geocodeToJson(std::string_view input, const GeocodeResult& g, const Geocoder& geocoder) {
+std::string geocodeToJson(std::string_view input, const GeocodeResult& g,
+                          const Geocoder& geocoder) {
   std::string out = "{\"input\":";
   appendJsonString(out, input);
   out += ",\"status\":";

@@ -19,6 +19,7 @@ std::string parseToJson(std::string_view input, const ParsedAddress& parsed);
 // {"input":…,"status":"matched","confidence":0.85,"reason":…,"code":…,"standard":…,
 //  "lon":…,"lat":…,"building_id":…,"grid":…,"community":…,"street":…,
 //  "candidates":[{"code":…,"standard":…,"confidence":…},…],"normalized":…}
-std::string geocodeToJson(std::string_view input, const GeocodeResult& result, const Geocoder& geocoder);
+std::string geocodeToJson(std::string_view input, const GeocodeResult& result,
+                          const Geocoder& geocoder);
 
 }  // namespace gridtwin::address

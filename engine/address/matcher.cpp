@@ -24,7 +24,8 @@ struct RoadCandidate {
   std::u32string written;
 };
 
-void addRoad(std::vector<RoadCandidate>& out, std::uint32_t road, double distance, std::u32string written) {
+void addRoad(std::vector<RoadCandidate>& out, std::uint32_t road, double distance,
+             std::u32string written) {
   for (auto& c : out) {
     if (c.road == road) {
       c.distance = std::min(c.distance, distance);
@@ -52,8 +53,9 @@ double typoDistance(std::u32string_view written, std::u32string_view name, std::
 
 // Closest registry names to `name` within the fuzzy limit; all tied ones.
 template <class Names>
-std::vector<std::pair<std::uint32_t, double>> fuzzyNames(const Names& names, std::u32string_view name,
-                                                         const std::vector<std::uint32_t>* only = nullptr) {
+std::vector<std::pair<std::uint32_t, double>> fuzzyNames(
+    const Names& names, std::u32string_view name,
+    const std::vector<std::uint32_t>* only = nullptr) {
   std::vector<std::pair<std::uint32_t, double>> best;
   if (name.size() < 2) return best;
   const std::size_t limit = name.size() <= 4 ? 1 : 2;
@@ -93,7 +95,8 @@ std::string_view matchStatusName(MatchStatus s) {
 Matcher::Matcher(std::shared_ptr<const Registry> registry, std::shared_ptr<const Parser> parser)
     : m_registry(std::move(registry)), m_parser(std::move(parser)) {}
 
-std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry, const Gazetteer& divisions,
+std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry,
+                                                 const Gazetteer& divisions,
                                                  std::shared_ptr<const Tagger> tagger) {
   // The tagger learned gazetteer features from the divisions only; registry
   // names add town/community/road marks where the divisions have none.
@@ -138,7 +141,7 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
   std::vector<std::u32string> communityTexts, townTexts;
   std::int64_t number = -1, unit = -1, room = -1;
   bool floorOnly = false;
-  std::size_t lastEnd = 0;       // end of the last explained token
+  std::size_t lastEnd = 0;  // end of the last explained token
   // Start of the last town/community token when it ends at lastEnd: such a
   // token may really be the head of a misspelt road ("南庄大大巷": 南庄 is a
   // town alias, the road is 南庄大巷).
@@ -148,7 +151,8 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
   std::size_t i = 0;
   auto isDigitAt = [&](std::size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
   struct Run {
-    std::size_t from, b, e;  // [b, e) unexplained before a door number; from <= b: an alias before it
+    std::size_t from, b,
+        e;  // [b, e) unexplained before a door number; from <= b: an alias before it
   };
   std::vector<Run> unexplainedRuns;
   while (i < t.size()) {
@@ -171,7 +175,8 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
           const std::u32string written = t.substr(lastEnd, i + bestLen - lastEnd);
           addRoad(roads, static_cast<std::uint32_t>(r), static_cast<double>(extra), written);
           const auto near = reg.roadsNear(written);
-          for (auto [k, d] : fuzzyNames(reg.roadNames(), written, &near)) addRoad(roads, k, d, written);
+          for (auto [k, d] : fuzzyNames(reg.roadNames(), written, &near))
+            addRoad(roads, k, d, written);
         }
         roadBeforeNumber = true;
         pendingRoadEnd = i + bestLen;
@@ -180,7 +185,9 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
       } else if (bestMask & bit(Component::kTown)) {
         townTexts.push_back(name);
       }
-      aliasStart = (bestMask & (bit(Component::kCommunity) | bit(Component::kTown))) ? i : std::u32string::npos;
+      aliasStart = (bestMask & (bit(Component::kCommunity) | bit(Component::kTown)))
+                       ? i
+                       : std::u32string::npos;
       i += bestLen;
       lastEnd = i;
       continue;
@@ -258,8 +265,8 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     if (r.distance == 0) continue;
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", r.distance);
-    notes.push_back("road '" + utf8(r.written) + "' read as '" + utf8(reg.roadNames()[r.road]) + "' (" + buf +
-                    (r.distance == 1 ? " edit)" : " edits)"));
+    notes.push_back("road '" + utf8(r.written) + "' read as '" + utf8(reg.roadNames()[r.road]) +
+                    "' (" + buf + (r.distance == 1 ? " edit)" : " edits)"));
   }
   // Towns and communities the tagger found that the scan did not (misspelt ones).
   // Only where the scan found none, and never a piece of a road name read
@@ -301,12 +308,14 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     return ids;
   };
   const auto communities = resolve(
-      communityTexts, [&](std::u32string_view n) { return reg.communitiesNamed(n); }, reg.communityNames());
+      communityTexts, [&](std::u32string_view n) { return reg.communitiesNamed(n); },
+      reg.communityNames());
   const auto towns = resolve(
       townTexts,
       [&](std::u32string_view n) {
         const std::int64_t id = reg.town(n);
-        return id < 0 ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>{static_cast<std::uint32_t>(id)};
+        return id < 0 ? std::vector<std::uint32_t>{}
+                      : std::vector<std::uint32_t>{static_cast<std::uint32_t>(id)};
       },
       reg.townNames());
 
@@ -319,25 +328,28 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
   };
   std::vector<Scored> doors;
   auto scoreDoors = [&] {
-  doors.clear();
-  for (const auto& r : roads) {
-    const std::int64_t d = reg.doorplate(r.road, static_cast<std::uint32_t>(number));
-    if (d < 0) continue;
-    const RegistryEntry& e = reg.entry(static_cast<std::size_t>(d));
-    double penalty = 0.15 * static_cast<double>(r.distance);
-    bool conflict = false, townConflict = false;
-    if (!communities.empty() && std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
-      penalty += 0.2;
-      conflict = true;
+    doors.clear();
+    for (const auto& r : roads) {
+      const std::int64_t d = reg.doorplate(r.road, static_cast<std::uint32_t>(number));
+      if (d < 0) continue;
+      const RegistryEntry& e = reg.entry(static_cast<std::size_t>(d));
+      double penalty = 0.15 * static_cast<double>(r.distance);
+      bool conflict = false, townConflict = false;
+      if (!communities.empty() &&
+          std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
+        penalty += 0.2;
+        conflict = true;
+      }
+      if (!towns.empty() && std::find(towns.begin(), towns.end(), e.town) == towns.end()) {
+        penalty += 0.1;
+        conflict = true;
+        townConflict = true;
+      }
+      doors.push_back(
+          {static_cast<std::uint32_t>(d), penalty, r.distance > 0, conflict, townConflict});
     }
-    if (!towns.empty() && std::find(towns.begin(), towns.end(), e.town) == towns.end()) {
-      penalty += 0.1;
-      conflict = true;
-      townConflict = true;
-    }
-    doors.push_back({static_cast<std::uint32_t>(d), penalty, r.distance > 0, conflict, townConflict});
-  }
-  std::sort(doors.begin(), doors.end(), [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
+    std::sort(doors.begin(), doors.end(),
+              [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
   };
   scoreDoors();
   // A road read exactly but without that door plate, or with one elsewhere
@@ -350,18 +362,21 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
       const std::u32string name = reg.roadNames()[roads[k].road];
       for (std::uint32_t n : reg.roadsNear(name)) {
         const auto& other = reg.roadNames()[n];
-        if (other.size() == name.size() + 1 && editDistance(name, other, 1) == 1) addRoad(roads, n, 1.0, name);
+        if (other.size() == name.size() + 1 && editDistance(name, other, 1) == 1)
+          addRoad(roads, n, 1.0, name);
       }
     }
     if (roads.size() > before) {
       for (std::size_t k = before; k < roads.size(); ++k) {
-        notes.push_back("road '" + utf8(roads[k].written) + "' may be '" + utf8(reg.roadNames()[roads[k].road]) + "'");
+        notes.push_back("road '" + utf8(roads[k].written) + "' may be '" +
+                        utf8(reg.roadNames()[roads[k].road]) + "'");
       }
       scoreDoors();
     }
   }
   if (doors.empty()) {
-    out.reason = "no door plate " + std::to_string(number) + "号 on " + utf8(reg.roadNames()[roads[0].road]) +
+    out.reason = "no door plate " + std::to_string(number) + "号 on " +
+                 utf8(reg.roadNames()[roads[0].road]) +
                  (roads.size() > 1 ? " or the other roads read" : "");
     return final;
   }
@@ -384,9 +399,10 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
   const Scored& best = doors[0];
   const RegistryEntry& door = reg.entry(best.doorplate);
   if (best.conflict) {
-    if (!communities.empty() && std::find(communities.begin(), communities.end(), door.community) == communities.end()) {
-      notes.push_back("community given as '" + utf8(reg.communityNames()[communities[0]]) + "', registry says '" +
-                      utf8(reg.communityNames()[door.community]) + "'");
+    if (!communities.empty() &&
+        std::find(communities.begin(), communities.end(), door.community) == communities.end()) {
+      notes.push_back("community given as '" + utf8(reg.communityNames()[communities[0]]) +
+                      "', registry says '" + utf8(reg.communityNames()[door.community]) + "'");
     }
     if (!towns.empty() && std::find(towns.begin(), towns.end(), door.town) == towns.end()) {
       notes.push_back("town given as '" + utf8(reg.townNames()[towns[0]]) + "', registry says '" +
@@ -411,7 +427,8 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     if (room < 0 || fits.empty()) {
       status = MatchStatus::kPartial;
       confidence *= 0.9;
-      notes.push_back(room < 0 ? "no room number: the door plate" : "room not registered at this door plate");
+      notes.push_back(room < 0 ? "no room number: the door plate"
+                               : "room not registered at this door plate");
     } else if (fits.size() > 1) {
       out.status = MatchStatus::kAmbiguous;
       for (std::uint32_t a : fits) {
@@ -484,7 +501,8 @@ void Geocoder::describe(std::int64_t address, GeocodeResult& out) const {
   out.streetName = d.streets().name[d.streetOfGrid(grid)];
 }
 
-core::Result<GeocodeResult> Geocoder::geocode(std::string_view text, std::string_view context) const {
+core::Result<GeocodeResult> Geocoder::geocode(std::string_view text,
+                                              std::string_view context) const {
   auto m = m_matcher->match(text, context);
   if (!m.ok()) return m.takeError();
   GeocodeResult out;
@@ -505,7 +523,8 @@ core::Result<ReverseResult> Geocoder::reverse(double lon, double lat) const {
   const auto cy = static_cast<std::int64_t>(std::floor((lat - m_minLat) / kCellDeg));
   double best = std::numeric_limits<double>::infinity();
   // Rings of cells outward until the next ring cannot hold anything nearer.
-  const std::int64_t maxRing = std::max(m_cols, m_rows) + std::max<std::int64_t>(std::llabs(cx), std::llabs(cy));
+  const std::int64_t maxRing =
+      std::max(m_cols, m_rows) + std::max<std::int64_t>(std::llabs(cx), std::llabs(cy));
   for (std::int64_t ring = 0; ring <= maxRing; ++ring) {
     const double ringDist = (static_cast<double>(ring) - 1.0) * kCellDeg * std::min(kx, ky);
     if (ring > 0 && ringDist > best) break;

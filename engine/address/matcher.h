@@ -64,7 +64,8 @@ class Matcher {
 
 // A parser whose gazetteer holds the national divisions and the registry's
 // names, with `tagger` (may be null).
-std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry, const Gazetteer& divisions,
+std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry,
+                                                 const Gazetteer& divisions,
                                                  std::shared_ptr<const Tagger> tagger);
 
 struct GeocodeResult {

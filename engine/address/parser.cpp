@@ -24,9 +24,9 @@ bool startsWith(std::u32string_view s, std::size_t pos, std::u32string_view word
 
 // Words that make a bracketed or trailing remark noise rather than address.
 constexpr std::u32string_view kNoiseWords[] = {
-    U"电联", U"电话", U"联系", U"快递", U"代收", U"放门", U"放在", U"放到", U"送货", U"送到",
-    U"门卫", U"驿站", U"丰巢", U"勿", U"周末", U"工作日", U"不在家", U"打电话", U"收件", U"手机",
-    U"TEL", U"谢谢", U"麻烦"};
+    U"电联",   U"电话",   U"联系", U"快递", U"代收", U"放门", U"放在", U"放到",
+    U"送货",   U"送到",   U"门卫", U"驿站", U"丰巢", U"勿",   U"周末", U"工作日",
+    U"不在家", U"打电话", U"收件", U"手机", U"TEL",  U"谢谢", U"麻烦"};
 
 bool hasNoiseWord(std::u32string_view s) {
   for (auto w : kNoiseWords) {
@@ -63,7 +63,8 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
     if (j == std::u32string_view::npos) break;
     const auto inner = f.substr(i + 1, j - i - 1);
     const bool digitsOnly =
-        !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char32_t c) { return isDigit(c) || c == '-'; });
+        !inner.empty() &&
+        std::all_of(inner.begin(), inner.end(), [](char32_t c) { return isDigit(c) || c == '-'; });
     if (hasNoiseWord(inner) || digitsOnly) mark(forced, i, j + 1, Component::kRedundant);
     i = j;
   }
@@ -77,7 +78,8 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
     while (j < n && (isDigit(f[j]) || (f[j] == '-' && j + 1 < n && isDigit(f[j + 1])))) ++j;
     const std::size_t len = j - i;
     const bool mobile = len == 11 && f[i] == '1' && f[i + 1] >= '3';
-    const bool fixed = f[i] == '0' && len >= 11 && len <= 13 && f.substr(i, len).find('-') != std::u32string_view::npos;
+    const bool fixed = f[i] == '0' && len >= 11 && len <= 13 &&
+                       f.substr(i, len).find('-') != std::u32string_view::npos;
     const bool longRun = len >= 11 && f.substr(i, len).find('-') == std::u32string_view::npos;
     if (mobile || fixed || longRun) {
       std::size_t b = i;
@@ -119,8 +121,9 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
     std::size_t j = i + 1;
     if (j < n && isDirectionChar(f[j])) ++j;
     const std::size_t dirEnd0 = j;
-    for (auto suffix : {std::u32string_view(U"方向"), std::u32string_view(U"侧"), std::u32string_view(U"面"),
-                        std::u32string_view(U"边"), std::u32string_view(U"方")}) {
+    for (auto suffix :
+         {std::u32string_view(U"方向"), std::u32string_view(U"侧"), std::u32string_view(U"面"),
+          std::u32string_view(U"边"), std::u32string_view(U"方")}) {
       if (startsWith(f, j, suffix)) {
         j += suffix.size();
         break;
@@ -132,8 +135,9 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
     const std::size_t numStart = k;
     while (k < n && isNumberChar(f[k])) ++k;
     std::size_t unitLen = 0;
-    for (auto unit : {std::u32string_view(U"公里"), std::u32string_view(U"千米"), std::u32string_view(U"KM"),
-                      std::u32string_view(U"米"), std::u32string_view(U"M")}) {
+    for (auto unit :
+         {std::u32string_view(U"公里"), std::u32string_view(U"千米"), std::u32string_view(U"KM"),
+          std::u32string_view(U"米"), std::u32string_view(U"M")}) {
       if (startsWith(f, k, unit)) {
         unitLen = unit.size();
         break;
@@ -175,8 +179,9 @@ void applyRules(std::u32string_view f, std::vector<std::uint8_t>& forced, bool& 
     const std::size_t numStart = j;
     while (j < n && isNumberChar(f[j])) ++j;
     if (j == numStart) continue;
-    for (auto suffix : {std::u32string_view(U"村民小组"), std::u32string_view(U"经济社"),
-                        std::u32string_view(U"组"), std::u32string_view(U"队"), std::u32string_view(U"社")}) {
+    for (auto suffix :
+         {std::u32string_view(U"村民小组"), std::u32string_view(U"经济社"),
+          std::u32string_view(U"组"), std::u32string_view(U"队"), std::u32string_view(U"社")}) {
       if (startsWith(f, j, suffix)) {
         mark(forced, i, j + suffix.size(), Component::kVillageGroup);
         break;
@@ -196,9 +201,8 @@ bool endsWith(std::u32string_view s, std::u32string_view suffix) {
 }
 
 bool allAlnum(std::u32string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char32_t c) {
-    return isDigit(c) || (c >= 'A' && c <= 'Z');
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char32_t c) { return isDigit(c) || (c >= 'A' && c <= 'Z'); });
 }
 
 }  // namespace
@@ -261,12 +265,13 @@ std::u32string normalizeValue(Component c, std::u32string_view folded) {
       break;
     }
     case Component::kCommunity:
-      for (auto [from, to] : {std::pair<std::u32string_view, std::u32string_view>{U"社区居民委员会", U"社区"},
-                              {U"社区居委会", U"社区"},
-                              {U"居民委员会", U"社区"},
-                              {U"居委会", U"社区"},
-                              {U"村民委员会", U"村"},
-                              {U"村委会", U"村"}}) {
+      for (auto [from, to] :
+           {std::pair<std::u32string_view, std::u32string_view>{U"社区居民委员会", U"社区"},
+            {U"社区居委会", U"社区"},
+            {U"居民委员会", U"社区"},
+            {U"居委会", U"社区"},
+            {U"村民委员会", U"村"},
+            {U"村委会", U"村"}}) {
         if (endsWith(v, from)) {
           v.replace(v.size() - from.size(), from.size(), to);
           break;
@@ -326,7 +331,8 @@ core::Result<ParsedAddress> Parser::parse(std::string_view text, std::string_vie
   return parseImpl(text, context, true);
 }
 
-core::Result<ParsedAddress> Parser::parseRulesOnly(std::string_view text, std::string_view context) const {
+core::Result<ParsedAddress> Parser::parseRulesOnly(std::string_view text,
+                                                   std::string_view context) const {
   return parseImpl(text, context, false);
 }
 
@@ -351,7 +357,8 @@ core::Result<ParsedAddress> Parser::parseImpl(std::string_view text, std::string
     for (std::size_t i = 0; i < folded.size(); ++i) {
       if (byRule[i] && isSetAside(tagComponent(tags[i]))) continue;
       const char32_t c = folded[i];
-      if (c == ' ' || c == '\t' || c == ',' || c == U'，' || c == U'、' || c == U'。' || c == ';') continue;
+      if (c == ' ' || c == '\t' || c == ',' || c == U'，' || c == U'、' || c == U'。' || c == ';')
+        continue;
       clean.push_back(c);
     }
     out.clean = arabicNumerals(clean);
@@ -369,13 +376,15 @@ core::Result<ParsedAddress> Parser::parseImpl(std::string_view text, std::string
     span.begin = s.begin;
     span.end = s.end;
     span.text = encodeUtf8(std::u32string_view(cps).substr(s.begin, s.end - s.begin));
-    span.value = encodeUtf8(normalizeValue(s.component, std::u32string_view(folded).substr(s.begin, s.end - s.begin)));
+    span.value = encodeUtf8(
+        normalizeValue(s.component, std::u32string_view(folded).substr(s.begin, s.end - s.begin)));
     if (s.component == Component::kSubroad) out.intersection = out.intersection || false;
     out.spans.push_back(std::move(span));
   }
   // The intersection flag: the rules marked a subroad between two assists.
   for (std::size_t i = 1; i + 1 < out.spans.size(); ++i) {
-    if (out.spans[i].component == Component::kSubroad && out.spans[i - 1].component == Component::kAssist &&
+    if (out.spans[i].component == Component::kSubroad &&
+        out.spans[i - 1].component == Component::kAssist &&
         out.spans[i + 1].component == Component::kAssist) {
       out.intersection = true;
     }
@@ -391,8 +400,8 @@ core::Result<ParsedAddress> Parser::parseImpl(std::string_view text, std::string
 }
 
 core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string& modelPath,
-                                                               const std::string& naaclDir,
-                                                               const Gazetteer& gazetteer) {
+                                                              const std::string& naaclDir,
+                                                              const Gazetteer& gazetteer) {
   if (!modelPath.empty()) {
     auto loaded = Tagger::load(modelPath);
     if (loaded.ok()) return std::make_shared<const Tagger>(std::move(*loaded));
@@ -402,7 +411,8 @@ core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string&
   auto dev = readNaacl(naaclDir + "/dev.txt");
   if (!dev.ok()) return dev.takeError();
   std::vector<TaggedText> corpus = std::move(*train);
-  corpus.insert(corpus.end(), std::make_move_iterator(dev->begin()), std::make_move_iterator(dev->end()));
+  corpus.insert(corpus.end(), std::make_move_iterator(dev->begin()),
+                std::make_move_iterator(dev->end()));
   auto tagger = std::make_shared<const Tagger>(Tagger::train(corpus, gazetteer));
   if (!modelPath.empty()) {
     (void)tagger->save(modelPath);  // a cache: failing to write it only costs time next run
@@ -411,7 +421,8 @@ core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string&
 }
 
 std::string defaultTaggerPath() {
-  if (const char* env = std::getenv("GRIDTWIN_ADDRESS_MODEL"); env != nullptr && *env != 0) return env;
+  if (const char* env = std::getenv("GRIDTWIN_ADDRESS_MODEL"); env != nullptr && *env != 0)
+    return env;
   std::filesystem::path dir;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != 0) {
     dir = xdg;

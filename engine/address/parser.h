@@ -64,7 +64,8 @@ class Parser {
   core::Result<ParsedAddress> parse(std::string_view text, std::string_view context = {}) const;
   // The rules only, no tagger: spans are what the rules decide, `normalized`
   // is the clean text. The matcher's fast path (a tenth of the cost).
-  core::Result<ParsedAddress> parseRulesOnly(std::string_view text, std::string_view context = {}) const;
+  core::Result<ParsedAddress> parseRulesOnly(std::string_view text,
+                                             std::string_view context = {}) const;
 
   // One tag per code point of `text` (beginTag/insideTag of tagger.h, rules
   // included): what the evaluation scores.
@@ -76,7 +77,8 @@ class Parser {
   // tagCodePoints, also saying which code points the rules decided.
   void tagWithRules(std::u32string_view text, std::vector<std::uint8_t>& tags,
                     std::vector<bool>& byRule, bool useTagger = true) const;
-  core::Result<ParsedAddress> parseImpl(std::string_view text, std::string_view context, bool useTagger) const;
+  core::Result<ParsedAddress> parseImpl(std::string_view text, std::string_view context,
+                                        bool useTagger) const;
 
   std::shared_ptr<const Gazetteer> m_gazetteer;
   std::shared_ptr<const Tagger> m_tagger;
@@ -90,8 +92,8 @@ std::u32string normalizeValue(Component c, std::u32string_view folded);
 // saves it to `modelPath` (when not empty) for the next time. Errors: those
 // of readNaacl.
 core::Result<std::shared_ptr<const Tagger>> loadOrTrainTagger(const std::string& modelPath,
-                                                               const std::string& naaclDir,
-                                                               const Gazetteer& gazetteer);
+                                                              const std::string& naaclDir,
+                                                              const Gazetteer& gazetteer);
 
 // Where the CLI keeps the trained tagger: $GRIDTWIN_ADDRESS_MODEL, else
 // $XDG_CACHE_HOME/gridtwin/address_tagger_v1.bin, else

@@ -91,7 +91,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
   // Names and aliases.
   for (std::size_t s = 0; s < streets.size(); ++s) {
     auto name = decodeUtf8(streets.name[s]);
-    if (!name.ok()) return makeError(ErrorCode::kParse, "street name is not UTF-8", std::string(streets.code[s]));
+    if (!name.ok())
+      return makeError(ErrorCode::kParse, "street name is not UTF-8", std::string(streets.code[s]));
     r.m_towns.push_back(*name);
     r.m_townIndex.emplace(*name, static_cast<std::uint32_t>(s));
   }
@@ -112,7 +113,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
   for (std::size_t c = 0; c < communities.size(); ++c) {
     auto name = decodeUtf8(communities.name[c]);
     if (!name.ok()) {
-      return makeError(ErrorCode::kParse, "community name is not UTF-8", std::string(communities.code[c]));
+      return makeError(ErrorCode::kParse, "community name is not UTF-8",
+                       std::string(communities.code[c]));
     }
     const std::u32string shortName = shortCommunity(*name);
     r.m_communities.push_back(shortName);
@@ -145,15 +147,17 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
     if (isShequ || isCun) {
       const std::u32string stem = n.substr(0, n.size() - (isShequ ? 2 : 1));
       names.push_back(stem);
-      for (std::u32string_view s : isShequ ? std::vector<std::u32string_view>{U"居委会", U"社区居委会", U"居民委员会"}
-                                           : std::vector<std::u32string_view>{U"村委会", U"村民委员会"}) {
+      for (std::u32string_view s :
+           isShequ ? std::vector<std::u32string_view>{U"居委会", U"社区居委会", U"居民委员会"}
+                   : std::vector<std::u32string_view>{U"村委会", U"村民委员会"}) {
         names.push_back(stem + std::u32string(s));
       }
     }
     for (const auto& alias : names) {
       if (alias.size() < 2) continue;
       auto& ids = r.m_communityAll[alias];
-      if (std::find(ids.begin(), ids.end(), c) == ids.end()) ids.push_back(static_cast<std::uint32_t>(c));
+      if (std::find(ids.begin(), ids.end(), c) == ids.end())
+        ids.push_back(static_cast<std::uint32_t>(c));
     }
   }
   for (std::uint32_t k = 0; k < r.m_roads.size(); ++k) {
@@ -185,7 +189,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
     const std::u32string& town = r.m_towns[e.town];
     const std::u32string& comm = r.m_communities[community];
     std::size_t p = t.find(town);
-    if (p == std::u32string::npos) return makeError(ErrorCode::kParse, "full text lacks its street's name", where);
+    if (p == std::u32string::npos)
+      return makeError(ErrorCode::kParse, "full text lacks its street's name", where);
     if (r.m_prefix.empty()) r.m_prefix = encodeUtf8(std::u32string_view(t).substr(0, p));
     p += town.size();
     if (t.compare(p, comm.size(), comm) == 0) p += comm.size();
@@ -194,7 +199,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
     r.m_gazetteer.forEachMatch(t, p, [&](std::size_t len, ComponentMask m) {
       if ((m & bit(Component::kRoad)) != 0) roadLen = len;
     });
-    if (roadLen == 0) return makeError(ErrorCode::kParse, "no known road name in the full text", where);
+    if (roadLen == 0)
+      return makeError(ErrorCode::kParse, "no known road name in the full text", where);
     e.road = r.m_roadIndex.at(t.substr(p, roadLen));
     p += roadLen;
     std::uint32_t no = 0;
@@ -251,7 +257,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
   std::sort(byDoorplate.begin(), byDoorplate.end());
   for (std::size_t k = 0; k < byDoorplate.size(); ++k) {
     if (k == 0 || byDoorplate[k].first != byDoorplate[k - 1].first) {
-      r.m_doorplateRank.emplace(byDoorplate[k].first, static_cast<std::uint32_t>(r.m_roomStart.size()));
+      r.m_doorplateRank.emplace(byDoorplate[k].first,
+                                static_cast<std::uint32_t>(r.m_roomStart.size()));
       r.m_roomStart.push_back(static_cast<std::uint32_t>(k));
     }
     r.m_roomList.push_back(byDoorplate[k].second);
@@ -261,7 +268,9 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
 }
 
 std::int64_t Registry::road(std::u32string_view name) const { return find(m_roadIndex, name); }
-std::int64_t Registry::community(std::u32string_view name) const { return find(m_communityIndex, name); }
+std::int64_t Registry::community(std::u32string_view name) const {
+  return find(m_communityIndex, name);
+}
 std::int64_t Registry::town(std::u32string_view name) const { return find(m_townIndex, name); }
 
 std::vector<std::uint32_t> Registry::roadsNear(std::u32string_view written) const {
@@ -291,7 +300,8 @@ std::int64_t Registry::doorplate(std::uint32_t road, std::uint32_t doorNo) const
 std::vector<std::uint32_t> Registry::rooms(std::uint32_t doorplate) const {
   const auto it = m_doorplateRank.find(doorplate);
   if (it == m_doorplateRank.end()) return {};
-  return {m_roomList.begin() + m_roomStart[it->second], m_roomList.begin() + m_roomStart[it->second + 1]};
+  return {m_roomList.begin() + m_roomStart[it->second],
+          m_roomList.begin() + m_roomStart[it->second + 1]};
 }
 
 }  // namespace gridtwin::address

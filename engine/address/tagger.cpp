@@ -20,7 +20,7 @@ using core::makeError;
 constexpr char32_t kBos = 0x110001;
 constexpr char32_t kEos = 0x110002;
 constexpr std::uint64_t kMagic = 0x3152474154444147ULL;  // "GADTAGR1"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 1;  // bump with any change to extractFeatures or the tags
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
 inline std::uint64_t mix(std::uint64_t k) {
@@ -34,7 +34,8 @@ inline std::uint64_t mix(std::uint64_t k) {
 
 inline std::uint64_t featureKey(std::uint64_t tmpl, std::uint64_t a, std::uint64_t b = 0,
                                 std::uint64_t c = 0) {
-  const std::uint64_t k = mix((tmpl << 56) ^ a ^ (b * 0x9E3779B97F4A7C15ULL) ^ (c * 0xBF58476D1CE4E5B9ULL));
+  const std::uint64_t k =
+      mix((tmpl << 56) ^ a ^ (b * 0x9E3779B97F4A7C15ULL) ^ (c * 0xBF58476D1CE4E5B9ULL));
   return k == 0 ? 1 : k;
 }
 
@@ -82,10 +83,9 @@ bool isAnchor(char32_t c) {
   }
 }
 
-constexpr Component kGazetteerComponents[] = {Component::kProv, Component::kCity,
-                                              Component::kDistrict, Component::kTown,
-                                              Component::kCommunity, Component::kRoad,
-                                              Component::kPoi, Component::kDevzone};
+constexpr Component kGazetteerComponents[] = {
+    Component::kProv,      Component::kCity, Component::kDistrict, Component::kTown,
+    Component::kCommunity, Component::kRoad, Component::kPoi,      Component::kDevzone};
 
 }  // namespace
 
@@ -145,8 +145,11 @@ void extractFeatures(std::u32string_view folded, const Gazetteer& gazetteer,
     if (alnum) {
       if (i == 0 || !(at(p - 1) == '0' || at(p - 1) == 'A')) runStart = i;
       std::size_t e = i;
-      while (e < n && (at(static_cast<std::ptrdiff_t>(e)) == '0' || at(static_cast<std::ptrdiff_t>(e)) == 'A')) ++e;
-      keys.push_back(featureKey(11, at(static_cast<std::ptrdiff_t>(e)), at(static_cast<std::ptrdiff_t>(runStart) - 1)));
+      while (e < n && (at(static_cast<std::ptrdiff_t>(e)) == '0' ||
+                       at(static_cast<std::ptrdiff_t>(e)) == 'A'))
+        ++e;
+      keys.push_back(featureKey(11, at(static_cast<std::ptrdiff_t>(e)),
+                                at(static_cast<std::ptrdiff_t>(runStart) - 1)));
       keys.push_back(featureKey(12, at(static_cast<std::ptrdiff_t>(e)), i == runStart));
     }
     keys.push_back(featureKey(13, lastAnchor, cls(p)));
@@ -277,7 +280,8 @@ Tagger Tagger::train(const std::vector<TaggedText>& corpus, const Gazetteer& gaz
     }
   }
   for (std::uint64_t k : order) {
-    if (counts[k] >= static_cast<std::uint32_t>(options.minFeatureCount)) tagger.m_rowKeys.push_back(k);
+    if (counts[k] >= static_cast<std::uint32_t>(options.minFeatureCount))
+      tagger.m_rowKeys.push_back(k);
   }
   tagger.buildIndex();
   const std::size_t rows = tagger.m_rowKeys.size();
@@ -332,7 +336,8 @@ Tagger Tagger::train(const std::vector<TaggedText>& corpus, const Gazetteer& gaz
           wSum[at] += c * d;
         }
         const std::size_t prev = i == 0 ? 0 : static_cast<std::size_t>(gold[i - 1]) + 1;
-        const std::size_t prevPredicted = i == 0 ? 0 : static_cast<std::size_t>(predicted[i - 1]) + 1;
+        const std::size_t prevPredicted =
+            i == 0 ? 0 : static_cast<std::size_t>(predicted[i - 1]) + 1;
         const std::size_t at = (d > 0 ? prev : prevPredicted) * kTagCount + tag;
         tagger.m_transitions[at] += d;
         tSum[at] += c * d;
@@ -347,7 +352,8 @@ Tagger Tagger::train(const std::vector<TaggedText>& corpus, const Gazetteer& gaz
     }
   }
   for (std::size_t i = 0; i < tagger.m_weights.size(); ++i) tagger.m_weights[i] -= wSum[i] / c;
-  for (std::size_t i = 0; i < tagger.m_transitions.size(); ++i) tagger.m_transitions[i] -= tSum[i] / c;
+  for (std::size_t i = 0; i < tagger.m_transitions.size(); ++i)
+    tagger.m_transitions[i] -= tSum[i] / c;
   return tagger;
 }
 

@@ -31,7 +31,15 @@ std::u32string foldText(std::u32string_view text);
 // through unchanged; the note says why).
 bool traditionalTableLoaded(std::string* note = nullptr);
 
-enum class CharClass : std::uint8_t { kHan, kDigit, kLatin, kSpace, kPunct, kChineseNumeral, kOther };
+enum class CharClass : std::uint8_t {
+  kHan,
+  kDigit,
+  kLatin,
+  kSpace,
+  kPunct,
+  kChineseNumeral,
+  kOther
+};
 CharClass charClass(char32_t folded);
 
 // 〇零一二两三四五六七八九十百千: digits and multipliers of Chinese numerals.

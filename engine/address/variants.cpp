@@ -20,7 +20,8 @@ struct Rng {
 };
 
 // Characters a hurried typist or a wrong IME candidate puts in a name.
-constexpr std::u32string_view kTypoPool = U"华新中东西南北大小山水金明光平安和兴福德源龙凤桥园林湖江海";
+constexpr std::u32string_view kTypoPool =
+    U"华新中东西南北大小山水金明光平安和兴福德源龙凤桥园林湖江海";
 
 std::u32string numberText(std::uint32_t n, bool words) {
   if (words) return chineseNumeral(n);
@@ -55,9 +56,9 @@ void typo(std::u32string& name, Rng& rng) {
 }  // namespace
 
 std::string_view noiseKindName(NoiseKind k) {
-  static constexpr std::string_view kNames[] = {"missing_levels", "numerals", "traditional", "typo",
-                                                "noise", "swapped", "full_width", "synonyms",
-                                                "blanks", "direction"};
+  static constexpr std::string_view kNames[] = {
+      "missing_levels", "numerals",   "traditional", "typo",   "noise",
+      "swapped",        "full_width", "synonyms",    "blanks", "direction"};
   return kNames[static_cast<std::size_t>(k)];
 }
 
@@ -127,7 +128,8 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
     }
     if (rng.chance(0.1)) {
       kinds |= noiseBit(NoiseKind::kDirection);
-      static constexpr std::u32string_view kPhrases[] = {U"东北方向50米", U"西侧约100米", U"南200米"};
+      static constexpr std::u32string_view kPhrases[] = {U"东北方向50米", U"西侧约100米",
+                                                         U"南200米"};
       text += kPhrases[rng.below(3)];
     }
     if (rng.chance(0.3)) {

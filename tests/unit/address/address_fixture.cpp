@@ -30,9 +30,9 @@ AddressWorld build() {
     return w;
   }
   w.divisions = divisions;
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("gridtwin-address-" + std::to_string(::getpid())))
-                              .string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("gridtwin-address-" + std::to_string(::getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   generator::GenerateOptions options;
   options.out = dir + "/district.gpkg";

@@ -12,7 +12,8 @@
 namespace gridtwin::address {
 namespace {
 
-TaggedText labelled(std::u32string_view text, std::initializer_list<std::pair<int, Component>> parts) {
+TaggedText labelled(std::u32string_view text,
+                    std::initializer_list<std::pair<int, Component>> parts) {
   TaggedText t;
   t.text = text;
   for (auto [len, c] : parts) {
@@ -26,15 +27,25 @@ TEST(AddressFuzz, RandomBytesAndMutationsNeverCrash) {
   gaz->add(std::u32string_view(U"卫国路"), Component::kRoad);
   gaz->add(std::u32string_view(U"禅城区"), Component::kDistrict);
   std::vector<TaggedText> corpus = {
-      labelled(U"禅城区卫国路81号", {{3, Component::kDistrict}, {3, Component::kRoad}, {3, Component::kRoadno}}),
-      labelled(U"卫国路8号2单元101室", {{3, Component::kRoad}, {2, Component::kRoadno}, {3, Component::kCellno},
-                                      {4, Component::kRoomno}}),
+      labelled(U"禅城区卫国路81号",
+               {{3, Component::kDistrict}, {3, Component::kRoad}, {3, Component::kRoadno}}),
+      labelled(U"卫国路8号2单元101室", {{3, Component::kRoad},
+                                        {2, Component::kRoadno},
+                                        {3, Component::kCellno},
+                                        {4, Component::kRoomno}}),
   };
   ASSERT_EQ(corpus[0].tags.size(), corpus[0].text.size());
-  auto tagger = std::make_shared<const Tagger>(Tagger::train(corpus, *gaz, {.epochs = 3, .minFeatureCount = 1}));
+  auto tagger = std::make_shared<const Tagger>(
+      Tagger::train(corpus, *gaz, {.epochs = 3, .minFeatureCount = 1}));
   const Parser parser(gaz, tagger);
-  const std::string seeds[] = {"广东省佛山市禅城区卫国路81号2单元101房(电联)", "汾江中路与季华路交叉口东北方向50米",
-                               "沿山村5组", "１２３号", "廣東省", "😀😀", "(((((", "1381234567813812345678"};
+  const std::string seeds[] = {"广东省佛山市禅城区卫国路81号2单元101房(电联)",
+                               "汾江中路与季华路交叉口东北方向50米",
+                               "沿山村5组",
+                               "１２３号",
+                               "廣東省",
+                               "😀😀",
+                               "(((((",
+                               "1381234567813812345678"};
   std::mt19937_64 rng(42);
   std::size_t parsed = 0;
   for (int iter = 0; iter < 20000; ++iter) {

@@ -2,9 +2,9 @@
 
 #include <iostream>
 
-#include "unit/address/address_fixture.h"
 #include "address/text.h"
 #include "address/variants.h"
+#include "unit/address/address_fixture.h"
 
 namespace gridtwin::address {
 namespace {
@@ -68,8 +68,8 @@ TEST(Matcher, FuzzyRoadSaysSoInTheReason) {
   std::u32string road = w.registry->roadNames()[e.road];
   road.insert(0, 1, road[0]);  // a doubled key
   const std::string text = encodeUtf8(w.registry->townNames()[e.town]) +
-                           encodeUtf8(w.registry->communityNames()[e.community]) + encodeUtf8(road) +
-                           std::to_string(e.doorNo) + "号";
+                           encodeUtf8(w.registry->communityNames()[e.community]) +
+                           encodeUtf8(road) + std::to_string(e.doorNo) + "号";
   auto m = w.matcher->match(text);
   ASSERT_TRUE(m.ok());
   ASSERT_EQ(m->status, MatchStatus::kMatched) << text << ": " << m->reason;
@@ -114,7 +114,8 @@ TEST(Geocoder, ReverseFindsTheNearestDoorPlate) {
   EXPECT_EQ(a.point.lonlat[static_cast<std::size_t>(r->address)].x, a.point.lonlat[d].x);
   // Brute force agrees for points around the district.
   for (int k = 0; k < 20; ++k) {
-    const double lon = a.point.lonlat[d].x + 0.003 * (k % 5 - 2), lat = a.point.lonlat[d].y + 0.002 * (k / 5 - 2);
+    const double lon = a.point.lonlat[d].x + 0.003 * (k % 5 - 2),
+                 lat = a.point.lonlat[d].y + 0.002 * (k / 5 - 2);
     auto got = w.geocoder->reverse(lon, lat);
     ASSERT_TRUE(got.ok());
     double best = 1e300;
@@ -181,8 +182,9 @@ TEST(NoisyVariants, MatchedRightAtLeast98PercentWrongAtMostHalfPercent) {
       }
     }
     if (!ok && shown++ < 20) {
-      std::cout << matchStatusName(m->status) << "  " << v.text << "  -> " << m->parsed.normalized << "  ("
-                << m->reason << ")  truth: " << w.registry->district().addresses().fullText[v.truth] << "\n";
+      std::cout << matchStatusName(m->status) << "  " << v.text << "  -> " << m->parsed.normalized
+                << "  (" << m->reason
+                << ")  truth: " << w.registry->district().addresses().fullText[v.truth] << "\n";
     }
   }
   const double n = static_cast<double>(variants.size());

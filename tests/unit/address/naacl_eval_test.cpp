@@ -42,10 +42,10 @@ TEST(NaaclEvaluation, TaggerReachesNinetyMicroF1OnTest) {
     eval.add(t.tags, tags);
   }
   std::cout << eval.table();
-  const auto core = eval.micro({Component::kProv, Component::kCity, Component::kDistrict,
-                                Component::kTown, Component::kRoad, Component::kRoadno,
-                                Component::kHouseno, Component::kCellno, Component::kFloorno,
-                                Component::kRoomno});
+  const auto core =
+      eval.micro({Component::kProv, Component::kCity, Component::kDistrict, Component::kTown,
+                  Component::kRoad, Component::kRoadno, Component::kHouseno, Component::kCellno,
+                  Component::kFloorno, Component::kRoomno});
   std::cout << "micro-F1 (prov city district town road roadno houseno cellno floorno roomno): "
             << core.f1() << "\nmicro-F1 (all): " << eval.microAll().f1() << "\n";
   EXPECT_GE(core.f1(), 0.90);
