@@ -1,0 +1,57 @@
+#pragma once
+// The rows of a Selection as records for lists and exports, with personal
+// fields masked according to the caller's role (access.h): person names,
+// phones and resident ID numbers, staff phones. Masking happens here, once,
+// so every output format (JSON, CSV, GeoPackage) gets the same masked text.
+//
+// Fields per kind (fieldNames()) are fixed, so a CSV header can be written
+// before the first record. Values are text; numbers in plain decimal.
+// Thread-safety: pure functions.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geo/types.h"
+#include "query/access.h"
+#include "query/query.h"
+#include "query/twin.h"
+
+namespace gridtwin::query {
+
+struct Record {
+  model::Kind kind = model::Kind::kBuilding;
+  bool live = false;  // a live event (row is its log index)
+  std::uint64_t row = 0;
+  std::int64_t id = 0;  // the source's id (building_id, ...); addresses have none: the row
+  std::uint32_t grid = 0;
+  geo::Point lonlat;                // EPSG:4490; NaN when unknown
+  std::vector<std::string> values;  // parallel to fieldNames(kind)
+};
+
+// Names of Record::values for `kind` (not counting kind, id, grid, lon, lat).
+std::span<const std::string_view> fieldNames(model::Kind kind);
+
+// Calls onRecord for every record of the selection: kinds in kQueryKinds
+// order, rows ascending, live events after base events. `now` dates ages.
+void forEachRecord(const Twin& twin, const Access& access, const Selection& selection,
+                   const std::function<void(const Record&)>& onRecord,
+                   std::int64_t now = kReferenceNow);
+
+// A staff member as the role may see them (name always, phone masked unless
+// Disclosure::staffPhone).
+struct StaffView {
+  std::string id;
+  std::string name;
+  std::string phone;
+};
+StaffView viewStaff(const Twin& twin, const Access& access, std::uint32_t staffIndex);
+
+// A person's personal fields as the role may see them.
+std::string shownName(const Disclosure& d, std::string_view name);
+std::string shownPhone(const Disclosure& d, std::string_view phone);
+std::string shownIdNumber(const Disclosure& d, std::string_view idNumber);
+
+}  // namespace gridtwin::query
