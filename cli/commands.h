@@ -15,5 +15,9 @@ void addParseCommand(CLI::App& app, int& exitCode);
 void addGeocodeCommand(CLI::App& app, int& exitCode);
 void addIngestCommand(CLI::App& app, int& exitCode);
 void addExportCommand(CLI::App& app, int& exitCode);
+void addLocateCommand(CLI::App& app, int& exitCode);
+void addQueryCommand(CLI::App& app, int& exitCode);
+void addNearCommand(CLI::App& app, int& exitCode);
+void addStatsCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
   gridtwin::cli::addGeocodeCommand(app, exitCode);
   gridtwin::cli::addIngestCommand(app, exitCode);
   gridtwin::cli::addExportCommand(app, exitCode);
+  gridtwin::cli::addLocateCommand(app, exitCode);
+  gridtwin::cli::addQueryCommand(app, exitCode);
+  gridtwin::cli::addNearCommand(app, exitCode);
+  gridtwin::cli::addStatsCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,557 @@
+#pragma once
+// Helpers shared by the query subcommands (locate, query, near, stats):
+// opening the twin, the --role/--scope access, points and areas in a named
+// CRS, and JSON/CSV/GeoPackage output of masked records and stats.
+// Header-only so that the commands stay one file each (cli/CMakeLists.txt
+// globs *_command.cpp).
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/error.h"
+#include "crs/crs.h"
+#include "crs/transformer.h"
+#include "geo/wkt.h"
+#include "query/access.h"
+#include "query/query.h"
+#include "query/records.h"
+#include "query/stats.h"
+#include "query/twin.h"
+#include "store/gpkg_writer.h"
+
+namespace gridtwin::cli::qs {
+
+// A failure with its exit code: 1 bad input, 2 usage.
+struct Failure {
+  int exitCode = 1;
+  std::string message;
+};
+
+inline int fail(const std::string& command, const Failure& f) {
+  std::cerr << "gridtwin " << command << ": " << f.message << '\n';
+  return f.exitCode;
+}
+
+struct AccessOptions {
+  std::string role = "planner";  // private by default
+  std::string scope;
+};
+
+inline void addAccessOptions(CLI::App* cmd, AccessOptions& o) {
+  cmd->add_option("--role", o.role,
+                  "who asks: district, street, community, grid_head, planner (default: planner; "
+                  "see engine/query/README.md for what each may see)");
+  cmd->add_option("--scope", o.scope,
+                  "comma-separated grid/community/street codes, or 'all' (district and planner "
+                  "default to the whole district)");
+}
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+inline bool parseNumber(std::string_view s, double& out) {
+  s = trim(s);
+  if (s.empty()) return false;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
+}
+
+// "a,b,c,..." into exactly n finite numbers.
+inline bool parseNumbers(std::string_view s, std::size_t n, std::vector<double>& out) {
+  out.clear();
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = s.find(',', start);
+    double v;
+    if (!parseNumber(s.substr(start, comma == std::string_view::npos ? s.npos : comma - start),
+                     v)) {
+      return false;
+    }
+    out.push_back(v);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out.size() == n;
+}
+
+struct Opened {
+  std::unique_ptr<query::Twin> twin;
+  query::Access access;
+};
+
+inline std::optional<Failure> openTwin(const std::string& dataset, const AccessOptions& ao,
+                                       Opened& out) {
+  query::Role role;
+  if (!query::parseRole(ao.role, role)) {
+    return Failure{2, "--role: unknown role '" + ao.role +
+                          "' (district, street, community, grid_head, planner)"};
+  }
+  auto twin = query::Twin::open(dataset, {});
+  if (!twin) return Failure{1, twin.error().toString()};
+  auto access = query::makeAccess((*twin)->district(), role, ao.scope);
+  if (!access) return Failure{2, "--scope: " + access.error().toString()};
+  out.twin = std::move(*twin);
+  out.access = std::move(*access);
+  return std::nullopt;
+}
+
+// Transforms points from `crs` to EPSG:4547.
+class ToMetric {
+ public:
+  std::optional<Failure> init(const std::string& crsText) {
+    auto c = crs::parseCrs(crsText);
+    if (!c) return Failure{2, "--crs: " + c.error().toString()};
+    m_crs = *c;
+    auto t = crs::Transformer::create(*c, crs::kGaussKruger114);
+    if (!t) return Failure{2, "--crs: " + t.error().toString()};
+    m_t.emplace(std::move(*t));
+    return std::nullopt;
+  }
+  core::Result<geo::Point> operator()(const geo::Point& p) const { return m_t->transform(p); }
+  bool metric() const { return m_crs == crs::kGaussKruger114; }
+
+ private:
+  crs::Crs m_crs;
+  std::optional<crs::Transformer> m_t;
+};
+
+struct AreaOptions {
+  std::string bbox, wkt, radius, grid;
+  std::string crs = "EPSG:4490";
+};
+
+inline void addAreaOptions(CLI::App* cmd, AreaOptions& o) {
+  cmd->add_option("--bbox", o.bbox, "minx,miny,maxx,maxy in --crs");
+  cmd->add_option("--wkt", o.wkt, "a POLYGON in --crs (must be valid: no self-intersection)");
+  cmd->add_option("--radius", o.radius, "x,y,r: a circle, centre in --crs, r in metres");
+  cmd->add_option("--grid", o.grid, "comma-separated grid codes");
+  cmd->add_option("--crs", o.crs,
+                  "CRS of coordinates: EPSG:4490 (default), EPSG:4326, "
+                  "EPSG:4547, GCJ02, BD09");
+}
+
+// The area in EPSG:4547; none given = the whole scope. A geographic box is
+// not a box in metres: its edges are densified and it becomes a polygon.
+inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin& twin,
+                                        query::Area& area) {
+  const int given = !o.bbox.empty() + !o.wkt.empty() + !o.radius.empty() + !o.grid.empty();
+  if (given > 1) return Failure{2, "give at most one of --bbox, --wkt, --radius, --grid"};
+  if (given == 0) {
+    area = query::Area::wholeScope();
+    return std::nullopt;
+  }
+  if (!o.grid.empty()) {
+    std::vector<std::uint32_t> grids;
+    const auto& codes = twin.district().grids().code;
+    std::string_view s = o.grid;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      const std::size_t comma = s.find(',', start);
+      const std::string_view code = trim(s.substr(start, comma == s.npos ? s.npos : comma - start));
+      bool found = false;
+      for (std::uint32_t g = 0; g < codes.size() && !found; ++g) {
+        if (codes[g] == code) {
+          grids.push_back(g);
+          found = true;
+        }
+      }
+      if (!found) return Failure{1, "--grid: no grid has the code '" + std::string(code) + "'"};
+      if (comma == s.npos) break;
+      start = comma + 1;
+    }
+    area = query::Area::ofGrids(std::move(grids));
+    return std::nullopt;
+  }
+  ToMetric toMetric;
+  if (auto f = toMetric.init(o.crs)) return f;
+  if (!o.bbox.empty()) {
+    std::vector<double> v;
+    if (!parseNumbers(o.bbox, 4, v) || v[0] > v[2] || v[1] > v[3]) {
+      return Failure{
+          1, "--bbox: expected minx,miny,maxx,maxy (finite, min <= max), got '" + o.bbox + "'"};
+    }
+    if (toMetric.metric()) {
+      area = query::Area::ofBox({v[0], v[1], v[2], v[3]});
+      return std::nullopt;
+    }
+    geo::Polygon p;
+    constexpr int kSteps = 32;
+    const geo::Point corners[5] = {
+        {v[0], v[1]}, {v[2], v[1]}, {v[2], v[3]}, {v[0], v[3]}, {v[0], v[1]}};
+    for (int e = 0; e < 4; ++e) {
+      for (int s = 0; s < kSteps; ++s) {
+        const double t = static_cast<double>(s) / kSteps;
+        const geo::Point q{corners[e].x + (corners[e + 1].x - corners[e].x) * t,
+                           corners[e].y + (corners[e + 1].y - corners[e].y) * t};
+        auto m = toMetric(q);
+        if (!m) return Failure{1, "--bbox: " + m.error().toString()};
+        p.outer.push_back(*m);
+      }
+    }
+    if (v[0] == v[2] || v[1] == v[3]) {
+      // A degenerate box: the points on it, as a closed box in metres.
+      geo::Box b;
+      for (const auto& q : p.outer) b.expand(q);
+      area = query::Area::ofBox(b);
+      return std::nullopt;
+    }
+    p.outer.push_back(p.outer.front());
+    area = query::Area::ofPolygon(std::move(p));
+    return std::nullopt;
+  }
+  if (!o.radius.empty()) {
+    std::vector<double> v;
+    if (!parseNumbers(o.radius, 3, v)) {
+      // "x,y,inf": everything in scope.
+      std::string_view s = o.radius;
+      const auto last = s.rfind(',');
+      std::vector<double> c;
+      if (last == s.npos || !parseNumbers(s.substr(0, last), 2, c) ||
+          (trim(s.substr(last + 1)) != "inf" && trim(s.substr(last + 1)) != "infinity")) {
+        return Failure{1, "--radius: expected x,y,r (r in metres, >= 0), got '" + o.radius + "'"};
+      }
+      v = {c[0], c[1], std::numeric_limits<double>::infinity()};
+    }
+    if (v[2] < 0) return Failure{1, "--radius: r must be >= 0, got '" + o.radius + "'"};
+    auto m = toMetric({v[0], v[1]});
+    if (!m) return Failure{1, "--radius: " + m.error().toString()};
+    area = query::Area::ofCircle(*m, v[2]);
+    return std::nullopt;
+  }
+  auto g = geo::readWkt(o.wkt, "--wkt");
+  if (!g) return Failure{1, g.error().toString()};
+  const auto* polygon = std::get_if<geo::Polygon>(&*g);
+  if (!polygon) {
+    return Failure{1, std::string("--wkt: expected a POLYGON, got a ") + geo::typeName(*g)};
+  }
+  geo::Polygon p = *polygon;
+  auto convert = [&](geo::Ring& ring) -> std::optional<Failure> {
+    for (auto& q : ring) {
+      auto m = toMetric(q);
+      if (!m) return Failure{1, "--wkt: " + m.error().toString()};
+      q = *m;
+    }
+    return std::nullopt;
+  };
+  if (auto f = convert(p.outer)) return f;
+  for (auto& h : p.holes) {
+    if (auto f = convert(h)) return f;
+  }
+  area = query::Area::ofPolygon(std::move(p));
+  if (auto r = query::checkArea(area); !r) return Failure{1, "--wkt: " + r.error().toString()};
+  return std::nullopt;
+}
+
+struct EventOptions {
+  std::string window, now, category, status;
+};
+
+inline void addEventOptions(CLI::App* cmd, EventOptions& o) {
+  cmd->add_option("--window", o.window,
+                  "events reported in 24h, 7d, 30d (before --now) or FROM/TO (ISO 8601)");
+  cmd->add_option("--now", o.now,
+                  "reference time (default 2026-07-01T00:00:00+08:00, the end of "
+                  "the dataset's last day)");
+  cmd->add_option("--category", o.category, "event category codes, comma-separated");
+  cmd->add_option(
+      "--status", o.status,
+      "event status as the dataset spells it: 发现上报, 分类推送, 协同处理, 跟踪回访, 评价结案");
+}
+
+inline std::optional<Failure> parseEvents(const EventOptions& o, const query::Twin& twin,
+                                          query::EventFilter& filter, std::int64_t& now) {
+  now = query::kReferenceNow;
+  if (!o.now.empty()) {
+    auto t = query::parseTime(o.now);
+    if (!t) return Failure{2, "--now: " + t.error().toString()};
+    now = *t;
+  }
+  if (!o.window.empty()) {
+    auto w = query::parseTimeWindow(o.window, now);
+    if (!w) return Failure{2, "--window: " + w.error().toString()};
+    filter.window = *w;
+  }
+  if (!o.status.empty()) {
+    model::EventStatus s;
+    if (!model::parseEventStatus(o.status, s)) {
+      return Failure{2, "--status: unknown status '" + o.status + "'"};
+    }
+    filter.status = s;
+  }
+  if (!o.category.empty()) {
+    const auto& codes = twin.district().columns().categoryCodes;
+    std::string_view s = o.category;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      const std::size_t comma = s.find(',', start);
+      const std::string_view code = trim(s.substr(start, comma == s.npos ? s.npos : comma - start));
+      bool found = false;
+      for (std::size_t c = 0; c < codes.size() && !found; ++c) {
+        if (codes[c] == code) {
+          filter.categories.push_back(static_cast<std::uint16_t>(c));
+          found = true;
+        }
+      }
+      if (!found) return Failure{2, "--category: unknown category '" + std::string(code) + "'"};
+      if (comma == s.npos) break;
+      start = comma + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+inline std::string json(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+inline std::string csv(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+inline std::string coord(double v) {
+  if (!std::isfinite(v)) return {};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7f", v);
+  return buf;
+}
+
+inline std::string recordJson(const query::Twin& twin, const query::Record& r) {
+  std::string out = "{\"kind\": " + json(model::kindTable(r.kind)) +
+                    ", \"id\": " + std::to_string(r.id) +
+                    ", \"grid\": " + json(twin.district().grids().code[r.grid]);
+  const std::string lon = coord(r.lonlat.x), lat = coord(r.lonlat.y);
+  out += ", \"lon\": " + (lon.empty() ? std::string("null") : lon);
+  out += ", \"lat\": " + (lat.empty() ? std::string("null") : lat);
+  const auto names = query::fieldNames(r.kind);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += ", " + json(names[i]) + ": " + json(r.values[i]);
+  }
+  return out + "}";
+}
+
+// Writes the selection's records: json (an array), jsonl, csv (one header:
+// kind, id, grid, lon, lat, then every selected kind's fields), or gpkg
+// (one point table per kind, at `outPath`).
+inline std::optional<Failure> writeRecords(const query::Twin& twin, const query::Access& access,
+                                           const query::Selection& sel, const query::KindSet& kinds,
+                                           const std::string& format, const std::string& outPath,
+                                           std::int64_t now) {
+  if (format == "gpkg") {
+    if (outPath.empty()) return Failure{2, "--format gpkg needs --out FILE"};
+    auto w = store::GpkgWriter::create(outPath);
+    if (!w) return Failure{1, w.error().toString()};
+    std::optional<model::Kind> current;
+    core::Result<void> status;
+    auto startTable = [&](model::Kind kind) -> core::Result<void> {
+      store::TableSpec spec;
+      spec.name = std::string(model::kindTable(kind));
+      spec.geometry = store::GeometryType::kPoint;
+      spec.fields = {{"id", store::FieldType::kInteger}, {"grid_code", store::FieldType::kText}};
+      for (auto n : query::fieldNames(kind))
+        spec.fields.push_back({std::string(n), store::FieldType::kText});
+      spec.description = "gridtwin query (role " + std::string(query::name(access.role)) + ")";
+      return w->addTable(spec);
+    };
+    query::forEachRecord(
+        twin, access, sel,
+        [&](const query::Record& r) {
+          if (!status.ok()) return;
+          if (current != r.kind) {
+            current = r.kind;
+            status = startTable(r.kind);
+            if (!status.ok()) return;
+          }
+          w->setInt(0, r.id);
+          w->setText(1, twin.district().grids().code[r.grid]);
+          for (std::size_t i = 0; i < r.values.size(); ++i) {
+            w->setText(static_cast<int>(i) + 2, r.values[i]);
+          }
+          if (std::isfinite(r.lonlat.x)) {
+            w->setPoint(r.lonlat);
+          } else {
+            w->clearGeometry();
+          }
+          status = w->writeRow();
+        },
+        now);
+    // Empty kinds still get their (empty) table, so a reader sees the schema.
+    for (model::Kind k : query::kQueryKinds) {
+      if (!status.ok()) break;
+      if (kinds.has(k) && sel.count(k) == 0) status = startTable(k);
+    }
+    if (status.ok()) status = w->commit();
+    if (!status.ok()) return Failure{1, status.error().toString()};
+    return std::nullopt;
+  }
+  std::ostream& out = std::cout;
+  if (format == "csv") {
+    std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
+    std::vector<std::pair<model::Kind, std::size_t>> offset;  // kind → first column
+    for (model::Kind k : query::kQueryKinds) {
+      if (!kinds.has(k)) continue;
+      offset.emplace_back(k, header.size());
+      for (auto n : query::fieldNames(k)) header.push_back(n);
+    }
+    for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << header[i];
+    out << '\n';
+    query::forEachRecord(
+        twin, access, sel,
+        [&](const query::Record& r) {
+          std::vector<std::string> row(header.size());
+          row[0] = std::string(model::kindTable(r.kind));
+          row[1] = std::to_string(r.id);
+          row[2] = std::string(twin.district().grids().code[r.grid]);
+          row[3] = coord(r.lonlat.x);
+          row[4] = coord(r.lonlat.y);
+          std::size_t first = 0;
+          for (const auto& [k, o] : offset) {
+            if (k == r.kind) first = o;
+          }
+          for (std::size_t i = 0; i < r.values.size(); ++i) row[first + i] = r.values[i];
+          for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv(row[i]);
+          out << '\n';
+        },
+        now);
+    return std::nullopt;
+  }
+  const bool lines = format == "jsonl";
+  if (!lines) out << "[";
+  bool first = true;
+  query::forEachRecord(
+      twin, access, sel,
+      [&](const query::Record& r) {
+        if (lines) {
+          out << recordJson(twin, r) << '\n';
+        } else {
+          out << (first ? "\n  " : ",\n  ") << recordJson(twin, r);
+        }
+        first = false;
+      },
+      now);
+  if (!lines) out << (first ? "]\n" : "\n]\n");
+  return std::nullopt;
+}
+
+// Stats as JSON: {"counts": {...}, "people": {...}, ...}; or as CSV rows
+// group,key,count.
+inline void writeStats(const query::Twin& twin, const query::Stats& s, const std::string& format,
+                       const std::string& scopeText) {
+  const auto& c = twin.district().columns();
+  std::vector<std::tuple<std::string, std::string, std::uint64_t>> rows;
+  for (model::Kind k : query::kQueryKinds) {
+    rows.emplace_back("counts", std::string(model::kindTable(k)), s.count(k));
+  }
+  for (std::size_t t = 0; t < model::kPersonTagCount; ++t) {
+    rows.emplace_back("people_by_tag", std::string(model::name(static_cast<model::PersonTag>(t))),
+                      s.peopleByTag[t]);
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    rows.emplace_back("people_by_sex", std::string(model::name(static_cast<model::Sex>(i))),
+                      s.peopleBySex[i]);
+  }
+  for (std::size_t i = 0; i < query::kAgeBands.size(); ++i) {
+    rows.emplace_back("people_by_age", query::kAgeBands[i], s.peopleByAge[i]);
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    rows.emplace_back("entities_by_credit_colour",
+                      std::string(model::name(static_cast<model::CreditColour>(i))),
+                      s.entitiesByColour[i]);
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    rows.emplace_back("entities_by_kind",
+                      std::string(model::name(static_cast<model::EntityKind>(i))),
+                      s.entitiesByKind[i]);
+  }
+  for (std::size_t i = 0; i < s.entitiesByIndustry.size(); ++i) {
+    if (s.entitiesByIndustry[i]) {
+      rows.emplace_back("entities_by_industry", std::string(c.industries[i]),
+                        s.entitiesByIndustry[i]);
+    }
+  }
+  for (std::size_t i = 0; i < s.facilitiesByType.size(); ++i) {
+    if (s.facilitiesByType[i]) {
+      rows.emplace_back("facilities_by_type", std::string(c.facilityTypeCodes[i]),
+                        s.facilitiesByType[i]);
+    }
+  }
+  rows.emplace_back("facilities", "ownerless", s.ownerlessFacilities);
+  for (std::size_t i = 0; i < 4; ++i) {
+    rows.emplace_back("buildings_by_use",
+                      std::string(model::name(static_cast<model::BuildingUse>(i))),
+                      s.buildingsByUse[i]);
+  }
+  for (std::size_t i = 0; i < 5; ++i) {
+    rows.emplace_back("events_by_status",
+                      std::string(model::name(static_cast<model::EventStatus>(i))),
+                      s.eventsByStatus[i]);
+  }
+  for (std::size_t i = 0; i < 6; ++i) {
+    rows.emplace_back("events_by_source",
+                      std::string(model::name(static_cast<model::EventSource>(i))),
+                      s.eventsBySource[i]);
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
+    rows.emplace_back("events_by_level",
+                      std::string(model::name(static_cast<model::DispatchLevel>(i))),
+                      s.eventsByLevel[i]);
+  }
+  std::map<std::string, std::uint64_t> groups;
+  for (std::size_t i = 0; i < s.eventsByCategory.size(); ++i) {
+    if (!s.eventsByCategory[i]) continue;
+    rows.emplace_back("events_by_category", std::string(c.categoryCodes[i]), s.eventsByCategory[i]);
+    groups[std::string(c.categoryGroups[i])] += s.eventsByCategory[i];
+  }
+  for (const auto& [g, n] : groups) rows.emplace_back("events_by_group", g, n);
+  rows.emplace_back("events", "live", s.liveEvents);
+  if (format == "csv") {
+    std::cout << "group,key,count\n";
+    for (const auto& [g, k, n] : rows) std::cout << g << ',' << csv(k) << ',' << n << '\n';
+    return;
+  }
+  std::cout << "{\n  \"scope\": " << json(scopeText);
+  std::string group;
+  for (const auto& [g, k, n] : rows) {
+    if (g != group) {
+      std::cout << (group.empty() ? "" : "}") << ",\n  " << json(g) << ": {";
+      group = g;
+    } else {
+      std::cout << ", ";
+    }
+    std::cout << json(k) << ": " << n;
+  }
+  std::cout << "}\n}\n";
+}
+
+}  // namespace gridtwin::cli::qs

@@ -1,0 +1,186 @@
+// The query layer on the shared small generated district (ctest fixture
+// small_district): in process, a grid head never sees another grid's record
+// and the indexed twin equals the brute-force one on random areas; through
+// the CLI, exports hold only in-scope rows, personal fields are masked per
+// role, and bad input gives the documented exit codes.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "query/query.h"
+#include "query/records.h"
+#include "query/stats.h"
+
+namespace gridtwin::query {
+namespace {
+
+namespace fs = std::filesystem;
+using model::Kind;
+
+// A private copy of the fixture, so the snapshot our loads write lands there.
+const std::string& dataset() {
+  static const std::string path = [] {
+    const fs::path dir =
+        fs::temp_directory_path() / ("gridtwin_query_it_" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const fs::path to = dir / "district.gpkg";
+    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
+    return to.string();
+  }();
+  return path;
+}
+
+struct Twins {
+  std::unique_ptr<Twin> indexed, brute;
+};
+const Twins& twins() {
+  static const Twins t = [] {
+    Twins out;
+    out.indexed = std::move(Twin::open(dataset(), {true}).value());
+    out.brute = std::move(Twin::open(dataset(), {false}).value());
+    return out;
+  }();
+  return t;
+}
+
+struct CliRun {
+  int exitCode = 0;
+  std::string out;
+};
+CliRun cli(const std::string& args) {
+  const std::string cmd = std::string(GRIDTWIN_CLI) + " " + args + " 2>/dev/null";
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+TEST(QueryIntegration, GridHeadNeverSeesAnotherGridAndIndexEqualsBruteForce) {
+  const Twin& t = *twins().indexed;
+  ASSERT_TRUE(t.indexed());
+  ASSERT_FALSE(t.staff().empty());
+  geo::Box world;
+  for (const auto& p : t.district().grids().shape.xy) world.expand(p);
+  std::mt19937_64 rng(5);
+  const std::size_t grids = t.district().grids().size();
+  for (int iter = 0; iter < 120; ++iter) {
+    std::string codes;
+    for (int i = 0; i < 1 + static_cast<int>(rng() % 3); ++i) {
+      codes += (codes.empty() ? "" : ",") + std::string(t.district().grids().code[rng() % grids]);
+    }
+    const Access access = makeAccess(t.district(), Role::kGridHead, codes).value();
+    const double cx = std::uniform_real_distribution<double>(world.minx, world.maxx)(rng);
+    const double cy = std::uniform_real_distribution<double>(world.miny, world.maxy)(rng);
+    const double r = std::uniform_real_distribution<double>(100, 4000)(rng);
+    Area area = iter % 3 == 0   ? Area::ofCircle({cx, cy}, r)
+                : iter % 3 == 1 ? Area::ofBox({cx - r, cy - r, cx + r, cy + r})
+                                : Area::wholeScope();
+    auto a = select(t, access, area, KindSet::all());
+    auto b = select(*twins().brute, access, area, KindSet::all());
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (Kind k : kQueryKinds) ASSERT_EQ(a->of(k), b->of(k)) << iter;
+    forEachRecord(t, access, *a,
+                  [&](const Record& rec) { ASSERT_TRUE(access.scope.contains(rec.grid)); });
+    auto na = nearest(t, access, Kind::kFacility, {cx, cy}, 7);
+    auto nb = nearest(*twins().brute, access, Kind::kFacility, {cx, cy}, 7);
+    ASSERT_EQ(na->size(), nb->size());
+    for (std::size_t i = 0; i < na->size(); ++i) {
+      EXPECT_EQ((*na)[i].row, (*nb)[i].row);
+      EXPECT_TRUE(access.scope.contains(t.gridOf(Kind::kFacility, (*na)[i].row)));
+    }
+  }
+}
+
+TEST(QueryIntegration, CsvExportHoldsOnlyTheScopesRowsAndMasksIdNumbers) {
+  const Twin& t = *twins().indexed;
+  const std::string grid(t.district().grids().code[3]);
+  const CliRun r =
+      cli("query " + dataset() + " --kinds people,entities,events --role grid_head --scope " +
+          grid + " --format csv");
+  ASSERT_EQ(r.exitCode, 0);
+  std::istringstream lines(r.out);
+  std::string line;
+  std::getline(lines, line);  // header
+  std::size_t rows = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cols.push_back(c);
+    ASSERT_GE(cols.size(), 9u);
+    EXPECT_EQ(cols[2], grid) << line;
+    if (cols[0] == "people") {
+      EXPECT_NE(cols[8].find("********"), std::string::npos) << line;
+    }
+    ++rows;
+  }
+  const Access access = makeAccess(t.district(), Role::kGridHead, grid).value();
+  auto sel = select(t, access, Area::wholeScope(),
+                    KindSet().add(Kind::kPerson).add(Kind::kEntity).add(Kind::kEvent));
+  EXPECT_EQ(rows, sel->count(Kind::kPerson) + sel->count(Kind::kEntity) + sel->count(Kind::kEvent));
+  // The same grid asked by a head of another grid: nothing.
+  const std::string other(t.district().grids().code[4]);
+  const CliRun none = cli("query " + dataset() + " --grid " + grid + " --role grid_head --scope " +
+                          other + " --format jsonl");
+  EXPECT_EQ(none.exitCode, 0);
+  EXPECT_TRUE(none.out.empty()) << none.out.substr(0, 300);
+}
+
+TEST(QueryIntegration, CliLocatesNearestAndCountsWithDocumentedExitCodes) {
+  const std::string d = dataset();
+  // A point in the district, and the same numbers read as metres: outside.
+  CliRun r;
+  const fs::path in = fs::path(d).parent_path() / "points.txt";
+  std::ofstream(in) << "113.1,23.02\n";
+  r = cli("locate " + d + " " + in.string() + " --format jsonl");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("\"grid\": \"440604"), std::string::npos) << r.out;
+  r = cli("locate " + d + " " + in.string() + " --crs EPSG:4547 --format jsonl");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("\"grid\": null"), std::string::npos) << r.out;
+  std::ofstream(in) << "nan,23\n";
+  EXPECT_EQ(cli("locate " + d + " " + in.string()).exitCode, 1);
+
+  r = cli("near " + d + " --point 113.1,23.02 --kind facilities --k 3 --format jsonl");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+  r = cli("stats " + d + " --role district --window 7d");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("\"people_by_tag\""), std::string::npos);
+
+  EXPECT_EQ(cli("query " + d + " --role admin").exitCode, 2);
+  EXPECT_EQ(cli("query " + d + " --role street").exitCode, 2);  // street needs a scope
+  EXPECT_EQ(cli("query " + d + " --bbox 1,2,3,4 --radius 1,2,3").exitCode, 2);
+  EXPECT_EQ(
+      cli("query " + d + " --wkt 'POLYGON((113 23,113.1 23.1,113.1 23,113 23.1,113 23))'").exitCode,
+      1);  // a bow tie
+  EXPECT_EQ(cli("query " + d + " --radius 113.1,23.02,-5").exitCode, 1);
+  EXPECT_EQ(cli("query " + d + " --radius nan,23.02,5").exitCode, 1);
+  r = cli("query " + d + " --radius 113.1,23.02,inf --kinds facilities --stats --role district");
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("\"facilities\": " +
+                       std::to_string(twins().indexed->district().facilities().size())),
+            std::string::npos)
+      << r.out.substr(0, 400);
+  const fs::path gpkg = fs::path(d).parent_path() / "export.gpkg";
+  r = cli("query " + d + " --kinds facilities,events --grid " +
+          std::string(twins().indexed->district().grids().code[0]) + " --format gpkg --out " +
+          gpkg.string());
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_TRUE(fs::exists(gpkg));
+}
+
+}  // namespace
+}  // namespace gridtwin::query
