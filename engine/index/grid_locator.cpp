@@ -170,11 +170,17 @@ core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
 
   // Which cells each grid's edges touch: (cell << 32 | rank) pairs.
   std::vector<std::uint64_t> touches;
+  std::vector<std::uint64_t> cellEdges;  // (cell << 32 | index into flatEdges)
+  std::vector<Segment> flatEdges;
   const double m = raster.margin();
   std::size_t edgeCount = 0;
   for (std::uint32_t g = 0; g < gridCount; ++g) {
     edgeCount += edges[g].size();
     for (const Segment& s : edges[g]) {
+      if (flatEdges.size() >= 0xffffffffu) {
+        return makeError(ErrorCode::kInvalidArgument, "too many edges", "GridLocator");
+      }
+      flatEdges.push_back(s);
       const std::uint32_t i0 = raster.col(std::min(s.a.x, s.b.x) - m);
       const std::uint32_t i1 = raster.col(std::max(s.a.x, s.b.x) + m);
       const std::uint32_t j0 = raster.row(std::min(s.a.y, s.b.y) - m);
@@ -182,12 +188,15 @@ core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
       for (std::uint32_t j = j0; j <= j1; ++j) {
         for (std::uint32_t i = i0; i <= i1; ++i) {
           if (detail::segmentTouchesBox(s.a, s.b, raster.cellBox(i, j))) {
-            touches.push_back((static_cast<std::uint64_t>(j) * raster.nx + i) << 32 | L.m_rank[g]);
+            const std::uint64_t cell = static_cast<std::uint64_t>(j) * raster.nx + i;
+            touches.push_back(cell << 32 | L.m_rank[g]);
+            cellEdges.push_back(cell << 32 | (flatEdges.size() - 1));
           }
         }
       }
     }
   }
+  std::sort(cellEdges.begin(), cellEdges.end());
   std::sort(touches.begin(), touches.end());
   touches.erase(std::unique(touches.begin(), touches.end()), touches.end());
 
@@ -228,7 +237,8 @@ core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
   L.m_firstBoundary = gridCount + 1;
   L.m_cells.assign(raster.cells(), L.m_outsideValue);
   L.m_candidateStart.assign(1, 0);
-  std::size_t t = 0;  // next touch pair
+  std::size_t t = 0;   // next touch pair
+  std::size_t te = 0;  // next cell edge pair
   std::vector<std::uint32_t> list;
   for (std::uint32_t j = 0; j < raster.ny; ++j) {
     bool inRun = false;
@@ -258,6 +268,36 @@ core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
         L.m_candidates.insert(L.m_candidates.end(), list.begin(), list.end());
         L.m_candidateStart.push_back(static_cast<std::uint32_t>(L.m_candidates.size()));
         L.m_cells[cell] = L.m_firstBoundary + b;
+        // Sub-cells: those no edge of the cell touches get their answer now
+        // (the centre's, exactly); only points in the others are tested.
+        while (te < cellEdges.size() && (cellEdges[te] >> 32) < cell) ++te;
+        const std::size_t edgesBegin = te;
+        while (te < cellEdges.size() && (cellEdges[te] >> 32) == cell) ++te;
+        const double sub = raster.cellSize / kSubcells;
+        for (std::uint32_t sy = 0; sy < kSubcells; ++sy) {
+          for (std::uint32_t sx = 0; sx < kSubcells; ++sx) {
+            const double minx = raster.ox + i * raster.cellSize + sx * sub;
+            const double miny = raster.oy + j * raster.cellSize + sy * sub;
+            const geo::Box subBox{minx - m, miny - m, minx + sub + m, miny + sub + m};
+            bool touchedSub = false;
+            for (std::size_t k = edgesBegin; k < te && !touchedSub; ++k) {
+              const Segment& e = flatEdges[cellEdges[k] & 0xffffffffu];
+              touchedSub = detail::segmentTouchesBox(e.a, e.b, subBox);
+            }
+            std::uint32_t value = L.m_outsideValue + 1;  // test exactly
+            if (!touchedSub) {
+              const geo::Point c{minx + sub / 2, miny + sub / 2};
+              value = L.m_outsideValue;
+              for (std::uint32_t g : list) {
+                if (L.covers(g, c, j)) {
+                  value = g;
+                  break;
+                }
+              }
+            }
+            L.m_subcells.push_back(value);
+          }
+        }
         continue;
       }
       if (!inRun) {
@@ -284,10 +324,11 @@ core::Result<GridLocator> GridLocator::build(std::span<const GridShape> grids,
   L.m_cells.shrink_to_fit();
   L.m_candidates.shrink_to_fit();
   L.m_candidateStart.shrink_to_fit();
-  s.memoryBytes = sizeof(GridLocator) + bytesOf(L.m_cells) + bytesOf(L.m_candidateStart) +
-                  bytesOf(L.m_candidates) + bytesOf(L.m_rowMin) + bytesOf(L.m_rowMax) +
-                  bytesOf(L.m_bandBase) + bytesOf(L.m_bandStart) + bytesOf(L.m_bandEdges) +
-                  bytesOf(L.m_rank);
+  L.m_subcells.shrink_to_fit();
+  s.memoryBytes = sizeof(GridLocator) + bytesOf(L.m_cells) + bytesOf(L.m_subcells) +
+                  bytesOf(L.m_candidateStart) + bytesOf(L.m_candidates) + bytesOf(L.m_rowMin) +
+                  bytesOf(L.m_rowMax) + bytesOf(L.m_bandBase) + bytesOf(L.m_bandStart) +
+                  bytesOf(L.m_bandEdges) + bytesOf(L.m_rank);
   s.buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return L;
 }
@@ -303,8 +344,14 @@ bool GridLocator::covers(std::uint32_t grid, const geo::Point& p,
   return (crossings & 1) != 0;
 }
 
-std::int32_t GridLocator::boundaryCell(const geo::Point& xy, std::uint32_t cell,
-                                       std::uint32_t row) const noexcept {
+std::int32_t GridLocator::boundaryCell(const geo::Point& xy, std::uint32_t cell, std::uint32_t row,
+                                       double fx, double fy) const noexcept {
+  // fx - floor(fx) is exact; times kSubcells (a power of two) too.
+  const auto sx = static_cast<std::uint32_t>((fx - std::floor(fx)) * kSubcells);
+  const auto sy = static_cast<std::uint32_t>((fy - std::floor(fy)) * kSubcells);
+  const std::uint32_t v = m_subcells[cell * kSubcells * kSubcells + sy * kSubcells + sx];
+  if (v < m_outsideValue) return static_cast<std::int32_t>(v);
+  if (v == m_outsideValue) return kOutside;
   for (std::uint32_t k = m_candidateStart[cell]; k < m_candidateStart[cell + 1]; ++k) {
     if (covers(m_candidates[k], xy, row)) return static_cast<std::int32_t>(m_candidates[k]);
   }

@@ -90,7 +90,7 @@ class GridLocator {
     const auto cy = static_cast<std::uint32_t>(fy);
     const std::uint32_t v = m_cells[cy * m_raster.nx + static_cast<std::uint32_t>(fx)];
     if (v < m_firstBoundary) return v == m_outsideValue ? kOutside : static_cast<std::int32_t>(v);
-    return boundaryCell(xy, v - m_firstBoundary, cy);
+    return boundaryCell(xy, v - m_firstBoundary, cy, fx, fy);
   }
 
   // Checked single point: the grid or kOutside; kNonFinite error naming the
@@ -137,8 +137,8 @@ class GridLocator {
   std::int32_t offRaster(const geo::Point& xy) const noexcept {
     return std::isfinite(xy.x) && std::isfinite(xy.y) ? kOutside : kNotFinite;
   }
-  std::int32_t boundaryCell(const geo::Point& xy, std::uint32_t cell,
-                            std::uint32_t row) const noexcept;
+  std::int32_t boundaryCell(const geo::Point& xy, std::uint32_t cell, std::uint32_t row, double fx,
+                            double fy) const noexcept;
   // Whether grid g's closure covers p, p being in raster row `row`: the ray
   // test over g's edges in that row only.
   bool covers(std::uint32_t grid, const geo::Point& p, std::uint32_t row) const noexcept;
@@ -154,6 +154,10 @@ class GridLocator {
   // m_candidates[m_candidateStart[b], m_candidateStart[b+1]).
   std::vector<std::uint32_t> m_candidateStart;
   std::vector<std::uint32_t> m_candidates;
+  // Boundary cell b's kSubcells² sub-cells, row-major from its lower left:
+  // a grid, m_outsideValue, or m_outsideValue + 1 (test the candidates).
+  static constexpr std::uint32_t kSubcells = 4;
+  std::vector<std::uint32_t> m_subcells;
   // Grid g's edges in raster row r (m_rowMin[g] <= r <= m_rowMax[g]):
   // m_bandEdges[m_bandStart[m_bandBase[g] + r - m_rowMin[g]], ... + 1]).
   std::vector<std::uint32_t> m_rowMin, m_rowMax, m_bandBase;
