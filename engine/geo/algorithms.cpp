@@ -4,48 +4,13 @@
 #include <cmath>
 #include <cstddef>
 
+#include "geo/exact.h"
+
 namespace gridtwin::geo {
 
-namespace {
-
-// Error-free transformations (Knuth two-sum, fma two-product).
-inline void twoSum(double a, double b, double& sum, double& err) {
-  sum = a + b;
-  const double bv = sum - a;
-  const double av = sum - bv;
-  err = (a - av) + (b - bv);
-}
-
-inline void twoProduct(double a, double b, double& prod, double& err) {
-  prod = a * b;
-  err = std::fma(a, b, -prod);
-}
-
-// Exact sign of the sum of n doubles: grows a nonoverlapping expansion one
-// term at a time (Shewchuk's Grow-Expansion with zero elimination); the sign
-// of the expansion is the sign of its most significant nonzero component.
-template <std::size_t N>
-int exactSignOfSum(const std::array<double, N>& terms) {
-  std::array<double, N> e{};
-  std::size_t n = 0;
-  for (double t : terms) {
-    double q = t;
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double sum = 0;
-      double err = 0;
-      twoSum(q, e[i], sum, err);
-      q = sum;
-      if (err != 0) e[m++] = err;
-    }
-    if (q != 0) e[m++] = q;
-    n = m;
-  }
-  if (n == 0) return 0;
-  return e[n - 1] > 0 ? 1 : -1;
-}
-
-}  // namespace
+using exact::signOfSum;
+using exact::twoProduct;
+using exact::twoSum;
 
 int orientation(const Point& a, const Point& b, const Point& c) {
   // Fast path: Shewchuk's orient2d error bound on the double evaluation.
@@ -65,7 +30,7 @@ int orientation(const Point& a, const Point& b, const Point& c) {
   twoProduct(-b.y, c.x, t[6], t[7]);
   twoProduct(b.y, a.x, t[8], t[9]);
   twoProduct(a.y, c.x, t[10], t[11]);
-  return exactSignOfSum(t);
+  return signOfSum(t);
 }
 
 Location locate(const Point& p, const Ring& ring) {

@@ -9,42 +9,14 @@
 #include <cmath>
 #include <cstddef>
 
+#include "geo/exact.h"
 #include "geo/types.h"
 
 namespace gridtwin::index::detail {
 
-inline void twoSum(double a, double b, double& sum, double& err) {
-  sum = a + b;
-  const double bv = sum - a;
-  const double av = sum - bv;
-  err = (a - av) + (b - bv);
-}
-
-inline void twoProduct(double a, double b, double& prod, double& err) {
-  prod = a * b;
-  err = std::fma(a, b, -prod);
-}
-
-template <std::size_t N>
-int signOfSum(const std::array<double, N>& terms) {
-  std::array<double, N> e{};
-  std::size_t n = 0;
-  for (double t : terms) {
-    double q = t;
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double sum = 0;
-      double err = 0;
-      twoSum(q, e[i], sum, err);
-      q = sum;
-      if (err != 0) e[m++] = err;
-    }
-    if (q != 0) e[m++] = q;
-    n = m;
-  }
-  if (n == 0) return 0;
-  return e[n - 1] > 0 ? 1 : -1;
-}
+using geo::exact::signOfSum;
+using geo::exact::twoProduct;
+using geo::exact::twoSum;
 
 // Whether the exact Euclidean distance between p and c is at most r.
 // r must not be NaN or negative (callers check); r = +inf is "everything".
