@@ -72,6 +72,7 @@ core::Result<std::vector<Figure>> runLocate(Context& ctx);
 core::Result<std::vector<Figure>> runCrs(Context& ctx);
 core::Result<std::vector<Figure>> runIndex(Context& ctx);  // locator.* and index.*
 core::Result<std::vector<Figure>> runPostgis(Context& ctx);  // postgis.*
+core::Result<std::vector<Figure>> runAddress(Context& ctx);  // address.*
 
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;
 // returns the figures of the generate group. Called by main when a group

@@ -32,6 +32,8 @@ const std::vector<Group>& groups() {
        true,
        runIndex},
       {"postgis", {"postgis.ingest_rows_per_second", "postgis.load_seconds"}, true, runPostgis},
+      {"address", {"address.match_per_second", "address.right_share", "address.wrong_share"}, true,
+       runAddress},
   };
   return kGroups;
 }
