@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -146,6 +147,15 @@ TEST(LiveEvents, EightReadersSeeConsistentPrefixesWhileEventsAreAppended) {
   std::vector<std::thread> readers;
   for (int r = 0; r < 8; ++r) readers.emplace_back(reader, r);
   for (std::uint64_t i = 0; i < kEvents; ++i) {
+    // Halfway, wait until the readers have answered a few times, so that
+    // answers really interleave with appends even where threads start slowly
+    // (under the sanitizers the writer could otherwise finish first).
+    if (i == kEvents / 2) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (answers.load() < 16 && failures.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+      }
+    }
     auto r = t->reportEvent(eventNumber(*t, i));
     ASSERT_TRUE(r.ok()) << r.error().toString();
     ASSERT_EQ(*r, i);
