@@ -19,6 +19,7 @@
 #include <string>
 
 #include "commands.h"
+#include "io.h"
 #include "model/summary.h"
 #include "store/gpkg_reader.h"
 
@@ -46,23 +47,6 @@ std::uint64_t procStatusKb(const std::string& key) {
   return 0;
 }
 
-std::string jsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
 
 std::string mib(std::uint64_t bytes) {
   char buf[32];
@@ -80,8 +64,8 @@ void printAreasJson(std::ostream& out, const std::vector<model::AreaCounts>& are
   out << "[";
   for (std::size_t i = 0; i < areas.size(); ++i) {
     const auto& a = areas[i];
-    out << (i ? ",\n    " : "\n    ") << "{\"code\": " << jsonString(a.code)
-        << ", \"name\": " << jsonString(a.name) << ", \"grids\": " << a.grids
+    out << (i ? ",\n    " : "\n    ") << "{\"code\": " << jsonQuote(a.code)
+        << ", \"name\": " << jsonQuote(a.name) << ", \"grids\": " << a.grids
         << ", \"buildings\": " << a.buildings << ", \"houses\": " << a.houses
         << ", \"people\": " << a.people << ", \"entities\": " << a.entities
         << ", \"facilities\": " << a.facilities << ", \"events\": " << a.events << "}";
@@ -91,16 +75,16 @@ void printAreasJson(std::ostream& out, const std::vector<model::AreaCounts>& are
 
 void printJson(std::ostream& out, const InfoOptions& o, const store::OpenReport& report,
                const model::DistrictSummary& s, const Memory& m) {
-  out << "{\n  \"dataset\": " << jsonString(o.dataset) << ",\n  \"counts\": {";
+  out << "{\n  \"dataset\": " << jsonQuote(o.dataset) << ",\n  \"counts\": {";
   for (std::size_t k = 0; k < model::kKindCount; ++k) {
-    out << (k ? ", " : "") << jsonString(model::kindTable(static_cast<model::Kind>(k))) << ": "
+    out << (k ? ", " : "") << jsonQuote(model::kindTable(static_cast<model::Kind>(k))) << ": "
         << s.kinds[k];
   }
   out << "},\n  \"load\": {\"seconds\": " << report.seconds
       << ", \"from_snapshot\": " << (report.fromSnapshot ? "true" : "false")
-      << ", \"snapshot_path\": " << jsonString(report.snapshotPath)
+      << ", \"snapshot_path\": " << jsonQuote(report.snapshotPath)
       << ", \"snapshot_written\": " << (report.snapshotWritten ? "true" : "false")
-      << ", \"note\": " << jsonString(report.snapshotNote) << "},\n";
+      << ", \"note\": " << jsonQuote(report.snapshotNote) << "},\n";
   out << "  \"memory\": {\"model_bytes\": " << m.modelBytes << ", \"rss_bytes\": " << m.rssBytes
       << ", \"peak_rss_bytes\": " << m.peakRssBytes << "},\n";
   out << "  \"streets\": ";

@@ -2,6 +2,7 @@
 // Small input helpers shared by CLI commands.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -13,6 +14,10 @@ namespace gridtwin::cli {
 core::Result<void> forEachLine(
     const std::string& path,
     const std::function<core::Result<void>(std::string_view line, long lineNumber)>& onLine);
+
+// `s` as a JSON string literal, quotes included (UTF-8 passes through;
+// quotes, backslashes and control characters are escaped).
+std::string jsonQuote(std::string_view s);
 
 // "stdin" for "-" or empty, the path otherwise: how messages name the input.
 std::string inputName(const std::string& path);

@@ -26,6 +26,7 @@
 #include "query/records.h"
 #include "query/stats.h"
 #include "query/twin.h"
+#include "io.h"
 #include "store/gpkg_writer.h"
 
 namespace gridtwin::cli::qs {
@@ -312,23 +313,7 @@ inline std::optional<Failure> parseEvents(const EventOptions& o, const query::Tw
   return std::nullopt;
 }
 
-inline std::string json(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
+inline std::string json(std::string_view s) { return jsonQuote(s); }
 
 inline std::string csv(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);

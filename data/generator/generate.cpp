@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "catalogs.h"
+#include "core/calendar.h"
 #include "city.h"
 #include "crs/crs.h"
 #include "crs/gcj02.h"
@@ -65,25 +66,13 @@ std::string shortCommunityName(const std::string& name) {
   return name;
 }
 
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-std::int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+using core::daysFromCivil;
+// Civil date of a day number, as ints (the generator formats them with %d).
 void civilFromDays(std::int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
+  unsigned um = 0, ud = 0;
+  core::civilFromDays(z, y, um, ud);
+  m = static_cast<int>(um);
+  d = static_cast<int>(ud);
 }
 std::string isoDate(std::int64_t days) {
   int y, m, d;

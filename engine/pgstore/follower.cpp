@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/calendar.h"
 #include "model/columns.h"
 
 namespace gridtwin::pgstore {
@@ -15,15 +16,6 @@ using core::makeError;
 
 namespace {
 
-std::int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy =
-      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 }  // namespace
 
@@ -101,7 +93,7 @@ core::Result<std::vector<LiveEvent>> EventFollower::fetch() {
       offset = (rest[0] == '-' ? -1 : 1) * ((rest[1] - '0') * 36000 + (rest[2] - '0') * 3600 +
                                             (rest[4] - '0') * 600 + (rest[5] - '0') * 60);
     }
-    e.reportedAt = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    e.reportedAt = core::daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
     if (!model::parseEventStatus(rows->text(i, 4), e.status))
       return makeError(ErrorCode::kStore, "unknown status '" + std::string(rows->text(i, 4)) + "'",
                        place);

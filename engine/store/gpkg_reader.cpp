@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/calendar.h"
+
 namespace gridtwin::store {
 namespace {
 
@@ -494,15 +496,6 @@ core::Result<void> decodeLines(std::span<const std::uint8_t> blob, model::LineCo
 
 // ---- dates and times
 
-std::int64_t daysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy =
-      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   if (at + n > s.size()) return false;
@@ -521,7 +514,7 @@ bool parseDate(std::string_view s, std::int64_t& days) {
       !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
     return false;
   }
-  days = daysFromCivil(y, m, d);
+  days = core::daysFromCivil(y, m, d);
   return s.size() == 10;
 }
 
