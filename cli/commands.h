@@ -19,5 +19,6 @@ void addLocateCommand(CLI::App& app, int& exitCode);
 void addQueryCommand(CLI::App& app, int& exitCode);
 void addNearCommand(CLI::App& app, int& exitCode);
 void addStatsCommand(CLI::App& app, int& exitCode);
+void addValidateCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

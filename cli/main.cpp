@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   gridtwin::cli::addQueryCommand(app, exitCode);
   gridtwin::cli::addNearCommand(app, exitCode);
   gridtwin::cli::addStatsCommand(app, exitCode);
+  gridtwin::cli::addValidateCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,345 @@
+#include "boundary/coverage.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "boundary/detail/geos_ops.h"
+#include "crs/transformer.h"
+
+namespace gridtwin::boundary {
+
+namespace {
+
+constexpr std::array<std::string_view, 10> kKindNames = {
+    "invalid",      "overlap",    "gap",        "sliver",          "outside_parent",
+    "outside_district", "building_cut", "unassigned", "double_assigned", "grid_mismatch"};
+
+using detail::ctx;
+using geo::GeomPtr;
+
+// Two shapes closer than this touch (metres): a gap's neighbours.
+constexpr double kTouchM = 1e-3;
+
+struct Work {
+  const Unit* unit = nullptr;
+  GeomPtr shape;  // valid (repaired when it was not)
+  geo::Box box;
+};
+
+core::Result<Finding> areaFinding(FindingKind kind, std::vector<std::string> codes,
+                                  const GEOSGeometry* part, std::string detail = {}) {
+  Finding f;
+  f.kind = kind;
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  f.codes = std::move(codes);
+  f.xy = detail::insidePoint(part);
+  f.measure = detail::area(part);
+  f.unit = "m2";
+  f.detail = std::move(detail);
+  auto mp = detail::toMulti(part);
+  if (!mp) return mp.takeError();
+  f.geometry = std::move(*mp);
+  return f;
+}
+
+core::Result<void> checkOptions(const CoverageOptions& o) {
+  if (!(o.minAreaM2 >= 0) || !std::isfinite(o.minAreaM2)) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "minimum area must be a finite number >= 0 (m2)");
+  }
+  if (!(o.sliverWidthM >= 0) || !std::isfinite(o.sliverWidthM)) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "sliver width must be a finite number >= 0 (m)");
+  }
+  return {};
+}
+
+// Converts and checks one unit; an invalid one yields an `invalid` finding
+// and is repaired.
+core::Result<Work> prepare(const Unit& unit, std::vector<Finding>* findings,
+                           std::string_view role) {
+  Work w;
+  w.unit = &unit;
+  auto g = detail::toGeos(unit.shape);
+  if (!g) {
+    // GEOS refuses it outright (an unclosed ring, too few points).
+    if (findings != nullptr) {
+      Finding f;
+      f.kind = FindingKind::kInvalid;
+      f.codes = {unit.code};
+      const geo::Box b = geo::bbox(unit.shape);
+      f.xy = b.empty() ? geo::Point{} : geo::Point{(b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2};
+      f.detail = g.error().message;
+      f.geometry = unit.shape;
+      findings->push_back(std::move(f));
+    }
+    w.shape = detail::own(GEOSGeom_createEmptyPolygon_r(ctx()));
+    return w;
+  }
+  char* reason = nullptr;
+  GEOSGeometry* location = nullptr;
+  const char valid = GEOSisValidDetail_r(ctx(), g->get(), 0, &reason, &location);
+  GeomPtr where = detail::own(location);
+  std::string why = reason != nullptr ? reason : "";
+  if (reason != nullptr) GEOSFree_r(ctx(), reason);
+  if (valid == 2) {
+    return core::makeError(core::ErrorCode::kGeosFailure,
+                           detail::lastGeosError(std::string(role) + " " + unit.code));
+  }
+  if (valid == 1) {
+    w.shape = std::move(*g);
+  } else {
+    if (findings != nullptr) {
+      Finding f;
+      f.kind = FindingKind::kInvalid;
+      f.codes = {unit.code};
+      if (where && !GEOSisEmpty_r(ctx(), where.get())) {
+        GEOSGeomGetX_r(ctx(), where.get(), &f.xy.x);
+        GEOSGeomGetY_r(ctx(), where.get(), &f.xy.y);
+      }
+      f.detail = why;
+      f.geometry = unit.shape;
+      findings->push_back(std::move(f));
+    }
+    auto fixed = detail::repair(g->get(), std::string(role) + " " + unit.code);
+    if (!fixed) return fixed.takeError();
+    w.shape = std::move(*fixed);
+  }
+  w.box = detail::box(w.shape.get());
+  return w;
+}
+
+bool near(const geo::Box& a, const geo::Box& b, double d) {
+  return !(b.minx > a.maxx + d || b.maxx < a.minx - d || b.miny > a.maxy + d ||
+           b.maxy < a.miny - d);
+}
+
+core::Result<void> findOverlaps(const std::vector<Work>& units, double minArea,
+                                std::vector<Finding>& out) {
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    for (std::size_t j = i + 1; j < units.size(); ++j) {
+      if (!units[i].box.intersects(units[j].box)) continue;
+      const std::string what = "overlap of " + units[i].unit->code + " and " + units[j].unit->code;
+      auto inter = detail::intersection(units[i].shape.get(), units[j].shape.get(), what);
+      if (!inter) return inter.takeError();
+      for (const auto& part : detail::polygonParts(inter->get())) {
+        if (detail::area(part.get()) <= minArea) continue;
+        auto f = areaFinding(FindingKind::kOverlap, {units[i].unit->code, units[j].unit->code},
+                             part.get());
+        if (!f) return f.takeError();
+        out.push_back(std::move(*f));
+      }
+    }
+  }
+  return {};
+}
+
+// The codes of the units within kTouchM of `part`.
+std::vector<std::string> touching(const std::vector<Work>& units, const GEOSGeometry* part) {
+  std::vector<std::string> codes;
+  const geo::Box b = detail::box(part);
+  for (const Work& w : units) {
+    if (!near(w.box, b, kTouchM)) continue;
+    double d = 0;
+    if (GEOSDistance_r(ctx(), w.shape.get(), part, &d) == 1 && d <= kTouchM) {
+      codes.push_back(w.unit->code);
+    }
+  }
+  return codes;
+}
+
+// The codes of the units sharing area with `part`.
+std::vector<std::string> sharing(const std::vector<Work>& units, const GEOSGeometry* part) {
+  std::vector<std::string> codes;
+  const geo::Box b = detail::box(part);
+  for (const Work& w : units) {
+    if (!w.box.intersects(b)) continue;
+    GeomPtr inter = detail::own(GEOSIntersection_r(ctx(), w.shape.get(), part));
+    if (inter && detail::area(inter.get()) > 1e-6) codes.push_back(w.unit->code);
+  }
+  return codes;
+}
+
+core::Result<void> findGapsAndOutside(const std::vector<Work>& units,
+                                      const std::optional<geo::MultiPolygon>& outline,
+                                      double minArea, std::vector<Finding>& out) {
+  std::vector<const GEOSGeometry*> shapes;
+  shapes.reserve(units.size());
+  for (const Work& w : units) shapes.push_back(w.shape.get());
+  auto all = detail::unionOf(shapes, "union of the coverage");
+  if (!all) return all.takeError();
+
+  std::vector<GeomPtr> gaps;
+  if (outline) {
+    auto o = detail::toGeos(*outline);
+    if (!o) return o.takeError();
+    GeomPtr district = std::move(*o);
+    if (GEOSisValid_r(ctx(), district.get()) != 1) {
+      auto fixed = detail::repair(district.get(), "district outline");
+      if (!fixed) return fixed.takeError();
+      district = std::move(*fixed);
+    }
+    auto missing = detail::difference(district.get(), all->get(), "gaps in the coverage");
+    if (!missing) return missing.takeError();
+    gaps = detail::polygonParts(missing->get());
+    auto extra = detail::difference(all->get(), district.get(), "parts outside the district");
+    if (!extra) return extra.takeError();
+    for (const auto& part : detail::polygonParts(extra->get())) {
+      if (detail::area(part.get()) <= minArea) continue;
+      auto f = areaFinding(FindingKind::kOutsideDistrict, sharing(units, part.get()), part.get());
+      if (!f) return f.takeError();
+      out.push_back(std::move(*f));
+    }
+  } else {
+    // No outline: what the union encloses but does not cover (its holes).
+    for (const auto& poly : detail::polygonParts(all->get())) {
+      const int holes = GEOSGetNumInteriorRings_r(ctx(), poly.get());
+      for (int h = 0; h < holes; ++h) {
+        GEOSGeometry* ring =
+            GEOSGeom_clone_r(ctx(), GEOSGetInteriorRingN_r(ctx(), poly.get(), h));
+        GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
+            ctx(), GEOSCoordSeq_clone_r(ctx(), GEOSGeom_getCoordSeq_r(ctx(), ring)));
+        GEOSGeom_destroy_r(ctx(), ring);
+        GeomPtr hole = detail::own(GEOSGeom_createPolygon_r(ctx(), shell, nullptr, 0));
+        if (hole) gaps.push_back(std::move(hole));
+      }
+    }
+  }
+  for (const auto& part : gaps) {
+    if (detail::area(part.get()) <= minArea) continue;
+    auto f = areaFinding(FindingKind::kGap, touching(units, part.get()), part.get());
+    if (!f) return f.takeError();
+    out.push_back(std::move(*f));
+  }
+  return {};
+}
+
+core::Result<void> findOutsideParent(const std::vector<Work>& units,
+                                     const std::vector<Work>& parents, double minArea,
+                                     std::vector<Finding>& out) {
+  std::map<std::string_view, const Work*> byCode;
+  for (const Work& p : parents) byCode.emplace(p.unit->code, &p);
+  for (const Work& w : units) {
+    if (w.unit->parentCode.empty()) continue;
+    auto it = byCode.find(w.unit->parentCode);
+    if (it == byCode.end()) {
+      if (parents.empty()) continue;  // no parent layer given: nothing to check against
+      auto f = areaFinding(FindingKind::kOutsideParent, {w.unit->code, w.unit->parentCode},
+                           w.shape.get(), "parent " + w.unit->parentCode + " does not exist");
+      if (!f) return f.takeError();
+      out.push_back(std::move(*f));
+      continue;
+    }
+    const std::string what = w.unit->code + " outside " + w.unit->parentCode;
+    auto outside = detail::difference(w.shape.get(), it->second->shape.get(), what);
+    if (!outside) return outside.takeError();
+    for (const auto& part : detail::polygonParts(outside->get())) {
+      if (detail::area(part.get()) <= minArea) continue;
+      auto f =
+          areaFinding(FindingKind::kOutsideParent, {w.unit->code, w.unit->parentCode}, part.get());
+      if (!f) return f.takeError();
+      out.push_back(std::move(*f));
+    }
+  }
+  return {};
+}
+
+// A sliver is what a morphological opening (erode by w/2, dilate by w/2,
+// mitred joins so that corners come back) takes away from the unit.
+core::Result<void> findSlivers(const std::vector<Work>& units, double width, double minArea,
+                               std::vector<Finding>& out) {
+  if (width <= 0) return {};
+  const double r = width / 2;
+  for (const Work& w : units) {
+    GeomPtr eroded = detail::own(
+        GEOSBufferWithStyle_r(ctx(), w.shape.get(), -r, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
+    if (!eroded) return core::makeError(core::ErrorCode::kGeosFailure,
+                                        detail::lastGeosError("sliver test of " + w.unit->code));
+    GeomPtr opened = detail::own(
+        GEOSBufferWithStyle_r(ctx(), eroded.get(), r, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
+    if (!opened) return core::makeError(core::ErrorCode::kGeosFailure,
+                                        detail::lastGeosError("sliver test of " + w.unit->code));
+    auto thin = detail::difference(w.shape.get(), opened.get(), "sliver test of " + w.unit->code);
+    if (!thin) return thin.takeError();
+    for (const auto& part : detail::polygonParts(thin->get())) {
+      const double a = detail::area(part.get());
+      if (a <= minArea) continue;
+      auto f = areaFinding(FindingKind::kSliver, {w.unit->code}, part.get());
+      if (!f) return f.takeError();
+      // Mean width of the thin part: twice its area over its perimeter.
+      const double p = detail::perimeter(part.get());
+      f->measure = p > 0 ? 2 * a / p : 0;
+      f->unit = "m";
+      out.push_back(std::move(*f));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view name(FindingKind kind) { return kKindNames[static_cast<std::size_t>(kind)]; }
+
+bool parseFindingKind(std::string_view text, FindingKind& out) {
+  for (std::size_t i = 0; i < kKindNames.size(); ++i) {
+    if (kKindNames[i] == text) {
+      out = static_cast<FindingKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+core::Result<std::vector<Finding>> validate(const Coverage& coverage,
+                                            const CoverageOptions& options) {
+  GRIDTWIN_TRY(checkOptions(options));
+  std::vector<Finding> findings;
+  std::vector<Work> units, parents;
+  units.reserve(coverage.units.size());
+  for (const Unit& u : coverage.units) {
+    auto w = prepare(u, &findings, "unit");
+    if (!w) return w.takeError();
+    units.push_back(std::move(*w));
+  }
+  for (const Unit& p : coverage.parents) {
+    auto w = prepare(p, nullptr, "parent");
+    if (!w) return w.takeError();
+    parents.push_back(std::move(*w));
+  }
+  GRIDTWIN_TRY(findOverlaps(units, options.minAreaM2, findings));
+  GRIDTWIN_TRY(findGapsAndOutside(units, coverage.outline, options.minAreaM2, findings));
+  GRIDTWIN_TRY(findOutsideParent(units, parents, options.minAreaM2, findings));
+  GRIDTWIN_TRY(findSlivers(units, options.sliverWidthM, options.minAreaM2, findings));
+  sortFindings(findings);
+  GRIDTWIN_TRY(fillLonLat(findings));
+  return findings;
+}
+
+void sortFindings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.kind, a.codes, a.xy.x, a.xy.y) < std::tie(b.kind, b.codes, b.xy.x, b.xy.y);
+  });
+}
+
+core::Result<void> fillLonLat(std::vector<Finding>& findings) {
+  if (findings.empty()) return {};
+  auto t = crs::Transformer::create(crs::kGaussKruger114, crs::kCgcs2000);
+  if (!t) return t.takeError();
+  for (Finding& f : findings) {
+    if (!std::isfinite(f.xy.x) || !std::isfinite(f.xy.y)) {
+      f.lonlat = f.xy;
+      continue;
+    }
+    auto ll = t->transform(f.xy);
+    if (!ll) return ll.takeError();
+    f.lonlat = *ll;
+  }
+  return {};
+}
+
+}  // namespace gridtwin::boundary
