@@ -219,6 +219,89 @@ TEST(GridLocator, ThreadedBatchEqualsSingle) {
   for (std::size_t i = 0; i < points.size(); i += 997) EXPECT_EQ(one[i], locator.find(points[i]));
 }
 
+// Points that reach every path of the batch kernel: whole cells, whole
+// sub-cells, exact tests (vertices, midpoints, a ulp off them), off the
+// raster, non-finite.
+std::vector<geo::Point> everyPathPoints(const std::vector<GridLocator::GridShape>& grids,
+                                        std::uint64_t seed) {
+  const geo::Box b = boxOf(grids);
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> ux(b.minx - 500, b.maxx + 500),
+      uy(b.miny - 500, b.maxy + 500);
+  std::vector<geo::Point> points;
+  for (int k = 0; k < 60000; ++k) points.push_back({ux(rng), uy(rng)});
+  for (const geo::Point& p : verticesAndMidpoints(grids)) {
+    points.push_back(p);
+    points.push_back({std::nextafter(p.x, 0.0), p.y});
+    points.push_back({p.x, std::nextafter(p.y, 1e9)});
+  }
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const geo::Point& p : {geo::Point{nan, b.miny}, geo::Point{b.minx, inf},
+                              geo::Point{-inf, -inf}, geo::Point{1e300, 1e300}}) {
+    points.insert(points.begin() + static_cast<std::ptrdiff_t>(rng() % points.size()), p);
+  }
+  return points;
+}
+
+TEST(GridLocator, BatchEqualsFindAndGeosInBothTableWidths) {
+  const auto grids = syntheticCoverage(14);
+  const Oracle oracle(grids);
+  const auto points = everyPathPoints(grids, 14);
+  for (bool compact : {true, false}) {
+    for (double cells : {384.0 * 1024, 3000.0}) {
+      GridLocator::Options options;
+      options.compactCells = compact;
+      options.targetCells = cells;
+      const GridLocator locator = mustBuild(grids, options);
+      EXPECT_EQ(locator.stats().cellBytes, compact ? 2u : 4u);
+      std::vector<std::int32_t> out(points.size());
+      auto r = locator.locate(points, out);
+      ASSERT_FALSE(r.ok());  // the non-finite points
+      EXPECT_NE(r.error().message.find("3 such point"), std::string::npos) << r.error().message;
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        const geo::Point& p = points[i];
+        ASSERT_EQ(out[i], locator.find(p)) << "point " << i << " compact " << compact;
+        if (std::isfinite(p.x) && std::isfinite(p.y)) {
+          ASSERT_EQ(out[i], oracle(p)) << "point " << p.x << " " << p.y << " compact " << compact;
+        } else {
+          ASSERT_EQ(out[i], GridLocator::kNotFinite);
+        }
+      }
+      // Odd lengths and offsets: blocks that end mid-way.
+      for (std::size_t n : {1u, 255u, 257u, 1001u}) {
+        std::vector<std::int32_t> part(n);
+        (void)locator.locate(std::span<const geo::Point>(points).subspan(7, n), part);
+        for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(part[i], out[7 + i]);
+      }
+    }
+  }
+}
+
+TEST(GridLocator, WideTablesWhenBoundaryCellsExceedSixteenBits) {
+  // ~3,000 grids on the default raster give more boundary cells than 16
+  // bits can number: the locator falls back to 4-byte tables and answers
+  // the same.
+  const auto grids = syntheticCoverage(15, 60, 50, 2);
+  const Oracle oracle(grids);
+  const GridLocator locator = mustBuild(grids);
+  const auto& s = locator.stats();
+  ASSERT_GT(s.boundaryCells + s.grids + 1, 0xffffu);
+  EXPECT_EQ(s.cellBytes, 4u);
+  const auto points = everyPathPoints(grids, 15);
+  std::vector<std::int32_t> out(points.size());
+  (void)locator.locate(points, out);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const geo::Point& p = points[i];
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    ASSERT_EQ(out[i], oracle(p)) << "point " << p.x << " " << p.y;
+  }
+  // The same coverage on a coarser raster fits 16 bits.
+  GridLocator::Options coarse;
+  coarse.targetCells = 20000;
+  EXPECT_EQ(mustBuild(grids, coarse).stats().cellBytes, 2u);
+}
+
 TEST(GridLocator, BadGridsAreErrorsNamingTheGrid) {
   std::vector<GridLocator::GridShape> none;
   EXPECT_EQ(GridLocator::build(std::span<const GridLocator::GridShape>(none)).error().code,
@@ -301,7 +384,7 @@ TEST(GridLocator, StatsReportMemory) {
   const auto& s = locator.stats();
   EXPECT_EQ(s.grids, grids.size());
   EXPECT_GT(s.boundaryCells, 0u);
-  EXPECT_GE(s.memoryBytes, std::size_t{s.nx} * s.ny * 4);
+  EXPECT_GE(s.memoryBytes, std::size_t{s.nx} * s.ny * s.cellBytes);
   EXPECT_EQ(locator.memoryBytes(), s.memoryBytes);
   EXPECT_EQ(locator.placement(0).community, GridLocator::kOutside);  // no district links
   EXPECT_EQ(locator.placement(-1).grid, GridLocator::kOutside);
