@@ -353,87 +353,184 @@ core::Result<std::size_t> EntityIndex::countRadius(const geo::Point& c, double r
 
 // ---- nearest
 
+namespace {
+
+// The k best so far in (d², row) order, for the nearest query. Candidates
+// are kept as positions into the sorted arrays; the row is read only to
+// break an exact tie in d² (rare), not for every point scanned.
+//
+// SmallBest: k <= kSmallK, a sorted array on the stack (insertion beats a
+// heap at this size, and there is no allocation). HeapBest: any k, a
+// max-heap whose top is the one to beat.
+constexpr std::size_t kSmallK = 16;
+
+struct Cand {
+  double d2;
+  std::uint32_t pos;
+};
+
+struct SmallBest {
+  const std::uint32_t* rows;
+  std::size_t k;
+  std::size_t n = 0;
+  Cand c[kSmallK];
+  bool before(const Cand& a, const Cand& b) const {
+    return a.d2 < b.d2 || (a.d2 == b.d2 && rows[a.pos] < rows[b.pos]);
+  }
+  bool full() const { return n == k; }
+  double worst() const { return c[n - 1].d2; }  // when full()
+  void offer(const Cand& x) {
+    if (n == k) {
+      if (!before(x, c[n - 1])) return;
+      --n;
+    }
+    std::size_t i = n++;
+    for (; i > 0 && before(x, c[i - 1]); --i) c[i] = c[i - 1];
+    c[i] = x;
+  }
+  template <class F>
+  void sorted(F&& f) const {
+    for (std::size_t i = 0; i < n; ++i) f(c[i]);
+  }
+};
+
+struct HeapBest {
+  const std::uint32_t* rows;
+  std::size_t k;
+  std::vector<Cand> heap;
+  bool before(const Cand& a, const Cand& b) const {
+    return a.d2 < b.d2 || (a.d2 == b.d2 && rows[a.pos] < rows[b.pos]);
+  }
+  bool full() const { return heap.size() == k; }
+  double worst() const { return heap.front().d2; }
+  void offer(const Cand& x) {
+    auto less = [this](const Cand& a, const Cand& b) { return before(a, b); };
+    if (heap.size() < k) {
+      heap.push_back(x);
+      std::push_heap(heap.begin(), heap.end(), less);
+    } else if (before(x, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), less);
+      heap.back() = x;
+      std::push_heap(heap.begin(), heap.end(), less);
+    }
+  }
+  template <class F>
+  void sorted(F&& f) {
+    std::sort_heap(heap.begin(), heap.end(),
+                   [this](const Cand& a, const Cand& b) { return before(a, b); });
+    for (const Cand& x : heap) f(x);
+  }
+};
+
+}  // namespace
+
+template <class Best>
+void EntityIndex::scanNearest(const geo::Point& q, Best& best) const {
+  const detail::Raster& R = m_raster;
+  const double m = R.margin();
+  // Anything in the box [x0, x1] x [y0, y1] (cell indexes, widened by the
+  // margin) is at least this far (squared) from q.
+  auto boxBound = [&](std::int64_t x0, std::int64_t x1, std::int64_t y0, std::int64_t y1) {
+    const geo::Box box{R.ox + static_cast<double>(x0) * R.cellSize - m,
+                       R.oy + static_cast<double>(y0) * R.cellSize - m,
+                       R.ox + static_cast<double>(x1 + 1) * R.cellSize + m,
+                       R.oy + static_cast<double>(y1 + 1) * R.cellSize + m};
+    return boxDistance2(q, box);
+  };
+  // Whether something at squared distance `bound` may still enter: strictly
+  // beyond the k-th best (with slack for rounding, so that an equal distance
+  // with a lower row is still seen) cannot.
+  auto mayEnter = [&](double bound) { return !best.full() || bound * (1 - 1e-9) <= best.worst(); };
+  // The points of cells [i0, i1] of row j: one contiguous run of the sorted
+  // arrays. The d² test against the k-th best rejects most points without
+  // touching the best list.
+  auto scanRun = [&](std::int64_t i0, std::int64_t i1, std::int64_t j) {
+    const std::size_t c = static_cast<std::size_t>(j) * R.nx;
+    const std::uint32_t end = m_cellStart[c + static_cast<std::size_t>(i1) + 1];
+    for (std::uint32_t p = m_cellStart[c + static_cast<std::size_t>(i0)]; p < end; ++p) {
+      const double dx = m_points[p].x - q.x, dy = m_points[p].y - q.y;
+      const double d2 = dx * dx + dy * dy;
+      if (!best.full() || d2 <= best.worst()) best.offer({d2, p});
+    }
+  };
+  // Cells of row j from i0 to i1, each skipped when its own box is beyond
+  // the k-th best; neighbours kept are scanned as one run.
+  auto scanRow = [&](std::int64_t i0, std::int64_t i1, std::int64_t j) {
+    std::int64_t runStart = -1;
+    for (std::int64_t i = i0; i <= i1; ++i) {
+      if (mayEnter(boxBound(i, i, j, j))) {
+        if (runStart < 0) runStart = i;
+        continue;
+      }
+      if (runStart >= 0) scanRun(runStart, i - 1, j);
+      runStart = -1;
+    }
+    if (runStart >= 0) scanRun(runStart, i1, j);
+  };
+  // Rings of cells at Chebyshev distance d around q's (clamped) cell, the
+  // query's own cell first. Before each ring, a lower bound on anything in
+  // it (the nearest of its four strips, clipped to the raster); stop when
+  // that is beyond the k-th best. Inside a ring, each cell's own bound.
+  const auto ci = static_cast<std::int64_t>(R.col(q.x)), cj = static_cast<std::int64_t>(R.row(q.y));
+  const std::int64_t nx = R.nx, ny = R.ny;
+  // The 3x3 block around q is nearly always scanned, and its rows are three
+  // runs in memory that are likely cache misses: fetch their cell starts,
+  // then their points, all at once, so that the misses overlap instead of
+  // following one another through the loop's branches.
+  {
+    const std::int64_t a0 = std::max<std::int64_t>(ci - 1, 0), a1 = std::min(ci + 2, nx);
+    const std::int64_t b0 = std::max<std::int64_t>(cj - 1, 0), b1 = std::min(cj + 1, ny - 1);
+    for (std::int64_t j = b0; j <= b1; ++j) {
+      __builtin_prefetch(&m_cellStart[static_cast<std::size_t>(j * nx + a0)]);
+      __builtin_prefetch(&m_cellStart[static_cast<std::size_t>(j * nx + a1)]);
+    }
+    for (std::int64_t j = b0; j <= b1; ++j) {
+      const std::uint32_t begin = m_cellStart[static_cast<std::size_t>(j * nx + a0)];
+      const std::uint32_t end =
+          std::min(m_cellStart[static_cast<std::size_t>(j * nx + a1)], begin + 64);
+      for (std::uint32_t p = begin; p < end; p += 4) __builtin_prefetch(&m_points[p]);
+    }
+  }
+  scanRun(ci, ci, cj);
+  for (std::int64_t d = 1;; ++d) {
+    const std::int64_t x0 = ci - d, x1 = ci + d, y0 = cj - d, y1 = cj + d;
+    if (x0 < 0 && y0 < 0 && x1 >= nx && y1 >= ny) break;  // the ring is past every cell
+    const std::int64_t cx0 = std::max<std::int64_t>(x0, 0), cx1 = std::min(x1, nx - 1);
+    const std::int64_t cy0 = std::max<std::int64_t>(y0, 0), cy1 = std::min(y1, ny - 1);
+    if (best.full()) {
+      double ring = 1e300;
+      if (y0 >= 0) ring = std::min(ring, boxBound(cx0, cx1, y0, y0));
+      if (y1 < ny) ring = std::min(ring, boxBound(cx0, cx1, y1, y1));
+      if (x0 >= 0) ring = std::min(ring, boxBound(x0, x0, cy0, cy1));
+      if (x1 < nx) ring = std::min(ring, boxBound(x1, x1, cy0, cy1));
+      if (!mayEnter(ring)) break;
+    }
+    if (y0 >= 0) scanRow(cx0, cx1, y0);
+    const std::int64_t iy0 = std::max<std::int64_t>(y0 + 1, 0), iy1 = std::min(y1 - 1, ny - 1);
+    for (std::int64_t j = iy0; j <= iy1; ++j) {
+      if (x0 >= 0 && mayEnter(boxBound(x0, x0, j, j))) scanRun(x0, x0, j);
+      if (x1 < nx && mayEnter(boxBound(x1, x1, j, j))) scanRun(x1, x1, j);
+    }
+    if (y1 < ny) scanRow(cx0, cx1, y1);
+  }
+}
+
 core::Result<void> EntityIndex::nearest(const geo::Point& q, std::size_t k,
                                         std::vector<Neighbour>& out) const {
   if (!finite(q)) return notFinite("nearest query point", pointText(q));
   if (k == 0 || m_points.empty()) return {};
-  const detail::Raster& R = m_raster;
-  // Best k so far as a max-heap on (d², row): the top is the one to beat.
-  struct Cand {
-    double d2;
-    std::uint32_t row;
-    bool operator<(const Cand& o) const { return d2 < o.d2 || (d2 == o.d2 && row < o.row); }
-  };
-  std::vector<Cand> heap;
-  heap.reserve(std::min(k, m_points.size()) + 1);
-  auto visit = [&](std::uint32_t i, std::uint32_t j) {
-    const std::size_t c = static_cast<std::size_t>(j) * R.nx + i;
-    for (std::uint32_t p = m_cellStart[c]; p < m_cellStart[c + 1]; ++p) {
-      const double dx = m_points[p].x - q.x, dy = m_points[p].y - q.y;
-      const Cand cand{dx * dx + dy * dy, m_rows[p]};
-      if (heap.size() < k) {
-        heap.push_back(cand);
-        std::push_heap(heap.begin(), heap.end());
-      } else if (cand < heap.front()) {
-        std::pop_heap(heap.begin(), heap.end());
-        heap.back() = cand;
-        std::push_heap(heap.begin(), heap.end());
-      }
-    }
-  };
-  // Rings of cells at Chebyshev distance d around q's (clamped) cell. Before
-  // each ring, a lower bound on the distance of anything in it: the nearest
-  // of its four strips (clipped to the raster). Stop when the bound exceeds
-  // the k-th best (strictly, with slack for rounding, so that an equal
-  // distance with a lower row is still seen).
-  const auto ci = static_cast<std::int64_t>(R.col(q.x)), cj = static_cast<std::int64_t>(R.row(q.y));
-  const std::int64_t nx = R.nx, ny = R.ny;
-  const double m = R.margin();
-  for (std::int64_t d = 0;; ++d) {
-    const std::int64_t x0 = ci - d, x1 = ci + d, y0 = cj - d, y1 = cj + d;
-    const std::int64_t cx0 = std::max<std::int64_t>(x0, 0), cx1 = std::min(x1, nx - 1);
-    const std::int64_t cy0 = std::max<std::int64_t>(y0, 0), cy1 = std::min(y1, ny - 1);
-    if (x0 < 0 && y0 < 0 && x1 >= nx && y1 >= ny) break;  // the ring is past every cell
-    if (d > 0 && heap.size() == k) {
-      double best = 1e300;
-      auto strip = [&](std::int64_t a0, std::int64_t a1, std::int64_t b0, std::int64_t b1) {
-        if (a0 > a1 || b0 > b1) return;
-        const geo::Box box{R.ox + static_cast<double>(a0) * R.cellSize - m,
-                           R.oy + static_cast<double>(b0) * R.cellSize - m,
-                           R.ox + static_cast<double>(a1 + 1) * R.cellSize + m,
-                           R.oy + static_cast<double>(b1 + 1) * R.cellSize + m};
-        best = std::min(best, boxDistance2(q, box));
-      };
-      if (y0 >= 0) strip(cx0, cx1, y0, y0);
-      if (y1 < ny) strip(cx0, cx1, y1, y1);
-      if (x0 >= 0) strip(x0, x0, cy0, cy1);
-      if (x1 < nx) strip(x1, x1, cy0, cy1);
-      if (best * (1 - 1e-9) > heap.front().d2) break;
-    }
-    if (d == 0) {
-      visit(static_cast<std::uint32_t>(ci), static_cast<std::uint32_t>(cj));
-      continue;
-    }
-    if (y0 >= 0) {
-      for (std::int64_t i = cx0; i <= cx1; ++i)
-        visit(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(y0));
-    }
-    if (y1 < ny) {
-      for (std::int64_t i = cx0; i <= cx1; ++i)
-        visit(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(y1));
-    }
-    const std::int64_t iy0 = std::max<std::int64_t>(y0 + 1, 0), iy1 = std::min(y1 - 1, ny - 1);
-    if (x0 >= 0) {
-      for (std::int64_t j = iy0; j <= iy1; ++j)
-        visit(static_cast<std::uint32_t>(x0), static_cast<std::uint32_t>(j));
-    }
-    if (x1 < nx) {
-      for (std::int64_t j = iy0; j <= iy1; ++j)
-        visit(static_cast<std::uint32_t>(x1), static_cast<std::uint32_t>(j));
-    }
+  k = std::min(k, m_points.size());
+  auto emit = [&](const Cand& c) { out.push_back({m_rows[c.pos], std::sqrt(c.d2)}); };
+  if (k <= kSmallK) {
+    SmallBest best{m_rows.data(), k, 0, {}};
+    scanNearest(q, best);
+    best.sorted(emit);
+  } else {
+    HeapBest best{m_rows.data(), k, {}};
+    best.heap.reserve(k);
+    scanNearest(q, best);
+    best.sorted(emit);
   }
-  std::sort_heap(heap.begin(), heap.end());
-  for (const Cand& c : heap) out.push_back({c.row, std::sqrt(c.d2)});
   return {};
 }
 

@@ -106,6 +106,8 @@ class EntityIndex {
   core::Result<void> scanPolygon(const geo::Polygon& polygon, Emit&& emit) const;
   template <class Emit>
   void scanRadius(const geo::Point& centre, double r, Emit&& emit) const;
+  template <class Best>
+  void scanNearest(const geo::Point& q, Best& best) const;
 
   detail::Raster m_raster;
   geo::Box m_bounds;                       // of the indexed points

@@ -234,6 +234,37 @@ TEST(EntityIndex, NearestEqualsBruteForceWithRowTies) {
   }
 }
 
+TEST(EntityIndex, NearestEveryKEqualsBruteForce) {
+  // k on both sides of the small-list limit (16), and beyond the raster's
+  // few cells, on points with many exact duplicates (ties broken by row).
+  std::vector<geo::Point> pts = makePoints(21, 3000, true);
+  for (std::size_t i = 0; i < 600; ++i) pts.push_back(pts[i * 3]);
+  const EntityIndex index = mustBuild(pts);
+  std::mt19937_64 rng(21);
+  std::uniform_int_distribution<std::size_t> pick(0, pts.size() - 1);
+  for (std::size_t k : {1u, 2u, 15u, 16u, 17u, 64u, 500u, 5000u}) {
+    for (int q = 0; q < 40; ++q) {
+      geo::Point c = pts[pick(rng)];
+      if (!finite(c)) continue;
+      if (q % 2) c = {c.x + 0.5, c.y - 0.25};
+      std::vector<std::pair<double, std::uint32_t>> all;
+      for (std::uint32_t i = 0; i < pts.size(); ++i) {
+        if (!finite(pts[i])) continue;
+        const double dx = pts[i].x - c.x, dy = pts[i].y - c.y;
+        all.push_back({dx * dx + dy * dy, i});
+      }
+      std::sort(all.begin(), all.end());
+      const std::size_t expected = std::min(k, all.size());
+      std::vector<EntityIndex::Neighbour> got;
+      ASSERT_TRUE(index.nearest(c, k, got).ok());
+      ASSERT_EQ(got.size(), expected);
+      for (std::size_t i = 0; i < expected; ++i) {
+        ASSERT_EQ(got[i].row, all[i].second) << "k " << k << " query " << q << " #" << i;
+      }
+    }
+  }
+}
+
 TEST(EntityIndex, NearestWithFewPoints) {
   const std::vector<geo::Point> pts{{10, 10}, {kNan, 0}, {10, 10}, {0, 0}};
   const EntityIndex index = mustBuild(pts);
