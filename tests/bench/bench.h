@@ -74,6 +74,9 @@ core::Result<std::vector<Figure>> runIndex(Context& ctx);  // locator.* and inde
 core::Result<std::vector<Figure>> runPostgis(Context& ctx);  // postgis.*
 core::Result<std::vector<Figure>> runAddress(Context& ctx);  // address.*
 
+core::Result<std::vector<Figure>> runPostgisAnchor(Context& ctx);  // postgis_anchor.*
+core::Result<std::vector<Figure>> runTwin(Context& ctx);           // twin.*
+
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;
 // returns the figures of the generate group. Called by main when a group
 // needs a dataset and none was given, so that generation happens once.

@@ -34,6 +34,12 @@ const std::vector<Group>& groups() {
       {"postgis", {"postgis.ingest_rows_per_second", "postgis.load_seconds"}, true, runPostgis},
       {"address", {"address.match_per_second", "address.right_share", "address.wrong_share"}, true,
        runAddress},
+      {"postgis_anchor",
+       {"postgis_anchor.locator_points_per_second", "postgis_anchor.polygon_hits_p50_ms",
+        "postgis_anchor.knn5_us", "postgis_anchor.index_build_ms"},
+       true,
+       runPostgisAnchor},
+      {"twin", {"twin.rss_mb", "twin.rss_mb_from_gpkg"}, true, runTwin},
   };
   return kGroups;
 }
