@@ -46,6 +46,10 @@ namespace {
 
 constexpr std::size_t kLocatorPoints = 200'000;
 constexpr int kReps = 3;
+// The engine's locator pass over 200k points takes milliseconds: more tries
+// for its best, so that one time slice lost to another process on this
+// shared machine does not decide the figure.
+constexpr int kShortReps = 20;
 
 core::Result<std::string> shell(const std::string& command) {
   std::string out;
@@ -193,8 +197,8 @@ core::Result<nlohmann::json> measure(const std::string& dataset, const std::stri
   GRIDTWIN_TRY(c.execute("ANALYZE anchor_pts"));
 
   std::vector<std::int32_t> ours(points.size());
-  const double oursSeconds =
-      bestSeconds(kReps, [&] { (void)locator->locate(points, std::span<std::int32_t>(ours)); });
+  const double oursSeconds = bestSeconds(
+      kShortReps, [&] { (void)locator->locate(points, std::span<std::int32_t>(ours)); });
   std::vector<std::int32_t> theirs;
   std::vector<std::string> codes;
   core::Result<void> status;
