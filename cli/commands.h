@@ -20,5 +20,7 @@ void addQueryCommand(CLI::App& app, int& exitCode);
 void addNearCommand(CLI::App& app, int& exitCode);
 void addStatsCommand(CLI::App& app, int& exitCode);
 void addValidateCommand(CLI::App& app, int& exitCode);
+void addGridReportCommand(CLI::App& app, int& exitCode);
+void addEditPreviewCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

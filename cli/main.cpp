@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   gridtwin::cli::addNearCommand(app, exitCode);
   gridtwin::cli::addStatsCommand(app, exitCode);
   gridtwin::cli::addValidateCommand(app, exitCode);
+  gridtwin::cli::addGridReportCommand(app, exitCode);
+  gridtwin::cli::addEditPreviewCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

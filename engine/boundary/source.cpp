@@ -79,8 +79,11 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
                                           const std::string& codeField,
                                           const std::string& parentField, bool needParent) {
   const std::string where = path + ":" + OGR_L_GetName(layer);
-  const int codeIx = fieldIndex(layer, codeField);
-  if (codeIx < 0) return err(core::ErrorCode::kNotFound, where, "no field '" + codeField + "'");
+  // No code field: features are numbered by their FID.
+  const int codeIx = codeField.empty() ? -1 : fieldIndex(layer, codeField);
+  if (!codeField.empty() && codeIx < 0) {
+    return err(core::ErrorCode::kNotFound, where, "no field '" + codeField + "'");
+  }
   int parentIx = -1;
   if (!parentField.empty()) {
     parentIx = fieldIndex(layer, parentField);
@@ -121,7 +124,8 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
     std::unique_ptr<void, FeatureDeleter> feature(raw);
     const std::string here = where + ": feature " + std::to_string(OGR_F_GetFID(raw));
     Unit u;
-    u.code = OGR_F_GetFieldAsString(raw, codeIx);
+    u.code = codeIx >= 0 ? std::string(OGR_F_GetFieldAsString(raw, codeIx))
+                         : std::to_string(OGR_F_GetFID(raw));
     if (u.code.empty()) return err(core::ErrorCode::kInvalidArgument, here, "empty " + codeField);
     if (parentIx >= 0) u.parentCode = OGR_F_GetFieldAsString(raw, parentIx);
     OGRGeometryH g = OGR_F_GetGeometryRef(raw);
@@ -230,6 +234,21 @@ core::Result<Coverage> readCoverage(const std::string& path, const SourceOptions
     GRIDTWIN_TRY(readContext(c, options.dataset, options.level, coverage));
   }
   return coverage;
+}
+
+core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::string& layer) {
+  auto ds = open(path);
+  if (!ds) return ds.takeError();
+  auto* h = static_cast<GDALDatasetH>(ds->get());
+  auto l = findLayer(h, path, layer, "");
+  if (!l) return l.takeError();
+  auto units = readUnits(*l, path, "", "", false);
+  if (!units) return units.takeError();
+  geo::MultiPolygon all;
+  for (Unit& u : *units) {
+    for (auto& poly : u.shape.polygons) all.polygons.push_back(std::move(poly));
+  }
+  return all;
 }
 
 geo::MultiPolygon shapeOf(const model::PolygonColumns<model::Viewed>& shape, std::size_t f) {

@@ -38,6 +38,10 @@ struct SourceOptions {
 // feature that is not a polygon; kEmptyInput for a layer with no features.
 core::Result<Coverage> readCoverage(const std::string& path, const SourceOptions& options);
 
+// Every polygon of one layer of a file GDAL reads (`layer` empty: its only
+// layer), in EPSG:4547: a proposed boundary. Errors: those of readCoverage.
+core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::string& layer = {});
+
 // Units straight from a loaded district (xy columns): its grids with their
 // community as parent, its communities with their street, or its streets.
 std::vector<Unit> unitsOf(const model::District& district, Level level);

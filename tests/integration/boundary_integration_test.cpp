@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -18,9 +19,12 @@
 #include "boundary/coverage.h"
 #include "boundary/output.h"
 #include "boundary/ownership.h"
+#include "boundary/preview.h"
 #include "boundary/source.h"
 #include "geo/algorithms.h"
 #include "geo/geos.h"
+#include "geo/wkt.h"
+#include "query/twin.h"
 #include "store/gpkg_reader.h"
 
 namespace gridtwin::boundary {
@@ -301,6 +305,110 @@ TEST(BoundaryIntegration, OwnershipFindsACutBuildingAndOnlyRealMismatches) {
   EXPECT_EQ(found, 1);
 }
 
+// The grid owning p by brute force: GEOS-semantics covers on every grid,
+// lowest code on ties; "" when none.
+std::string owner(const std::vector<Unit>& units, const geo::Point& p) {
+  std::string best;
+  for (const Unit& u : units) {
+    if (!geo::bbox(u.shape).contains(p)) continue;
+    if (geo::covers(u.shape, p) && (best.empty() || u.code < best)) best = u.code;
+  }
+  return best;
+}
+
+using FlowMap = std::map<std::pair<std::string, std::string>, std::array<std::uint64_t, 6>>;
+
+// Every record placed from scratch before and after the edit.
+FlowMap recompute(const query::Twin& twin, const std::vector<Unit>& before,
+                  const std::vector<Unit>& after) {
+  FlowMap flows;
+  for (std::size_t k = 0; k < kMovedKinds.size(); ++k) {
+    const auto points = twin.points(kMovedKinds[k]);
+    for (std::size_t row = 0; row < points.size(); ++row) {
+      if (std::isnan(points[row].x)) continue;
+      if (kMovedKinds[k] == model::Kind::kEvent &&
+          twin.district().events().status[row] == model::EventStatus::kClosed) {
+        continue;
+      }
+      const std::string b = owner(before, points[row]), a = owner(after, points[row]);
+      if (a != b) ++flows[{b, a}][k];
+    }
+  }
+  return flows;
+}
+
+FlowMap flowsOf(const EditPreview& p) {
+  FlowMap flows;
+  for (const Flow& f : p.flows) flows[{f.from, f.to}] = f.counts;
+  return flows;
+}
+
+TEST(BoundaryIntegration, EditPreviewCountsEqualARecomputationFromScratch) {
+  auto twin = query::Twin::open(kDataset, {});
+  ASSERT_TRUE(twin.ok()) << twin.error().toString();
+  const Coverage& c = reference();
+  auto e = sharedEdge(c, [&](const Edge& x) {
+    return x.length >= 60 && community(c, x.a) == community(c, x.b) &&
+           covers(c.units[x.b].shape, strip(x, 0, 80)) &&
+           covers(c.units[x.a].shape, strip(x, -40, 0));
+  });
+  ASSERT_TRUE(e);
+  const std::string a = c.units[e->a].code, b = c.units[e->b].code;
+
+  // Grow: a takes an 80 m deep strip of b.
+  const geo::MultiPolygon grown =
+      op(geo::unionAll({geo::Geometry{c.units[e->a].shape}, geo::Geometry{strip(*e, 0, 80)}}));
+  auto p = previewEdit(**twin, c, a, grown);
+  ASSERT_TRUE(p.ok()) << p.error().toString();
+  EXPECT_EQ(p->changed, (std::vector<std::string>{a, b}));
+  EXPECT_TRUE(p->newFindings.empty()) << findingsText(p->newFindings);
+  EXPECT_NEAR(p->areaAfterM2 - p->areaBeforeM2, 80 * (e->length - 20), 0.01);
+  const FlowMap expected = recompute(**twin, c.units, p->grids);
+  EXPECT_EQ(flowsOf(*p), expected);
+  std::uint64_t moved = 0;
+  for (auto n : p->moved) moved += n;
+  EXPECT_GT(moved, 0u) << "the strip should hold some records";
+  for (const Flow& f : p->flows) {
+    EXPECT_EQ(f.from, b);
+    EXPECT_EQ(f.to, a);
+  }
+
+  // Shrink: a gives a 40 m strip on its side of the edge back to b (a moved
+  // shared edge).
+  const geo::MultiPolygon shrunk =
+      op(geo::difference(geo::Geometry{c.units[e->a].shape}, geo::Geometry{strip(*e, -40, 0)}));
+  p = previewEdit(**twin, c, a, shrunk);
+  ASSERT_TRUE(p.ok()) << p.error().toString();
+  EXPECT_EQ(p->changed, (std::vector<std::string>{a, b}));
+  EXPECT_TRUE(p->newFindings.empty()) << findingsText(p->newFindings);
+  EXPECT_EQ(flowsOf(*p), recompute(**twin, c.units, p->grids));
+  for (const Flow& f : p->flows) {
+    EXPECT_EQ(f.from, a);
+    EXPECT_EQ(f.to, b);
+  }
+
+  // Pushing into the next community: the new finding says so.
+  auto e2 = sharedEdge(c, [&](const Edge& x) {
+    return x.length >= 40 && community(c, x.a) != community(c, x.b) &&
+           covers(c.units[x.b].shape, strip(x, 0, 10));
+  });
+  ASSERT_TRUE(e2);
+  p = previewEdit(**twin, c, c.units[e2->a].code,
+                  op(geo::unionAll({geo::Geometry{c.units[e2->a].shape},
+                                    geo::Geometry{strip(*e2, 0, 10)}})));
+  ASSERT_TRUE(p.ok()) << p.error().toString();
+  ASSERT_EQ(p->newFindings.size(), 1u) << findingsText(p->newFindings);
+  EXPECT_EQ(p->newFindings[0].kind, FindingKind::kOutsideParent);
+  EXPECT_EQ(flowsOf(*p), recompute(**twin, c.units, p->grids));
+
+  // Bad input.
+  EXPECT_FALSE(previewEdit(**twin, c, "440604999999999", grown).ok());
+  const geo::MultiPolygon bowtie{{geo::Polygon{{{0, 0}, {10, 10}, {10, 0}, {0, 10}, {0, 0}}, {}}}};
+  auto bad = previewEdit(**twin, c, a, bowtie);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("invalid"), std::string::npos) << bad.error().message;
+}
+
 std::string run(const std::string& command, int& exitCode) {
   std::string out;
   FILE* p = popen((command + " 2>&1").c_str(), "r");
@@ -360,6 +468,75 @@ TEST(BoundaryIntegration, CliChecksAShapefileAgainstTheDataset) {
   out = run(std::string(GRIDTWIN_CLI) + " validate --code-field nope " + shp, rc);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find("no field 'nope'"), std::string::npos) << out;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(BoundaryIntegration, CliGridReportAndEditPreview) {
+  const auto dir = std::filesystem::path(GRIDTWIN_WORK_DIR) / "grid_report";
+  std::filesystem::remove_all(dir);
+  const Coverage& c = reference();
+  const std::string code = c.units[5].code;
+  int rc = -1;
+  // One report on stdout, as the grid's head.
+  std::string out = run(std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " " + code, rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("# 网格体检表 Grid report"), std::string::npos) << out;
+  EXPECT_NE(out.find("(" + code + ")"), std::string::npos);
+  EXPECT_NE(out.find("## 邻接网格 Neighbours"), std::string::npos);
+  EXPECT_NE(out.find("80岁以上老人"), std::string::npos);
+  EXPECT_NE(out.find("无 None"), std::string::npos) << "the reference grid has no findings";
+  // Every format, with the map picture.
+  out = run(std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " " + code + " --out-dir " +
+                dir.string() + " --format all",
+            rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string png = slurp(dir / (code + ".png"));
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  const std::string html = slurp(dir / (code + ".html"));
+  EXPECT_NE(html.find("<img src=\"" + code + ".png\""), std::string::npos);
+  EXPECT_NE(slurp(dir / (code + ".md")).find("](" + code + ".png)"), std::string::npos);
+  const std::string pdf = slurp(dir / (code + ".pdf"));
+  ASSERT_GT(pdf.size(), 1000u);
+  EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+  EXPECT_NE(pdf.find("WenQuanYi"), std::string::npos) << "the CJK font is embedded";
+  // A grid head may not read another grid's report.
+  out = run(std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " " + code +
+                " --role grid_head --scope " + c.units[6].code,
+            rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("outside the scope"), std::string::npos) << out;
+  out = run(std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " 440604999999999", rc);
+  EXPECT_NE(rc, 0) << out;
+  EXPECT_NE(out.find("440604999999999"), std::string::npos) << out;
+
+  // Edit preview: a 20 m square in EPSG:4547 around a vertex of the grid.
+  const geo::Point v = c.units[5].shape.polygons.front().outer.front();
+  char wkt[256];
+  std::snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f))",
+                v.x - 10, v.y - 10, v.x + 10, v.y - 10, v.x + 10, v.y + 10, v.x - 10, v.y + 10,
+                v.x - 10, v.y - 10);
+  const geo::MultiPolygon grown = op(geo::unionAll(
+      {geo::Geometry{c.units[5].shape}, *geo::readWkt(wkt)}));
+  const std::string grownWkt = geo::writeWkt(geo::Geometry{grown}, 6);
+  out = run(std::string(GRIDTWIN_CLI) + " edit-preview " + kDataset + " " + code +
+                " --crs EPSG:4547 --format json --wkt '" + grownWkt + "' 2>/dev/null",
+            rc);
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["grid"], code);
+  EXPECT_GE(j["changed"].size(), 2u);
+  EXPECT_NEAR(j["area_after_m2"].get<double>() - j["area_before_m2"].get<double>(),
+              geo::area(grown) - geo::area(c.units[5].shape), 0.01);
+  out = run(std::string(GRIDTWIN_CLI) + " edit-preview " + kDataset + " " + code +
+                " --wkt 'POLYGON((0 0,1 1,1 0,0 1,0 0))'",
+            rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("invalid"), std::string::npos) << out;
 }
 
 }  // namespace

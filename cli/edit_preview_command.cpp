@@ -1,0 +1,103 @@
+// gridtwin edit-preview <dataset> <grid code> (--wkt WKT | --polygon FILE [--layer L])
+//                       [--crs CRS] [--format text|json]
+//
+// Before a grid's boundary changes: given the proposed polygon for the grid
+// (drawn anew, or with a shared edge moved), reports which grids change, how
+// many addresses, houses, people, entities, facilities and open events would
+// move from which grid to which, and the findings the new coverage would
+// have that the current one has not (engine/boundary/preview.h). Nothing is
+// changed.
+//
+// Exit codes: 0 ok; 1 bad input (unknown grid, invalid polygon, unreadable
+// file: the message names it); 2 usage.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+
+#include "boundary/preview.h"
+#include "boundary/source.h"
+#include "commands.h"
+#include "crs/crs.h"
+#include "crs/transformer.h"
+#include "geo/wkt.h"
+#include "query_support.h"
+
+namespace gridtwin::cli {
+namespace {
+
+struct PreviewOptions {
+  std::string dataset;
+  std::string grid;
+  std::string wkt;
+  std::string polygonFile;
+  std::string layer;
+  std::string crs = "EPSG:4490";
+  std::string format = "text";
+};
+
+core::Result<geo::MultiPolygon> proposal(const PreviewOptions& o) {
+  if (!o.polygonFile.empty()) return boundary::readShape(o.polygonFile, o.layer);
+  auto g = geo::readWkt(o.wkt, "--wkt");
+  if (!g) return g.takeError();
+  geo::MultiPolygon mp;
+  if (auto* p = std::get_if<geo::Polygon>(&*g)) {
+    mp.polygons.push_back(std::move(*p));
+  } else if (auto* m = std::get_if<geo::MultiPolygon>(&*g)) {
+    mp = std::move(*m);
+  } else {
+    return core::makeError(core::ErrorCode::kInvalidGeometry,
+                           std::string("expected a POLYGON or MULTIPOLYGON, got ") +
+                               geo::typeName(*g),
+                           "--wkt");
+  }
+  auto c = crs::parseCrs(o.crs);
+  if (!c) return c.takeError();
+  auto t = crs::Transformer::create(*c, crs::kGaussKruger114);
+  if (!t) return t.takeError();
+  for (auto& poly : mp.polygons) {
+    GRIDTWIN_TRY(t->transform(poly.outer));
+    for (auto& h : poly.holes) GRIDTWIN_TRY(t->transform(h));
+  }
+  return mp;
+}
+
+int runPreview(const PreviewOptions& o) {
+  if (o.wkt.empty() == o.polygonFile.empty()) {
+    return qs::fail("edit-preview", {2, "give the proposed polygon: --wkt or --polygon"});
+  }
+  auto proposed = proposal(o);
+  if (!proposed) return qs::fail("edit-preview", {1, proposed.error().toString()});
+  qs::Opened opened;
+  if (auto f = qs::openTwin(o.dataset, {"district", ""}, opened)) {
+    return qs::fail("edit-preview", *f);
+  }
+  auto coverage = boundary::readCoverage(o.dataset, {});
+  if (!coverage) return qs::fail("edit-preview", {1, coverage.error().toString()});
+  auto preview = boundary::previewEdit(*opened.twin, *coverage, o.grid, *proposed);
+  if (!preview) return qs::fail("edit-preview", {1, preview.error().toString()});
+  std::cout << (o.format == "json" ? boundary::previewJson(*preview)
+                                   : boundary::previewText(*preview));
+  return 0;
+}
+
+}  // namespace
+
+void addEditPreviewCommand(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand(
+      "edit-preview", "What a proposed boundary for a grid would move between grids, and its "
+                      "new findings; changes nothing");
+  auto o = std::make_shared<PreviewOptions>();
+  cmd->add_option("dataset", o->dataset, "Dataset GeoPackage")->required();
+  cmd->add_option("grid", o->grid, "the grid's code")->required();
+  cmd->add_option("--wkt", o->wkt, "the proposed polygon as WKT, in --crs");
+  cmd->add_option("--polygon", o->polygonFile,
+                  "a file GDAL reads holding the proposed polygon (its own CRS)");
+  cmd->add_option("--layer", o->layer, "layer of --polygon (default: its only layer)");
+  cmd->add_option("--crs", o->crs, "CRS of --wkt: EPSG:4490 (default), EPSG:4326, EPSG:4547, "
+                                   "GCJ02, BD09");
+  cmd->add_option("--format", o->format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([o, &exitCode] { exitCode = runPreview(*o); });
+}
+
+}  // namespace gridtwin::cli
