@@ -40,6 +40,8 @@ const std::vector<Group>& groups() {
        true,
        runPostgisAnchor},
       {"twin", {"twin.rss_mb", "twin.rss_mb_from_gpkg"}, true, runTwin},
+      {"boundary", {"boundary.validate_seconds", "boundary.all_reports_seconds"}, true,
+       runBoundary},
   };
   return kGroups;
 }
