@@ -4,7 +4,8 @@
 //
 // The grid head's report (engine/boundary/report.h): area, perimeter,
 // neighbours with shared edge lengths, counts of everything inside, events
-// of the last 30 days, the boundary findings that touch the grid, and a map
+// of the last 30 days, the boundary findings that touch the grid (its
+// coverage and its records: cut buildings, mismatched grids), and a map
 // picture (PNG) of the grid among its neighbours.
 //
 // With --out-dir, writes DIR/<code>.md|.html|.pdf and DIR/<code>.png for each
@@ -23,6 +24,7 @@
 
 #include "boundary/coverage.h"
 #include "boundary/map.h"
+#include "boundary/ownership.h"
 #include "boundary/report.h"
 #include "boundary/source.h"
 #include "commands.h"
@@ -87,6 +89,10 @@ int runReport(const ReportOptions& o) {
   if (!coverage) return qs::fail("grid-report", {1, coverage.error().toString()});
   auto findings = boundary::validate(*coverage);
   if (!findings) return qs::fail("grid-report", {1, findings.error().toString()});
+  auto owned = boundary::checkOwnership(
+      twin.district(), boundary::unitsOf(twin.district(), boundary::Level::kGrid));
+  if (!owned) return qs::fail("grid-report", {1, owned.error().toString()});
+  findings->insert(findings->end(), owned->begin(), owned->end());
   auto book = boundary::ReportBook::make(twin, std::move(*findings));
   if (!book) return qs::fail("grid-report", {1, book.error().toString()});
 

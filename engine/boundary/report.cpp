@@ -92,17 +92,22 @@ struct Section {
   Table table;
 };
 
+bool isOwnership(FindingKind k) {
+  return k == FindingKind::kBuildingCut || k == FindingKind::kUnassigned ||
+         k == FindingKind::kDoubleAssigned || k == FindingKind::kGridMismatch;
+}
+
 std::vector<Section> sections(const GridReport& r) {
   std::vector<Section> out;
   out.push_back({"形状 Shape", "",
                  {{"面积 Area", "周长 Perimeter", "邻接网格 Neighbours"},
                   {number(r.areaM2, 0) + " m² (" + number(r.areaM2 / 1e6, 3) + " km²)",
                    number(r.perimeterM, 0) + " m", std::to_string(r.neighbours.size())}}});
-  Section n{"邻接网格 Neighbours", "", {{"网格 Grid", "名称 Name", "共边 Shared edge"}}};
+  Section nb{"邻接网格 Neighbours", "", {{"网格 Grid", "名称 Name", "共边 Shared edge"}}};
   for (const auto& x : r.neighbours) {
-    n.table.push_back({x.code, x.name, number(x.sharedEdgeM, 1) + " m"});
+    nb.table.push_back({x.code, x.name, number(x.sharedEdgeM, 1) + " m"});
   }
-  out.push_back(std::move(n));
+  out.push_back(std::move(nb));
   Section rec{"登记 Registers", "", {{"类别 Register", "数量 Count"}}};
   for (const auto& c : r.records) rec.table.push_back({c.label, number(c.n)});
   out.push_back(std::move(rec));
@@ -124,16 +129,41 @@ std::vector<Section> sections(const GridReport& r) {
   Section cat{"事件类别 Events by category (近30天 last 30 days)", "", {{"类别 Category", "数量 Events"}}};
   for (const auto& c : r.eventsByCategory) cat.table.push_back({c.label, number(c.n)});
   out.push_back(std::move(cat));
+  const Table::value_type findingHeader = {"类型 Kind", "网格 Codes", "位置 Place (lon, lat)",
+                                           "量 Measure", "说明 Detail"};
+  std::vector<const Finding*> coverage, records;
+  for (const auto& f : r.findings) (isOwnership(f.kind) ? records : coverage).push_back(&f);
   Section fin{"边界问题 Boundary findings",
-              r.findings.empty() ? "无 None: the grid's boundary agrees with its neighbours, its "
-                                   "community and the district."
-                                 : "",
-              {{"类型 Kind", "网格 Codes", "位置 Place (lon, lat)", "量 Measure", "说明 Detail"}}};
-  for (const auto& f : r.findings) {
-    fin.table.push_back({std::string(name(f.kind)), codesText(f.codes), placeText(f),
-                         measureText(f), f.detail});
+              coverage.empty() ? "无 None: the grid's boundary agrees with its neighbours, its "
+                                 "community and the district."
+                               : "",
+              {findingHeader}};
+  for (const Finding* f : coverage) {
+    fin.table.push_back({std::string(name(f->kind)), codesText(f->codes), placeText(*f),
+                         measureText(*f), f->detail});
   }
   out.push_back(std::move(fin));
+  // Records against the boundary: counted by kind, the first ones listed.
+  constexpr std::size_t kListed = 30;
+  std::string counts;
+  for (FindingKind k : {FindingKind::kBuildingCut, FindingKind::kUnassigned,
+                        FindingKind::kDoubleAssigned, FindingKind::kGridMismatch}) {
+    const auto n = std::count_if(records.begin(), records.end(),
+                                 [k](const Finding* f) { return f->kind == k; });
+    if (n > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(name(k));
+  }
+  Section own{"记录归属 Records against the boundary",
+              records.empty() ? "无 None: every record's place agrees with its grid."
+                              : counts + (records.size() > kListed
+                                              ? " (the first " + std::to_string(kListed) + " below)"
+                                              : std::string()),
+              {findingHeader}};
+  for (std::size_t i = 0; i < records.size() && i < kListed; ++i) {
+    const Finding* f = records[i];
+    own.table.push_back({std::string(name(f->kind)), codesText(f->codes), placeText(*f),
+                         measureText(*f), f->detail});
+  }
+  out.push_back(std::move(own));
   return out;
 }
 

@@ -51,14 +51,15 @@ struct GridReport {
   std::vector<Count> eventsByStatus;    // the window below
   std::vector<Count> eventsByCategory;  // non-zero, most first
   std::string eventWindow;              // "2026-06-01T00:00:00+08:00 – 2026-07-01T00:00:00+08:00"
-  std::vector<Finding> findings;        // coverage findings naming this grid
+  std::vector<Finding> findings;        // coverage and ownership findings naming this grid
   std::string role;                     // who the report was made for
 };
 
 class ReportBook {
  public:
-  // `findings`: the coverage's (validate() on the dataset's grids); each
-  // report lists those whose codes name its grid. Errors: GEOS's.
+  // `findings`: the coverage's (validate() on the dataset's grids) and the
+  // records' (checkOwnership()); each report lists those whose codes name
+  // its grid. Errors: GEOS's.
   static core::Result<ReportBook> make(const query::Twin& twin, std::vector<Finding> findings);
 
   // Errors: kInvalidArgument for an unknown code or a grid outside the
