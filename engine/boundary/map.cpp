@@ -314,7 +314,7 @@ core::Result<void> Canvas::writePng(const std::string& path) const {
 core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
   const model::District& d = *in.district;
   const auto& c = d.columns();
-  const geo::MultiPolygon grid = shapeOf(c.grids.shape, in.grid);
+  const geo::MultiPolygon grid = model::xyShape(c.grids.shape, in.grid);
   geo::Box view = geo::bbox(grid);
   const double span = std::max({view.width(), view.height(), 300.0});
   const double cx = (view.minx + view.maxx) / 2, cy = (view.miny + view.maxy) / 2;
@@ -326,7 +326,7 @@ core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
   std::vector<std::pair<geo::Point, std::string>> labels;
   for (std::size_t g = 0; g < c.grids.size(); ++g) {
     if (g == in.grid) continue;
-    const geo::MultiPolygon other = shapeOf(c.grids.shape, g);
+    const geo::MultiPolygon other = model::xyShape(c.grids.shape, g);
     if (!geo::bbox(other).intersects(view)) continue;
     canvas.fill(other, {226, 226, 222, 255});
     // Label the part of the neighbour that is in the picture.
@@ -355,11 +355,11 @@ core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
     const std::uint32_t ring = c.buildings.footprint.ringStart[c.buildings.footprint.partStart[b]];
     const geo::Point first = c.buildings.footprint.xy[c.buildings.footprint.pointStart[ring]];
     if (!view.contains(first)) continue;
-    canvas.fill(shapeOf(c.buildings.footprint, b), {183, 176, 166, 255});
+    canvas.fill(model::xyShape(c.buildings.footprint, b), {183, 176, 166, 255});
   }
   for (std::size_t g = 0; g < c.grids.size(); ++g) {
     if (g == in.grid) continue;
-    const geo::MultiPolygon other = shapeOf(c.grids.shape, g);
+    const geo::MultiPolygon other = model::xyShape(c.grids.shape, g);
     if (geo::bbox(other).intersects(view)) canvas.outline(other, 1.6, {120, 120, 120, 255});
   }
   canvas.outline(grid, 2.5, {31, 95, 168, 255});

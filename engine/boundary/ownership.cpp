@@ -76,7 +76,7 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
   const auto& b = d.buildings();
   const auto& units = *grids.units;
   for (std::size_t i = 0; i < b.size(); ++i) {
-    geo::MultiPolygon fp = shapeOf(b.footprint, i);
+    geo::MultiPolygon fp = model::xyShape(b.footprint, i);
     auto g = detail::toGeos(fp);
     if (!g) return core::Error(g.takeError()).withContext("building " + std::to_string(b.id[i]));
     const std::string stored(d.grids().code[b.grid[i]]);

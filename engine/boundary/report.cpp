@@ -186,7 +186,7 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
   std::vector<geo::GeomPtr> shapes, rims;
   std::vector<geo::Box> boxes;
   for (std::size_t g = 0; g < n; ++g) {
-    const geo::MultiPolygon mp = shapeOf(grids.shape, g);
+    const geo::MultiPolygon mp = model::xyShape(grids.shape, g);
     auto geom = detail::toGeos(mp);
     if (!geom) return core::Error(geom.takeError()).withContext("grid " + std::string(grids.code[g]));
     book.m_area.push_back(detail::area(geom->get()));

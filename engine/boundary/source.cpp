@@ -251,24 +251,6 @@ core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::st
   return all;
 }
 
-geo::MultiPolygon shapeOf(const model::PolygonColumns<model::Viewed>& shape, std::size_t f) {
-  geo::MultiPolygon mp;
-  for (std::uint32_t part = shape.partStart[f]; part < shape.partStart[f + 1]; ++part) {
-    geo::Polygon poly;
-    for (std::uint32_t ring = shape.ringStart[part]; ring < shape.ringStart[part + 1]; ++ring) {
-      geo::Ring r(shape.xy.begin() + shape.pointStart[ring],
-                  shape.xy.begin() + shape.pointStart[ring + 1]);
-      if (ring == shape.ringStart[part]) {
-        poly.outer = std::move(r);
-      } else {
-        poly.holes.push_back(std::move(r));
-      }
-    }
-    mp.polygons.push_back(std::move(poly));
-  }
-  return mp;
-}
-
 std::vector<Unit> unitsOf(const model::District& district, Level level) {
   std::vector<Unit> units;
   const auto& c = district.columns();
@@ -277,19 +259,19 @@ std::vector<Unit> unitsOf(const model::District& district, Level level) {
       for (std::size_t g = 0; g < c.grids.size(); ++g) {
         units.push_back({std::string(c.grids.code[g]),
                          std::string(c.communities.code[c.grids.community[g]]),
-                         shapeOf(c.grids.shape, g)});
+                         model::xyShape(c.grids.shape, g)});
       }
       break;
     case Level::kCommunity:
       for (std::size_t k = 0; k < c.communities.size(); ++k) {
         units.push_back({std::string(c.communities.code[k]),
                          std::string(c.streets.code[c.communities.street[k]]),
-                         shapeOf(c.communities.shape, k)});
+                         model::xyShape(c.communities.shape, k)});
       }
       break;
     case Level::kStreet:
       for (std::size_t s = 0; s < c.streets.size(); ++s) {
-        units.push_back({std::string(c.streets.code[s]), "", shapeOf(c.streets.shape, s)});
+        units.push_back({std::string(c.streets.code[s]), "", model::xyShape(c.streets.shape, s)});
       }
       break;
   }

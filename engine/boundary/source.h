@@ -46,7 +46,5 @@ core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::st
 // community as parent, its communities with their street, or its streets.
 std::vector<Unit> unitsOf(const model::District& district, Level level);
 
-// One feature of the district's polygon columns as a MultiPolygon (xy).
-geo::MultiPolygon shapeOf(const model::PolygonColumns<model::Viewed>& shape, std::size_t feature);
 
 }  // namespace gridtwin::boundary

@@ -53,19 +53,7 @@ core::Result<GridLocator> GridLocator::build(const model::District& district,
   std::vector<GridShape> shapes(grids.size());
   for (std::size_t g = 0; g < grids.size(); ++g) {
     shapes[g].code = std::string(grids.code[g]);
-    for (std::uint32_t part = shape.partStart[g]; part < shape.partStart[g + 1]; ++part) {
-      geo::Polygon polygon;
-      for (std::uint32_t r = shape.ringStart[part]; r < shape.ringStart[part + 1]; ++r) {
-        geo::Ring ring(shape.xy.begin() + shape.pointStart[r],
-                       shape.xy.begin() + shape.pointStart[r + 1]);
-        if (r == shape.ringStart[part]) {
-          polygon.outer = std::move(ring);
-        } else {
-          polygon.holes.push_back(std::move(ring));
-        }
-      }
-      shapes[g].xy.polygons.push_back(std::move(polygon));
-    }
+    shapes[g].xy = model::xyShape(shape, g);
   }
   auto locator = build(std::span<const GridShape>(shapes), options);
   if (!locator) return locator;

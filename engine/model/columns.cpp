@@ -40,6 +40,24 @@ std::uint32_t StringInterner::intern(std::string_view s) {
   return i;
 }
 
+geo::MultiPolygon xyShape(const PolygonColumns<Viewed>& shape, std::size_t f) {
+  geo::MultiPolygon mp;
+  for (std::uint32_t part = shape.partStart[f]; part < shape.partStart[f + 1]; ++part) {
+    geo::Polygon polygon;
+    for (std::uint32_t r = shape.ringStart[part]; r < shape.ringStart[part + 1]; ++r) {
+      geo::Ring ring(shape.xy.begin() + shape.pointStart[r],
+                     shape.xy.begin() + shape.pointStart[r + 1]);
+      if (r == shape.ringStart[part]) {
+        polygon.outer = std::move(ring);
+      } else {
+        polygon.holes.push_back(std::move(ring));
+      }
+    }
+    mp.polygons.push_back(std::move(polygon));
+  }
+  return mp;
+}
+
 bool isMissing(const geo::Point& p) { return std::isnan(p.x) && std::isnan(p.y); }
 
 geo::Point missingPoint() {

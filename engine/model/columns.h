@@ -125,6 +125,10 @@ struct PointColumns {
 // Starts an Owned offsets column: one leading 0.
 inline void startOffsets(std::vector<std::uint32_t>& offsets) { offsets.assign(1, 0); }
 
+// Feature f of polygon columns as a MultiPolygon in EPSG:4547 metres (the
+// xy arrays): one polygon per part, outer ring then holes.
+geo::MultiPolygon xyShape(const PolygonColumns<Viewed>& shape, std::size_t feature);
+
 bool isMissing(const geo::Point& p);
 geo::Point missingPoint();
 

@@ -65,20 +65,7 @@ class BruteForceLocator final : public Locator {
   explicit BruteForceLocator(const model::District& d) {
     const auto& shape = d.grids().shape;
     for (std::size_t g = 0; g < d.grids().size(); ++g) {
-      geo::MultiPolygon mp;
-      for (std::uint32_t part = shape.partStart[g]; part < shape.partStart[g + 1]; ++part) {
-        geo::Polygon poly;
-        for (std::uint32_t ring = shape.ringStart[part]; ring < shape.ringStart[part + 1]; ++ring) {
-          geo::Ring r(shape.xy.begin() + shape.pointStart[ring],
-                      shape.xy.begin() + shape.pointStart[ring + 1]);
-          if (ring == shape.ringStart[part]) {
-            poly.outer = std::move(r);
-          } else {
-            poly.holes.push_back(std::move(r));
-          }
-        }
-        mp.polygons.push_back(std::move(poly));
-      }
+      geo::MultiPolygon mp = model::xyShape(shape, g);
       m_boxes.push_back(geo::bbox(mp));
       m_shapes.push_back(std::move(mp));
       m_codes.emplace_back(d.grids().code[g]);

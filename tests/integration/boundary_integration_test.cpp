@@ -278,7 +278,7 @@ TEST(BoundaryIntegration, OwnershipFindsACutBuildingAndOnlyRealMismatches) {
   EXPECT_GT(mismatches, 0u);
 
   // Cut the first building in half with a new grid Z taking its east half.
-  const geo::MultiPolygon fp = shapeOf(d.buildings().footprint, 0);
+  const geo::MultiPolygon fp = model::xyShape(d.buildings().footprint, 0);
   const geo::Box b = geo::bbox(fp);
   const double midx = (b.minx + b.maxx) / 2;
   geo::Ring half = {{midx, b.miny - 1}, {b.maxx + 1, b.miny - 1}, {b.maxx + 1, b.maxy + 1},
