@@ -7,9 +7,9 @@
 // keys, links and indexes (gridtwin.bulk_load_begin); TRUNCATE the
 // registers; COPY every layer (text COPY, geometries as EWKB hex, SRID
 // 4490); rebuild keys, indexes, links (bulk_load_end: one pass each, and the
-// links are checked then); ANALYZE; COMMIT. A failure anywhere, a killed
-// client or a killed server leaves the database as it was; a rerun replaces
-// the whole dataset, so it never duplicates rows.
+// links are checked then); ANALYZE the registers (layer tables: autovacuum); COMMIT. A failure
+// anywhere, a killed client or a killed server leaves the database as it was; a rerun replaces the
+// whole dataset, so it never duplicates rows.
 //
 // Layers whose name is a schema table (streets, grids, people, ...) go into
 // that typed table, column by name (a source column the table lacks is an

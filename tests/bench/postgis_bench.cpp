@@ -1,7 +1,7 @@
 // postgis.*: the PostGIS store (engine/pgstore) on the same dataset.
 //
 //   postgis.ingest_rows_per_second  gridtwin ingest of the whole dataset (every
-//       table and layer; keys, links, GiST indexes and ANALYZE included), one
+//       table and layer; keys, links, GiST indexes and the registers' ANALYZE included), one
 //       transaction. No anchor measured: the figure is held against the
 //       target of issue 6 (>= 100,000 rows/s), given in the note.
 //   postgis.load_seconds  the engine's snapshot loaded from PostGIS
