@@ -22,5 +22,6 @@ void addStatsCommand(CLI::App& app, int& exitCode);
 void addValidateCommand(CLI::App& app, int& exitCode);
 void addGridReportCommand(CLI::App& app, int& exitCode);
 void addEditPreviewCommand(CLI::App& app, int& exitCode);
+void addRenderCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   gridtwin::cli::addValidateCommand(app, exitCode);
   gridtwin::cli::addGridReportCommand(app, exitCode);
   gridtwin::cli::addEditPreviewCommand(app, exitCode);
+  gridtwin::cli::addRenderCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -377,4 +377,52 @@ core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
   return canvas.writePng(pngPath);
 }
 
+core::Result<void> districtMap(const DistrictMapInput& in, const std::string& pngPath) {
+  const model::District& d = *in.district;
+  const auto& c = d.columns();
+  geo::Box view;
+  for (std::size_t s = 0; s < c.streets.size(); ++s) view.expand(geo::bbox(model::xyShape(c.streets.shape, s)));
+  const double pad = std::max(view.width(), view.height()) * 0.03;
+  view = {view.minx - pad, view.miny - pad, view.maxx + pad, view.maxy + pad};
+  Canvas canvas(in.size, in.size, view, {244, 241, 234, 255});
+  constexpr std::array<Rgba, 6> kTints = {{{214, 233, 248, 255},
+                                           {222, 240, 214, 255},
+                                           {250, 232, 208, 255},
+                                           {236, 222, 244, 255},
+                                           {248, 244, 204, 255},
+                                           {214, 240, 238, 255}}};
+  for (std::size_t g = 0; g < c.grids.size(); ++g) {
+    canvas.fill(model::xyShape(c.grids.shape, g), kTints[d.streetOfGrid(static_cast<std::uint32_t>(g)) % kTints.size()]);
+  }
+  for (std::size_t r = 0; r < c.roads.size(); ++r) {
+    const double w = c.roads.roadClass[r] <= model::RoadClass::kMain ? 1.2 : 0.5;
+    for (std::uint32_t part = c.roads.line.partStart[r]; part < c.roads.line.partStart[r + 1];
+         ++part) {
+      canvas.line({c.roads.line.xy.begin() + c.roads.line.pointStart[part],
+                   c.roads.line.xy.begin() + c.roads.line.pointStart[part + 1]},
+                  w, {255, 255, 255, 255});
+    }
+  }
+  for (std::size_t b = 0; b < c.buildings.size(); ++b) {
+    canvas.fill(model::xyShape(c.buildings.footprint, b), {170, 163, 153, 255});
+  }
+  for (std::size_t g = 0; g < c.grids.size(); ++g) {
+    canvas.outline(model::xyShape(c.grids.shape, g), 0.35, {150, 150, 150, 255});
+  }
+  for (std::size_t k = 0; k < c.communities.size(); ++k) {
+    canvas.outline(model::xyShape(c.communities.shape, k), 0.8, {110, 110, 110, 255});
+  }
+  for (std::size_t s = 0; s < c.streets.size(); ++s) {
+    canvas.outline(model::xyShape(c.streets.shape, s), 1.8, {31, 95, 168, 255});
+  }
+  const std::int64_t from = in.now - 3600LL * in.hours;
+  for (std::size_t e = 0; e < c.events.size(); ++e) {
+    const std::int64_t t = c.events.reportedAt[e];
+    if (t < from || t >= in.now || model::isMissing(c.events.point.xy[e])) continue;
+    canvas.dot(c.events.point.xy[e], 2.0, {214, 39, 40, 200});
+  }
+  canvas.scaleBar({40, 40, 40, 255});
+  return canvas.writePng(pngPath);
+}
+
 }  // namespace gridtwin::boundary

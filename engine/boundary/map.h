@@ -67,4 +67,15 @@ struct GridMapInput {
 // Errors: kWriteFailed naming the path.
 core::Result<void> gridMap(const GridMapInput& input, const std::string& pngPath);
 
+// The whole district at a glance: grids tinted by street, community and
+// street boundaries, roads, buildings, and the events of the last `hours`
+// before `now` as red dots. Errors: kWriteFailed naming the path.
+struct DistrictMapInput {
+  const model::District* district = nullptr;
+  std::int64_t now = 0;  // Unix seconds
+  int hours = 24;
+  int size = 1600;  // pixels, square
+};
+core::Result<void> districtMap(const DistrictMapInput& input, const std::string& pngPath);
+
 }  // namespace gridtwin::boundary

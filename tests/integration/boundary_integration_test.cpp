@@ -539,5 +539,30 @@ TEST(BoundaryIntegration, CliGridReportAndEditPreview) {
   EXPECT_NE(out.find("invalid"), std::string::npos) << out;
 }
 
+TEST(BoundaryIntegration, CliRendersTheTwin) {
+  const auto path = std::filesystem::path(GRIDTWIN_WORK_DIR) / "twin.png";
+  std::filesystem::remove(path);
+  int rc = -1;
+  std::string out = run(std::string(GRIDTWIN_CLI) + " render " + kDataset + " --size 400 --out " +
+                            path.string(),
+                        rc);
+  ASSERT_EQ(rc, 0) << out;
+  const std::string png = slurp(path);
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  // 400 x 400, as asked (the IHDR chunk: width and height, big-endian).
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(png[at])) << 24) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 1])) << 16) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 2])) << 8) |
+           static_cast<unsigned>(static_cast<unsigned char>(png[at + 3]));
+  };
+  EXPECT_EQ(be32(16), 400u);
+  EXPECT_EQ(be32(20), 400u);
+  out = run(std::string(GRIDTWIN_CLI) + " render " + kDataset + " --out /nonexistent/dir/t.png", rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("/nonexistent/dir/t.png"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace gridtwin::boundary
