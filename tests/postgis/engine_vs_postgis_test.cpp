@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "geo/algorithms.h"
 #include "geo/geometry.h"
 #include "geo/wkb.h"
@@ -118,7 +120,9 @@ struct World {
 
 // Fills w; returns why it could not (empty on success).
 std::string buildWorld(World& w) {
-  const std::string name = "t_engine_vs_postgis";
+  // One database per test process: ctest runs each test in a process of its
+  // own, two at a time, and a shared name would have one drop the other's.
+  const std::string name = "t_engine_vs_postgis_" + std::to_string(::getpid());
   auto admin = pgstore::Connection::open(urlFor("postgres"));
   if (!admin) return admin.error().toString();
   const std::string q = pgstore::Connection::quoteIdentifier(name);

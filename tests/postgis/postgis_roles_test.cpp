@@ -6,11 +6,13 @@
 // query::forEachRecord / viewStaff show. Bad scopes fail as makeAccess()
 // fails them. Each test works in its own database of the fixture's cluster.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,20 +67,27 @@ std::int64_t count(pgstore::Connection& c, const std::string& sql) {
 // the same file, shared by the tests of this suite.
 class PostgisRoles : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto admin = connectOrDie(urlFor("postgres"));
-    ASSERT_TRUE(admin.execute("DROP DATABASE IF EXISTS t_postgis_roles WITH (FORCE)"));
-    ASSERT_TRUE(admin.execute("CREATE DATABASE t_postgis_roles"));
-    s_url = urlFor("t_postgis_roles");
-    auto r = pgstore::ingest(s_url, kSmall);
-    ASSERT_TRUE(r) << r.error().toString();
-    auto twin = query::Twin::open(kSmall, {});
-    ASSERT_TRUE(twin) << twin.error().toString();
-    s_twin = twin->release();
-  }
-  static void TearDownTestSuite() {
-    delete s_twin;
-    s_twin = nullptr;
+  // Built once per process, checked by every test: a failure in
+  // SetUpTestSuite would only mark the tests skipped. One database per
+  // process: ctest runs each test in a process of its own, two at a time.
+  void SetUp() override {
+    static const std::string error = [] () -> std::string {
+      auto admin = pgstore::Connection::open(urlFor("postgres"));
+      if (!admin) return admin.error().toString();
+      const std::string name = "t_postgis_roles_" + std::to_string(::getpid());
+      if (auto r = admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); !r) {
+        return r.error().toString();
+      }
+      if (auto r = admin->execute("CREATE DATABASE " + name); !r) return r.error().toString();
+      s_url = urlFor(name);
+      if (auto r = pgstore::ingest(s_url, kSmall); !r) return r.error().toString();
+      auto twin = query::Twin::open(kSmall, {});
+      if (!twin) return twin.error().toString();
+      s_owner = std::move(*twin);
+      s_twin = s_owner.get();
+      return {};
+    }();
+    ASSERT_TRUE(error.empty()) << error;
   }
 
   // A login role `login` of gridtwin_<role> with scope `codes` (comma-separated).
@@ -105,6 +114,7 @@ class PostgisRoles : public ::testing::Test {
   }
 
   static inline std::string s_url;
+  static inline std::unique_ptr<query::Twin> s_owner;
   static inline query::Twin* s_twin = nullptr;
 };
 
