@@ -206,7 +206,11 @@ core::Result<void> findGapsAndOutside(const std::vector<Work>& units,
             ctx(), GEOSCoordSeq_clone_r(ctx(), GEOSGeom_getCoordSeq_r(ctx(), ring)));
         GEOSGeom_destroy_r(ctx(), ring);
         GeomPtr hole = detail::own(GEOSGeom_createPolygon_r(ctx(), shell, nullptr, 0));
-        if (hole) gaps.push_back(std::move(hole));
+        if (!hole) continue;
+        // Less any unit standing inside the hole (an island).
+        auto open = detail::difference(hole.get(), all->get(), "gaps in the coverage");
+        if (!open) return open.takeError();
+        for (auto& part : detail::polygonParts(open->get())) gaps.push_back(std::move(part));
       }
     }
   }
@@ -266,9 +270,12 @@ core::Result<void> findSlivers(const std::vector<Work>& units, double width, dou
                                         detail::lastGeosError("sliver test of " + w.unit->code));
     auto thin = detail::difference(w.shape.get(), opened.get(), "sliver test of " + w.unit->code);
     if (!thin) return thin.takeError();
+    // A sliver may be small: 0.3 m by 3 m is one. Only what is smaller than
+    // a quarter of a width-by-width square is taken for rounding.
+    const double noise = std::min(minArea, width * width / 4);
     for (const auto& part : detail::polygonParts(thin->get())) {
       const double a = detail::area(part.get());
-      if (a <= minArea) continue;
+      if (a <= noise) continue;
       auto f = areaFinding(FindingKind::kSliver, {w.unit->code}, part.get());
       if (!f) return f.takeError();
       // Mean width of the thin part: twice its area over its perimeter.

@@ -11,10 +11,14 @@
 //   outside_district  a unit's area outside the district outline
 //
 // All work is in EPSG:4547 metres; every Finding also carries its place in
-// EPSG:4490 lon,lat. Areas below CoverageOptions::minAreaM2 are rounding,
-// not findings. An invalid unit is reported once as `invalid` and then
-// checked in its repaired form (GEOS MakeValid, structure method), so one
-// self-intersection does not also surface as a gap or an overlap.
+// EPSG:4490 lon,lat. Overlaps, gaps and stray parts below
+// CoverageOptions::minAreaM2 are rounding, not findings (slivers: below
+// width²/4). An invalid unit is reported once as `invalid` and then checked
+// in its repaired form (GEOS MakeValid, structure method), so a
+// self-intersection that does not change the unit's area does not also
+// surface as a gap or an overlap. A unit GEOS refuses outright (an unclosed
+// ring, too few points) is reported `invalid` and left out, so its area
+// shows as a gap too.
 //
 // Thread-safety: pure functions; GEOS runs on the calling thread's context.
 #include <optional>
@@ -54,6 +58,7 @@ struct Finding {
   double measure = 0;              // m² (area kinds), m (sliver width); 0 for invalid
   std::string unit;                // "m2", "m" or "" (invalid)
   std::string detail;              // GEOS's reason, the record's kind and id, ...
+  std::string storedGrid;          // ownership findings: the grid the record is stored in
   geo::MultiPolygon geometry;      // EPSG:4547, the problem area; empty for points
 };
 

@@ -17,6 +17,7 @@ using detail::ctx;
 
 struct Overlap {
   geo::MultiPolygon area;
+  geo::GeomPtr geos;  // the same area, for footprints
   geo::Box box;
   std::string a, b;
 };
@@ -53,15 +54,17 @@ core::Result<Grids> prepareGrids(const std::vector<Unit>& units) {
       auto mp = detail::toMulti(inter.get());
       if (!mp) return mp.takeError();
       if (mp->polygons.empty() || geo::area(*mp) <= 0) continue;
-      g.overlaps.push_back({*mp, geo::bbox(*mp), units[i].code, units[j].code});
+      g.overlaps.push_back(
+          {*mp, detail::polygonal(inter.get()), geo::bbox(*mp), units[i].code, units[j].code});
     }
   }
   return g;
 }
 
 Finding recordFinding(FindingKind kind, std::vector<std::string> codes, const geo::Point& xy,
-                      std::string detail) {
+                      std::string detail, std::string_view storedGrid) {
   Finding f;
+  f.storedGrid = std::string(storedGrid);
   f.kind = kind;
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
@@ -113,7 +116,7 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
       return c;
     };
     if (owners.size() >= 2) {
-      Finding f = recordFinding(FindingKind::kBuildingCut, codesOf(), inside, what);
+      Finding f = recordFinding(FindingKind::kBuildingCut, codesOf(), inside, what, stored);
       f.measure = total - *std::max_element(shares.begin(), shares.end());
       f.unit = "m2";
       f.geometry = fp;
@@ -121,16 +124,32 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
       continue;
     }
     if (owners.empty() || total - covered > cut) {
-      Finding f = recordFinding(FindingKind::kUnassigned, codesOf(), inside, what);
+      Finding f = recordFinding(FindingKind::kUnassigned, codesOf(), inside, what, stored);
       f.measure = total - covered;
       f.unit = "m2";
       f.geometry = fp;
       out.push_back(std::move(f));
       if (owners.empty()) continue;
     }
+    // One owner, but standing where two grids overlap: in two grids at once.
+    const geo::Box box = geo::bbox(fp);
+    const Overlap* twice = nullptr;
+    for (const Overlap& o : grids.overlaps) {
+      if (!o.box.intersects(box) || !o.geos) continue;
+      geo::GeomPtr shared = detail::own(GEOSIntersection_r(ctx(), o.geos.get(), g->get()));
+      if (shared && detail::area(shared.get()) > cut) {
+        twice = &o;
+        break;
+      }
+    }
+    if (twice != nullptr) {
+      out.push_back(recordFinding(FindingKind::kDoubleAssigned, {twice->a, twice->b}, inside, what,
+                                  stored));
+      continue;
+    }
     if (units[owners.front()].code != stored) {
       out.push_back(recordFinding(FindingKind::kGridMismatch, {stored, units[owners.front()].code},
-                                  inside, what + " is stored in " + stored));
+                                  inside, what + " is stored in " + stored, stored));
     }
   }
   return {};
@@ -146,8 +165,9 @@ void checkPoints(const model::District& d, const Grids& grids, std::string_view 
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
     const std::int32_t g = grids.locator.find(p);
     const std::string what = std::string(kind) + " " + idAt(i);
+    const std::string_view stored = d.grids().code[storedGrid[i]];
     if (g < 0) {
-      out.push_back(recordFinding(FindingKind::kUnassigned, {}, p, what));
+      out.push_back(recordFinding(FindingKind::kUnassigned, {}, p, what, stored));
       continue;
     }
     const Overlap* twice = nullptr;
@@ -158,14 +178,14 @@ void checkPoints(const model::District& d, const Grids& grids, std::string_view 
       }
     }
     if (twice != nullptr) {
-      out.push_back(recordFinding(FindingKind::kDoubleAssigned, {twice->a, twice->b}, p, what));
+      out.push_back(
+          recordFinding(FindingKind::kDoubleAssigned, {twice->a, twice->b}, p, what, stored));
       continue;
     }
     const std::string& located = units[static_cast<std::size_t>(g)].code;
-    const std::string_view stored = d.grids().code[storedGrid[i]];
     if (located != stored) {
       out.push_back(recordFinding(FindingKind::kGridMismatch, {std::string(stored), located}, p,
-                                  what + " is stored in " + std::string(stored)));
+                                  what + " is stored in " + std::string(stored), stored));
     }
   }
 }
@@ -182,6 +202,19 @@ core::Result<std::vector<Finding>> checkOwnership(const model::District& distric
   const auto& c = district.columns();
   checkPoints(district, *prepared, "address", c.addresses.point.xy, c.addresses.grid,
               [&](std::size_t i) { return std::string(c.addresses.code[i]); }, out);
+  // Houses and people stand at their room address (no address: not checked).
+  std::vector<geo::Point> housePoints(c.houses.size(), model::missingPoint());
+  for (std::size_t h = 0; h < c.houses.size(); ++h) {
+    if (c.houses.address[h] >= 0) {
+      housePoints[h] = c.addresses.point.xy[static_cast<std::size_t>(c.houses.address[h])];
+    }
+  }
+  std::vector<geo::Point> personPoints(c.people.size());
+  for (std::size_t i = 0; i < c.people.size(); ++i) personPoints[i] = housePoints[c.people.house[i]];
+  checkPoints(district, *prepared, "house", housePoints, c.houses.grid,
+              [&](std::size_t i) { return std::to_string(c.houses.id[i]); }, out);
+  checkPoints(district, *prepared, "person", personPoints, c.people.grid,
+              [&](std::size_t i) { return std::to_string(c.people.id[i]); }, out);
   checkPoints(district, *prepared, "entity", c.entities.point.xy, c.entities.grid,
               [&](std::size_t i) { return std::to_string(c.entities.id[i]); }, out);
   checkPoints(district, *prepared, "facility", c.facilities.point.xy, c.facilities.grid,

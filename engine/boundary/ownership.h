@@ -8,9 +8,12 @@
 //   grid_mismatch    a record whose stored grid is not the grid its place is
 //                    in (the address says one grid, the coordinates another)
 //
-// Point records are addresses, entities, facilities and events with a place
-// (houses and people live at their room address, so they follow it). A
-// point's grid is the GridLocator's (covers + the lowest-code tie rule).
+// Point records are addresses, entities, facilities and events with a place,
+// and houses and people at their room address. A point's grid is the
+// GridLocator's (covers + the lowest-code tie rule); a footprint is in two
+// grids when it shares more than cutAreaM2 with an overlap of two grids.
+// Each finding carries the record's stored grid (Finding::storedGrid), so a
+// report can keep to its reader's scope.
 // `grids` may be the district's own (unitsOf) or a proposed set read from a
 // file; stored grids are compared by code.
 //

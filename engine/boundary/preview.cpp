@@ -26,10 +26,12 @@ core::Result<index::GridLocator> locatorOf(const std::vector<Unit>& units) {
   return index::GridLocator::build(shapes);
 }
 
-// Whether two findings are the same problem (kind, codes, place within 1 m).
+// Whether two findings are the same problem: kind, codes, place within 1 m
+// and the same measure (an overlap the edit enlarges is a new finding).
 bool same(const Finding& a, const Finding& b) {
   return a.kind == b.kind && a.codes == b.codes &&
-         std::hypot(a.xy.x - b.xy.x, a.xy.y - b.xy.y) <= 1.0;
+         std::hypot(a.xy.x - b.xy.x, a.xy.y - b.xy.y) <= 1.0 &&
+         std::abs(a.measure - b.measure) <= std::max(0.01, 1e-3 * std::abs(b.measure));
 }
 
 double sharedLength(const GEOSGeometry* a, const GEOSGeometry* b) {

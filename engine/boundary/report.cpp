@@ -186,6 +186,7 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
   std::vector<geo::GeomPtr> shapes, rims;
   std::vector<geo::Box> boxes;
   for (std::size_t g = 0; g < n; ++g) {
+    book.m_index.emplace(std::string(grids.code[g]), static_cast<std::uint32_t>(g));
     const geo::MultiPolygon mp = model::xyShape(grids.shape, g);
     auto geom = detail::toGeos(mp);
     if (!geom) return core::Error(geom.takeError()).withContext("grid " + std::string(grids.code[g]));
@@ -220,10 +221,7 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
 }
 
 core::Result<std::uint32_t> ReportBook::gridIndex(std::string_view code) const {
-  const auto& grids = m_twin->district().grids();
-  for (std::size_t g = 0; g < grids.size(); ++g) {
-    if (grids.code[g] == code) return static_cast<std::uint32_t>(g);
-  }
+  if (auto it = m_index.find(code); it != m_index.end()) return it->second;
   return core::makeError(core::ErrorCode::kInvalidArgument,
                          "no grid with code '" + std::string(code) + "'");
 }
@@ -295,7 +293,14 @@ core::Result<GridReport> ReportBook::report(std::string_view gridCode, const que
                                 s.eventsByStatus[k]});
   }
   r.eventsByCategory = nonZeroByCount(s.eventsByCategory, c.categoryNames);
-  r.findings = findingsOf(*g);
+  // Records stored in grids outside the scope stay invisible, here too.
+  for (Finding& f : findingsOf(*g)) {
+    if (!f.storedGrid.empty()) {
+      auto it = m_index.find(f.storedGrid);
+      if (it == m_index.end() || !access.scope.contains(it->second)) continue;
+    }
+    r.findings.push_back(std::move(f));
+  }
   return r;
 }
 

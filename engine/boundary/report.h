@@ -7,13 +7,15 @@
 // picture of it among its neighbours.
 //
 // Counts go through the query layer with the caller's Access: a role sees
-// only the grids of its scope (a report on another grid is refused), and the
+// only the grids of its scope (a report on another grid is refused), records
+// stored in grids outside it are left out of the findings too, and the
 // station head's phone is masked for roles that may not see staff phones.
 //
 // ReportBook computes once what all reports share (shapes, neighbours, the
 // findings of the whole coverage), so the 478 reports of the district come
 // out of one run.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -75,6 +77,7 @@ class ReportBook {
   std::vector<double> m_area, m_perimeter;
   std::vector<std::vector<Neighbour>> m_neighbours;
   std::vector<Finding> m_findings;
+  std::map<std::string, std::uint32_t, std::less<>> m_index;  // grid code → row
 };
 
 // Markdown and HTML (self-contained but for the map picture, referenced by

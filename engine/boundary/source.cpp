@@ -215,10 +215,22 @@ core::Result<Coverage> readCoverage(const std::string& path, const SourceOptions
   auto layer = findLayer(h, path, options.layer, levelTable(options.level));
   if (!layer) return layer.takeError();
   const std::string codeField = options.codeField.empty() ? "code" : options.codeField;
-  const std::string parentField =
+  std::string parentField =
       options.parentField.empty() ? defaultParentField(options.level) : options.parentField;
+  const bool parentsKnown = ownDataset || !options.dataset.empty();
+  if (options.parentField.empty() && !parentField.empty() && fieldIndex(*layer, parentField) < 0) {
+    // A shapefile cuts field names to 10 characters ("community_").
+    const std::string cut = parentField.substr(0, 10);
+    if (fieldIndex(*layer, cut) >= 0) {
+      parentField = cut;
+    } else if (parentsKnown) {
+      return err(core::ErrorCode::kNotFound, path + ":" + OGR_L_GetName(*layer),
+                 "no field '" + parentField + "' (nor '" + cut +
+                     "') to check each unit against its parent; name it with --parent-field");
+    }
+  }
   Coverage coverage;
-  auto units = readUnits(*layer, path, codeField, parentField, !options.parentField.empty());
+  auto units = readUnits(*layer, path, codeField, parentField, parentsKnown);
   if (!units) return units.takeError();
   coverage.units = std::move(*units);
   if (ownDataset) {

@@ -10,6 +10,7 @@
 #include <QTextDocument>
 #include <QUrl>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 namespace gridtwin::print {
@@ -40,8 +41,7 @@ void ensureApplication() {
 core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir,
                              const std::string& pdfPath) {
   ensureApplication();
-  const QString target = QString::fromStdString(pdfPath);
-  const QString tmp = target + ".tmp";
+  const QString tmp = QString::fromStdString(pdfPath + ".tmp");
   {
     QPdfWriter writer(tmp);
     writer.setPageSize(QPageSize(QPageSize::A4));
@@ -61,10 +61,20 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
     doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size());
     doc.print(&writer);
   }
-  QFile::remove(target);
-  if (!QFile::rename(tmp, target)) {
-    QFile::remove(tmp);
+  // QPdfWriter reports nothing: a missing or empty file is the failure.
+  const std::string tmpPath = tmp.toStdString();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(tmpPath, ec);
+  if (ec || size == 0) {
+    std::filesystem::remove(tmpPath, ec);
     return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PDF", pdfPath);
+  }
+  // Replaces a previous PDF in one step: it stays whole until this succeeds.
+  std::filesystem::rename(tmpPath, pdfPath, ec);
+  if (ec) {
+    std::filesystem::remove(tmpPath, ec);
+    return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PDF: " + ec.message(),
+                           pdfPath);
   }
   return {};
 }

@@ -93,16 +93,19 @@ core::Result<geo::GeomPtr> checked(GEOSGeometry* g, std::string_view what) {
 
 core::Result<geo::GeomPtr> intersection(const GEOSGeometry* a, const GEOSGeometry* b,
                                         std::string_view what) {
+  geo::threadContext().clearLastError();  // no stale text in a failure
   return checked(GEOSIntersection_r(ctx(), a, b), what);
 }
 
 core::Result<geo::GeomPtr> difference(const GEOSGeometry* a, const GEOSGeometry* b,
                                       std::string_view what) {
+  geo::threadContext().clearLastError();  // no stale text in a failure
   return checked(GEOSDifference_r(ctx(), a, b), what);
 }
 
 core::Result<geo::GeomPtr> unionOf(const std::vector<const GEOSGeometry*>& parts,
                                    std::string_view what) {
+  geo::threadContext().clearLastError();  // no stale text in a failure
   std::vector<GEOSGeometry*> clones;
   clones.reserve(parts.size());
   for (const GEOSGeometry* p : parts) clones.push_back(GEOSGeom_clone_r(ctx(), p));
@@ -113,6 +116,7 @@ core::Result<geo::GeomPtr> unionOf(const std::vector<const GEOSGeometry*>& parts
 }
 
 core::Result<geo::GeomPtr> repair(const GEOSGeometry* g, std::string_view what) {
+  geo::threadContext().clearLastError();  // no stale text in a failure
   GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(ctx());
   GEOSMakeValidParams_setMethod_r(ctx(), params, GEOS_MAKE_VALID_STRUCTURE);
   GEOSMakeValidParams_setKeepCollapsed_r(ctx(), params, 0);

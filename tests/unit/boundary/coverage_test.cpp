@@ -12,6 +12,8 @@
 
 #include "boundary/coverage.h"
 #include "boundary/output.h"
+#include "crs/transformer.h"
+#include "geo/algorithms.h"
 #include "geo/geos.h"
 
 namespace gridtwin::boundary {
@@ -78,8 +80,15 @@ std::vector<Finding> check(const Coverage& c, const CoverageOptions& o = {}) {
 void expectAt(const Finding& f, double x, double y, double within = 1.0) {
   EXPECT_LE(std::hypot(f.xy.x - (kX0 + x), f.xy.y - (kY0 + y)), within)
       << name(f.kind) << " at " << f.xy.x - kX0 << "," << f.xy.y - kY0;
-  // lon,lat is the same place: Chancheng is near 113.1E, 23.0N.
-  EXPECT_NEAR(f.lonlat.x, 113.1, 0.3);
+  // lon,lat is the same place: PROJ's EPSG:4547 -> 4490 of xy (1e-9 degrees
+  // is about 0.1 mm).
+  static const auto toLonLat = crs::Transformer::create(crs::kGaussKruger114, crs::kCgcs2000);
+  ASSERT_TRUE(toLonLat.ok());
+  const auto ll = toLonLat->transform(f.xy);
+  ASSERT_TRUE(ll.ok());
+  EXPECT_NEAR(f.lonlat.x, ll->x, 1e-9);
+  EXPECT_NEAR(f.lonlat.y, ll->y, 1e-9);
+  EXPECT_NEAR(f.lonlat.x, 113.1, 0.3);  // Chancheng, near 113.1E 23.0N
   EXPECT_NEAR(f.lonlat.y, 23.0, 0.3);
 }
 
@@ -122,6 +131,34 @@ TEST(Coverage, NotchIsAGapTouchingBothNeighbours) {
   f = check(c);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].kind, FindingKind::kGap);
+}
+
+TEST(Coverage, HoleAroundAnIslandIsOnlyTheOpenPart) {
+  Coverage c = clean();
+  c.outline.reset();
+  // A1 has a 40 m hole; an island unit I1 fills its middle 20 m.
+  unit(c, "A1").shape = minus(unit(c, "A1").shape, box(30, 30, 70, 70));
+  c.units.push_back({"I1", "P1", box(40, 40, 60, 60)});
+  const auto f = check(c);
+  ASSERT_EQ(f.size(), 1u) << findingsText(f);
+  EXPECT_EQ(f[0].kind, FindingKind::kGap);
+  EXPECT_EQ(f[0].codes, (std::vector<std::string>{"A1", "I1"}));
+  EXPECT_NEAR(f[0].measure, 1600.0 - 400.0, 1e-6);
+  EXPECT_NEAR(geo::area(f[0].geometry), 1200.0, 1e-6);
+}
+
+TEST(Coverage, SmallSliverUnderOneSquareMetreIsStillFound) {
+  Coverage c = clean();
+  // 0.3 m by 3 m: 0.9 m2, under the 1 m2 rounding limit of overlaps and gaps.
+  const geo::MultiPolygon strip = box(100, 40, 103, 40.3);
+  unit(c, "A1").shape = unite(unit(c, "A1").shape, strip);
+  unit(c, "A2").shape = minus(unit(c, "A2").shape, strip);
+  c.parents[0].shape = unite(c.parents[0].shape, strip);
+  c.parents[1].shape = minus(c.parents[1].shape, strip);
+  const auto f = check(c);
+  ASSERT_EQ(f.size(), 1u) << findingsText(f);
+  EXPECT_EQ(f[0].kind, FindingKind::kSliver);
+  EXPECT_NEAR(f[0].measure, 0.3 * 3 * 2 / (2 * 3.3), 0.02);
 }
 
 TEST(Coverage, GapAtTheOutlineNeedsTheOutline) {
@@ -194,7 +231,7 @@ TEST(Coverage, BowTieIsInvalidWithGeosReason) {
   c.outline.reset();
   c.parents.clear();
   const auto f = check(c);
-  ASSERT_FALSE(f.empty());
+  ASSERT_EQ(f.size(), 1u) << findingsText(f);
   EXPECT_EQ(f[0].kind, FindingKind::kInvalid);
   EXPECT_EQ(f[0].codes, (std::vector<std::string>{"C1"}));
   EXPECT_NE(f[0].detail.find("ntersection"), std::string::npos) << f[0].detail;
