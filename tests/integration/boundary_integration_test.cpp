@@ -468,11 +468,24 @@ TEST(BoundaryIntegration, CliChecksAShapefileAgainstTheDataset) {
   // As a grid head would export it: a shapefile (field names cut to 10 characters).
   std::string out = run("ogr2ogr -f 'ESRI Shapefile' " + shp + " " + kDataset + " grids", rc);
   ASSERT_EQ(rc, 0) << out;
-  out = run(std::string(GRIDTWIN_CLI) + " validate --dataset " + kDataset +
-                " --parent-field community_ " + shp,
-            rc);
+  // The parent field is found under its cut name, community_.
+  out = run(std::string(GRIDTWIN_CLI) + " validate --dataset " + kDataset + " " + shp, rc);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("0 findings"), std::string::npos) << out;
+  {
+    SourceOptions o;
+    o.dataset = kDataset;
+    auto fromShp = readCoverage(shp, o);
+    ASSERT_TRUE(fromShp.ok()) << fromShp.error().toString();
+    ASSERT_EQ(fromShp->units.size(), 478u);
+    for (const Unit& u : fromShp->units) ASSERT_EQ(u.parentCode, u.code.substr(0, 12));
+  }
+  // Without the parent field, checking against the dataset's parents is refused.
+  out = run(std::string(GRIDTWIN_CLI) + " validate --dataset " + kDataset +
+                " --parent-field parent " + shp,
+            rc);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_NE(out.find("no field 'parent'"), std::string::npos) << out;
 
   // One grid grown by ~10 m: overlaps with its neighbours, reported as JSON.
   const std::string grown = (dir / "grown.geojson").string();
