@@ -51,6 +51,7 @@ std::string findingsJson(const std::vector<Finding>& findings) {
     j["measure"] = f.measure;
     j["unit"] = f.unit;
     j["detail"] = f.detail;
+    if (!f.storedGrid.empty()) j["stored_grid"] = f.storedGrid;
     list.push_back(std::move(j));
     ++byKind[std::string(name(f.kind))];
   }

@@ -13,7 +13,7 @@ namespace gridtwin::boundary {
 std::string findingsText(const std::vector<Finding>& findings);
 
 // {"findings": [{"kind", "codes", "lon", "lat", "x", "y", "measure", "unit",
-// "detail"}...], "count": N, "by_kind": {"overlap": 1, ...}}.
+// "detail"[, "stored_grid"]}...], "count": N, "by_kind": {"overlap": 1, ...}}.
 std::string findingsJson(const std::vector<Finding>& findings);
 
 // A GeoPackage with two layers in EPSG:4490: `findings` (one point per
