@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -10,11 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/calendar.h"
-#include "geo/wkb.h"
 #include "pgstore/binary_copy.h"
 #include "pgstore/connection.h"
 #include "pgstore/migrations.h"
+#include "store/decode.h"
 
 namespace gridtwin::pgstore {
 namespace {
@@ -24,7 +22,9 @@ using core::makeError;
 using detail::Field;
 using model::DistrictColumns;
 using model::Owned;
-using model::StringPool;
+using store::decode::enumValue;
+using store::decode::startLines;
+using store::decode::startPolygons;
 
 #define GT_TRY(expr)                      \
   do {                                    \
@@ -36,171 +36,6 @@ using model::StringPool;
   auto var##_r_ = (expr);                     \
   if (!var##_r_) return var##_r_.takeError(); \
   auto var = *var##_r_
-
-// ---- dates and times, as the GeoPackage loader reads them
-
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-bool parseDate(std::string_view s, std::int64_t& days) {
-  int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
-      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
-    return false;
-  }
-  days = core::daysFromCivil(y, m, d);
-  return s.size() == 10;
-}
-
-// Without an offset the time is China Standard Time (UTC+8).
-bool parseTime(std::string_view s, std::int64_t& seconds) {
-  std::int64_t days = 0;
-  int hh, mm, ss;
-  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) ||
-      !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
-    return false;
-  }
-  std::int64_t offset = 8 * 3600;
-  std::string_view rest = s.substr(19);
-  if (rest == "Z") {
-    offset = 0;
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    int oh, om;
-    if (!digits(rest, 1, 2, oh) || !digits(rest, 4, 2, om)) return false;
-    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-  } else if (!rest.empty()) {
-    return false;
-  }
-  seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
-  return true;
-}
-
-// ---- geometry into flat columns
-
-void startPolygons(model::PolygonColumns<Owned>& p) {
-  model::startOffsets(p.partStart);
-  model::startOffsets(p.ringStart);
-  model::startOffsets(p.pointStart);
-}
-void startLines(model::LineColumns<Owned>& l) {
-  model::startOffsets(l.partStart);
-  model::startOffsets(l.pointStart);
-}
-
-void appendPolygon(const geo::Polygon& p, model::PolygonColumns<Owned>& out) {
-  auto ring = [&](const geo::Ring& r) {
-    out.lonlat.insert(out.lonlat.end(), r.begin(), r.end());
-    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
-  };
-  ring(p.outer);
-  for (const auto& h : p.holes) ring(h);
-  out.ringStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
-}
-
-core::Result<void> decodePolygons(std::span<const std::uint8_t> wkb,
-                                  model::PolygonColumns<Owned>& out) {
-  if (wkb.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
-  auto g = geo::readWkb(wkb);
-  if (!g) return g.takeError();
-  if (auto* p = std::get_if<geo::Polygon>(&*g)) {
-    if (p->outer.empty())
-      return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
-    appendPolygon(*p, out);
-  } else if (auto* m = std::get_if<geo::MultiPolygon>(&*g)) {
-    if (m->polygons.empty())
-      return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
-    for (const auto& part : m->polygons) appendPolygon(part, out);
-  } else {
-    return makeError(ErrorCode::kGeometry, "expected a Polygon or MultiPolygon");
-  }
-  out.partStart.push_back(static_cast<std::uint32_t>(out.ringStart.size() - 1));
-  return {};
-}
-
-core::Result<void> decodeLines(std::span<const std::uint8_t> wkb, model::LineColumns<Owned>& out) {
-  if (wkb.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a line is required");
-  auto g = geo::readWkb(wkb);
-  if (!g) return g.takeError();
-  auto line = [&](const geo::LineString& l) {
-    out.lonlat.insert(out.lonlat.end(), l.begin(), l.end());
-    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
-  };
-  if (auto* l = std::get_if<geo::LineString>(&*g)) {
-    if (l->empty()) return makeError(ErrorCode::kStore, "empty geometry where a line is required");
-    line(*l);
-  } else if (auto* m = std::get_if<geo::MultiLineString>(&*g)) {
-    if (m->lines.empty())
-      return makeError(ErrorCode::kStore, "empty geometry where a line is required");
-    for (const auto& part : m->lines) line(part);
-  } else {
-    return makeError(ErrorCode::kGeometry, "expected a LineString or MultiLineString");
-  }
-  out.partStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
-  return {};
-}
-
-// ---- key indexes (as in the GeoPackage loader)
-
-class CodeIndex {
- public:
-  void build(const StringPool& pool) {
-    m_map.clear();
-    m_map.reserve(pool.size() * 2);
-    for (std::size_t i = 0; i < pool.size(); ++i)
-      m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
-  }
-  std::int64_t firstDuplicate(const StringPool& pool) const {
-    if (m_map.size() == pool.size()) return -1;
-    for (std::size_t i = 0; i < pool.size(); ++i)
-      if (m_map.at(pool[i]) != i) return static_cast<std::int64_t>(i);
-    return -1;
-  }
-  bool find(std::string_view code, std::uint32_t& out) const {
-    auto it = m_map.find(code);
-    if (it == m_map.end()) return false;
-    out = it->second;
-    return true;
-  }
-
- private:
-  std::unordered_map<std::string_view, std::uint32_t> m_map;
-};
-
-class IdIndex {
- public:
-  std::int64_t build(const std::vector<std::int64_t>& ids) {
-    m_map.clear();
-    m_map.reserve(ids.size() * 2);
-    for (std::size_t i = 0; i < ids.size(); ++i)
-      if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second)
-        return static_cast<std::int64_t>(i);
-    return -1;
-  }
-  bool find(std::int64_t id, std::uint32_t& out) const {
-    auto it = m_map.find(id);
-    if (it == m_map.end()) return false;
-    out = it->second;
-    return true;
-  }
-
- private:
-  std::unordered_map<std::int64_t, std::uint32_t> m_map;
-};
-
-struct Deferred {
-  std::vector<std::int64_t> fid;
-  std::vector<std::int64_t> id1, id2;
-  StringPool code;
-};
 
 // One row of a scan: field 0 is the fid; col(i) is the i-th selected column.
 class Row {
@@ -233,17 +68,10 @@ class Row {
   double realOr(int i, double ifNull) const { return isNull(i) ? ifNull : col(i).float8(); }
   // A point from two float8 columns (x at i, y at i+1); missing when NULL.
   core::Result<geo::Point> point(int i, bool nullable) const {
-    if (isNull(i) || isNull(i + 1)) {
-      if (nullable) return model::missingPoint();
-      return fail(i, ErrorCode::kStore, "NULL geometry where a point is required");
-    }
-    geo::Point p{col(i).float8(), col(i + 1).float8()};
-    if (std::isnan(p.x) && std::isnan(p.y)) {
-      if (nullable) return model::missingPoint();
-      return fail(i, ErrorCode::kStore, "empty geometry where a point is required");
-    }
-    if (!std::isfinite(p.x) || !std::isfinite(p.y))
-      return fail(i, ErrorCode::kGeometry, "non-finite coordinate");
+    const bool null = isNull(i) || isNull(i + 1);
+    auto p = store::decode::checkPoint(
+        null, null ? geo::Point{} : geo::Point{col(i).float8(), col(i + 1).float8()}, nullable);
+    if (!p) return p.takeError().withContext(where(i));
     return p;
   }
 
@@ -294,7 +122,7 @@ class Loader {
     GT_TRY(readGrids(*conn));
     GT_TRY(readInParallel(*conn));
     (void)conn->execute("COMMIT");
-    GT_TRY(resolveLinks());
+    GT_TRY(store::decode::resolveLinks(m_c, m_keys, m_place));
     return model::District::build(std::move(m_c), m_threads);
   }
 
@@ -328,16 +156,11 @@ class Loader {
                   GT_ASSIGN(name, r.requiredText(1));
                   s.code.append(code);
                   s.name.append(name);
-                  if (auto g = decodePolygons(r.col(2).bytes(), s.shape); !g)
+                  if (auto g = store::decode::appendPolygons(r.col(2).bytes(), s.shape); !g)
                     return g.takeError().withContext(r.where(2));
                   return {};
                 }));
-    m_streetIndex.build(s.code);
-    if (auto d = m_streetIndex.firstDuplicate(s.code); d >= 0)
-      return makeError(ErrorCode::kStore,
-                       "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
-                       m_place + ": table streets");
-    return {};
+    return store::decode::buildUnique(m_streetIndex, s.code, "street", m_place + ": table streets");
   }
 
   core::Result<void> readCommunities(Connection& c) {
@@ -347,25 +170,16 @@ class Loader {
                 [&](const Row& r) -> core::Result<void> {
                   GT_ASSIGN(code, r.requiredText(0));
                   GT_ASSIGN(name, r.requiredText(1));
-                  GT_ASSIGN(street, r.requiredText(2));
-                  std::uint32_t si = 0;
-                  if (!m_streetIndex.find(street, si))
-                    return r.fail(2, ErrorCode::kStore,
-                                  "no street with code " + std::string(street));
+                  GT_ASSIGN(si, store::decode::codeValue(r, 2, m_streetIndex, "street"));
                   t.code.append(code);
                   t.name.append(name);
                   t.street.push_back(si);
-                  if (auto g = decodePolygons(r.col(3).bytes(), t.shape); !g)
+                  if (auto g = store::decode::appendPolygons(r.col(3).bytes(), t.shape); !g)
                     return g.takeError().withContext(r.where(3));
                   return {};
                 }));
-    m_communityIndex.build(t.code);
-    if (auto d = m_communityIndex.firstDuplicate(t.code); d >= 0)
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate community code " + std::string(t.code[static_cast<std::size_t>(d)]),
-          m_place + ": table communities");
-    return {};
+    return store::decode::buildUnique(m_communityIndex, t.code, "community",
+                                      m_place + ": table communities");
   }
 
   core::Result<void> readGrids(Connection& c) {
@@ -376,10 +190,8 @@ class Loader {
         [&](const Row& r) -> core::Result<void> {
           GT_ASSIGN(code, r.requiredText(0));
           GT_ASSIGN(name, r.requiredText(1));
-          GT_ASSIGN(community, r.requiredText(2));
-          std::uint32_t ci = 0;
-          if (!m_communityIndex.find(community, ci))
-            return r.fail(2, ErrorCode::kStore, "no community with code " + std::string(community));
+          GT_ASSIGN(ci, store::decode::codeValue(r, 2, m_communityIndex, "community"));
+          const std::string_view community = r.text(2);
           const std::string_view street = r.text(3);
           const std::string_view expected = m_c.streets.code[m_c.communities.street[ci]];
           if (!r.isNull(3) && street != expected) {
@@ -390,33 +202,15 @@ class Loader {
           g.code.append(code);
           g.name.append(name);
           g.community.push_back(ci);
-          if (auto geom = decodePolygons(r.col(4).bytes(), g.shape); !geom)
+          if (auto geom = store::decode::appendPolygons(r.col(4).bytes(), g.shape); !geom)
             return geom.takeError().withContext(r.where(4));
           return {};
         }));
-    m_gridIndex.build(g.code);
-    if (auto d = m_gridIndex.firstDuplicate(g.code); d >= 0)
-      return makeError(ErrorCode::kStore,
-                       "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
-                       m_place + ": table grids");
-    return {};
+    return store::decode::buildUnique(m_gridIndex, g.code, "grid", m_place + ": table grids");
   }
 
   core::Result<std::uint32_t> grid(const Row& r, int col) const {
-    GT_ASSIGN(code, r.requiredText(col));
-    std::uint32_t gi = 0;
-    if (!m_gridIndex.find(code, gi))
-      return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
-    return gi;
-  }
-
-  template <class E>
-  core::Result<E> enumValue(const Row& r, int col, bool (*parse)(std::string_view, E&)) const {
-    GT_ASSIGN(text, r.requiredText(col));
-    E v{};
-    if (!parse(text, v))
-      return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
-    return v;
+    return store::decode::codeValue(r, col, m_gridIndex, "grid");
   }
 
   core::Result<void> readRoads(Connection& c) {
@@ -443,7 +237,7 @@ class Loader {
           t.roadClass.push_back(cls);
           t.widthM.push_back(static_cast<float>(width));
           t.community.push_back(community);
-          if (auto g = decodeLines(r.col(5).bytes(), t.line); !g)
+          if (auto g = store::decode::appendLines(r.col(5).bytes(), t.line); !g)
             return g.takeError().withContext(r.where(5));
           return {};
         });
@@ -470,9 +264,9 @@ class Loader {
                   t.floors.push_back(static_cast<std::uint16_t>(floors));
                   t.heightM.push_back(static_cast<float>(height));
                   t.grid.push_back(gi);
-                  m_buildingKeys.fid.push_back(r.fid());
-                  m_buildingKeys.code.append(r.text(1));
-                  if (auto g = decodePolygons(r.col(6).bytes(), t.footprint); !g)
+                  m_keys.buildings.fid.push_back(r.fid());
+                  m_keys.buildings.code.append(r.text(1));
+                  if (auto g = store::decode::appendPolygons(r.col(6).bytes(), t.footprint); !g)
                     return g.takeError().withContext(r.where(6));
                   return {};
                 });
@@ -498,9 +292,9 @@ class Loader {
                   t.grid.push_back(gi);
                   t.point.lonlat.push_back(p);
                   t.fullText.append(r.text(4));
-                  m_addressKeys.fid.push_back(r.fid());
-                  m_addressKeys.id1.push_back(building);
-                  m_addressKeys.id2.push_back(house);
+                  m_keys.addresses.fid.push_back(r.fid());
+                  m_keys.addresses.id1.push_back(building);
+                  m_keys.addresses.id2.push_back(house);
                   return {};
                 });
   }
@@ -530,9 +324,9 @@ class Loader {
           t.room.append(r.text(5));
           t.areaM2.push_back(static_cast<float>(area));
           t.grid.push_back(gi);
-          m_houseKeys.fid.push_back(r.fid());
-          m_houseKeys.id1.push_back(building);
-          m_houseKeys.code.append(r.text(1));
+          m_keys.houses.fid.push_back(r.fid());
+          m_keys.houses.id1.push_back(building);
+          m_keys.houses.code.append(r.text(1));
           return {};
         });
   }
@@ -549,22 +343,8 @@ class Loader {
                     return r.fail(1, ErrorCode::kStore, "ID number must have 18 characters");
                   GT_ASSIGN(name, r.requiredText(2));
                   GT_ASSIGN(sex, enumValue(r, 3, &model::parseSex));
-                  GT_ASSIGN(birth, r.requiredText(4));
-                  std::int64_t days = 0;
-                  if (!parseDate(birth, days))
-                    return r.fail(4, ErrorCode::kParse,
-                                  "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
-                  std::uint32_t tags = 0;
-                  for (std::string_view rest = r.text(6); !rest.empty();) {
-                    const auto comma = rest.find(',');
-                    const std::string_view tag = rest.substr(0, comma);
-                    model::PersonTag bit{};
-                    if (!model::parsePersonTag(tag, bit))
-                      return r.fail(6, ErrorCode::kStore, "unknown tag '" + std::string(tag) + "'");
-                    tags |= model::tagBit(bit);
-                    rest = comma == std::string_view::npos ? std::string_view()
-                                                           : rest.substr(comma + 1);
-                  }
+                  GT_ASSIGN(days, store::decode::dateValue(r, 4));
+                  GT_ASSIGN(tags, store::decode::tagsValue(r, 6));
                   GT_ASSIGN(house, r.integer(7));
                   GT_ASSIGN(gi, grid(r, 8));
                   t.id.push_back(id);
@@ -576,8 +356,8 @@ class Loader {
                   t.tags.push_back(tags);
                   t.house.push_back(0);
                   t.grid.push_back(gi);
-                  m_personKeys.fid.push_back(r.fid());
-                  m_personKeys.id1.push_back(house);
+                  m_keys.people.fid.push_back(r.fid());
+                  m_keys.people.id1.push_back(house);
                   return {};
                 });
   }
@@ -614,8 +394,8 @@ class Loader {
                   t.building.push_back(0);
                   t.grid.push_back(gi);
                   t.point.lonlat.push_back(p);
-                  m_entityKeys.fid.push_back(r.fid());
-                  m_entityKeys.id1.push_back(building);
+                  m_keys.entities.fid.push_back(r.fid());
+                  m_keys.entities.id1.push_back(building);
                   return {};
                 });
   }
@@ -678,12 +458,7 @@ class Loader {
             m_c.categoryGroups.append(r.text(3));
           }
           GT_ASSIGN(source, enumValue(r, 4, &model::parseEventSource));
-          GT_ASSIGN(reported, r.requiredText(5));
-          std::int64_t seconds = 0;
-          if (!parseTime(reported, seconds))
-            return r.fail(
-                5, ErrorCode::kParse,
-                "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
+          GT_ASSIGN(seconds, store::decode::timeValue(r, 5));
           GT_ASSIGN(status, enumValue(r, 6, &model::parseEventStatus));
           GT_ASSIGN(level, enumValue(r, 7, &model::parseDispatchLevel));
           GT_ASSIGN(gi, grid(r, 8));
@@ -765,89 +540,13 @@ class Loader {
     return {};
   }
 
-  std::string placeOf(const char* table, std::int64_t fid, const char* column) const {
-    return m_place + ": table " + table + ", fid " + std::to_string(fid) + ", column " + column;
-  }
-
-  core::Result<void> resolveLinks() {
-    IdIndex buildings, houses;
-    if (auto d = buildings.build(m_c.buildings.id); d >= 0)
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
-          placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
-    if (auto d = houses.build(m_c.houses.id); d >= 0)
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
-          placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
-    CodeIndex addresses;
-    addresses.build(m_c.addresses.code);
-    if (auto d = addresses.firstDuplicate(m_c.addresses.code); d >= 0) {
-      const auto i = static_cast<std::size_t>(d);
-      return makeError(ErrorCode::kStore,
-                       "duplicate address_code " + std::string(m_c.addresses.code[i]),
-                       placeOf("addresses", m_addressKeys.fid[i], "address_code"));
-    }
-    std::uint32_t found = 0;
-    for (std::size_t i = 0; i < m_c.buildings.size(); ++i) {
-      const std::string_view code = m_buildingKeys.code[i];
-      if (code.empty()) continue;
-      if (!addresses.find(code, found))
-        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
-                         placeOf("buildings", m_buildingKeys.fid[i], "address_code"));
-      m_c.buildings.address[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.addresses.size(); ++i) {
-      if (!buildings.find(m_addressKeys.id1[i], found))
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
-                         placeOf("addresses", m_addressKeys.fid[i], "building_id"));
-      m_c.addresses.building[i] = found;
-      const std::int64_t house = m_addressKeys.id2[i];
-      if (house == std::numeric_limits<std::int64_t>::min()) continue;
-      if (!houses.find(house, found))
-        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(house),
-                         placeOf("addresses", m_addressKeys.fid[i], "house_id"));
-      m_c.addresses.house[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.houses.size(); ++i) {
-      if (!buildings.find(m_houseKeys.id1[i], found))
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
-                         placeOf("houses", m_houseKeys.fid[i], "building_id"));
-      m_c.houses.building[i] = found;
-      const std::string_view code = m_houseKeys.code[i];
-      if (code.empty()) continue;
-      if (!addresses.find(code, found))
-        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
-                         placeOf("houses", m_houseKeys.fid[i], "address_code"));
-      m_c.houses.address[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.people.size(); ++i) {
-      if (!houses.find(m_personKeys.id1[i], found))
-        return makeError(ErrorCode::kStore,
-                         "no house with house_id " + std::to_string(m_personKeys.id1[i]),
-                         placeOf("people", m_personKeys.fid[i], "house_id"));
-      m_c.people.house[i] = found;
-    }
-    for (std::size_t i = 0; i < m_c.entities.size(); ++i) {
-      if (!buildings.find(m_entityKeys.id1[i], found))
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
-                         placeOf("entities", m_entityKeys.fid[i], "building_id"));
-      m_c.entities.building[i] = found;
-    }
-    return {};
-  }
-
   std::string m_url;
   unsigned m_threads;
   std::string m_place;
   std::string m_snapshot;
   DistrictColumns<Owned> m_c;
-  CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
-  Deferred m_buildingKeys, m_addressKeys, m_houseKeys, m_personKeys, m_entityKeys;
+  store::decode::CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
+  store::decode::LinkKeys m_keys;
 };
 
 #undef GT_ASSIGN

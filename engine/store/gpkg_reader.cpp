@@ -4,11 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <charconv>
 #include <chrono>
-#include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -17,16 +14,18 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/calendar.h"
+#include "store/decode.h"
 
 namespace gridtwin::store {
 namespace {
 
 using core::ErrorCode;
 using core::makeError;
+using decode::enumValue;
+using decode::startLines;
+using decode::startPolygons;
 using model::DistrictColumns;
 using model::Owned;
-using model::StringPool;
 
 // ---- SQLite handles
 
@@ -266,69 +265,6 @@ class Rows {
 
 // ---- GeoPackage geometry blobs, decoded straight into flat arrays
 
-// A WKB cursor over one blob. Each nested geometry declares its own byte
-// order; counts are checked against the bytes left before any allocation.
-class Wkb {
- public:
-  explicit Wkb(std::span<const std::uint8_t> bytes) : m_bytes(bytes) {}
-
-  std::size_t offset() const { return m_pos; }
-  bool readByteOrder() {
-    if (m_pos >= m_bytes.size() || m_bytes[m_pos] > 1) return false;
-    m_little = m_bytes[m_pos++] == 1;
-    return true;
-  }
-  bool readU32(std::uint32_t& v) {
-    if (m_bytes.size() - m_pos < 4) return false;
-    std::memcpy(&v, m_bytes.data() + m_pos, 4);
-    if (m_little != (std::endian::native == std::endian::little)) v = __builtin_bswap32(v);
-    m_pos += 4;
-    return true;
-  }
-  bool readDouble(double& v) {
-    if (m_bytes.size() - m_pos < 8) return false;
-    std::uint64_t u;
-    std::memcpy(&u, m_bytes.data() + m_pos, 8);
-    if (m_little != (std::endian::native == std::endian::little)) u = __builtin_bswap64(u);
-    v = std::bit_cast<double>(u);
-    m_pos += 8;
-    return true;
-  }
-  bool skip(std::size_t n) {
-    if (m_bytes.size() - m_pos < n) return false;
-    m_pos += n;
-    return true;
-  }
-  std::size_t remaining() const { return m_bytes.size() - m_pos; }
-  // Byte order + type: base type (1..7) and the number of ordinates per point.
-  bool readHeader(std::uint32_t& base, int& dims) {
-    std::uint32_t type = 0;
-    if (!readByteOrder() || !readU32(type)) return false;
-    dims = 2;
-    if (type & 0x80000000u) ++dims;  // EWKB Z
-    if (type & 0x40000000u) ++dims;  // EWKB M
-    if (type & 0x20000000u) {        // EWKB SRID: skip it
-      std::uint32_t srid;
-      if (!readU32(srid)) return false;
-    }
-    type &= 0x0FFFFFFFu;
-    const std::uint32_t iso = type / 1000;
-    if (iso > 3) return false;
-    dims += iso == 3 ? 2 : iso == 0 ? 0 : 1;
-    base = type % 1000;
-    return true;
-  }
-  bool readPoint(int dims, geo::Point& p) {
-    if (!readDouble(p.x) || !readDouble(p.y)) return false;
-    return skip(static_cast<std::size_t>(dims - 2) * 8);
-  }
-
- private:
-  std::span<const std::uint8_t> m_bytes;
-  std::size_t m_pos = 0;
-  bool m_little = true;
-};
-
 // Strips the GeoPackage binary header ('GP', version, flags, srs_id,
 // envelope). `empty` is set from the header's empty flag.
 core::Result<std::span<const std::uint8_t>> gpkgWkb(std::span<const std::uint8_t> blob,
@@ -351,278 +287,44 @@ core::Result<std::span<const std::uint8_t>> gpkgWkb(std::span<const std::uint8_t
   return blob.subspan(header);
 }
 
-core::Error wkbError(const Wkb& w, const std::string& what) {
-  return makeError(ErrorCode::kGeometry, "at offset " + std::to_string(w.offset()) + ": " + what);
+// The WKB in a geometry blob; an empty span for a NULL (no blob).
+core::Result<std::span<const std::uint8_t>> blobWkb(std::span<const std::uint8_t> blob,
+                                                    bool& empty) {
+  if (blob.empty()) return blob;
+  auto wkb = gpkgWkb(blob, empty);
+  if (!wkb) return wkb.takeError();
+  if (wkb->empty() && !empty)
+    return makeError(ErrorCode::kUnexpectedEnd, "no WKB after the GeoPackage header");
+  return wkb;
 }
-
-bool finitePoint(const geo::Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
 // One point geometry, or missing (NaN) for NULL/empty when `nullable`.
 core::Result<geo::Point> decodePoint(std::span<const std::uint8_t> blob, bool nullable) {
-  if (blob.empty()) {
-    if (nullable) return model::missingPoint();
-    return makeError(ErrorCode::kStore, "NULL geometry where a point is required");
-  }
   bool empty = false;
-  auto wkb = gpkgWkb(blob, empty);
+  auto wkb = blobWkb(blob, empty);
   if (!wkb) return wkb.takeError();
-  Wkb w(*wkb);
-  std::uint32_t base = 0;
-  int dims = 2;
-  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
-  if (base != 1) return wkbError(w, "expected a Point, got WKB type " + std::to_string(base));
-  geo::Point p;
-  if (!w.readPoint(dims, p))
-    return makeError(ErrorCode::kUnexpectedEnd, "WKB ends inside the point");
-  if (std::isnan(p.x) && std::isnan(p.y)) empty = true;
-  if (empty) {
-    if (nullable) return model::missingPoint();
-    return makeError(ErrorCode::kStore, "empty geometry where a point is required");
-  }
-  if (!finitePoint(p)) return wkbError(w, "non-finite coordinate");
-  return p;
-}
-
-// Appends one ring/line's points; `closed` requires first == last and 4+ points.
-core::Result<void> readPoints(Wkb& w, int dims, bool closed, std::vector<geo::Point>& out) {
-  std::uint32_t n = 0;
-  if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a point count");
-  if (static_cast<std::size_t>(n) * static_cast<std::size_t>(dims) * 8 > w.remaining()) {
-    return wkbError(w, std::to_string(n) + " points declared, more than the blob holds");
-  }
-  if (closed && n < 4)
-    return makeError(ErrorCode::kTooFewPoints, "a ring needs 4 points, has " + std::to_string(n));
-  if (!closed && n < 2)
-    return makeError(ErrorCode::kTooFewPoints, "a line needs 2 points, has " + std::to_string(n));
-  const std::size_t first = out.size();
-  for (std::uint32_t i = 0; i < n; ++i) {
-    geo::Point p;
-    w.readPoint(dims, p);
-    if (!finitePoint(p)) return wkbError(w, "non-finite coordinate");
-    out.push_back(p);
-  }
-  if (closed && !(out[first] == out.back()))
-    return makeError(ErrorCode::kUnclosedRing, "ring is not closed");
-  return {};
-}
-
-core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned>& out) {
-  std::uint32_t rings = 0;
-  if (!w.readU32(rings))
-    return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a ring count");
-  if (rings == 0) return wkbError(w, "polygon without rings");
-  if (static_cast<std::size_t>(rings) * 4 > w.remaining())
-    return wkbError(w, "more rings declared than the blob holds");
-  for (std::uint32_t r = 0; r < rings; ++r) {
-    if (auto ok = readPoints(w, dims, true, out.lonlat); !ok) return ok;
-    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
-  }
-  out.ringStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
-  return {};
+  if (empty) return decode::checkPoint(false, model::missingPoint(), nullable);
+  return decode::decodePoint(*wkb, nullable);
 }
 
 // A Polygon or MultiPolygon appended as one feature.
 core::Result<void> decodePolygons(std::span<const std::uint8_t> blob,
                                   model::PolygonColumns<Owned>& out) {
-  if (blob.empty())
-    return makeError(ErrorCode::kStore, "NULL geometry where a polygon is required");
   bool empty = false;
-  auto wkb = gpkgWkb(blob, empty);
+  auto wkb = blobWkb(blob, empty);
   if (!wkb) return wkb.takeError();
   if (empty) return makeError(ErrorCode::kStore, "empty geometry where a polygon is required");
-  Wkb w(*wkb);
-  std::uint32_t base = 0;
-  int dims = 2;
-  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
-  if (base == 3) {
-    if (auto r = readPolygonBody(w, dims, out); !r) return r;
-  } else if (base == 6) {
-    std::uint32_t n = 0;
-    if (!w.readU32(n))
-      return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a polygon count");
-    if (static_cast<std::size_t>(n) * 9 > w.remaining())
-      return wkbError(w, "more polygons declared than the blob holds");
-    for (std::uint32_t i = 0; i < n; ++i) {
-      std::uint32_t inner = 0;
-      int innerDims = 2;
-      if (!w.readHeader(inner, innerDims) || inner != 3)
-        return wkbError(w, "a MultiPolygon member is not a Polygon");
-      if (auto r = readPolygonBody(w, innerDims, out); !r) return r;
-    }
-  } else {
-    return wkbError(w, "expected a Polygon or MultiPolygon, got WKB type " + std::to_string(base));
-  }
-  out.partStart.push_back(static_cast<std::uint32_t>(out.ringStart.size() - 1));
-  return {};
+  return decode::appendPolygons(*wkb, out);
 }
 
 // A LineString or MultiLineString appended as one feature.
 core::Result<void> decodeLines(std::span<const std::uint8_t> blob, model::LineColumns<Owned>& out) {
-  if (blob.empty()) return makeError(ErrorCode::kStore, "NULL geometry where a line is required");
   bool empty = false;
-  auto wkb = gpkgWkb(blob, empty);
+  auto wkb = blobWkb(blob, empty);
   if (!wkb) return wkb.takeError();
   if (empty) return makeError(ErrorCode::kStore, "empty geometry where a line is required");
-  Wkb w(*wkb);
-  std::uint32_t base = 0;
-  int dims = 2;
-  if (!w.readHeader(base, dims)) return wkbError(w, "bad WKB header");
-  auto line = [&](int d) -> core::Result<void> {
-    if (auto r = readPoints(w, d, false, out.lonlat); !r) return r;
-    out.pointStart.push_back(static_cast<std::uint32_t>(out.lonlat.size()));
-    return {};
-  };
-  if (base == 2) {
-    if (auto r = line(dims); !r) return r;
-  } else if (base == 5) {
-    std::uint32_t n = 0;
-    if (!w.readU32(n)) return makeError(ErrorCode::kUnexpectedEnd, "WKB ends before a line count");
-    if (static_cast<std::size_t>(n) * 9 > w.remaining())
-      return wkbError(w, "more lines declared than the blob holds");
-    for (std::uint32_t i = 0; i < n; ++i) {
-      std::uint32_t inner = 0;
-      int innerDims = 2;
-      if (!w.readHeader(inner, innerDims) || inner != 2)
-        return wkbError(w, "a MultiLineString member is not a LineString");
-      if (auto r = line(innerDims); !r) return r;
-    }
-  } else {
-    return wkbError(
-        w, "expected a LineString or MultiLineString, got WKB type " + std::to_string(base));
-  }
-  out.partStart.push_back(static_cast<std::uint32_t>(out.pointStart.size() - 1));
-  return {};
+  return decode::appendLines(*wkb, out);
 }
-
-// ---- dates and times
-
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// "YYYY-MM-DD" → days since 1970-01-01.
-bool parseDate(std::string_view s, std::int64_t& days) {
-  int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
-      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
-    return false;
-  }
-  days = core::daysFromCivil(y, m, d);
-  return s.size() == 10;
-}
-
-// "YYYY-MM-DDTHH:MM:SS[+hh:mm|Z]" → Unix seconds. Without an offset the time
-// is taken as China Standard Time (UTC+8), the district's local time.
-bool parseTime(std::string_view s, std::int64_t& seconds) {
-  std::int64_t days = 0;
-  int hh, mm, ss;
-  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) ||
-      !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
-    return false;
-  }
-  std::int64_t offset = 8 * 3600;
-  std::string_view rest = s.substr(19);
-  if (rest == "Z") {
-    offset = 0;
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    int oh, om;
-    if (!digits(rest, 1, 2, oh) || !digits(rest, 4, 2, om)) return false;
-    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-  } else if (!rest.empty()) {
-    return false;
-  }
-  seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
-  return true;
-}
-
-// ---- indexes from keys to rows
-
-// Codes (street, community, grid, address codes) to row indexes. The views
-// point into a StringPool that must not grow while the index is used.
-class CodeIndex {
- public:
-  void build(const StringPool& pool) {
-    m_map.clear();
-    m_map.reserve(pool.size() * 2);
-    for (std::size_t i = 0; i < pool.size(); ++i)
-      m_map.emplace(pool[i], static_cast<std::uint32_t>(i));
-  }
-  // Index of the first duplicate code, or -1.
-  std::int64_t firstDuplicate(const StringPool& pool) const {
-    if (m_map.size() == pool.size()) return -1;
-    for (std::size_t i = 0; i < pool.size(); ++i) {
-      if (m_map.at(pool[i]) != i) return static_cast<std::int64_t>(i);
-    }
-    return -1;
-  }
-  bool find(std::string_view code, std::uint32_t& out) const {
-    auto it = m_map.find(code);
-    if (it == m_map.end()) return false;
-    out = it->second;
-    return true;
-  }
-
- private:
-  std::unordered_map<std::string_view, std::uint32_t> m_map;
-};
-
-// Integer ids (building_id, house_id) to row indexes: a dense table when the
-// ids are compact (they are 1..N in generated data), a hash map otherwise.
-class IdIndex {
- public:
-  // Returns the position of the first duplicate id, or -1.
-  std::int64_t build(const std::vector<std::int64_t>& ids) {
-    std::int64_t lo = std::numeric_limits<std::int64_t>::max(),
-                 hi = std::numeric_limits<std::int64_t>::min();
-    for (auto id : ids) {
-      lo = std::min(lo, id);
-      hi = std::max(hi, id);
-    }
-    m_dense = !ids.empty() && lo >= 0 && hi < static_cast<std::int64_t>(ids.size()) * 4 + 1024;
-    if (m_dense) {
-      m_table.assign(static_cast<std::size_t>(hi) + 1, -1);
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        auto& slot = m_table[static_cast<std::size_t>(ids[i])];
-        if (slot >= 0) return static_cast<std::int64_t>(i);
-        slot = static_cast<std::int32_t>(i);
-      }
-    } else {
-      m_map.reserve(ids.size() * 2);
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (!m_map.emplace(ids[i], static_cast<std::uint32_t>(i)).second)
-          return static_cast<std::int64_t>(i);
-      }
-    }
-    return -1;
-  }
-  bool find(std::int64_t id, std::uint32_t& out) const {
-    if (m_dense) {
-      if (id < 0 || static_cast<std::uint64_t>(id) >= m_table.size() ||
-          m_table[static_cast<std::size_t>(id)] < 0) {
-        return false;
-      }
-      out = static_cast<std::uint32_t>(m_table[static_cast<std::size_t>(id)]);
-      return true;
-    }
-    auto it = m_map.find(id);
-    if (it == m_map.end()) return false;
-    out = it->second;
-    return true;
-  }
-
- private:
-  bool m_dense = false;
-  std::vector<std::int32_t> m_table;
-  std::unordered_map<std::int64_t, std::uint32_t> m_map;
-};
 
 // ---- the loader
 
@@ -636,24 +338,6 @@ class IdIndex {
   auto var##_r_ = (expr);                     \
   if (!var##_r_) return var##_r_.takeError(); \
   auto var = *var##_r_
-
-void startPolygons(model::PolygonColumns<Owned>& p) {
-  model::startOffsets(p.partStart);
-  model::startOffsets(p.ringStart);
-  model::startOffsets(p.pointStart);
-}
-void startLines(model::LineColumns<Owned>& l) {
-  model::startOffsets(l.partStart);
-  model::startOffsets(l.pointStart);
-}
-
-// Rows whose links are resolved after every table is read: the source key
-// per row, and the row's fid for error messages.
-struct Deferred {
-  std::vector<std::int64_t> fid;
-  std::vector<std::int64_t> id1, id2;  // building_id / house_id as the table has them
-  StringPool code;                     // an address code per row ("" when NULL)
-};
 
 class Loader {
  public:
@@ -671,7 +355,7 @@ class Loader {
     GT_TRY(readGrids(db->get()));
     db->reset();
     GT_TRY(readInParallel());
-    GT_TRY(resolveLinks());
+    GT_TRY(decode::resolveLinks(m_c, m_keys, m_path));
     return model::District::build(std::move(m_c), m_threads);
   }
 
@@ -793,13 +477,7 @@ class Loader {
         return g.takeError().withContext(r.place(2));
       return {};
     }));
-    m_streetIndex.build(s.code);
-    if (auto d = m_streetIndex.firstDuplicate(s.code); d >= 0) {
-      return makeError(ErrorCode::kStore,
-                       "duplicate street code " + std::string(s.code[static_cast<std::size_t>(d)]),
-                       m_path + ": table streets");
-    }
-    return {};
+    return decode::buildUnique(m_streetIndex, s.code, "street", m_path + ": table streets");
   }
 
   core::Result<void> readCommunities(sqlite3* db) {
@@ -808,11 +486,7 @@ class Loader {
     GT_TRY(scan(db, kCommunities, [&](const Rows& r) -> core::Result<void> {
       GT_ASSIGN(code, r.requiredText(0));
       GT_ASSIGN(name, r.requiredText(1));
-      GT_ASSIGN(street, r.requiredText(2));
-      std::uint32_t si = 0;
-      if (!m_streetIndex.find(street, si)) {
-        return r.fail(2, ErrorCode::kStore, "no street with code " + std::string(street));
-      }
+      GT_ASSIGN(si, decode::codeValue(r, 2, m_streetIndex, "street"));
       c.code.append(code);
       c.name.append(name);
       c.street.push_back(si);
@@ -820,14 +494,8 @@ class Loader {
         return g.takeError().withContext(r.place(3));
       return {};
     }));
-    m_communityIndex.build(c.code);
-    if (auto d = m_communityIndex.firstDuplicate(c.code); d >= 0) {
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate community code " + std::string(c.code[static_cast<std::size_t>(d)]),
-          m_path + ": table communities");
-    }
-    return {};
+    return decode::buildUnique(m_communityIndex, c.code, "community",
+                               m_path + ": table communities");
   }
 
   core::Result<void> readGrids(sqlite3* db) {
@@ -836,11 +504,8 @@ class Loader {
     GT_TRY(scan(db, kGrids, [&](const Rows& r) -> core::Result<void> {
       GT_ASSIGN(code, r.requiredText(0));
       GT_ASSIGN(name, r.requiredText(1));
-      GT_ASSIGN(community, r.requiredText(2));
-      std::uint32_t ci = 0;
-      if (!m_communityIndex.find(community, ci)) {
-        return r.fail(2, ErrorCode::kStore, "no community with code " + std::string(community));
-      }
+      GT_ASSIGN(ci, decode::codeValue(r, 2, m_communityIndex, "community"));
+      const std::string_view community = r.text(2);
       // The grid's street must be its community's street.
       const std::string_view street = r.text(3);
       const std::string_view expected = m_c.streets.code[m_c.communities.street[ci]];
@@ -856,32 +521,13 @@ class Loader {
         return geom.takeError().withContext(r.place(4));
       return {};
     }));
-    m_gridIndex.build(g.code);
-    if (auto d = m_gridIndex.firstDuplicate(g.code); d >= 0) {
-      return makeError(ErrorCode::kStore,
-                       "duplicate grid code " + std::string(g.code[static_cast<std::size_t>(d)]),
-                       m_path + ": table grids");
-    }
-    return {};
+    return decode::buildUnique(m_gridIndex, g.code, "grid", m_path + ": table grids");
   }
 
   // Resolves a grid_code column (read-only use of m_gridIndex: safe from
   // several threads).
   core::Result<std::uint32_t> grid(const Rows& r, int col) const {
-    GT_ASSIGN(code, r.requiredText(col));
-    std::uint32_t gi = 0;
-    if (!m_gridIndex.find(code, gi))
-      return r.fail(col, ErrorCode::kStore, "no grid with code " + std::string(code));
-    return gi;
-  }
-
-  template <class E>
-  core::Result<E> enumValue(const Rows& r, int col, bool (*parse)(std::string_view, E&)) const {
-    GT_ASSIGN(text, r.requiredText(col));
-    E v{};
-    if (!parse(text, v))
-      return r.fail(col, ErrorCode::kStore, "unknown value '" + std::string(text) + "'");
-    return v;
+    return decode::codeValue(r, col, m_gridIndex, "grid");
   }
 
   core::Result<void> readRoads(sqlite3* db) {
@@ -927,8 +573,8 @@ class Loader {
       t.floors.push_back(static_cast<std::uint16_t>(floors));
       t.heightM.push_back(static_cast<float>(height));
       t.grid.push_back(gi);
-      m_buildingKeys.fid.push_back(r.fid());
-      m_buildingKeys.code.append(r.text(1));
+      m_keys.buildings.fid.push_back(r.fid());
+      m_keys.buildings.code.append(r.text(1));
       if (auto g = decodePolygons(r.blob(6), t.footprint); !g)
         return g.takeError().withContext(r.place(6));
       return {};
@@ -952,9 +598,9 @@ class Loader {
       t.grid.push_back(gi);
       t.point.lonlat.push_back(*p);
       t.fullText.append(r.text(4));
-      m_addressKeys.fid.push_back(r.fid());
-      m_addressKeys.id1.push_back(building);
-      m_addressKeys.id2.push_back(house);
+      m_keys.addresses.fid.push_back(r.fid());
+      m_keys.addresses.id1.push_back(building);
+      m_keys.addresses.id2.push_back(house);
       return {};
     });
   }
@@ -981,9 +627,9 @@ class Loader {
       t.room.append(r.text(5));
       t.areaM2.push_back(static_cast<float>(area));
       t.grid.push_back(gi);
-      m_houseKeys.fid.push_back(r.fid());
-      m_houseKeys.id1.push_back(building);
-      m_houseKeys.code.append(r.text(1));
+      m_keys.houses.fid.push_back(r.fid());
+      m_keys.houses.id1.push_back(building);
+      m_keys.houses.code.append(r.text(1));
       return {};
     });
   }
@@ -999,23 +645,8 @@ class Loader {
       }
       GT_ASSIGN(name, r.requiredText(2));
       GT_ASSIGN(sex, enumValue(r, 3, &model::parseSex));
-      GT_ASSIGN(birth, r.requiredText(4));
-      std::int64_t days = 0;
-      if (!parseDate(birth, days)) {
-        return r.fail(4, ErrorCode::kParse,
-                      "expected a date YYYY-MM-DD, got '" + std::string(birth) + "'");
-      }
-      std::uint32_t tags = 0;
-      for (std::string_view rest = r.text(6); !rest.empty();) {
-        const auto comma = rest.find(',');
-        const std::string_view tag = rest.substr(0, comma);
-        model::PersonTag bit{};
-        if (!model::parsePersonTag(tag, bit)) {
-          return r.fail(6, ErrorCode::kStore, "unknown tag '" + std::string(tag) + "'");
-        }
-        tags |= model::tagBit(bit);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      }
+      GT_ASSIGN(days, decode::dateValue(r, 4));
+      GT_ASSIGN(tags, decode::tagsValue(r, 6));
       GT_ASSIGN(house, r.integer(7));
       GT_ASSIGN(gi, grid(r, 8));
       t.id.push_back(id);
@@ -1027,8 +658,8 @@ class Loader {
       t.tags.push_back(tags);
       t.house.push_back(0);
       t.grid.push_back(gi);
-      m_personKeys.fid.push_back(r.fid());
-      m_personKeys.id1.push_back(house);
+      m_keys.people.fid.push_back(r.fid());
+      m_keys.people.id1.push_back(house);
       return {};
     });
   }
@@ -1062,8 +693,8 @@ class Loader {
       t.building.push_back(0);
       t.grid.push_back(gi);
       t.point.lonlat.push_back(*p);
-      m_entityKeys.fid.push_back(r.fid());
-      m_entityKeys.id1.push_back(building);
+      m_keys.entities.fid.push_back(r.fid());
+      m_keys.entities.id1.push_back(building);
       return {};
     });
   }
@@ -1122,13 +753,7 @@ class Loader {
         m_c.categoryGroups.append(r.text(3));
       }
       GT_ASSIGN(source, enumValue(r, 4, &model::parseEventSource));
-      GT_ASSIGN(reported, r.requiredText(5));
-      std::int64_t seconds = 0;
-      if (!parseTime(reported, seconds)) {
-        return r.fail(
-            5, ErrorCode::kParse,
-            "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(reported) + "'");
-      }
+      GT_ASSIGN(seconds, decode::timeValue(r, 5));
       GT_ASSIGN(status, enumValue(r, 6, &model::parseEventStatus));
       GT_ASSIGN(level, enumValue(r, 7, &model::parseDispatchLevel));
       GT_ASSIGN(gi, grid(r, 8));
@@ -1197,97 +822,12 @@ class Loader {
     return {};
   }
 
-  std::string placeOf(const char* table, std::int64_t fid, const char* column) const {
-    return m_path + ": table " + table + ", fid " + std::to_string(fid) + ", column " + column;
-  }
-
-  core::Result<void> resolveLinks() {
-    IdIndex buildings, houses;
-    if (auto d = buildings.build(m_c.buildings.id); d >= 0) {
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate building_id " + std::to_string(m_c.buildings.id[static_cast<std::size_t>(d)]),
-          placeOf("buildings", m_buildingKeys.fid[static_cast<std::size_t>(d)], "building_id"));
-    }
-    if (auto d = houses.build(m_c.houses.id); d >= 0) {
-      return makeError(
-          ErrorCode::kStore,
-          "duplicate house_id " + std::to_string(m_c.houses.id[static_cast<std::size_t>(d)]),
-          placeOf("houses", m_houseKeys.fid[static_cast<std::size_t>(d)], "house_id"));
-    }
-    CodeIndex addresses;
-    addresses.build(m_c.addresses.code);
-    if (auto d = addresses.firstDuplicate(m_c.addresses.code); d >= 0) {
-      const auto i = static_cast<std::size_t>(d);
-      return makeError(ErrorCode::kStore,
-                       "duplicate address_code " + std::string(m_c.addresses.code[i]),
-                       placeOf("addresses", m_addressKeys.fid[i], "address_code"));
-    }
-    std::uint32_t found = 0;
-    for (std::size_t i = 0; i < m_c.buildings.size(); ++i) {
-      const std::string_view code = m_buildingKeys.code[i];
-      if (code.empty()) continue;
-      if (!addresses.find(code, found)) {
-        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
-                         placeOf("buildings", m_buildingKeys.fid[i], "address_code"));
-      }
-      m_c.buildings.address[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.addresses.size(); ++i) {
-      if (!buildings.find(m_addressKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_addressKeys.id1[i]),
-                         placeOf("addresses", m_addressKeys.fid[i], "building_id"));
-      }
-      m_c.addresses.building[i] = found;
-      const std::int64_t house = m_addressKeys.id2[i];
-      if (house == std::numeric_limits<std::int64_t>::min()) continue;
-      if (!houses.find(house, found)) {
-        return makeError(ErrorCode::kStore, "no house with house_id " + std::to_string(house),
-                         placeOf("addresses", m_addressKeys.fid[i], "house_id"));
-      }
-      m_c.addresses.house[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.houses.size(); ++i) {
-      if (!buildings.find(m_houseKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_houseKeys.id1[i]),
-                         placeOf("houses", m_houseKeys.fid[i], "building_id"));
-      }
-      m_c.houses.building[i] = found;
-      const std::string_view code = m_houseKeys.code[i];
-      if (code.empty()) continue;
-      if (!addresses.find(code, found)) {
-        return makeError(ErrorCode::kStore, "no address with address_code " + std::string(code),
-                         placeOf("houses", m_houseKeys.fid[i], "address_code"));
-      }
-      m_c.houses.address[i] = static_cast<std::int32_t>(found);
-    }
-    for (std::size_t i = 0; i < m_c.people.size(); ++i) {
-      if (!houses.find(m_personKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore,
-                         "no house with house_id " + std::to_string(m_personKeys.id1[i]),
-                         placeOf("people", m_personKeys.fid[i], "house_id"));
-      }
-      m_c.people.house[i] = found;
-    }
-    for (std::size_t i = 0; i < m_c.entities.size(); ++i) {
-      if (!buildings.find(m_entityKeys.id1[i], found)) {
-        return makeError(ErrorCode::kStore,
-                         "no building with building_id " + std::to_string(m_entityKeys.id1[i]),
-                         placeOf("entities", m_entityKeys.fid[i], "building_id"));
-      }
-      m_c.entities.building[i] = found;
-    }
-    return {};
-  }
-
   std::string m_path;
   unsigned m_threads;
   std::array<TablePlan, kTableCount> m_plans;
   DistrictColumns<Owned> m_c;
-  CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
-  Deferred m_buildingKeys, m_addressKeys, m_houseKeys, m_personKeys, m_entityKeys;
+  decode::CodeIndex m_streetIndex, m_communityIndex, m_gridIndex;
+  decode::LinkKeys m_keys;
 };
 
 #undef GT_ASSIGN
