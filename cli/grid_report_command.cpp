@@ -123,6 +123,8 @@ int runReport(const ReportOptions& o) {
       in.district = &twin.district();
       in.grid = *book->gridIndex(code);
       in.findings = r->findings;
+      in.twin = &twin;
+      in.access = &opened.access;
       if (auto w = boundary::gridMap(in, (dir / png).string()); !w) {
         return qs::fail("grid-report", {1, w.error().toString()});
       }

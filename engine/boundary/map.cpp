@@ -363,6 +363,23 @@ core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
     if (geo::bbox(other).intersects(view)) canvas.outline(other, 1.6, {120, 120, 120, 255});
   }
   canvas.outline(grid, 2.5, {31, 95, 168, 255});
+  if (in.twin != nullptr && in.access != nullptr) {
+    // What the grids hold, as far as the reader's scope reaches.
+    std::vector<std::uint32_t> hits;
+    auto marks = [&](model::Kind kind, double radius, Rgba colour, auto keep) {
+      hits.clear();
+      in.twin->search(kind).box(view, hits);
+      const auto points = in.twin->points(kind);
+      for (std::uint32_t row : hits) {
+        if (!in.access->scope.contains(in.twin->gridOf(kind, row)) || !keep(row)) continue;
+        canvas.dot(points[row], radius, colour);
+      }
+    };
+    marks(model::Kind::kFacility, 1.6, {0, 128, 128, 200}, [](std::uint32_t) { return true; });
+    const auto& status = c.events.status;
+    marks(model::Kind::kEvent, 2.6, {240, 120, 20, 235},
+          [&](std::uint32_t row) { return status[row] != model::EventStatus::kClosed; });
+  }
   for (const Finding& f : in.findings) {
     if (!f.geometry.polygons.empty()) {
       canvas.fill(f.geometry, {214, 39, 40, 110});

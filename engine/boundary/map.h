@@ -5,7 +5,8 @@
 //
 // gridMap() draws one grid as its station head sees it: the grid filled and
 // outlined, its neighbours around it with their codes' last three digits,
-// roads, buildings, the findings that touch it in red, and a scale bar.
+// roads, buildings, facilities and open events, the findings that touch it
+// in red, and a scale bar.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@
 #include "core/error.h"
 #include "geo/types.h"
 #include "model/district.h"
+#include "query/access.h"
+#include "query/twin.h"
 
 namespace gridtwin::boundary {
 
@@ -62,6 +65,10 @@ struct GridMapInput {
   std::uint32_t grid = 0;
   std::vector<Finding> findings;  // those touching the grid
   int size = 900;                 // pixels, square
+  // With a twin and an access: the facilities (teal) and the open events
+  // (orange) in view, of the grids in the access's scope only.
+  const query::Twin* twin = nullptr;
+  const query::Access* access = nullptr;
 };
 
 // Errors: kWriteFailed naming the path.

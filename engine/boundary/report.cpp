@@ -92,6 +92,10 @@ struct Section {
   Table table;
 };
 
+constexpr std::string_view kMapKey =
+    "图例 Key: blue = this grid (its code's last digits), grey = neighbours, teal dots = "
+    "facilities, orange dots = open events, red = boundary findings.";
+
 bool isOwnership(FindingKind k) {
   return k == FindingKind::kBuildingCut || k == FindingKind::kUnassigned ||
          k == FindingKind::kDoubleAssigned || k == FindingKind::kGridMismatch;
@@ -308,7 +312,10 @@ std::string toMarkdown(const GridReport& r, const std::string& pngName) {
   std::string md = "# 网格体检表 Grid report — " + r.name + " (" + r.code + ")\n\n";
   md += headLine(r) + "\n\n";
   md += "*Made for role " + r.role + "; counts cover this grid only.*\n\n";
-  if (!pngName.empty()) md += "![" + r.code + " and its neighbours](" + pngName + ")\n\n";
+  if (!pngName.empty()) {
+    md += "![" + r.code + " and its neighbours](" + pngName + ")\n\n*" + std::string(kMapKey) +
+          "*\n\n";
+  }
   for (const Section& s : sections(r)) {
     md += "## " + s.title + "\n\n";
     if (!s.note.empty()) md += s.note + "\n\n";
@@ -351,7 +358,8 @@ std::string toHtml(const GridReport& r, const std::string& pngName) {
   h += "<p>" + html(headLine(r)) + "</p>\n";
   h += "<p class=\"meta\">Made for role " + html(r.role) + "; counts cover this grid only.</p>\n";
   if (!pngName.empty()) {
-    h += "<p><img src=\"" + html(pngName) + "\" alt=\"" + html(r.code) + " and its neighbours\"></p>\n";
+    h += "<p><img src=\"" + html(pngName) + "\" alt=\"" + html(r.code) +
+         " and its neighbours\"><br><span class=\"meta\">" + html(kMapKey) + "</span></p>\n";
   }
   for (const Section& s : sections(r)) {
     h += "<h2>" + html(s.title) + "</h2>\n";

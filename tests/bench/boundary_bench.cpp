@@ -51,6 +51,8 @@ core::Result<std::vector<Figure>> runBoundary(Context& ctx) {
       in.district = &(*twin)->district();
       in.grid = g;
       in.findings = r->findings;
+      in.twin = twin->get();
+      in.access = &*access;
       GRIDTWIN_TRY(boundary::gridMap(in, (dir / (code + ".png")).string()));
     }
     const double reportSeconds = secondsSince(t1);
