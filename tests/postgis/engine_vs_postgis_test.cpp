@@ -38,6 +38,7 @@
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
 #include "model/district.h"
+#include "pg_support.h"
 #include "pgstore/connection.h"
 #include "pgstore/ingest.h"
 #include "store/gpkg_reader.h"
@@ -47,25 +48,7 @@ namespace {
 
 const std::string kSmall = std::string(GRIDTWIN_PG_WORK) + "/small.gpkg";
 
-std::string runText(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-// The fixture cluster's URL for database `db`.
-std::string urlFor(const std::string& db) {
-  const std::string url = runText("GRIDTWIN_PG_DIR='" + std::string(GRIDTWIN_PG_STATE) + "' " +
-                                  GRIDTWIN_SOURCE_DIR "/scripts/postgis url");
-  const auto at = url.find("/gridtwin?");
-  if (at == std::string::npos) return url;
-  return url.substr(0, at) + "/" + db + url.substr(at + 9);
-}
+using pgtest::urlFor;
 
 std::string hex(const std::vector<std::uint8_t>& bytes) {
   static const char* digits = "0123456789abcdef";

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "pg_support.h"
 #include "pgstore/connection.h"
 #include "pgstore/ingest.h"
 #include "query/access.h"
@@ -29,32 +30,8 @@ namespace {
 
 const std::string kSmall = std::string(GRIDTWIN_PG_WORK) + "/small.gpkg";
 
-std::string runOut(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-std::string urlFor(const std::string& db) {
-  const std::string url = runOut("GRIDTWIN_PG_DIR='" + std::string(GRIDTWIN_PG_STATE) + "' " +
-                                 GRIDTWIN_SOURCE_DIR "/scripts/postgis url");
-  const auto at = url.find("/gridtwin?");
-  return url.substr(0, at) + "/" + db + url.substr(at + 9);
-}
-
-pgstore::Connection connectOrDie(const std::string& url) {
-  auto c = pgstore::Connection::open(url);
-  if (!c) {
-    ADD_FAILURE() << c.error().toString();
-    std::abort();
-  }
-  return std::move(*c);
-}
+using pgtest::connectOrDie;
+using pgtest::urlFor;
 
 std::int64_t count(pgstore::Connection& c, const std::string& sql) {
   auto r = c.query(sql);

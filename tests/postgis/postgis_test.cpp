@@ -28,6 +28,7 @@
 #include "ident/masking.h"
 #include "ident/resident_id.h"
 #include "model/district.h"
+#include "pg_support.h"
 #include "pgstore/connection.h"
 #include "pgstore/follower.h"
 #include "pgstore/gpkg_export.h"
@@ -44,58 +45,11 @@ namespace {
 
 const std::string kSmall = std::string(GRIDTWIN_PG_WORK) + "/small.gpkg";
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-// Runs a shell command; stdout and stderr together.
-Run run(const std::string& command) {
-  Run r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string shellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q += "'\\''";
-    else
-      q += c;
-  }
-  return q + "'";
-}
-
-std::string postgisScript(const std::string& state, const std::string& verb) {
-  return "GRIDTWIN_PG_DIR=" + shellQuote(state) + " " + GRIDTWIN_SOURCE_DIR "/scripts/postgis " +
-         verb;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-// The fixture cluster's URL for database `db`.
-std::string urlFor(const std::string& state, const std::string& db) {
-  std::string url = trim(run(postgisScript(state, "url")).out);
-  const auto at = url.find("/gridtwin?");
-  return url.substr(0, at) + "/" + db + url.substr(at + 9);
-}
-
-pgstore::Connection connectOrDie(const std::string& url) {
-  auto c = pgstore::Connection::open(url);
-  if (!c) {
-    ADD_FAILURE() << c.error().toString();
-    std::abort();
-  }
-  return std::move(*c);
-}
+using pgtest::connectOrDie;
+using pgtest::postgisScript;
+using pgtest::run;
+using pgtest::shellQuote;
+using pgtest::urlFor;
 
 // A fresh, empty database in the fixture cluster, named after the test.
 std::string freshDatabase(const std::string& state = GRIDTWIN_PG_STATE) {
@@ -607,7 +561,7 @@ TEST(PostgisFaults, ServerKilledMidIngestLeavesThePreviousDatasetAndARerunComple
   const std::string state = std::string(GRIDTWIN_PG_WORK) + "/pg-fault";
   auto started = run(postgisScript(state, "start"));
   ASSERT_EQ(started.status, 0) << started.out;
-  const std::string url = trim(started.out);
+  const std::string url = started.out;
   // The previous dataset: the district without most events.
   const std::string before = std::string(GRIDTWIN_PG_WORK) + "/fault-before.gpkg";
   fs::copy_file(kSmall, before, fs::copy_options::overwrite_existing);
@@ -708,7 +662,7 @@ TEST(PostgisClients, AGisClientListsEverySpatialTable) {
   EXPECT_EQ(spatial, sqliteCount(kSmall, "SELECT count(*) FROM gpkg_geometry_columns") + 1 + 6);
   // GDAL's PostgreSQL driver (what QGIS uses) opens each of them.
   GDALAllRegister();
-  auto pg = trim(run(postgisScript(GRIDTWIN_PG_STATE, "url")).out);
+  auto pg = run(postgisScript(GRIDTWIN_PG_STATE, "url")).out;
   const std::string host =
       pg.substr(pg.find("host=") + 5, pg.find('&', pg.find("host=")) - pg.find("host=") - 5);
   const std::string db = url.substr(url.find(":///") + 4, url.find('?') - url.find(":///") - 4);
