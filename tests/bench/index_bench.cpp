@@ -29,6 +29,7 @@
 #include <random>
 
 #include "bench.h"
+#include "workloads.h"
 #include "geo/geos.h"
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
@@ -63,31 +64,6 @@ struct TreeDeleter {
   void operator()(GEOSSTRtree* t) const { GEOSSTRtree_destroy_r(h, t); }
 };
 using TreePtr = std::unique_ptr<GEOSSTRtree, TreeDeleter>;
-
-// The person's point: their house's room address, else the building's door plate.
-std::vector<geo::Point> peoplePoints(const model::District& d) {
-  const auto& people = d.people();
-  std::vector<geo::Point> out(people.size(), model::missingPoint());
-  for (std::size_t i = 0; i < people.size(); ++i) {
-    const std::uint32_t house = people.house[i];
-    std::int32_t address = d.houses().address[house];
-    if (address < 0) address = d.buildings().address[d.houses().building[house]];
-    if (address >= 0) out[i] = d.addresses().point.xy[static_cast<std::size_t>(address)];
-  }
-  return out;
-}
-
-geo::Polygon star(std::mt19937_64& rng, geo::Point c) {
-  std::uniform_real_distribution<double> radius(300, 1500), wobble(0.7, 1.0);
-  const double r = radius(rng);
-  geo::Polygon p;
-  for (int k = 0; k < 32; ++k) {
-    const double a = 2 * M_PI * k / 32, rr = r * wobble(rng);
-    p.outer.push_back({c.x + rr * std::cos(a), c.y + rr * std::sin(a)});
-  }
-  p.outer.push_back(p.outer.front());
-  return p;
-}
 
 // Wall and thread-CPU seconds of the best of `reps` runs (best by CPU time).
 // The CPU time is what one core spent on this thread: on this shared 2-core

@@ -34,6 +34,7 @@
 #include <string>
 
 #include "bench.h"
+#include "workloads.h"
 #include "geo/geometry.h"
 #include "geo/wkb.h"
 #include "index/entity_index.h"
@@ -50,17 +51,6 @@ constexpr int kReps = 3;
 // for its best, so that one time slice lost to another process on this
 // shared machine does not decide the figure.
 constexpr int kShortReps = 20;
-
-core::Result<std::string> shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot run", command);
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) return core::makeError(core::ErrorCode::kIo, "failed: " + out, command);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
 
 std::string num(double v) {
   char buf[32];
@@ -80,31 +70,6 @@ std::string hex(const std::vector<std::uint8_t>& bytes) {
 
 core::Error differ(const std::string& what) {
   return core::makeError(core::ErrorCode::kInvalidArgument, "answers differ from PostGIS: " + what);
-}
-
-// The person's point: their house's room address, else the building's door plate.
-std::vector<geo::Point> peoplePoints(const model::District& d) {
-  const auto& people = d.people();
-  std::vector<geo::Point> out(people.size(), model::missingPoint());
-  for (std::size_t i = 0; i < people.size(); ++i) {
-    const std::uint32_t house = people.house[i];
-    std::int32_t address = d.houses().address[house];
-    if (address < 0) address = d.buildings().address[d.houses().building[house]];
-    if (address >= 0) out[i] = d.addresses().point.xy[static_cast<std::size_t>(address)];
-  }
-  return out;
-}
-
-geo::Polygon star(std::mt19937_64& rng, geo::Point c) {
-  std::uniform_real_distribution<double> radius(300, 1500), wobble(0.7, 1.0);
-  const double r = radius(rng);
-  geo::Polygon p;
-  for (int k = 0; k < 32; ++k) {
-    const double a = 2 * M_PI * k / 32, rr = r * wobble(rng);
-    p.outer.push_back({c.x + rr * std::cos(a), c.y + rr * std::sin(a)});
-  }
-  p.outer.push_back(p.outer.front());
-  return p;
 }
 
 double median(std::vector<double> v) {
@@ -381,8 +346,7 @@ core::Result<nlohmann::json> measure(const std::string& dataset, const std::stri
 
 core::Result<std::vector<Figure>> runPostgisAnchor(Context& ctx) {
   const std::string state = ctx.workDir + "/pg-anchor";
-  const std::string script =
-      "GRIDTWIN_PG_DIR='" + state + "' " + std::string(GRIDTWIN_SOURCE_DIR) + "/scripts/postgis ";
+  const std::string script = postgisScript(state);
   auto url = shell(script + "start");
   if (!url) return url.takeError();
   std::printf("  cluster: %s\n", url->c_str());

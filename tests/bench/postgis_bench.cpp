@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "bench.h"
+#include "workloads.h"
 #include "pgstore/connection.h"
 #include "pgstore/ingest.h"
 #include "pgstore/loader.h"
@@ -23,23 +24,11 @@
 namespace gridtwin::bench {
 namespace {
 
-core::Result<std::string> shell(const std::string& command) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot run", command);
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p)) out += buf;
-  if (pclose(p) != 0) return core::makeError(core::ErrorCode::kIo, "failed: " + out, command);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
 }  // namespace
 
 core::Result<std::vector<Figure>> runPostgis(Context& ctx) {
   const std::string state = ctx.workDir + "/pg";
-  const std::string script =
-      "GRIDTWIN_PG_DIR='" + state + "' " + std::string(GRIDTWIN_SOURCE_DIR) + "/scripts/postgis ";
+  const std::string script = postgisScript(state);
   auto url = shell(script + "start");
   if (!url) return url.takeError();
   std::printf("  cluster: %s\n", url->c_str());
