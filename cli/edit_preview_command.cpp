@@ -45,10 +45,9 @@ core::Result<geo::MultiPolygon> proposal(const PreviewOptions& o) {
   } else if (auto* m = std::get_if<geo::MultiPolygon>(&*g)) {
     mp = std::move(*m);
   } else {
-    return core::makeError(core::ErrorCode::kInvalidGeometry,
-                           std::string("expected a POLYGON or MULTIPOLYGON, got ") +
-                               geo::typeName(*g),
-                           "--wkt");
+    return core::makeError(
+        core::ErrorCode::kInvalidGeometry,
+        std::string("expected a POLYGON or MULTIPOLYGON, got ") + geo::typeName(*g), "--wkt");
   }
   auto c = crs::parseCrs(o.crs);
   if (!c) return c.takeError();
@@ -83,9 +82,10 @@ int runPreview(const PreviewOptions& o) {
 }  // namespace
 
 void addEditPreviewCommand(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand(
-      "edit-preview", "What a proposed boundary for a grid would move between grids, and its "
-                      "new findings; changes nothing");
+  auto* cmd =
+      app.add_subcommand("edit-preview",
+                         "What a proposed boundary for a grid would move between grids, and its "
+                         "new findings; changes nothing");
   auto o = std::make_shared<PreviewOptions>();
   cmd->add_option("dataset", o->dataset, "Dataset GeoPackage")->required();
   cmd->add_option("grid", o->grid, "the grid's code")->required();
@@ -93,8 +93,9 @@ void addEditPreviewCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--polygon", o->polygonFile,
                   "a file GDAL reads holding the proposed polygon (its own CRS)");
   cmd->add_option("--layer", o->layer, "layer of --polygon (default: its only layer)");
-  cmd->add_option("--crs", o->crs, "CRS of --wkt: EPSG:4490 (default), EPSG:4326, EPSG:4547, "
-                                   "GCJ02, BD09");
+  cmd->add_option("--crs", o->crs,
+                  "CRS of --wkt: EPSG:4490 (default), EPSG:4326, EPSG:4547, "
+                  "GCJ02, BD09");
   cmd->add_option("--format", o->format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([o, &exitCode] { exitCode = runPreview(*o); });

@@ -1,8 +1,8 @@
 // gridtwin generate: the deterministic reference district.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-#include <unistd.h>
 
 #include "commands.h"
 #include "generate.h"
@@ -16,8 +16,10 @@ void addGenerateCommand(CLI::App& app, int& exitCode) {
   opts->catalogDir = std::string(GRIDTWIN_SOURCE_DIR) + "/data/catalog";
   opts->layerCatalog = std::string(GRIDTWIN_SOURCE_DIR) + "/layers/catalog.csv";
   auto quiet = std::make_shared<bool>(false);
-  cmd->add_option("--out,-o", opts->out, "GeoPackage to write (replaced only when complete)")->required();
-  cmd->add_option("--scale", opts->scale, "Records scale (1 = full district; structure is whole at any scale)");
+  cmd->add_option("--out,-o", opts->out, "GeoPackage to write (replaced only when complete)")
+      ->required();
+  cmd->add_option("--scale", opts->scale,
+                  "Records scale (1 = full district; structure is whole at any scale)");
   cmd->add_option("--seed", opts->seed, "Seed: the same seed and scale give the same bytes");
   cmd->add_option("--shared-data", opts->sharedData, "Folder of the shared real data");
   cmd->add_option("--catalog-dir", opts->catalogDir, "Folder of event/facility catalogues");
@@ -35,9 +37,10 @@ void addGenerateCommand(CLI::App& app, int& exitCode) {
       if (*quiet) return;
       if (tty) {
         const int width = 30, filled = static_cast<int>(f * width);
-        std::fprintf(stderr, "\r[%s%s] %3d%% %-24s", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                     std::string(static_cast<std::size_t>(width - filled), '.').c_str(), static_cast<int>(f * 100),
-                     stage.c_str());
+        std::fprintf(stderr, "\r[%s%s] %3d%% %-24s",
+                     std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                     std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                     static_cast<int>(f * 100), stage.c_str());
         if (f >= 1.0) std::fputc('\n', stderr);
       } else if (stage != lastStage) {
         std::fprintf(stderr, "generate: %3d%% %s\n", static_cast<int>(f * 100), stage.c_str());
@@ -53,14 +56,19 @@ void addGenerateCommand(CLI::App& app, int& exitCode) {
     }
     const auto& s = *result;
     std::printf(
-        "wrote %s in %.1f s: %lld streets, %lld communities, %lld grids, %lld staff, %lld roads, %lld buildings, "
-        "%lld addresses, %lld houses, %lld people, %lld entities, %lld facilities, %lld events, %lld layers "
+        "wrote %s in %.1f s: %lld streets, %lld communities, %lld grids, %lld staff, %lld roads, "
+        "%lld buildings, "
+        "%lld addresses, %lld houses, %lld people, %lld entities, %lld facilities, %lld events, "
+        "%lld layers "
         "(%lld features)\n",
-        opts->out.c_str(), s.seconds, static_cast<long long>(s.streets), static_cast<long long>(s.communities),
-        static_cast<long long>(s.grids), static_cast<long long>(s.staff), static_cast<long long>(s.roads),
-        static_cast<long long>(s.buildings), static_cast<long long>(s.addresses), static_cast<long long>(s.houses),
-        static_cast<long long>(s.people), static_cast<long long>(s.entities), static_cast<long long>(s.facilities),
-        static_cast<long long>(s.events), static_cast<long long>(s.layers), static_cast<long long>(s.layerFeatures));
+        opts->out.c_str(), s.seconds, static_cast<long long>(s.streets),
+        static_cast<long long>(s.communities), static_cast<long long>(s.grids),
+        static_cast<long long>(s.staff), static_cast<long long>(s.roads),
+        static_cast<long long>(s.buildings), static_cast<long long>(s.addresses),
+        static_cast<long long>(s.houses), static_cast<long long>(s.people),
+        static_cast<long long>(s.entities), static_cast<long long>(s.facilities),
+        static_cast<long long>(s.events), static_cast<long long>(s.layers),
+        static_cast<long long>(s.layerFeatures));
   });
 }
 

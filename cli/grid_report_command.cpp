@@ -78,8 +78,9 @@ int runReport(const ReportOptions& o) {
 #endif
   }
   if (o.outDir.empty() && (o.all || o.codes.size() != 1 || o.format != "md")) {
-    return qs::fail("grid-report", {2, "give --out-dir for more than one report or for "
-                                       "--format html|pdf|all"});
+    return qs::fail("grid-report", {2,
+                                    "give --out-dir for more than one report or for "
+                                    "--format html|pdf|all"});
   }
   if (!o.all && o.codes.empty()) return qs::fail("grid-report", {2, "name a grid code, or --all"});
   qs::Opened opened;
@@ -89,8 +90,8 @@ int runReport(const ReportOptions& o) {
   if (!coverage) return qs::fail("grid-report", {1, coverage.error().toString()});
   auto findings = boundary::validate(*coverage);
   if (!findings) return qs::fail("grid-report", {1, findings.error().toString()});
-  auto owned = boundary::checkOwnership(
-      twin.district(), boundary::unitsOf(twin.district(), boundary::Level::kGrid));
+  auto owned = boundary::checkOwnership(twin.district(),
+                                        boundary::unitsOf(twin.district(), boundary::Level::kGrid));
   if (!owned) return qs::fail("grid-report", {1, owned.error().toString()});
   findings->insert(findings->end(), owned->begin(), owned->end());
   auto book = boundary::ReportBook::make(twin, std::move(*findings));
@@ -169,9 +170,10 @@ int runReport(const ReportOptions& o) {
 }  // namespace
 
 void addGridReportCommand(CLI::App& app, int& exitCode) {
-  auto* cmd = app.add_subcommand(
-      "grid-report", "The grid head's report: shape, neighbours, counts, events, boundary "
-                     "findings and a map picture, as Markdown, HTML or PDF");
+  auto* cmd =
+      app.add_subcommand("grid-report",
+                         "The grid head's report: shape, neighbours, counts, events, boundary "
+                         "findings and a map picture, as Markdown, HTML or PDF");
   auto o = std::make_shared<ReportOptions>();
   cmd->add_option("dataset", o->dataset, "Dataset GeoPackage")->required();
   cmd->add_option("codes", o->codes, "grid codes");

@@ -47,7 +47,6 @@ std::uint64_t procStatusKb(const std::string& key) {
   return 0;
 }
 
-
 std::string mib(std::uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));

@@ -21,12 +21,12 @@
 #include "crs/crs.h"
 #include "crs/transformer.h"
 #include "geo/wkt.h"
+#include "io.h"
 #include "query/access.h"
 #include "query/query.h"
 #include "query/records.h"
 #include "query/stats.h"
 #include "query/twin.h"
-#include "io.h"
 #include "store/gpkg_writer.h"
 
 namespace gridtwin::cli::qs {

@@ -58,10 +58,10 @@ int runValidate(ValidateOptions& o) {
     const std::string dataset = o.dataset.empty() ? o.input : o.dataset;
     auto opened = store::openDataset(dataset);
     if (!opened) return failWith(opened.error());
-    std::vector<boundary::Unit> grids = o.source.level == boundary::Level::kGrid
-                                            ? coverage->units
-                                            : boundary::unitsOf(opened->district,
-                                                                boundary::Level::kGrid);
+    std::vector<boundary::Unit> grids =
+        o.source.level == boundary::Level::kGrid
+            ? coverage->units
+            : boundary::unitsOf(opened->district, boundary::Level::kGrid);
     auto owned = boundary::checkOwnership(opened->district, grids, {});
     if (!owned) return failWith(owned.takeError().withContext(dataset));
     findings->insert(findings->end(), owned->begin(), owned->end());
@@ -83,8 +83,9 @@ int runValidate(ValidateOptions& o) {
 
 void addValidateCommand(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand(
-      "validate", "Check a coverage of grids, communities or streets: gaps, overlaps, slivers, "
-                  "units outside their parent or the district; exit 3 when anything is found");
+      "validate",
+      "Check a coverage of grids, communities or streets: gaps, overlaps, slivers, "
+      "units outside their parent or the district; exit 3 when anything is found");
   auto o = std::make_shared<ValidateOptions>();
   cmd->add_option("polygons", o->input, "a gridtwin dataset, or any polygon file GDAL reads")
       ->required();
@@ -92,8 +93,9 @@ void addValidateCommand(CLI::App& app, int& exitCode) {
       ->check(CLI::IsMember({"grid", "community", "street"}));
   cmd->add_option("--dataset", o->dataset,
                   "the dataset whose parents and outline a foreign file is checked against");
-  cmd->add_option("--layer", o->source.layer, "layer of the polygon file (default: the level's "
-                                              "table, or the file's only layer)");
+  cmd->add_option("--layer", o->source.layer,
+                  "layer of the polygon file (default: the level's "
+                  "table, or the file's only layer)");
   cmd->add_option("--code-field", o->source.codeField, "field holding the code (default: code)");
   cmd->add_option("--parent-field", o->source.parentField,
                   "field holding the parent's code (default: community_code for grids, "

@@ -23,15 +23,20 @@ struct Footprint {
 
 Footprint footprintOf(Zone zone, Rng& rng) {
   switch (zone) {
-    case Zone::kOldTown: return {7, 12, 9, 14, 1.5};
-    case Zone::kVillage: return {8, 11, 9, 12, 1.2};  // 握手楼: near-touching village houses
-    case Zone::kIndustrial: return {30, 90, 24, 60, 8};
-    case Zone::kCommercial: return {24, 50, 20, 34, 9};
+    case Zone::kOldTown:
+      return {7, 12, 9, 14, 1.5};
+    case Zone::kVillage:
+      return {8, 11, 9, 12, 1.2};  // 握手楼: near-touching village houses
+    case Zone::kIndustrial:
+      return {30, 90, 24, 60, 8};
+    case Zone::kCommercial:
+      return {24, 50, 20, 34, 9};
     case Zone::kResidential:
       return rng.chance(0.55) ? Footprint{30, 50, 11, 14, 11} : Footprint{20, 26, 18, 24, 13};
     case Zone::kWater:
     case Zone::kGreen:
-    case Zone::kFarmland: break;
+    case Zone::kFarmland:
+      break;
   }
   return {10, 20, 10, 20, 5};
 }
@@ -39,33 +44,56 @@ Footprint footprintOf(Zone zone, Rng& rng) {
 BuildingUse useOf(Zone zone, Rng& rng) {
   double r = rng.uniform();
   switch (zone) {
-    case Zone::kOldTown: return r < 0.68 ? BuildingUse::kResidential : r < 0.97 ? BuildingUse::kCommercial : BuildingUse::kPublic;
-    case Zone::kVillage: return r < 0.88 ? BuildingUse::kResidential : r < 0.97 ? BuildingUse::kCommercial : BuildingUse::kIndustrial;
-    case Zone::kIndustrial: return r < 0.93 ? BuildingUse::kIndustrial : r < 0.98 ? BuildingUse::kCommercial : BuildingUse::kPublic;
-    case Zone::kCommercial: return r < 0.8 ? BuildingUse::kCommercial : r < 0.95 ? BuildingUse::kResidential : BuildingUse::kPublic;
-    case Zone::kResidential: return r < 0.9 ? BuildingUse::kResidential : r < 0.96 ? BuildingUse::kCommercial : BuildingUse::kPublic;
+    case Zone::kOldTown:
+      return r < 0.68   ? BuildingUse::kResidential
+             : r < 0.97 ? BuildingUse::kCommercial
+                        : BuildingUse::kPublic;
+    case Zone::kVillage:
+      return r < 0.88   ? BuildingUse::kResidential
+             : r < 0.97 ? BuildingUse::kCommercial
+                        : BuildingUse::kIndustrial;
+    case Zone::kIndustrial:
+      return r < 0.93   ? BuildingUse::kIndustrial
+             : r < 0.98 ? BuildingUse::kCommercial
+                        : BuildingUse::kPublic;
+    case Zone::kCommercial:
+      return r < 0.8    ? BuildingUse::kCommercial
+             : r < 0.95 ? BuildingUse::kResidential
+                        : BuildingUse::kPublic;
+    case Zone::kResidential:
+      return r < 0.9    ? BuildingUse::kResidential
+             : r < 0.96 ? BuildingUse::kCommercial
+                        : BuildingUse::kPublic;
     case Zone::kWater:
     case Zone::kGreen:
-    case Zone::kFarmland: break;
+    case Zone::kFarmland:
+      break;
   }
   return BuildingUse::kResidential;
 }
 
 int floorsOf(Zone zone, BuildingUse use, Rng& rng) {
   switch (zone) {
-    case Zone::kOldTown: return static_cast<int>(rng.between(2, 7));
-    case Zone::kVillage: return static_cast<int>(rng.between(3, 7));
-    case Zone::kIndustrial: return use == BuildingUse::kIndustrial ? static_cast<int>(rng.between(1, 5)) : static_cast<int>(rng.between(3, 8));
+    case Zone::kOldTown:
+      return static_cast<int>(rng.between(2, 7));
+    case Zone::kVillage:
+      return static_cast<int>(rng.between(3, 7));
+    case Zone::kIndustrial:
+      return use == BuildingUse::kIndustrial ? static_cast<int>(rng.between(1, 5))
+                                             : static_cast<int>(rng.between(3, 8));
     case Zone::kCommercial: {
       double u = rng.uniform();
       return std::clamp(static_cast<int>(5 + 35 * u * u), 5, 40);
     }
     case Zone::kResidential:
-      return use == BuildingUse::kPublic ? static_cast<int>(rng.between(3, 6))
-                                         : (rng.chance(0.45) ? static_cast<int>(rng.between(7, 18)) : static_cast<int>(rng.between(18, 34)));
+      return use == BuildingUse::kPublic
+                 ? static_cast<int>(rng.between(3, 6))
+                 : (rng.chance(0.45) ? static_cast<int>(rng.between(7, 18))
+                                     : static_cast<int>(rng.between(18, 34)));
     case Zone::kWater:
     case Zone::kGreen:
-    case Zone::kFarmland: break;
+    case Zone::kFarmland:
+      break;
   }
   return 3;
 }
@@ -83,10 +111,14 @@ double segmentDistance2(const Point& p, const Point& a, const Point& b, double* 
 
 const char* buildingUseName(BuildingUse use) {
   switch (use) {
-    case BuildingUse::kResidential: return "residential";
-    case BuildingUse::kCommercial: return "commercial";
-    case BuildingUse::kIndustrial: return "industrial";
-    case BuildingUse::kPublic: return "public";
+    case BuildingUse::kResidential:
+      return "residential";
+    case BuildingUse::kCommercial:
+      return "commercial";
+    case BuildingUse::kIndustrial:
+      return "industrial";
+    case BuildingUse::kPublic:
+      return "public";
   }
   return "?";
 }
@@ -102,13 +134,15 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
   const auto& blocks = district.blocks;
   for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
     const Block& block = blocks[bi];
-    if (block.zone == Zone::kWater || block.zone == Zone::kGreen || block.zone == Zone::kFarmland) continue;
+    if (block.zone == Zone::kWater || block.zone == Zone::kGreen || block.zone == Zone::kFarmland)
+      continue;
     Rng brng = rng.fork(bi);
     const geo::Ring& ring = block.cell.outer;
     // Setback: half the widest road around the block, plus a margin.
     double widest = 0;
     for (int road : district.blockEdgeRoad[bi]) {
-      if (road >= 0) widest = std::max(widest, district.roads[static_cast<std::size_t>(road)].width);
+      if (road >= 0)
+        widest = std::max(widest, district.roads[static_cast<std::size_t>(road)].width);
     }
     auto inner = inset(block.cell, widest / 2 + 2);
     if (!inner) return std::move(inner.takeError()).withContext("block " + std::to_string(bi));
@@ -167,7 +201,8 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
       v += depth + fp.gap * brng.uniform(0.8, 1.3);
     }
   }
-  if (std::getenv("GRIDTWIN_DEBUG_CAPACITY")) std::fprintf(stderr, "building capacity %zu\n", candidates.size());
+  if (std::getenv("GRIDTWIN_DEBUG_CAPACITY"))
+    std::fprintf(stderr, "building capacity %zu\n", candidates.size());
   if (static_cast<std::int64_t>(candidates.size()) > targetBuildings) {
     std::nth_element(candidates.begin(), candidates.begin() + targetBuildings, candidates.end(),
                      [](const Candidate& a, const Candidate& b) {
@@ -180,12 +215,14 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
   plan.buildings.reserve(candidates.size());
   for (auto& cand : candidates) plan.buildings.push_back(std::move(cand.b));
   // Ids in grid order, then west to east: neighbours get neighbouring ids.
-  std::sort(plan.buildings.begin(), plan.buildings.end(), [&](const Building& a, const Building& b) {
-    int ga = blocks[static_cast<std::size_t>(a.block)].grid, gb = blocks[static_cast<std::size_t>(b.block)].grid;
-    if (ga != gb) return ga < gb;
-    if (a.centre.x != b.centre.x) return a.centre.x < b.centre.x;
-    return a.centre.y < b.centre.y;
-  });
+  std::sort(plan.buildings.begin(), plan.buildings.end(),
+            [&](const Building& a, const Building& b) {
+              int ga = blocks[static_cast<std::size_t>(a.block)].grid,
+                  gb = blocks[static_cast<std::size_t>(b.block)].grid;
+              if (ga != gb) return ga < gb;
+              if (a.centre.x != b.centre.x) return a.centre.x < b.centre.x;
+              return a.centre.y < b.centre.y;
+            });
 
   // Door plates: the nearest road edge of the block; odd numbers on the
   // left of the road's direction, even on the right, rising along it.
@@ -273,13 +310,15 @@ core::Result<BuildingPlan> planBuildings(const District& district, std::int64_t 
     int rooms = static_cast<int>(std::floor(want));
     if (raw[i] > 0) rooms = std::max(rooms, 1);
     carry = want - rooms;
-    if (houseId + rooms > targetRooms) rooms = static_cast<int>(std::max<std::int64_t>(0, targetRooms - houseId));
+    if (houseId + rooms > targetRooms)
+      rooms = static_cast<int>(std::max<std::int64_t>(0, targetRooms - houseId));
     b.rooms = rooms;
     if (rooms == 0) continue;
     // Enumerate unit-by-unit, floor by floor; per-floor count from the total.
     const int groundFloor = b.use == BuildingUse::kResidential ? 1 : 2;
     const int floorsWithRooms = std::max(1, b.floors - groundFloor + 1);
-    const int perFloor = std::max(1, (rooms + b.units * floorsWithRooms - 1) / (b.units * floorsWithRooms));
+    const int perFloor =
+        std::max(1, (rooms + b.units * floorsWithRooms - 1) / (b.units * floorsWithRooms));
     Rng r = rng.fork(2'000'000 + i);
     int made = 0;
     for (int f = groundFloor; f <= b.floors && made < rooms; ++f) {

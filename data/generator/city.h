@@ -24,13 +24,13 @@ struct Building {
   int floors = 1;
   double height = 3;
   BuildingUse use = BuildingUse::kResidential;
-  int road = -1;    // the road its door plate is on
-  int doorNo = 0;   // 门牌号 on that road
+  int road = -1;   // the road its door plate is on
+  int doorNo = 0;  // 门牌号 on that road
   bool leftSide = true;
-  double along = 0;  // metres along the road, for numbering
+  double along = 0;         // metres along the road, for numbering
   std::string addressCode;  // door-plate address code
-  int units = 1;     // 单元 (for residential buildings)
-  int rooms = 0;     // room addresses (houses) in the building
+  int units = 1;            // 单元 (for residential buildings)
+  int rooms = 0;            // room addresses (houses) in the building
 };
 
 struct House {

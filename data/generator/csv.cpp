@@ -5,7 +5,8 @@
 
 namespace gridtwin::generator {
 
-core::Result<CsvTable> CsvTable::read(const std::string& path, const std::vector<std::string>& required) {
+core::Result<CsvTable> CsvTable::read(const std::string& path,
+                                      const std::vector<std::string>& required) {
   auto table = layers::readCsvFile(path);
   if (!table) return table.takeError();
   for (const auto& name : required) {
@@ -27,9 +28,10 @@ core::Result<double> CsvTable::number(std::size_t row, std::string_view column) 
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return core::makeError(core::ErrorCode::kBadNumber,
-                           "column '" + std::string(column) + "': expected a number, got '" + text + "'",
-                           m_table.where(m_table.rows[row]));
+    return core::makeError(
+        core::ErrorCode::kBadNumber,
+        "column '" + std::string(column) + "': expected a number, got '" + text + "'",
+        m_table.where(m_table.rows[row]));
   }
   return value;
 }

@@ -29,9 +29,7 @@ struct VertexKey {
   }
   friend bool operator==(const VertexKey&, const VertexKey&) = default;
 };
-VertexKey keyOf(const Point& p) {
-  return {std::llround(p.x * 1000.0), std::llround(p.y * 1000.0)};
-}
+VertexKey keyOf(const Point& p) { return {std::llround(p.x * 1000.0), std::llround(p.y * 1000.0)}; }
 struct EdgeKey {
   VertexKey a, b;  // a < b
   friend bool operator<(const EdgeKey& l, const EdgeKey& r) {
@@ -59,7 +57,8 @@ std::vector<Point> sampleSites(const geo::MultiPolygon& outline, int count,
   sites.reserve(static_cast<std::size_t>(count));
   // A bucket grid keeps the nearest-site search local.
   const double cell = std::sqrt(box.width() * box.height() / std::max(count, 1));
-  const int nx = static_cast<int>(box.width() / cell) + 1, ny = static_cast<int>(box.height() / cell) + 1;
+  const int nx = static_cast<int>(box.width() / cell) + 1,
+            ny = static_cast<int>(box.height() / cell) + 1;
   std::vector<std::vector<int>> buckets(static_cast<std::size_t>(nx * ny));
   auto bucketOf = [&](const Point& p) {
     int ix = std::clamp(static_cast<int>((p.x - box.minx) / cell), 0, nx - 1);
@@ -74,7 +73,8 @@ std::vector<Point> sampleSites(const geo::MultiPolygon& outline, int count,
         for (int x = ix - r; x <= ix + r; ++x) {
           if (x < 0 || y < 0 || x >= nx || y >= ny) continue;
           if (std::max(std::abs(x - ix), std::abs(y - iy)) != r) continue;
-          for (int s : buckets[static_cast<std::size_t>(y * nx + x)]) best = std::min(best, dist2(p, sites[static_cast<std::size_t>(s)]));
+          for (int s : buckets[static_cast<std::size_t>(y * nx + x)])
+            best = std::min(best, dist2(p, sites[static_cast<std::size_t>(s)]));
         }
       }
       // Everything beyond ring r is at least r*cell away.
@@ -149,7 +149,8 @@ std::vector<int> cluster(const std::vector<int>& members, int k, const std::vect
       const Point& s = blocks[static_cast<std::size_t>(members[i])].site;
       double best = 1e300;
       for (int c = 0; c < k; ++c) {
-        double d = dist2(s, centre[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
+        double d =
+            dist2(s, centre[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
         if (d < best) {
           best = d;
           label[i] = c;
@@ -207,7 +208,8 @@ void makeConnected(std::vector<int>& label, const std::vector<std::vector<int>>&
     std::map<int, int> largest;  // label -> component
     for (std::size_t c = 0; c < componentSize.size(); ++c) {
       auto it = largest.find(componentLabel[c]);
-      if (it == largest.end() || componentSize[static_cast<std::size_t>(it->second)] < componentSize[c]) {
+      if (it == largest.end() ||
+          componentSize[static_cast<std::size_t>(it->second)] < componentSize[c]) {
         largest[componentLabel[c]] = static_cast<int>(c);
       }
     }
@@ -220,8 +222,9 @@ void makeConnected(std::vector<int>& label, const std::vector<std::vector<int>>&
         if (label[u] != label[b] && group[u] == group[b]) ++votes[label[u]];
       }
       if (votes.empty()) continue;
-      auto best = std::max_element(votes.begin(), votes.end(),
-                                   [](const auto& a, const auto& c) { return a.second < c.second; });
+      auto best = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& c) {
+        return a.second < c.second;
+      });
       label[b] = best->first;
       moved = true;
     }
@@ -229,12 +232,13 @@ void makeConnected(std::vector<int>& label, const std::vector<std::vector<int>>&
   }
 }
 
-Zone chooseZone(const Block& b, const std::vector<Point>& centres, const std::vector<Point>& estates,
-                bool nearOutline, double southLimit, bool villageCommunity, Rng& rng) {
+Zone chooseZone(const Block& b, const std::vector<Point>& centres,
+                const std::vector<Point>& estates, bool nearOutline, double southLimit,
+                bool villageCommunity, Rng& rng) {
   const double toOld = std::sqrt(dist2(b.site, centres.front()));
   // The river (东平河) runs along the district's southern edge.
   if (nearOutline && b.site.y < southLimit && rng.chance(0.6)) return Zone::kWater;
-  if (b.density < 0.15 && rng.chance(0.015)) return Zone::kWater;  // ponds and fish ponds
+  if (b.density < 0.15 && rng.chance(0.015)) return Zone::kWater;   // ponds and fish ponds
   if (rng.chance(toOld < 1800 ? 0.04 : 0.03)) return Zone::kGreen;  // parks and squares
   if (b.density < 0.1 && rng.chance(0.08)) return Zone::kFarmland;
   if (toOld < 1800) return rng.chance(0.25) ? Zone::kCommercial : Zone::kOldTown;
@@ -245,7 +249,10 @@ Zone chooseZone(const Block& b, const std::vector<Point>& centres, const std::ve
   // with the village's own industrial park and shops.
   if (villageCommunity) {
     double r = rng.uniform();
-    return r < 0.65 ? Zone::kVillage : r < 0.8 ? Zone::kResidential : r < 0.93 ? Zone::kIndustrial : Zone::kCommercial;
+    return r < 0.65   ? Zone::kVillage
+           : r < 0.8  ? Zone::kResidential
+           : r < 0.93 ? Zone::kIndustrial
+                      : Zone::kCommercial;
   }
   if (b.density > 0.45) return rng.chance(0.2) ? Zone::kCommercial : Zone::kResidential;
   if (b.density < 0.18) return rng.chance(0.55) ? Zone::kVillage : Zone::kResidential;
@@ -254,11 +261,16 @@ Zone chooseZone(const Block& b, const std::vector<Point>& centres, const std::ve
 
 double roadWidth(RoadLevel level) {
   switch (level) {
-    case RoadLevel::kExpressway: return 50;
-    case RoadLevel::kArterial: return 36;
-    case RoadLevel::kSecondary: return 18;
-    case RoadLevel::kBranch: return 12;
-    case RoadLevel::kLane: return 6;
+    case RoadLevel::kExpressway:
+      return 50;
+    case RoadLevel::kArterial:
+      return 36;
+    case RoadLevel::kSecondary:
+      return 18;
+    case RoadLevel::kBranch:
+      return 12;
+    case RoadLevel::kLane:
+      return 6;
   }
   return 10;
 }
@@ -269,25 +281,38 @@ geo::MultiPolygon asMulti(const geo::Polygon& p) { return geo::MultiPolygon{{p}}
 
 const char* zoneName(Zone zone) {
   switch (zone) {
-    case Zone::kOldTown: return "old_town";
-    case Zone::kResidential: return "residential";
-    case Zone::kCommercial: return "commercial";
-    case Zone::kIndustrial: return "industrial";
-    case Zone::kVillage: return "village";
-    case Zone::kWater: return "water";
-    case Zone::kGreen: return "green";
-    case Zone::kFarmland: return "farmland";
+    case Zone::kOldTown:
+      return "old_town";
+    case Zone::kResidential:
+      return "residential";
+    case Zone::kCommercial:
+      return "commercial";
+    case Zone::kIndustrial:
+      return "industrial";
+    case Zone::kVillage:
+      return "village";
+    case Zone::kWater:
+      return "water";
+    case Zone::kGreen:
+      return "green";
+    case Zone::kFarmland:
+      return "farmland";
   }
   return "?";
 }
 
 const char* roadLevelName(RoadLevel level) {
   switch (level) {
-    case RoadLevel::kExpressway: return "expressway";
-    case RoadLevel::kArterial: return "arterial";
-    case RoadLevel::kSecondary: return "secondary";
-    case RoadLevel::kBranch: return "branch";
-    case RoadLevel::kLane: return "lane";
+    case RoadLevel::kExpressway:
+      return "expressway";
+    case RoadLevel::kArterial:
+      return "arterial";
+    case RoadLevel::kSecondary:
+      return "secondary";
+    case RoadLevel::kBranch:
+      return "branch";
+    case RoadLevel::kLane:
+      return "lane";
   }
   return "?";
 }
@@ -308,7 +333,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
   const std::size_t streetCount = sources.streets.size();
   if (streetCount == 0 || sources.streetCentres.size() != streetCount ||
       sources.streetAreaShares.size() != streetCount) {
-    return core::makeError(ErrorCode::kInvalidArgument, "every street needs a centre and an area share");
+    return core::makeError(ErrorCode::kInvalidArgument,
+                           "every street needs a centre and an area share");
   }
   if (sources.communities.empty() || gridCount < static_cast<int>(sources.communities.size())) {
     return core::makeError(ErrorCode::kInvalidArgument,
@@ -356,7 +382,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
       if (key.a == key.b) continue;
       auto [it, fresh] = edgeIndex.try_emplace(key, static_cast<int>(edges.size()));
       if (fresh) {
-        edges.push_back(Edge{ring[s], ring[s + 1], static_cast<int>(b), -1, static_cast<int>(s), -1});
+        edges.push_back(
+            Edge{ring[s], ring[s + 1], static_cast<int>(b), -1, static_cast<int>(s), -1});
       } else {
         Edge& e = edges[static_cast<std::size_t>(it->second)];
         e.right = static_cast<int>(b);
@@ -410,11 +437,12 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     auto it = std::find_if(sources.streets.begin(), sources.streets.end(),
                            [&](const SourceRecord& s) { return s.code == rec.parentCode; });
     if (it == sources.streets.end()) {
-      return core::makeError(ErrorCode::kInvalidArgument,
-                             "community " + rec.code + " " + rec.name + " names unknown street " +
-                                 rec.parentCode);
+      return core::makeError(
+          ErrorCode::kInvalidArgument,
+          "community " + rec.code + " " + rec.name + " names unknown street " + rec.parentCode);
     }
-    communitiesOfStreet[static_cast<std::size_t>(it - sources.streets.begin())].push_back(static_cast<int>(c));
+    communitiesOfStreet[static_cast<std::size_t>(it - sources.streets.begin())].push_back(
+        static_cast<int>(c));
   }
   std::vector<int> communityOf(n, -1);
   for (std::size_t s = 0; s < streetCount; ++s) {
@@ -424,9 +452,10 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     }
     const auto& list = communitiesOfStreet[s];
     if (members.size() < list.size()) {
-      return core::makeError(ErrorCode::kInvalidArgument,
-                             "street " + sources.streets[s].code + " got " + std::to_string(members.size()) +
-                                 " blocks for " + std::to_string(list.size()) + " communities; raise the block count");
+      return core::makeError(
+          ErrorCode::kInvalidArgument,
+          "street " + sources.streets[s].code + " got " + std::to_string(members.size()) +
+              " blocks for " + std::to_string(list.size()) + " communities; raise the block count");
     }
     Rng crng = rng.fork(100 + s);
     // Communities are numbered along the street from its centre outwards so
@@ -471,7 +500,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     if (best < 0) {
       return core::makeError(ErrorCode::kInvalidArgument,
                              "cannot place " + std::to_string(gridCount) + " grids in " +
-                                 std::to_string(communityCount) + " communities of 1..8 grids each");
+                                 std::to_string(communityCount) +
+                                 " communities of 1..8 grids each");
     }
     gridsIn[static_cast<std::size_t>(best)] += step;
     assigned += step;
@@ -532,7 +562,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     blk.street = streetOf[b];
     blk.community = communityOf[b];
     blk.grid = gridOf[b];
-    const bool village = sources.communities[static_cast<std::size_t>(blk.community)].name.find("村民委员会") != std::string::npos;
+    const bool village = sources.communities[static_cast<std::size_t>(blk.community)].name.find(
+                             "村民委员会") != std::string::npos;
     blk.zone = chooseZone(blk, centres, estates, onOutline[b], southLimit, village, zrng);
   }
 
@@ -549,7 +580,8 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     u.code = sources.communities[c].code;
     u.name = sources.communities[c].name;
     for (std::size_t s = 0; s < streetCount; ++s) {
-      if (sources.streets[s].code == sources.communities[c].parentCode) u.parent = static_cast<int>(s);
+      if (sources.streets[s].code == sources.communities[c].parentCode)
+        u.parent = static_cast<int>(s);
     }
     for (int g = 0; g < gridsIn[c]; ++g) {
       AdminUnit& grid = d.grids[static_cast<std::size_t>(gridBase[c] + g)];
@@ -617,17 +649,21 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     std::vector<std::tuple<double, int, int>> pairs;
     for (std::size_t i = 0; i < list.size(); ++i) {
       for (std::size_t j = i + 1; j < list.size(); ++j) {
-        if (edgeLevel[static_cast<std::size_t>(list[i])] != edgeLevel[static_cast<std::size_t>(list[j])]) continue;
+        if (edgeLevel[static_cast<std::size_t>(list[i])] !=
+            edgeLevel[static_cast<std::size_t>(list[j])])
+          continue;
         Point u = direction(list[i], vk), v = direction(list[j], vk);
         double straight = -(u.x * v.x + u.y * v.y);  // 1 when opposite directions
-        if (straight > std::cos(75.0 * M_PI / 180.0)) pairs.emplace_back(-straight, list[i], list[j]);
+        if (straight > std::cos(75.0 * M_PI / 180.0))
+          pairs.emplace_back(-straight, list[i], list[j]);
       }
     }
     std::sort(pairs.begin(), pairs.end());
     std::vector<int> used;
     for (const auto& [score, a, b] : pairs) {
       if (std::find(used.begin(), used.end(), a) != used.end() ||
-          std::find(used.begin(), used.end(), b) != used.end()) continue;
+          std::find(used.begin(), used.end(), b) != used.end())
+        continue;
       used.push_back(a);
       used.push_back(b);
       continues[{a, vk}] = b;
@@ -669,11 +705,12 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
       at = other;
     }
     road.parts.push_back(std::move(line));
-    road.community = road.level == RoadLevel::kArterial || road.level == RoadLevel::kExpressway
-                         ? -1
-                         : std::max_element(communityVotes.begin(), communityVotes.end(),
-                                            [](const auto& a, const auto& b) { return a.second < b.second; })
-                               ->first;
+    road.community =
+        road.level == RoadLevel::kArterial || road.level == RoadLevel::kExpressway
+            ? -1
+            : std::max_element(communityVotes.begin(), communityVotes.end(),
+                               [](const auto& a, const auto& b) { return a.second < b.second; })
+                  ->first;
     d.roads.push_back(std::move(road));
   }
   // A Voronoi network meets in Y junctions, so chains stay short: one ends
@@ -688,23 +725,28 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
     for (std::size_t i = 0; i < chains; ++i) parent[i] = static_cast<int>(i);
     auto find = [&](int x) {
       while (parent[static_cast<std::size_t>(x)] != x) {
-        parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+        parent[static_cast<std::size_t>(x)] =
+            parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
         x = parent[static_cast<std::size_t>(x)];
       }
       return x;
     };
     std::map<VertexKey, std::vector<int>> chainsAt;
     for (std::size_t r = 0; r < chains; ++r) {
-      for (const auto& p : d.roads[r].parts.front()) chainsAt[keyOf(p)].push_back(static_cast<int>(r));
+      for (const auto& p : d.roads[r].parts.front())
+        chainsAt[keyOf(p)].push_back(static_cast<int>(r));
     }
     for (std::size_t r = 0; r < chains; ++r) {
       const Road& road = d.roads[r];
       for (const Point& end : {road.parts.front().front(), road.parts.front().back()}) {
         for (int other : chainsAt[keyOf(end)]) {
           const Road& o = d.roads[static_cast<std::size_t>(other)];
-          if (other == static_cast<int>(r) || o.level != road.level || o.community != road.community) continue;
+          if (other == static_cast<int>(r) || o.level != road.level ||
+              o.community != road.community)
+            continue;
           int a = find(static_cast<int>(r)), b = find(other);
-          if (a == b || size[static_cast<std::size_t>(a)] + size[static_cast<std::size_t>(b)] > 7) continue;
+          if (a == b || size[static_cast<std::size_t>(a)] + size[static_cast<std::size_t>(b)] > 7)
+            continue;
           parent[static_cast<std::size_t>(b)] = a;
           size[static_cast<std::size_t>(a)] += size[static_cast<std::size_t>(b)];
         }
@@ -743,13 +785,16 @@ core::Result<District> buildDistrict(const DistrictSources& sources, int blockCo
   }
   d.blockEdgeRoad.assign(n, {});
   for (std::size_t b = 0; b < n; ++b) {
-    d.blockEdgeRoad[b].assign(d.blocks[b].cell.outer.size() > 0 ? d.blocks[b].cell.outer.size() - 1 : 0, -1);
+    d.blockEdgeRoad[b].assign(
+        d.blocks[b].cell.outer.size() > 0 ? d.blocks[b].cell.outer.size() - 1 : 0, -1);
   }
   for (std::size_t e = 0; e < edges.size(); ++e) {
     const Edge& ed = edges[e];
     if (ed.right < 0) continue;
-    d.blockEdgeRoad[static_cast<std::size_t>(ed.left)][static_cast<std::size_t>(ed.leftSegment)] = roadOfEdge[e];
-    d.blockEdgeRoad[static_cast<std::size_t>(ed.right)][static_cast<std::size_t>(ed.rightSegment)] = roadOfEdge[e];
+    d.blockEdgeRoad[static_cast<std::size_t>(ed.left)][static_cast<std::size_t>(ed.leftSegment)] =
+        roadOfEdge[e];
+    d.blockEdgeRoad[static_cast<std::size_t>(ed.right)][static_cast<std::size_t>(ed.rightSegment)] =
+        roadOfEdge[e];
   }
   return d;
 }

@@ -17,8 +17,18 @@ namespace gridtwin::generator {
 class Rng;
 
 // Water, green and farmland blocks hold no buildings.
-enum class Zone : std::uint8_t { kOldTown, kResidential, kCommercial, kIndustrial, kVillage, kWater, kGreen, kFarmland };
-// Names follow the layer catalogue (layers/README.md): expressway, arterial, secondary, branch, lane.
+enum class Zone : std::uint8_t {
+  kOldTown,
+  kResidential,
+  kCommercial,
+  kIndustrial,
+  kVillage,
+  kWater,
+  kGreen,
+  kFarmland
+};
+// Names follow the layer catalogue (layers/README.md): expressway, arterial, secondary, branch,
+// lane.
 enum class RoadLevel : std::uint8_t { kExpressway, kArterial, kSecondary, kBranch, kLane };
 
 struct AdminUnit {

@@ -21,10 +21,10 @@ using store::GeometryType;
 
 struct PoiKind {
   const char* kind;
-  const char* name;       // display name stem
-  int count;              // at full scale
-  BuildingUse host;       // preferred host building
-  const char* detail;     // use detail given to the host, or nullptr
+  const char* name;    // display name stem
+  int count;           // at full scale
+  BuildingUse host;    // preferred host building
+  const char* detail;  // use detail given to the host, or nullptr
 };
 
 // Public services of a district of 1.4 million people.
@@ -76,7 +76,8 @@ constexpr PoiKind kPoiKinds[] = {
     {"wholesale_market", "批发市场", 10, BuildingUse::kCommercial, nullptr},
 };
 
-const char* kBimModels[] = {"AC20-FZK-Haus.ifc", "duplex.ifc", "Office_A_20110811.ifc", "IfcOpenHouse_IFC4.ifc"};
+const char* kBimModels[] = {"AC20-FZK-Haus.ifc", "duplex.ifc", "Office_A_20110811.ifc",
+                            "IfcOpenHouse_IFC4.ifc"};
 
 // A polyline moved sideways by `offset` metres (left of its direction when
 // positive), each vertex along the mean of its neighbouring normals.
@@ -87,7 +88,8 @@ geo::LineString offsetLine(const geo::LineString& line, double offset) {
     double nx = 0, ny = 0;
     for (std::size_t j : {i == 0 ? i : i - 1, i}) {
       if (j + 1 >= line.size()) continue;
-      double dx = line[j + 1].x - line[j].x, dy = line[j + 1].y - line[j].y, len = std::hypot(dx, dy);
+      double dx = line[j + 1].x - line[j].x, dy = line[j + 1].y - line[j].y,
+             len = std::hypot(dx, dy);
       if (len > 0) {
         nx += -dy / len;
         ny += dx / len;
@@ -123,11 +125,19 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
     const Zone zone = d.blocks[static_cast<std::size_t>(b.block)].zone;
     switch (b.use) {
       case BuildingUse::kResidential:
-        x.useDetail[i] = zone == Zone::kVillage ? "village" : (zone == Zone::kOldTown && rng.chance(0.3)) ? "mixed" : "residential";
+        x.useDetail[i] = zone == Zone::kVillage                        ? "village"
+                         : (zone == Zone::kOldTown && rng.chance(0.3)) ? "mixed"
+                                                                       : "residential";
         break;
-      case BuildingUse::kCommercial: x.useDetail[i] = b.floors >= 8 && rng.chance(0.5) ? "office" : "commercial"; break;
-      case BuildingUse::kIndustrial: x.useDetail[i] = rng.chance(0.2) ? "warehouse" : "industrial"; break;
-      case BuildingUse::kPublic: x.useDetail[i] = "public"; break;
+      case BuildingUse::kCommercial:
+        x.useDetail[i] = b.floors >= 8 && rng.chance(0.5) ? "office" : "commercial";
+        break;
+      case BuildingUse::kIndustrial:
+        x.useDetail[i] = rng.chance(0.2) ? "warehouse" : "industrial";
+        break;
+      case BuildingUse::kPublic:
+        x.useDetail[i] = "public";
+        break;
     }
   }
   // Rail: metro lines along the longest arterials through the old town, a
@@ -183,7 +193,8 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
     for (std::size_t i = 0; i + 1 < rail.line.size(); ++i) {
       since += std::hypot(rail.line[i + 1].x - rail.line[i].x, rail.line[i + 1].y - rail.line[i].y);
       if (since > 1200) {
-        x.pois.push_back({"metro_station", rail.name + "第" + std::to_string(++n) + "站", -1, rail.line[i + 1]});
+        x.pois.push_back(
+            {"metro_station", rail.name + "第" + std::to_string(++n) + "站", -1, rail.line[i + 1]});
         since = 0;
       }
     }
@@ -192,26 +203,30 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
   std::map<BuildingUse, std::vector<std::size_t>> byUse;
   for (std::size_t i = 0; i < buildings.size(); ++i) byUse[buildings[i].use].push_back(i);
   for (const auto& k : kPoiKinds) {
-    const int count = std::max(1, static_cast<int>(std::lround(k.count * std::min(1.0, scale * 4))));
+    const int count =
+        std::max(1, static_cast<int>(std::lround(k.count * std::min(1.0, scale * 4))));
     const auto& hosts = byUse[k.host].empty() ? byUse[BuildingUse::kResidential] : byUse[k.host];
     if (hosts.empty()) continue;
     for (int i = 0; i < count; ++i) {
       std::size_t b = hosts[static_cast<std::size_t>(rng.below(hosts.size()))];
       if (k.detail && x.useDetail[b] == "public") x.useDetail[b] = k.detail;
-      x.pois.push_back({k.kind, std::string(k.name) + std::to_string(i + 1), static_cast<int>(b), buildings[b].centre});
+      x.pois.push_back({k.kind, std::string(k.name) + std::to_string(i + 1), static_cast<int>(b),
+                        buildings[b].centre});
     }
   }
   // Parks have entrances.
   int parkEntrances = 0;
   for (const auto& blk : d.blocks) {
     if (blk.zone == Zone::kGreen) {
-      x.pois.push_back({"park_entrance", "公园入口" + std::to_string(++parkEntrances), -1, blk.cell.outer.front()});
+      x.pois.push_back({"park_entrance", "公园入口" + std::to_string(++parkEntrances), -1,
+                        blk.cell.outer.front()});
     }
   }
   // 60 BIM models on the tallest public and office buildings.
   std::vector<std::pair<int, std::size_t>> tall;
   for (std::size_t i = 0; i < buildings.size(); ++i) {
-    if (buildings[i].use == BuildingUse::kPublic || x.useDetail[i] == "office") tall.emplace_back(-buildings[i].floors, i);
+    if (buildings[i].use == BuildingUse::kPublic || x.useDetail[i] == "office")
+      tall.emplace_back(-buildings[i].floors, i);
   }
   std::sort(tall.begin(), tall.end());
   for (std::size_t i = 0; i < std::min<std::size_t>(60, tall.size()); ++i) {
@@ -220,8 +235,9 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
   return x;
 }
 
-core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District& d, const BuildingPlan& plan,
-                                            const CityExtras& x, const Output& out, Rng& rng) {
+core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District& d,
+                                            const BuildingPlan& plan, const CityExtras& x,
+                                            const Output& out, Rng& rng) {
   std::int64_t rows = 0;
   auto polygonRow = [&](const geo::MultiPolygon& m) -> core::Result<void> {
     auto g = out.multi(m);
@@ -236,8 +252,11 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
   };
 
   // district
-  GRIDTWIN_TRY(w.addTable({"district", GeometryType::kMultiPolygon, {{"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
-                     "区 the district outline (from the real boundary, GCJ-02 converted)", true}));
+  GRIDTWIN_TRY(w.addTable({"district",
+                           GeometryType::kMultiPolygon,
+                           {{"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
+                           "区 the district outline (from the real boundary, GCJ-02 converted)",
+                           true}));
   w.setText(0, "禅城区");
   w.setReal(1, std::round(geo::area(d.outline)));
   GRIDTWIN_TRY(polygonRow(d.outline));
@@ -246,7 +265,8 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
   // Block-level tables: landuse, plan, water, green.
   std::map<int, std::vector<std::string>> poiKindsInBlock;
   for (const auto& p : x.pois) {
-    if (p.building >= 0) poiKindsInBlock[plan.buildings[static_cast<std::size_t>(p.building)].block].push_back(p.kind);
+    if (p.building >= 0)
+      poiKindsInBlock[plan.buildings[static_cast<std::size_t>(p.building)].block].push_back(p.kind);
   }
   std::vector<geo::MultiPolygon> parcel(d.blocks.size());
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
@@ -257,24 +277,38 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
   auto landuseOf = [&](std::size_t b) -> std::string {
     const Block& blk = d.blocks[b];
     for (const auto& k : poiKindsInBlock[static_cast<int>(b)]) {
-      if (k.rfind("school", 0) == 0 || k == "kindergarten" || k == "university" || k == "vocational") return "education";
-      if (k == "hospital" || k == "government" || k == "police_station" || k == "fire_station") return "public";
+      if (k.rfind("school", 0) == 0 || k == "kindergarten" || k == "university" ||
+          k == "vocational")
+        return "education";
+      if (k == "hospital" || k == "government" || k == "police_station" || k == "fire_station")
+        return "public";
     }
     switch (blk.zone) {
-      case Zone::kOldTown: return "residential";
-      case Zone::kResidential: return "residential";
-      case Zone::kCommercial: return "commercial";
-      case Zone::kIndustrial: return "industrial";
-      case Zone::kVillage: return "village";
-      case Zone::kWater: return "water";
-      case Zone::kGreen: return "green";
-      case Zone::kFarmland: return "farmland";
+      case Zone::kOldTown:
+        return "residential";
+      case Zone::kResidential:
+        return "residential";
+      case Zone::kCommercial:
+        return "commercial";
+      case Zone::kIndustrial:
+        return "industrial";
+      case Zone::kVillage:
+        return "village";
+      case Zone::kWater:
+        return "water";
+      case Zone::kGreen:
+        return "green";
+      case Zone::kFarmland:
+        return "farmland";
     }
     return "vacant";
   };
-  GRIDTWIN_TRY(w.addTable({"landuse", GeometryType::kMultiPolygon,
-                     {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}, {"area_m2", FieldType::kReal}},
-                     "土地利用现状 land use parcels", true}));
+  GRIDTWIN_TRY(w.addTable(
+      {"landuse",
+       GeometryType::kMultiPolygon,
+       {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}, {"area_m2", FieldType::kReal}},
+       "土地利用现状 land use parcels",
+       true}));
   std::vector<std::string> landuse(d.blocks.size());
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
     if (parcel[b].polygons.empty()) continue;
@@ -285,24 +319,34 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GRIDTWIN_TRY(w.addTable({"plan_zones", GeometryType::kMultiPolygon,
-                     {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}},
-                     "控制性详细规划 planned use (plan)", true}));
+  GRIDTWIN_TRY(w.addTable({"plan_zones",
+                           GeometryType::kMultiPolygon,
+                           {{"kind", FieldType::kText}, {"grid_code", FieldType::kText}},
+                           "控制性详细规划 planned use (plan)",
+                           true}));
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
     if (parcel[b].polygons.empty()) continue;
     std::string kind = landuse[b];
-    if (kind == "village") kind = rng.chance(0.6) ? "renewal" : "residential";
-    else if (kind == "industrial" && d.blocks[b].density > 0.3) kind = "renewal";
-    else if (kind == "water" || kind == "farmland") kind = "ecological";
-    else if (kind == "education") kind = "public";
-    else if (kind == "vacant") kind = "green";
+    if (kind == "village")
+      kind = rng.chance(0.6) ? "renewal" : "residential";
+    else if (kind == "industrial" && d.blocks[b].density > 0.3)
+      kind = "renewal";
+    else if (kind == "water" || kind == "farmland")
+      kind = "ecological";
+    else if (kind == "education")
+      kind = "public";
+    else if (kind == "vacant")
+      kind = "green";
     w.setText(0, kind);
     w.setText(1, d.grids[static_cast<std::size_t>(d.blocks[b].grid)].code);
     GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GRIDTWIN_TRY(w.addTable({"water", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
-                     "水系 rivers, lakes and ponds", true}));
+  GRIDTWIN_TRY(w.addTable({"water",
+                           GeometryType::kMultiPolygon,
+                           {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+                           "水系 rivers, lakes and ponds",
+                           true}));
   const geo::Box all = geo::bbox(d.outline);
   int ponds = 0;
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
@@ -311,12 +355,17 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
     const bool south = d.blocks[b].site.y < all.miny + 0.2 * all.height();
     std::string kind = south && d.blocks[b].density < 0.3 ? "river" : a > 150000 ? "lake" : "pond";
     w.setText(0, kind);
-    w.setText(1, kind == "river" ? "东平河" : kind == "lake" ? "湖" + std::to_string(++ponds) : "鱼塘" + std::to_string(++ponds));
+    w.setText(1, kind == "river"  ? "东平河"
+                 : kind == "lake" ? "湖" + std::to_string(++ponds)
+                                  : "鱼塘" + std::to_string(++ponds));
     GRIDTWIN_TRY(polygonRow(parcel[b]));
     ++rows;
   }
-  GRIDTWIN_TRY(w.addTable({"green", GeometryType::kMultiPolygon, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
-                     "绿地 parks, squares, roadside and protective green", true}));
+  GRIDTWIN_TRY(w.addTable({"green",
+                           GeometryType::kMultiPolygon,
+                           {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+                           "绿地 parks, squares, roadside and protective green",
+                           true}));
   int parks = 0;
   for (std::size_t b = 0; b < d.blocks.size(); ++b) {
     if (d.blocks[b].zone != Zone::kGreen || parcel[b].polygons.empty()) continue;
@@ -341,7 +390,8 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
         strip.outer = a;
         for (auto it = bline.rbegin(); it != bline.rend(); ++it) strip.outer.push_back(*it);
         strip.outer.push_back(strip.outer.front());
-        auto valid = intersect(geo::MultiPolygon{{strip}}, d.outline);  // also cleans self-overlaps at bends
+        auto valid =
+            intersect(geo::MultiPolygon{{strip}}, d.outline);  // also cleans self-overlaps at bends
         if (!valid || valid->polygons.empty()) continue;
         w.setText(0, band == 0 ? "roadside" : "protective");
         w.setText(1, road.name + (band == 0 ? "绿化带" : "防护绿地"));
@@ -352,20 +402,26 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
   }
 
   // pipes along every road
-  GRIDTWIN_TRY(w.addTable({"pipes", GeometryType::kLineString,
-                     {{"kind", FieldType::kText}, {"road", FieldType::kText}, {"diameter_mm", FieldType::kInteger}},
-                     "地下管线 pipelines along the roads", true}));
+  GRIDTWIN_TRY(w.addTable({"pipes",
+                           GeometryType::kLineString,
+                           {{"kind", FieldType::kText},
+                            {"road", FieldType::kText},
+                            {"diameter_mm", FieldType::kInteger}},
+                           "地下管线 pipelines along the roads",
+                           true}));
   struct PipeKind {
     const char* kind;
     double offset;  // share of the road width, left positive
     int diameter;
   };
-  static const PipeKind kPipes[] = {{"water", 0.25, 300}, {"rain", -0.25, 800}, {"sewage", 0.0, 600},
-                                    {"gas", 0.35, 200},   {"power", -0.35, 150}, {"telecom", 0.15, 100},
-                                    {"streetlight", 0.45, 50}};
+  static const PipeKind kPipes[] = {
+      {"water", 0.25, 300},  {"rain", -0.25, 800},   {"sewage", 0.0, 600},     {"gas", 0.35, 200},
+      {"power", -0.35, 150}, {"telecom", 0.15, 100}, {"streetlight", 0.45, 50}};
   for (const auto& road : d.roads) {
     for (const auto& p : kPipes) {
-      if (road.level == RoadLevel::kLane && (std::string(p.kind) == "gas" || std::string(p.kind) == "rain")) continue;
+      if (road.level == RoadLevel::kLane &&
+          (std::string(p.kind) == "gas" || std::string(p.kind) == "rain"))
+        continue;
       for (const auto& part : road.parts) {
         w.setText(0, p.kind);
         w.setText(1, road.name);
@@ -375,17 +431,24 @@ core::Result<std::int64_t> writeExtraTables(store::GpkgWriter& w, const District
       }
     }
   }
-  GRIDTWIN_TRY(w.addTable({"rail", GeometryType::kLineString, {{"kind", FieldType::kText}, {"name", FieldType::kText}},
-                     "轨道交通 metro, tram and railway", true}));
+  GRIDTWIN_TRY(w.addTable({"rail",
+                           GeometryType::kLineString,
+                           {{"kind", FieldType::kText}, {"name", FieldType::kText}},
+                           "轨道交通 metro, tram and railway",
+                           true}));
   for (const auto& r : x.rails) {
     w.setText(0, r.kind);
     w.setText(1, r.name);
     GRIDTWIN_TRY(lineRow(r.line));
     ++rows;
   }
-  GRIDTWIN_TRY(w.addTable({"poi", GeometryType::kPoint,
-                     {{"kind", FieldType::kText}, {"name", FieldType::kText}, {"building_id", FieldType::kInteger}},
-                     "兴趣点 points of interest", true}));
+  GRIDTWIN_TRY(w.addTable({"poi",
+                           GeometryType::kPoint,
+                           {{"kind", FieldType::kText},
+                            {"name", FieldType::kText},
+                            {"building_id", FieldType::kInteger}},
+                           "兴趣点 points of interest",
+                           true}));
   for (const auto& p : x.pois) {
     w.setText(0, p.kind);
     w.setText(1, p.name);

@@ -9,21 +9,21 @@
 #include <unordered_set>
 
 #include "catalogs.h"
-#include "core/calendar.h"
 #include "city.h"
+#include "core/calendar.h"
 #include "crs/crs.h"
 #include "crs/gcj02.h"
 #include "crs/transformer.h"
 #include "csv.h"
 #include "district.h"
+#include "extras.h"
 #include "geo/algorithms.h"
 #include "geo/geojson.h"
 #include "geo/geometry.h"
 #include "ident/credit_code.h"
 #include "ident/resident_id.h"
-#include "layers/catalog.h"
-#include "extras.h"
 #include "layer_tables.h"
+#include "layers/catalog.h"
 #include "names.h"
 #include "projection.h"
 #include "rng.h"
@@ -53,7 +53,8 @@ std::string shortCommunityName(const std::string& name) {
       {"社区居民委员会", "社区"}, {"社区居委会", "社区"}, {"居民委员会", "社区"},
       {"居委会", "社区"},         {"村民委员会", "村"},   {"村委会", "村"}};
   for (const auto& [suffix, replacement] : kSuffixes) {
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       std::string stem = name.substr(0, name.size() - suffix.size());
       // "澜石社区居委会": the stem already ends in 社区.
       if (stem.size() >= replacement.size() &&
@@ -81,32 +82,38 @@ std::string isoDate(std::int64_t days) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
-std::string isoTime(std::int64_t seconds) {  // local time (UTC+8), seconds since epoch in local terms
+std::string isoTime(
+    std::int64_t seconds) {  // local time (UTC+8), seconds since epoch in local terms
   std::int64_t days = seconds / 86400;
   int rem = static_cast<int>(seconds % 86400);
   char buf[40];
   int y, m, d;
   civilFromDays(days, y, m, d);
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, rem / 3600, rem / 60 % 60,
-                rem % 60);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, rem / 3600,
+                rem / 60 % 60, rem % 60);
   return buf;
 }
 
 RoadClass roadClassOf(RoadLevel level) {
   switch (level) {
-    case RoadLevel::kExpressway: return RoadClass::kExpressway;
-    case RoadLevel::kArterial: return RoadClass::kArterial;
-    case RoadLevel::kSecondary: return RoadClass::kSecondary;
-    case RoadLevel::kBranch: return RoadClass::kBranch;
-    case RoadLevel::kLane: return RoadClass::kLane;
+    case RoadLevel::kExpressway:
+      return RoadClass::kExpressway;
+    case RoadLevel::kArterial:
+      return RoadClass::kArterial;
+    case RoadLevel::kSecondary:
+      return RoadClass::kSecondary;
+    case RoadLevel::kBranch:
+      return RoadClass::kBranch;
+    case RoadLevel::kLane:
+      return RoadClass::kLane;
   }
   return RoadClass::kBranch;
 }
 
 struct Sources {
   DistrictSources district;
-  std::vector<std::string> localRegions;     // Guangdong district codes other than our own
-  std::vector<std::string> migrantRegions;   // district codes of the main migrant provinces
+  std::vector<std::string> localRegions;    // Guangdong district codes other than our own
+  std::vector<std::string> migrantRegions;  // district codes of the main migrant provinces
   std::string districtCode = "440604";
   std::string districtName = "禅城区";
 };
@@ -114,7 +121,8 @@ struct Sources {
 core::Result<Sources> loadSources(const GenerateOptions& o) {
   Sources s;
   const std::string chancheng = o.sharedData + "/chancheng";
-  const std::string outlinePath = orDefault(o.outline, chancheng + "/chancheng-boundary-gcj02.geojson");
+  const std::string outlinePath =
+      orDefault(o.outline, chancheng + "/chancheng-boundary-gcj02.geojson");
   auto features = geo::readGeoJsonFile(outlinePath);
   if (!features) return features.takeError();
   auto outlineCrs = crs::parseCrs(o.outlineCrs);
@@ -130,12 +138,14 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
     for (auto& p : polys) {
       for (geo::Ring* r = &p.outer; r; r = nullptr) {
         if (auto t = toMetric->transform(std::span<Point>(*r)); !t) {
-          return std::move(t.takeError()).withContext(outlinePath + ": feature " + std::to_string(i));
+          return std::move(t.takeError())
+              .withContext(outlinePath + ": feature " + std::to_string(i));
         }
       }
       for (auto& h : p.holes) {
         if (auto t = toMetric->transform(std::span<Point>(h)); !t) {
-          return std::move(t.takeError()).withContext(outlinePath + ": feature " + std::to_string(i));
+          return std::move(t.takeError())
+              .withContext(outlinePath + ": feature " + std::to_string(i));
         }
       }
       outline.polygons.push_back(std::move(p));
@@ -143,9 +153,10 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
   }
   const double area = geo::area(outline);
   if (outline.polygons.empty() || !(area > 1e6)) {
-    return makeError(ErrorCode::kInvalidGeometry,
-                     "the outline has no polygon of at least 1 km² (area " + std::to_string(area) + " m²)",
-                     outlinePath);
+    return makeError(
+        ErrorCode::kInvalidGeometry,
+        "the outline has no polygon of at least 1 km² (area " + std::to_string(area) + " m²)",
+        outlinePath);
   }
   s.district.outline = std::move(outline);
 
@@ -159,13 +170,16 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
   if (!communities) return communities.takeError();
   for (std::size_t r = 0; r < communities->rows(); ++r) {
     const std::string& code = communities->at(r, "code");
-    if (code.size() != 12 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (code.size() != 12 ||
+        !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return makeError(ErrorCode::kParse, "community code must be 12 digits, got '" + code + "'",
                        communities->path() + ":" + std::to_string(communities->line(r)));
     }
-    s.district.communities.push_back({code, communities->at(r, "name"), communities->at(r, "streetCode")});
+    s.district.communities.push_back(
+        {code, communities->at(r, "name"), communities->at(r, "streetCode")});
   }
-  if (!s.district.communities.empty()) s.districtCode = s.district.communities.front().code.substr(0, 6);
+  if (!s.district.communities.empty())
+    s.districtCode = s.district.communities.front().code.substr(0, 6);
 
   auto anchors = CsvTable::read(orDefault(o.anchors, o.catalogDir + "/street_anchors.csv"),
                                 {"code", "centre_lon", "centre_lat", "area_share"});
@@ -179,7 +193,8 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
       if (anchors->at(r, "code") == st.code) found = r;
     }
     if (found == anchors->rows()) {
-      return makeError(ErrorCode::kNotFound, "no centre and area share for street " + st.code + " " + st.name,
+      return makeError(ErrorCode::kNotFound,
+                       "no centre and area share for street " + st.code + " " + st.name,
                        anchors->path());
     }
     auto lon = anchors->number(found, "centre_lon");
@@ -189,7 +204,9 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
     if (!lat) return lat.takeError();
     if (!share) return share.takeError();
     auto p = toMetric4490->transform(Point{*lon, *lat});
-    if (!p) return std::move(p.takeError()).withContext(anchors->path() + ":" + std::to_string(anchors->line(found)));
+    if (!p)
+      return std::move(p.takeError())
+          .withContext(anchors->path() + ":" + std::to_string(anchors->line(found)));
     s.district.streetCentres.push_back(*p);
     s.district.streetAreaShares.push_back(*share);
   }
@@ -228,14 +245,16 @@ core::Result<Sources> loadSources(const GenerateOptions& o) {
 }
 
 // Field list helper: names in order, indexes by position.
-store::TableSpec table(std::string name, GeometryType geometry, std::vector<store::FieldSpec> fields,
-                       std::string description) {
-  return store::TableSpec{std::move(name), geometry, std::move(fields), std::move(description), true};
+store::TableSpec table(std::string name, GeometryType geometry,
+                       std::vector<store::FieldSpec> fields, std::string description) {
+  return store::TableSpec{std::move(name), geometry, std::move(fields), std::move(description),
+                          true};
 }
 
 class Stage {
  public:
-  Stage(const Progress& progress, double from, double to) : m_progress(progress), m_from(from), m_to(to) {}
+  Stage(const Progress& progress, double from, double to)
+      : m_progress(progress), m_from(from), m_to(to) {}
   void report(const std::string& name, double fraction) const {
     if (m_progress) m_progress(name, m_from + (m_to - m_from) * std::clamp(fraction, 0.0, 1.0));
   }
@@ -251,7 +270,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   const auto started = std::chrono::steady_clock::now();
   if (!(options.scale > 0) || options.scale > 10 || !std::isfinite(options.scale)) {
     return makeError(ErrorCode::kInvalidArgument,
-                     "scale must be a number in (0, 10], got " + std::to_string(options.scale), "--scale");
+                     "scale must be a number in (0, 10], got " + std::to_string(options.scale),
+                     "--scale");
   }
   if (options.out.empty()) return makeError(ErrorCode::kInvalidArgument, "no output path", "--out");
   GenerateSummary sum;
@@ -264,8 +284,9 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   Sources& src = *sourcesR;
   auto eventTypes = loadEventTypes(options.catalogDir + "/event_types.csv");
   if (!eventTypes) return eventTypes.takeError();
-  auto facilityTypes = CsvTable::read(options.catalogDir + "/facility_types.csv",
-                                      {"code", "name", "share", "owner_department", "ownerless_share", "placement"});
+  auto facilityTypes =
+      CsvTable::read(options.catalogDir + "/facility_types.csv",
+                     {"code", "name", "share", "owner_department", "ownerless_share", "placement"});
   if (!facilityTypes) return facilityTypes.takeError();
   auto layerSpecs = layers::loadLayerCatalog(options.layerCatalog);
   if (!layerSpecs) return layerSpecs.takeError();
@@ -349,7 +370,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     return d.streets[static_cast<std::size_t>(d.blocks[static_cast<std::size_t>(block)].street)];
   };
   auto communityOfBlock = [&](int block) -> const AdminUnit& {
-    return d.communities[static_cast<std::size_t>(d.blocks[static_cast<std::size_t>(block)].community)];
+    return d
+        .communities[static_cast<std::size_t>(d.blocks[static_cast<std::size_t>(block)].community)];
   };
   auto gridOfBlock = [&](int block) -> const AdminUnit& {
     return d.grids[static_cast<std::size_t>(d.blocks[static_cast<std::size_t>(block)].grid)];
@@ -357,9 +379,10 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
 
   // ---- streets, communities, grids, staff
   report("admin coverage", 0.15);
-  GRIDTWIN_TRY(w.addTable(table("streets", GeometryType::kMultiPolygon,
-                          {{"code", FieldType::kText}, {"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
-                          "镇街 streets and towns")));
+  GRIDTWIN_TRY(w.addTable(
+      table("streets", GeometryType::kMultiPolygon,
+            {{"code", FieldType::kText}, {"name", FieldType::kText}, {"area_m2", FieldType::kReal}},
+            "镇街 streets and towns")));
   for (const auto& s : d.streets) {
     w.setText(0, s.code);
     w.setText(1, s.name);
@@ -371,9 +394,12 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     ++sum.streets;
   }
   GRIDTWIN_TRY(w.addTable(table("communities", GeometryType::kMultiPolygon,
-                          {{"code", FieldType::kText}, {"name", FieldType::kText}, {"street_code", FieldType::kText},
-                           {"area_m2", FieldType::kReal}, {"kind", FieldType::kText}},
-                          "村居 communities")));
+                                {{"code", FieldType::kText},
+                                 {"name", FieldType::kText},
+                                 {"street_code", FieldType::kText},
+                                 {"area_m2", FieldType::kReal},
+                                 {"kind", FieldType::kText}},
+                                "村居 communities")));
   for (const auto& c : d.communities) {
     w.setText(0, c.code);
     w.setText(1, c.name);
@@ -393,7 +419,9 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   std::vector<std::int64_t> housesInGrid(d.grids.size(), 0);
   for (const auto& h : plan.houses) {
     ++housesInGrid[static_cast<std::size_t>(
-        d.blocks[static_cast<std::size_t>(plan.buildings[static_cast<std::size_t>(h.building)].block)].grid)];
+        d.blocks[static_cast<std::size_t>(
+                     plan.buildings[static_cast<std::size_t>(h.building)].block)]
+            .grid)];
   }
   struct Staff {
     std::string id, name, phone, role;
@@ -410,7 +438,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     for (std::size_t a = 0; a < d.communities.size() && d.communities.size() > 146; ++a) {
       for (std::size_t b = a + 1; b < d.communities.size(); ++b) {
         if (d.communities[a].parent != d.communities[b].parent) continue;
-        if (shareA < 0 || gridsIn[a] + gridsIn[b] < gridsIn[static_cast<std::size_t>(shareA)] + gridsIn[static_cast<std::size_t>(shareB)]) {
+        if (shareA < 0 || gridsIn[a] + gridsIn[b] < gridsIn[static_cast<std::size_t>(shareA)] +
+                                                        gridsIn[static_cast<std::size_t>(shareB)]) {
           shareA = static_cast<int>(a);
           shareB = static_cast<int>(b);
         }
@@ -430,12 +459,15 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
     std::vector<std::size_t> byHouses(d.grids.size());
     for (std::size_t g = 0; g < byHouses.size(); ++g) byHouses[g] = g;
-    std::stable_sort(byHouses.begin(), byHouses.end(),
-                     [&](std::size_t a, std::size_t b) { return housesInGrid[a] > housesInGrid[b]; });
+    std::stable_sort(byHouses.begin(), byHouses.end(), [&](std::size_t a, std::size_t b) {
+      return housesInGrid[a] > housesInGrid[b];
+    });
     std::vector<int> workersOf(d.grids.size(), 1);
-    for (std::size_t i = 0; i < std::min<std::size_t>(50, byHouses.size()); ++i) workersOf[byHouses[i]] = 2;
+    for (std::size_t i = 0; i < std::min<std::size_t>(50, byHouses.size()); ++i)
+      workersOf[byHouses[i]] = 2;
     for (std::size_t g = 0; g < d.grids.size(); ++g) {
-      staff[static_cast<std::size_t>(headOfCommunity[static_cast<std::size_t>(d.grids[g].parent)])].grids.push_back(static_cast<int>(g));
+      staff[static_cast<std::size_t>(headOfCommunity[static_cast<std::size_t>(d.grids[g].parent)])]
+          .grids.push_back(static_cast<int>(g));
       for (int k = 0; k < workersOf[g]; ++k) {
         Staff s;
         s.role = "grid_worker";
@@ -452,18 +484,24 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
   }
   GRIDTWIN_TRY(w.addTable(table("grids", GeometryType::kMultiPolygon,
-                          {{"code", FieldType::kText}, {"name", FieldType::kText}, {"community_code", FieldType::kText},
-                           {"street_code", FieldType::kText}, {"station_head_id", FieldType::kText},
-                           {"station_head", FieldType::kText}, {"worker_ids", FieldType::kText},
-                           {"worker_count", FieldType::kInteger}, {"area_m2", FieldType::kReal},
-                           {"kind", FieldType::kText}},
-                          "网格 grids")));
+                                {{"code", FieldType::kText},
+                                 {"name", FieldType::kText},
+                                 {"community_code", FieldType::kText},
+                                 {"street_code", FieldType::kText},
+                                 {"station_head_id", FieldType::kText},
+                                 {"station_head", FieldType::kText},
+                                 {"worker_ids", FieldType::kText},
+                                 {"worker_count", FieldType::kInteger},
+                                 {"area_m2", FieldType::kReal},
+                                 {"kind", FieldType::kText}},
+                                "网格 grids")));
   {
     // A grid's kind follows the land of its blocks: the zone holding 60% of
     // its area, "mixed" when none does, "special" when public buildings
     // (schools, hospitals, offices of state) make up a third of its buildings.
     std::vector<std::map<Zone, double>> zoneArea(d.grids.size());
-    for (const auto& blk : d.blocks) zoneArea[static_cast<std::size_t>(blk.grid)][blk.zone] += geo::area(blk.cell);
+    for (const auto& blk : d.blocks)
+      zoneArea[static_cast<std::size_t>(blk.grid)][blk.zone] += geo::area(blk.cell);
     std::vector<int> publicIn(d.grids.size(), 0), buildingsIn(d.grids.size(), 0);
     for (const auto& b : plan.buildings) {
       const auto g = static_cast<std::size_t>(d.blocks[static_cast<std::size_t>(b.block)].grid);
@@ -477,26 +515,34 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       for (const auto& [z, a] : zoneArea[g]) {
         if (a < 0.6 * total) continue;
         switch (z) {
-          case Zone::kCommercial: return "commercial";
-          case Zone::kIndustrial: return "industrial";
+          case Zone::kCommercial:
+            return "commercial";
+          case Zone::kIndustrial:
+            return "industrial";
           case Zone::kOldTown:
           case Zone::kResidential:
-          case Zone::kVillage: return "residential";
-          default: return "mixed";
+          case Zone::kVillage:
+            return "residential";
+          default:
+            return "mixed";
         }
       }
       return "mixed";
     };
     std::vector<std::vector<int>> workersOfGrid(d.grids.size());
     for (std::size_t i = 0; i < staff.size(); ++i) {
-      if (staff[i].role == "grid_worker") workersOfGrid[static_cast<std::size_t>(staff[i].grids.front())].push_back(static_cast<int>(i));
+      if (staff[i].role == "grid_worker")
+        workersOfGrid[static_cast<std::size_t>(staff[i].grids.front())].push_back(
+            static_cast<int>(i));
     }
     for (std::size_t g = 0; g < d.grids.size(); ++g) {
       const AdminUnit& grid = d.grids[g];
       const AdminUnit& community = d.communities[static_cast<std::size_t>(grid.parent)];
-      const Staff& head = staff[static_cast<std::size_t>(headOfCommunity[static_cast<std::size_t>(grid.parent)])];
+      const Staff& head =
+          staff[static_cast<std::size_t>(headOfCommunity[static_cast<std::size_t>(grid.parent)])];
       std::string workerIds;
-      for (int s : workersOfGrid[g]) workerIds += (workerIds.empty() ? "" : ",") + staff[static_cast<std::size_t>(s)].id;
+      for (int s : workersOfGrid[g])
+        workerIds += (workerIds.empty() ? "" : ",") + staff[static_cast<std::size_t>(s)].id;
       w.setText(0, grid.code);
       w.setText(1, grid.name);
       w.setText(2, community.code);
@@ -515,12 +561,16 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
   }
   GRIDTWIN_TRY(w.addTable(table("staff", GeometryType::kNone,
-                          {{"staff_id", FieldType::kText}, {"name", FieldType::kText}, {"role", FieldType::kText},
-                           {"phone", FieldType::kText}, {"grid_codes", FieldType::kText}},
-                          "网格站长与网格员 station heads and grid workers")));
+                                {{"staff_id", FieldType::kText},
+                                 {"name", FieldType::kText},
+                                 {"role", FieldType::kText},
+                                 {"phone", FieldType::kText},
+                                 {"grid_codes", FieldType::kText}},
+                                "网格站长与网格员 station heads and grid workers")));
   for (const auto& s : staff) {
     std::string grids;
-    for (int g : s.grids) grids += (grids.empty() ? "" : ",") + d.grids[static_cast<std::size_t>(g)].code;
+    for (int g : s.grids)
+      grids += (grids.empty() ? "" : ",") + d.grids[static_cast<std::size_t>(g)].code;
     w.setText(0, s.id);
     w.setText(1, s.name);
     w.setText(2, s.role);
@@ -533,10 +583,13 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   // ---- roads
   report("roads", 0.2);
   GRIDTWIN_TRY(w.addTable(table("roads", GeometryType::kMultiLineString,
-                          {{"road_id", FieldType::kInteger}, {"name", FieldType::kText}, {"class", FieldType::kText},
-                           {"width_m", FieldType::kReal}, {"length_m", FieldType::kReal},
-                           {"community_code", FieldType::kText}},
-                          "道路 named roads")));
+                                {{"road_id", FieldType::kInteger},
+                                 {"name", FieldType::kText},
+                                 {"class", FieldType::kText},
+                                 {"width_m", FieldType::kReal},
+                                 {"length_m", FieldType::kReal},
+                                 {"community_code", FieldType::kText}},
+                                "道路 named roads")));
   for (std::size_t i = 0; i < d.roads.size(); ++i) {
     const Road& r = d.roads[i];
     w.setInt(0, static_cast<std::int64_t>(i + 1));
@@ -561,13 +614,20 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   // ---- buildings and addresses
   report("buildings", 0.25);
   GRIDTWIN_TRY(w.addTable(table("buildings", GeometryType::kPolygon,
-                          {{"building_id", FieldType::kInteger}, {"address_code", FieldType::kText},
-                           {"use", FieldType::kText}, {"floors", FieldType::kInteger}, {"height_m", FieldType::kReal},
-                           {"footprint_m2", FieldType::kReal}, {"rooms", FieldType::kInteger},
-                           {"grid_code", FieldType::kText}, {"community_code", FieldType::kText},
-                           {"street_code", FieldType::kText}, {"zone", FieldType::kText},
-                           {"use_detail", FieldType::kText}, {"bim_model", FieldType::kText}},
-                          "建筑 buildings")));
+                                {{"building_id", FieldType::kInteger},
+                                 {"address_code", FieldType::kText},
+                                 {"use", FieldType::kText},
+                                 {"floors", FieldType::kInteger},
+                                 {"height_m", FieldType::kReal},
+                                 {"footprint_m2", FieldType::kReal},
+                                 {"rooms", FieldType::kInteger},
+                                 {"grid_code", FieldType::kText},
+                                 {"community_code", FieldType::kText},
+                                 {"street_code", FieldType::kText},
+                                 {"zone", FieldType::kText},
+                                 {"use_detail", FieldType::kText},
+                                 {"bim_model", FieldType::kText}},
+                                "建筑 buildings")));
   std::vector<Point> doorPoint(plan.buildings.size());
   for (std::size_t i = 0; i < plan.buildings.size(); ++i) {
     const Building& b = plan.buildings[i];
@@ -603,15 +663,26 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   }
   report("addresses", 0.3);
   GRIDTWIN_TRY(w.addTable(table("addresses", GeometryType::kPoint,
-                          {{"address_code", FieldType::kText}, {"level", FieldType::kText},
-                           {"parent_code", FieldType::kText}, {"building_id", FieldType::kInteger},
-                           {"house_id", FieldType::kInteger}, {"prov", FieldType::kText}, {"city", FieldType::kText},
-                           {"district", FieldType::kText}, {"town", FieldType::kText}, {"community", FieldType::kText},
-                           {"road", FieldType::kText}, {"roadno", FieldType::kText}, {"cellno", FieldType::kText},
-                           {"floorno", FieldType::kText}, {"roomno", FieldType::kText}, {"full_text", FieldType::kText},
-                           {"street_code", FieldType::kText}, {"community_code", FieldType::kText},
-                           {"grid_code", FieldType::kText}},
-                          "标准地址 standard addresses: door plates and rooms")));
+                                {{"address_code", FieldType::kText},
+                                 {"level", FieldType::kText},
+                                 {"parent_code", FieldType::kText},
+                                 {"building_id", FieldType::kInteger},
+                                 {"house_id", FieldType::kInteger},
+                                 {"prov", FieldType::kText},
+                                 {"city", FieldType::kText},
+                                 {"district", FieldType::kText},
+                                 {"town", FieldType::kText},
+                                 {"community", FieldType::kText},
+                                 {"road", FieldType::kText},
+                                 {"roadno", FieldType::kText},
+                                 {"cellno", FieldType::kText},
+                                 {"floorno", FieldType::kText},
+                                 {"roomno", FieldType::kText},
+                                 {"full_text", FieldType::kText},
+                                 {"street_code", FieldType::kText},
+                                 {"community_code", FieldType::kText},
+                                 {"grid_code", FieldType::kText}},
+                                "标准地址 standard addresses: door plates and rooms")));
   std::vector<std::string> doorText(plan.buildings.size());
   auto writeAddressCommon = [&](const Building& b) {
     const AdminUnit& street = streetOfBlock(b.block);
@@ -632,8 +703,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     const Building& b = plan.buildings[i];
     if (b.road < 0) continue;
     doorText[i] = province + city + src.districtName + streetOfBlock(b.block).name +
-                  shortCommunityName(communityOfBlock(b.block).name) + d.roads[static_cast<std::size_t>(b.road)].name +
-                  std::to_string(b.doorNo) + "号";
+                  shortCommunityName(communityOfBlock(b.block).name) +
+                  d.roads[static_cast<std::size_t>(b.road)].name + std::to_string(b.doorNo) + "号";
     writeAddressCommon(b);
     w.setText(0, b.addressCode);
     w.setText(1, "doorplate");
@@ -661,7 +732,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
     w.setText(13, std::to_string(h.floor) + "层");
     w.setText(14, std::to_string(h.room) + "房");
-    w.setText(15, doorText[static_cast<std::size_t>(h.building)] + unit + std::to_string(h.room) + "房");
+    w.setText(
+        15, doorText[static_cast<std::size_t>(h.building)] + unit + std::to_string(h.room) + "房");
     w.setPoint(doorPoint[static_cast<std::size_t>(h.building)]);
     GRIDTWIN_TRY(w.writeRow());
     ++sum.addresses;
@@ -701,15 +773,21 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
   }
   report("houses", 0.36);
   GRIDTWIN_TRY(w.addTable(table("houses", GeometryType::kPoint,
-                          {{"house_id", FieldType::kInteger}, {"address_code", FieldType::kText},
-                           {"building_id", FieldType::kInteger}, {"unit", FieldType::kInteger},
-                           {"floor", FieldType::kInteger}, {"room", FieldType::kText}, {"area_m2", FieldType::kReal},
-                           {"grid_code", FieldType::kText}, {"occupancy", FieldType::kText}},
-                          "实有房屋 houses (room-level addresses)")));
+                                {{"house_id", FieldType::kInteger},
+                                 {"address_code", FieldType::kText},
+                                 {"building_id", FieldType::kInteger},
+                                 {"unit", FieldType::kInteger},
+                                 {"floor", FieldType::kInteger},
+                                 {"room", FieldType::kText},
+                                 {"area_m2", FieldType::kReal},
+                                 {"grid_code", FieldType::kText},
+                                 {"occupancy", FieldType::kText}},
+                                "实有房屋 houses (room-level addresses)")));
   for (std::size_t hi = 0; hi < plan.houses.size(); ++hi) {
     const House& h = plan.houses[hi];
     const Building& b = plan.buildings[static_cast<std::size_t>(h.building)];
-    const bool rental = origin[hi] == 2 ? prng.chance(0.8) : prng.chance(origin[hi] == 1 ? 0.5 : 0.15);
+    const bool rental =
+        origin[hi] == 2 ? prng.chance(0.8) : prng.chance(origin[hi] == 1 ? 0.5 : 0.15);
     w.setText(8, members[hi] == 0 ? "vacant" : rental ? "rental" : "owner");
     w.setInt(0, h.id);
     if (b.road >= 0) {
@@ -730,12 +808,19 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
 
   // ---- people, streamed house by house
   report("people", 0.4);
-  GRIDTWIN_TRY(w.addTable(table("people", GeometryType::kNone,
-                          {{"person_id", FieldType::kInteger}, {"id_number", FieldType::kText},
-                           {"name", FieldType::kText}, {"sex", FieldType::kText}, {"birth_date", FieldType::kText},
-                           {"phone", FieldType::kText}, {"tags", FieldType::kText}, {"household_role", FieldType::kText},
-                           {"house_id", FieldType::kInteger}, {"grid_code", FieldType::kText}},
-                          "实有人口 people (personal data: masked by default in every query)")));
+  GRIDTWIN_TRY(
+      w.addTable(table("people", GeometryType::kNone,
+                       {{"person_id", FieldType::kInteger},
+                        {"id_number", FieldType::kText},
+                        {"name", FieldType::kText},
+                        {"sex", FieldType::kText},
+                        {"birth_date", FieldType::kText},
+                        {"phone", FieldType::kText},
+                        {"tags", FieldType::kText},
+                        {"household_role", FieldType::kText},
+                        {"house_id", FieldType::kInteger},
+                        {"grid_code", FieldType::kText}},
+                       "实有人口 people (personal data: masked by default in every query)")));
   {
     const std::int64_t refDays = daysFromCivil(kRefYear, kRefMonth, kRefDay);
     std::unordered_set<std::uint64_t> used;
@@ -746,9 +831,10 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       const Building& b = plan.buildings[static_cast<std::size_t>(h.building)];
       const int k = members[hi];
       if (k == 0) continue;
-      const std::string region = origin[hi] == 0   ? src.districtCode
-                                 : origin[hi] == 1 ? src.localRegions[prng.below(src.localRegions.size())]
-                                                   : src.migrantRegions[prng.below(src.migrantRegions.size())];
+      const std::string region = origin[hi] == 0 ? src.districtCode
+                                 : origin[hi] == 1
+                                     ? src.localRegions[prng.below(src.localRegions.size())]
+                                     : src.migrantRegions[prng.below(src.migrantRegions.size())];
       const bool migrant = origin[hi] != 0;
       int headAge = static_cast<int>(std::clamp(prng.normal(k == 1 ? 52 : 44, 16), 20.0, 98.0));
       for (int m = 0; m < k; ++m) {
@@ -767,7 +853,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
           }
         }
         const bool male = m == 1 ? false : prng.chance(0.51);
-        std::int64_t born = refDays - static_cast<std::int64_t>(age) * 365 - static_cast<std::int64_t>(prng.below(365));
+        std::int64_t born = refDays - static_cast<std::int64_t>(age) * 365 -
+                            static_cast<std::int64_t>(prng.below(365));
         int y, mo, dd;
         civilFromDays(born, y, mo, dd);
         std::string id;
@@ -777,7 +864,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
           std::uint64_t key = std::stoull(id.substr(0, 17));
           if (used.insert(key).second) break;
           if (attempt > 50) {
-            return makeError(ErrorCode::kInvalidArgument, "cannot find a free ID number for " + region + isoDate(born));
+            return makeError(ErrorCode::kInvalidArgument,
+                             "cannot find a free ID number for " + region + isoDate(born));
           }
         }
         const int ageYears = static_cast<int>((refDays - born) / 365.2425);
@@ -809,20 +897,28 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
         GRIDTWIN_TRY(w.writeRow());
         ++sum.people;
       }
-      if ((hi & 0xFFFF) == 0) report("people", 0.4 + 0.15 * static_cast<double>(hi) / static_cast<double>(plan.houses.size()));
+      if ((hi & 0xFFFF) == 0)
+        report("people",
+               0.4 + 0.15 * static_cast<double>(hi) / static_cast<double>(plan.houses.size()));
     }
   }
 
   // ---- legal entities at commercial and industrial door plates
   report("entities", 0.55);
   GRIDTWIN_TRY(w.addTable(table("entities", GeometryType::kPoint,
-                          {{"entity_id", FieldType::kInteger}, {"credit_code", FieldType::kText},
-                           {"name", FieldType::kText}, {"industry", FieldType::kText}, {"type", FieldType::kText},
-                           {"credit_color", FieldType::kText}, {"legal_rep", FieldType::kText},
-                           {"phone", FieldType::kText}, {"address_code", FieldType::kText},
-                           {"building_id", FieldType::kInteger}, {"grid_code", FieldType::kText},
-                           {"registered_on", FieldType::kText}},
-                          "实有法人 legal entities")));
+                                {{"entity_id", FieldType::kInteger},
+                                 {"credit_code", FieldType::kText},
+                                 {"name", FieldType::kText},
+                                 {"industry", FieldType::kText},
+                                 {"type", FieldType::kText},
+                                 {"credit_color", FieldType::kText},
+                                 {"legal_rep", FieldType::kText},
+                                 {"phone", FieldType::kText},
+                                 {"address_code", FieldType::kText},
+                                 {"building_id", FieldType::kInteger},
+                                 {"grid_code", FieldType::kText},
+                                 {"registered_on", FieldType::kText}},
+                                "实有法人 legal entities")));
   std::vector<std::int64_t> entityBuilding;
   {
     Rng erng = root.fork(6);
@@ -831,10 +927,18 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       const Building& b = plan.buildings[i];
       if (b.road < 0) continue;
       switch (b.use) {
-        case BuildingUse::kCommercial: weight[i] = 2.0 + b.floors * 0.6; break;
-        case BuildingUse::kIndustrial: weight[i] = 2.5; break;
-        case BuildingUse::kResidential: weight[i] = 0.25; break;
-        case BuildingUse::kPublic: weight[i] = 0.1; break;
+        case BuildingUse::kCommercial:
+          weight[i] = 2.0 + b.floors * 0.6;
+          break;
+        case BuildingUse::kIndustrial:
+          weight[i] = 2.5;
+          break;
+        case BuildingUse::kResidential:
+          weight[i] = 0.25;
+          break;
+        case BuildingUse::kPublic:
+          weight[i] = 0.1;
+          break;
       }
     }
     WeightedTable where(weight);
@@ -856,14 +960,18 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       const bool individual = erng.chance(industry->individualShare);
       // A few social organisations (民政, 5-1) and public institutions (编办, 1-2).
       const double kindDraw = erng.uniform();
-      const char* type = individual ? "individual" : kindDraw < 0.01 ? "social_org" : kindDraw < 0.02 ? "public_institution" : "company";
+      const char* type = individual        ? "individual"
+                         : kindDraw < 0.01 ? "social_org"
+                         : kindDraw < 0.02 ? "public_institution"
+                                           : "company";
       const char authority = type[0] == 's' ? '5' : type[0] == 'p' ? '1' : '9';
       const char category = individual ? '2' : type[0] == 'p' ? '2' : '1';
       std::string code;
       for (;;) {
         char org[9] = {};
         for (int i = 0; i < 8; ++i) org[i] = kCodeChars[erng.below(individual ? 10 : 31)];
-        code = ident::makeCreditCode(authority, category, src.districtCode, std::string_view(org, 8));
+        code =
+            ident::makeCreditCode(authority, category, src.districtCode, std::string_view(org, 8));
         if (codes.insert(code).second) break;
       }
       double c = erng.uniform();
@@ -913,21 +1021,27 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     // coarse bucket index over their boxes keeps this fast).
     geo::Box all = geo::bbox(d.outline);
     const double cell = 500;
-    const int nx = static_cast<int>(all.width() / cell) + 1, ny = static_cast<int>(all.height() / cell) + 1;
+    const int nx = static_cast<int>(all.width() / cell) + 1,
+              ny = static_cast<int>(all.height() / cell) + 1;
     std::vector<std::vector<int>> buckets(static_cast<std::size_t>(nx * ny));
     for (std::size_t b = 0; b < d.blocks.size(); ++b) {
       geo::Box bb = geo::bbox(d.blocks[b].cell);
-      for (int y = static_cast<int>((bb.miny - all.miny) / cell); y <= static_cast<int>((bb.maxy - all.miny) / cell); ++y) {
-        for (int x = static_cast<int>((bb.minx - all.minx) / cell); x <= static_cast<int>((bb.maxx - all.minx) / cell); ++x) {
-          if (x >= 0 && y >= 0 && x < nx && y < ny) buckets[static_cast<std::size_t>(y * nx + x)].push_back(static_cast<int>(b));
+      for (int y = static_cast<int>((bb.miny - all.miny) / cell);
+           y <= static_cast<int>((bb.maxy - all.miny) / cell); ++y) {
+        for (int x = static_cast<int>((bb.minx - all.minx) / cell);
+             x <= static_cast<int>((bb.maxx - all.minx) / cell); ++x) {
+          if (x >= 0 && y >= 0 && x < nx && y < ny)
+            buckets[static_cast<std::size_t>(y * nx + x)].push_back(static_cast<int>(b));
         }
       }
     }
     auto gridAt = [&](const Point& p) {
-      int x = static_cast<int>((p.x - all.minx) / cell), y = static_cast<int>((p.y - all.miny) / cell);
+      int x = static_cast<int>((p.x - all.minx) / cell),
+          y = static_cast<int>((p.y - all.miny) / cell);
       if (x < 0 || y < 0 || x >= nx || y >= ny) return -1;
       for (int b : buckets[static_cast<std::size_t>(y * nx + x)]) {
-        if (geo::locate(p, d.blocks[static_cast<std::size_t>(b)].cell) != geo::Location::kExterior) {
+        if (geo::locate(p, d.blocks[static_cast<std::size_t>(b)].cell) !=
+            geo::Location::kExterior) {
           return d.blocks[static_cast<std::size_t>(b)].grid;
         }
       }
@@ -948,8 +1062,9 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     if (cameraType >= 0) share[static_cast<std::size_t>(cameraType)] = 0;
     WeightedTable otherTypes(share);
     while (static_cast<std::int64_t>(facilities.size()) < target) {
-      const int type = static_cast<std::int64_t>(facilities.size()) < cameras ? cameraType
-                                                                              : static_cast<int>(otherTypes.sample(frng));
+      const int type = static_cast<std::int64_t>(facilities.size()) < cameras
+                           ? cameraType
+                           : static_cast<int>(otherTypes.sample(frng));
       const std::string& placement = facilityTypes->at(static_cast<std::size_t>(type), "placement");
       const Road& road = d.roads[roadTable.sample(frng)];
       const auto& line = road.parts[static_cast<std::size_t>(frng.below(road.parts.size()))];
@@ -967,24 +1082,33 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       } else {
         std::size_t s = static_cast<std::size_t>(frng.below(line.size() - 1));
         double t = frng.uniform();
-        double dx = line[s + 1].x - line[s].x, dy = line[s + 1].y - line[s].y, len = std::hypot(dx, dy);
-        double side = placement == "road" ? frng.uniform(-road.width / 4, road.width / 4)
-                                          : (frng.chance(0.5) ? 1 : -1) * (road.width / 2 + frng.uniform(0.5, 2.5));
+        double dx = line[s + 1].x - line[s].x, dy = line[s + 1].y - line[s].y,
+               len = std::hypot(dx, dy);
+        double side = placement == "road"
+                          ? frng.uniform(-road.width / 4, road.width / 4)
+                          : (frng.chance(0.5) ? 1 : -1) * (road.width / 2 + frng.uniform(0.5, 2.5));
         p = {line[s].x + t * dx - dy / len * side, line[s].y + t * dy + dx / len * side};
       }
       int grid = gridAt(p);
       if (grid < 0) continue;  // fell outside the district at its edge: draw again
       facilities.push_back({type, p, grid});
     }
-    frng.shuffle(std::span<Facility>(facilities));  // cameras were placed first; ids need not say so
-    GRIDTWIN_TRY(w.addTable(table("facilities", GeometryType::kPoint,
-                            {{"facility_id", FieldType::kInteger}, {"type", FieldType::kText},
-                             {"type_name", FieldType::kText}, {"owner_department", FieldType::kText},
-                             {"status", FieldType::kText}, {"grid_code", FieldType::kText},
-                             {"installed_on", FieldType::kText}, {"heading_deg", FieldType::kReal},
-                             {"fov_deg", FieldType::kReal}, {"mount_height_m", FieldType::kReal},
-                             {"purpose", FieldType::kText}},
-                            "实有设施 facilities (owner_department NULL: ownerless 无主部件)")));
+    frng.shuffle(
+        std::span<Facility>(facilities));  // cameras were placed first; ids need not say so
+    GRIDTWIN_TRY(
+        w.addTable(table("facilities", GeometryType::kPoint,
+                         {{"facility_id", FieldType::kInteger},
+                          {"type", FieldType::kText},
+                          {"type_name", FieldType::kText},
+                          {"owner_department", FieldType::kText},
+                          {"status", FieldType::kText},
+                          {"grid_code", FieldType::kText},
+                          {"installed_on", FieldType::kText},
+                          {"heading_deg", FieldType::kReal},
+                          {"fov_deg", FieldType::kReal},
+                          {"mount_height_m", FieldType::kReal},
+                          {"purpose", FieldType::kText}},
+                         "实有设施 facilities (owner_department NULL: ownerless 无主部件)")));
     const std::int64_t refDays = daysFromCivil(kRefYear, kRefMonth, kRefDay);
     for (std::size_t i = 0; i < facilities.size(); ++i) {
       const Facility& f = facilities[i];
@@ -1008,7 +1132,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
         w.setReal(7, std::round(frng.uniform(0, 360)));
         w.setReal(8, std::round(frng.uniform(55, 110)));
         w.setReal(9, std::round(frng.uniform(3.5, 8.0) * 10) / 10);
-        static const char* kPurpose[] = {"security", "traffic", "city_management", "fire", "river", "ai"};
+        static const char* kPurpose[] = {"security", "traffic", "city_management",
+                                         "fire",     "river",   "ai"};
         static const double kPurposeWeight[] = {0.40, 0.25, 0.15, 0.05, 0.05, 0.10};
         static const WeightedTable purposeTable(std::span<const double>(kPurposeWeight, 6));
         w.setText(10, kPurpose[purposeTable.sample(frng)]);
@@ -1041,18 +1166,20 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       double wgt = weekday == 0 ? 0.65 : weekday == 6 ? 0.75 : 1.0;
       const double doy = static_cast<double>(day - daysFromCivil(y, 1, 1));
       wgt *= 1.0 + 0.25 * std::sin(2 * M_PI * (doy - 100) / 365.0);  // summer peak
-      wgt *= 1.0 + 0.15 * static_cast<double>(day - startDay) / 365.0;  // growing use of the hotline
-      if (m == 2 && dd <= 15) wgt *= 0.6;  // Spring Festival lull
+      wgt *=
+          1.0 + 0.15 * static_cast<double>(day - startDay) / 365.0;  // growing use of the hotline
+      if (m == 2 && dd <= 15) wgt *= 0.6;                            // Spring Festival lull
       dayWeight.push_back(wgt);
     }
     WeightedTable dayTable(dayWeight);
     static const double kHour[24] = {0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.0, 1.8, 2.4, 2.6, 2.3,
-                                     1.6, 1.7, 2.2, 2.4, 2.3, 2.0, 1.6, 1.4, 1.3, 1.1, 0.8, 0.5};
+                                     1.6, 1.7, 2.2,  2.4, 2.3, 2.0, 1.6, 1.4, 1.3, 1.1, 0.8, 0.5};
     WeightedTable hourTable(std::span<const double>(kHour, 24));
     std::vector<double> catWeight;
     for (const auto& t : *eventTypes) catWeight.push_back(t.weight);
     WeightedTable catTable(catWeight);
-    static const char* kSources[] = {"hotline12345", "hotline12319", "patrol", "police", "petition", "video_ai"};
+    static const char* kSources[] = {"hotline12345", "hotline12319", "patrol",
+                                     "police",       "petition",     "video_ai"};
     static const double kSourceWeight[] = {0.35, 0.05, 0.40, 0.05, 0.03, 0.12};
     WeightedTable sourceTable(std::span<const double>(kSourceWeight, 6));
     // Hot spots: busy commercial streets and the old town draw more events.
@@ -1060,8 +1187,10 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     for (std::size_t i = 0; i < plan.buildings.size(); ++i) {
       const Building& b = plan.buildings[i];
       const Block& blk = d.blocks[static_cast<std::size_t>(b.block)];
-      bw[i] = b.road < 0 ? 0 : (0.2 + blk.density) * (b.use == BuildingUse::kCommercial ? 2.5 : 1.0) *
-                                   (blk.zone == Zone::kOldTown || blk.zone == Zone::kVillage ? 1.8 : 1.0);
+      bw[i] = b.road < 0
+                  ? 0
+                  : (0.2 + blk.density) * (b.use == BuildingUse::kCommercial ? 2.5 : 1.0) *
+                        (blk.zone == Zone::kOldTown || blk.zone == Zone::kVillage ? 1.8 : 1.0);
     }
     WeightedTable where(bw);
     const std::int64_t target = scaled(2000000);
@@ -1079,18 +1208,27 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       ev.grid = d.blocks[static_cast<std::size_t>(b.block)].grid;
       events.push_back(ev);
     }
-    std::stable_sort(events.begin(), events.end(),
-                     [](const EventRecord& a, const EventRecord& b) { return a.reportedAt < b.reportedAt; });
-    GRIDTWIN_TRY(w.addTable(table("events", GeometryType::kPoint,
-                            {{"event_id", FieldType::kInteger}, {"event_code", FieldType::kText},
-                             {"category_code", FieldType::kText}, {"category_name", FieldType::kText},
-                             {"category", FieldType::kText}, {"source", FieldType::kText},
-                             {"reported_at", FieldType::kText}, {"status", FieldType::kText},
-                             {"closed_at", FieldType::kText}, {"dispatch_level", FieldType::kText},
-                             {"address_text", FieldType::kText}, {"report_crs", FieldType::kText},
-                             {"report_x", FieldType::kReal}, {"report_y", FieldType::kReal},
-                             {"grid_code", FieldType::kText}},
-                            "事件 grid events; geometry NULL when reported only as address text")));
+    std::stable_sort(events.begin(), events.end(), [](const EventRecord& a, const EventRecord& b) {
+      return a.reportedAt < b.reportedAt;
+    });
+    GRIDTWIN_TRY(
+        w.addTable(table("events", GeometryType::kPoint,
+                         {{"event_id", FieldType::kInteger},
+                          {"event_code", FieldType::kText},
+                          {"category_code", FieldType::kText},
+                          {"category_name", FieldType::kText},
+                          {"category", FieldType::kText},
+                          {"source", FieldType::kText},
+                          {"reported_at", FieldType::kText},
+                          {"status", FieldType::kText},
+                          {"closed_at", FieldType::kText},
+                          {"dispatch_level", FieldType::kText},
+                          {"address_text", FieldType::kText},
+                          {"report_crs", FieldType::kText},
+                          {"report_x", FieldType::kReal},
+                          {"report_y", FieldType::kReal},
+                          {"grid_code", FieldType::kText}},
+                         "事件 grid events; geometry NULL when reported only as address text")));
     static const char* kStatus[] = {"发现上报", "分类推送", "协同处理", "跟踪回访", "评价结案"};
     static const char* kLevels[] = {"grid", "community", "street", "district"};
     const std::int64_t endSecond = (endDay + 1) * 86400;
@@ -1123,7 +1261,9 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       w.setText(6, isoTime(ev.reportedAt));
       w.setText(7, kStatus[status]);
       if (status == 4) {
-        w.setText(8, isoTime(std::min(endSecond - 1, ev.reportedAt + 3600 + static_cast<std::int64_t>(vrng.below(86400 * 6)))));
+        w.setText(8, isoTime(std::min(
+                         endSecond - 1,
+                         ev.reportedAt + 3600 + static_cast<std::int64_t>(vrng.below(86400 * 6)))));
       } else {
         w.setNull(8);
       }
@@ -1133,7 +1273,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       ev.lonlat = *p;
       double how = vrng.uniform();
       if (how < 0.10) {  // hotline call with an address only
-        w.setText(10, doorText[static_cast<std::size_t>(ev.building)] + (vrng.chance(0.3) ? "附近" : ""));
+        w.setText(
+            10, doorText[static_cast<std::size_t>(ev.building)] + (vrng.chance(0.3) ? "附近" : ""));
         w.setNull(11);
         w.setNull(12);
         w.setNull(13);
@@ -1162,7 +1303,8 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
       w.setText(14, d.grids[static_cast<std::size_t>(ev.grid)].code);
       GRIDTWIN_TRY(w.writeRow());
       ++sum.events;
-      if ((i & 0x3FFFF) == 0) report("events", 0.7 + 0.12 * static_cast<double>(i) / static_cast<double>(events.size()));
+      if ((i & 0x3FFFF) == 0)
+        report("events", 0.7 + 0.12 * static_cast<double>(i) / static_cast<double>(events.size()));
     }
   }
 

@@ -10,18 +10,18 @@
 namespace gridtwin::generator {
 
 struct GenerateOptions {
-  std::string out;                 // the .gpkg to write
-  double scale = 1.0;              // records scale; structure is whole at every scale
+  std::string out;     // the .gpkg to write
+  double scale = 1.0;  // records scale; structure is whole at every scale
   std::uint64_t seed = 20261130;
-  std::string sharedData;          // ../shared/data: outline, streets, communities, addresses
-  std::string catalogDir;          // data/catalog: event types, facility types, street anchors
-  std::string layerCatalog;        // layers/catalog.csv
+  std::string sharedData;    // ../shared/data: outline, streets, communities, addresses
+  std::string catalogDir;    // data/catalog: event types, facility types, street anchors
+  std::string layerCatalog;  // layers/catalog.csv
   // Overrides for a district that brings its own sources (empty: from sharedData).
-  std::string outline;             // GeoJSON, GCJ-02 unless outlineCrs says otherwise
+  std::string outline;  // GeoJSON, GCJ-02 unless outlineCrs says otherwise
   std::string outlineCrs = "GCJ02";
-  std::string streets;             // CSV: code,name
-  std::string communities;         // CSV: code,name,streetCode
-  std::string anchors;             // CSV: code,centre_lon,centre_lat,area_share (WGS84/CGCS2000)
+  std::string streets;      // CSV: code,name
+  std::string communities;  // CSV: code,name,streetCode
+  std::string anchors;      // CSV: code,centre_lon,centre_lat,area_share (WGS84/CGCS2000)
 };
 
 struct GenerateSummary {

@@ -35,25 +35,56 @@ struct BaseTable {
 
 BaseTable baseOf(SourceKind kind) {
   switch (kind) {
-    case SourceKind::kDistrict: return {"district", "district b", "b.geom", "b.name", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kStreets: return {"streets", "streets b", "b.geom", "b.code", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kCommunities: return {"communities", "communities b", "b.geom", "b.code", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kGrids: return {"grids", "grids b", "b.geom", "b.code", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kRoads: return {"roads", "roads b", "b.geom", "CAST(b.road_id AS TEXT)", "b.name", GeometryType::kMultiLineString};
-    case SourceKind::kRail: return {"rail", "rail b", "b.geom", "b.kind", "b.name", GeometryType::kLineString};
-    case SourceKind::kBuildings: return {"buildings", "buildings b", "b.geom", "CAST(b.building_id AS TEXT)", "b.use_detail", GeometryType::kPolygon};
-    case SourceKind::kAddresses: return {"addresses", "addresses b", "b.geom", "b.address_code", "b.full_text", GeometryType::kPoint};
-    case SourceKind::kHouses: return {"houses", "houses b", "b.geom", "CAST(b.house_id AS TEXT)", "b.occupancy", GeometryType::kPoint};
-    case SourceKind::kPeople: return {"people", "people b JOIN houses h ON h.house_id = b.house_id", "h.geom", "b.grid_code", "b.tags", GeometryType::kPoint};
-    case SourceKind::kEntities: return {"entities", "entities b", "b.geom", "b.credit_code", "b.name", GeometryType::kPoint};
-    case SourceKind::kFacilities: return {"facilities", "facilities b", "b.geom", "CAST(b.facility_id AS TEXT)", "b.type_name", GeometryType::kPoint};
-    case SourceKind::kEvents: return {"events", "events b", "b.geom", "b.event_code", "b.category_name", GeometryType::kPoint};
-    case SourceKind::kPoi: return {"poi", "poi b", "b.geom", "b.kind", "b.name", GeometryType::kPoint};
-    case SourceKind::kLanduse: return {"landuse", "landuse b", "b.geom", "b.grid_code", "b.kind", GeometryType::kMultiPolygon};
-    case SourceKind::kPlan: return {"plan_zones", "plan_zones b", "b.geom", "b.grid_code", "b.kind", GeometryType::kMultiPolygon};
-    case SourceKind::kWater: return {"water", "water b", "b.geom", "b.kind", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kGreen: return {"green", "green b", "b.geom", "b.kind", "b.name", GeometryType::kMultiPolygon};
-    case SourceKind::kPipes: return {"pipes", "pipes b", "b.geom", "b.road", "b.kind", GeometryType::kLineString};
+    case SourceKind::kDistrict:
+      return {"district", "district b", "b.geom", "b.name", "b.name", GeometryType::kMultiPolygon};
+    case SourceKind::kStreets:
+      return {"streets", "streets b", "b.geom", "b.code", "b.name", GeometryType::kMultiPolygon};
+    case SourceKind::kCommunities:
+      return {"communities", "communities b", "b.geom",
+              "b.code",      "b.name",        GeometryType::kMultiPolygon};
+    case SourceKind::kGrids:
+      return {"grids", "grids b", "b.geom", "b.code", "b.name", GeometryType::kMultiPolygon};
+    case SourceKind::kRoads:
+      return {"roads",  "roads b",
+              "b.geom", "CAST(b.road_id AS TEXT)",
+              "b.name", GeometryType::kMultiLineString};
+    case SourceKind::kRail:
+      return {"rail", "rail b", "b.geom", "b.kind", "b.name", GeometryType::kLineString};
+    case SourceKind::kBuildings:
+      return {"buildings",    "buildings b",         "b.geom", "CAST(b.building_id AS TEXT)",
+              "b.use_detail", GeometryType::kPolygon};
+    case SourceKind::kAddresses:
+      return {"addresses",      "addresses b", "b.geom",
+              "b.address_code", "b.full_text", GeometryType::kPoint};
+    case SourceKind::kHouses:
+      return {"houses",      "houses b",          "b.geom", "CAST(b.house_id AS TEXT)",
+              "b.occupancy", GeometryType::kPoint};
+    case SourceKind::kPeople:
+      return {"people", "people b JOIN houses h ON h.house_id = b.house_id",
+              "h.geom", "b.grid_code",
+              "b.tags", GeometryType::kPoint};
+    case SourceKind::kEntities:
+      return {"entities", "entities b", "b.geom", "b.credit_code", "b.name", GeometryType::kPoint};
+    case SourceKind::kFacilities:
+      return {"facilities",  "facilities b",      "b.geom", "CAST(b.facility_id AS TEXT)",
+              "b.type_name", GeometryType::kPoint};
+    case SourceKind::kEvents:
+      return {"events",       "events b",        "b.geom",
+              "b.event_code", "b.category_name", GeometryType::kPoint};
+    case SourceKind::kPoi:
+      return {"poi", "poi b", "b.geom", "b.kind", "b.name", GeometryType::kPoint};
+    case SourceKind::kLanduse:
+      return {"landuse",     "landuse b", "b.geom",
+              "b.grid_code", "b.kind",    GeometryType::kMultiPolygon};
+    case SourceKind::kPlan:
+      return {"plan_zones",  "plan_zones b", "b.geom",
+              "b.grid_code", "b.kind",       GeometryType::kMultiPolygon};
+    case SourceKind::kWater:
+      return {"water", "water b", "b.geom", "b.kind", "b.name", GeometryType::kMultiPolygon};
+    case SourceKind::kGreen:
+      return {"green", "green b", "b.geom", "b.kind", "b.name", GeometryType::kMultiPolygon};
+    case SourceKind::kPipes:
+      return {"pipes", "pipes b", "b.geom", "b.road", "b.kind", GeometryType::kLineString};
   }
   return {"district", "district b", "b.geom", "b.name", "b.name", GeometryType::kMultiPolygon};
 }
@@ -90,15 +121,20 @@ core::Result<std::string> condition(SourceKind kind, const layers::SourceFilter&
   };
   switch (kind) {
     case SourceKind::kBuildings:
-      if (key == "use") return "(" + anyOf("b.use", f.values) + " OR " + anyOf("b.use_detail", f.values) + ")";
-      if (key == "floors") return eq ? anyOf("CAST(b.floors AS TEXT)", f.values) : compare("b.floors");
-      if (key == "bim") return std::string(f.values.at(0) == "yes" ? "b.bim_model IS NOT NULL" : "b.bim_model IS NULL");
+      if (key == "use")
+        return "(" + anyOf("b.use", f.values) + " OR " + anyOf("b.use_detail", f.values) + ")";
+      if (key == "floors")
+        return eq ? anyOf("CAST(b.floors AS TEXT)", f.values) : compare("b.floors");
+      if (key == "bim")
+        return std::string(f.values.at(0) == "yes" ? "b.bim_model IS NOT NULL"
+                                                   : "b.bim_model IS NULL");
       break;
     case SourceKind::kPeople:
       if (key == "tag") {
         std::string sql = "(";
         for (std::size_t i = 0; i < f.values.size(); ++i) {
-          sql += (i ? " OR " : "") + std::string("(',' || b.tags || ',') LIKE ") + quote("%," + f.values[i] + ",%");
+          sql += (i ? " OR " : "") + std::string("(',' || b.tags || ',') LIKE ") +
+                 quote("%," + f.values[i] + ",%");
         }
         return sql + ")";
       }
@@ -112,8 +148,10 @@ core::Result<std::string> condition(SourceKind kind, const layers::SourceFilter&
         auto n = number();
         if (!n) return n.takeError();
         const std::string day = std::to_string(2026 - *n) + "-06-30";
-        return std::string(f.op == layers::FilterOp::kAtLeast ? "b.birth_date <= " : "b.birth_date > ") +
-               quote(f.op == layers::FilterOp::kAtLeast ? day : std::to_string(2026 - *n - 1) + "-06-30");
+        return std::string(f.op == layers::FilterOp::kAtLeast ? "b.birth_date <= "
+                                                              : "b.birth_date > ") +
+               quote(f.op == layers::FilterOp::kAtLeast ? day
+                                                        : std::to_string(2026 - *n - 1) + "-06-30");
       }
       break;
     case SourceKind::kEntities:
@@ -124,19 +162,23 @@ core::Result<std::string> condition(SourceKind kind, const layers::SourceFilter&
     case SourceKind::kFacilities:
       if (key == "type") return anyOf("b.type", f.values);
       if (key == "purpose") return anyOf("b.purpose", f.values);
-      if (key == "owner") return std::string(f.values.at(0) == "none" ? "b.owner_department IS NULL" : "b.owner_department IS NOT NULL");
+      if (key == "owner")
+        return std::string(f.values.at(0) == "none" ? "b.owner_department IS NULL"
+                                                    : "b.owner_department IS NOT NULL");
       break;
     case SourceKind::kEvents:
       if (key == "category") return anyOf("b.category", f.values);
       if (key == "source") return anyOf("b.source", f.values);
       if (key == "level") return anyOf("b.dispatch_level", f.values);
       if (key == "status") {
-        return std::string(f.values.at(0) == "closed" ? "b.status = '评价结案'" : "b.status <> '评价结案'");
+        return std::string(f.values.at(0) == "closed" ? "b.status = '评价结案'"
+                                                      : "b.status <> '评价结案'");
       }
       if (key == "code") {
         std::string sql = "(";
         for (std::size_t i = 0; i < f.values.size(); ++i) {
-          sql += (i ? " OR " : "") + std::string("b.category_code LIKE ") + quote(f.values[i] + "%");
+          sql +=
+              (i ? " OR " : "") + std::string("b.category_code LIKE ") + quote(f.values[i] + "%");
         }
         return sql + ")";
       }
@@ -162,9 +204,11 @@ core::Result<std::string> condition(SourceKind kind, const layers::SourceFilter&
       if (key == "kind") return anyOf("b.kind", f.values);
       break;
     case SourceKind::kDistrict:
-    case SourceKind::kStreets: break;
+    case SourceKind::kStreets:
+      break;
   }
-  return makeError(ErrorCode::kUnsupported, "the generator has no column for key '" + key + "' of " +
+  return makeError(ErrorCode::kUnsupported, "the generator has no column for key '" + key +
+                                                "' of " +
                                                 std::string(layers::sourceKindSpec(kind).name));
 }
 
@@ -187,7 +231,8 @@ core::Result<std::string> layerFilterSql(const layers::LayerSource& source) {
   return sql.empty() ? std::string("1") : sql;
 }
 
-core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w, const std::vector<layers::LayerSpec>& specs,
+core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w,
+                                           const std::vector<layers::LayerSpec>& specs,
                                            const District& d, const Output& out) {
   LayerTotals totals;
   auto toMetricR = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
@@ -218,35 +263,40 @@ core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w, const std::vect
   };
   // Units for densities, with their codes.
   std::map<std::string, std::string> communityOfGrid, streetOfCommunity;
-  for (const auto& g : d.grids) communityOfGrid[g.code] = d.communities[static_cast<std::size_t>(g.parent)].code;
-  for (const auto& c : d.communities) streetOfCommunity[c.code] = d.streets[static_cast<std::size_t>(c.parent)].code;
+  for (const auto& g : d.grids)
+    communityOfGrid[g.code] = d.communities[static_cast<std::size_t>(g.parent)].code;
+  for (const auto& c : d.communities)
+    streetOfCommunity[c.code] = d.streets[static_cast<std::size_t>(c.parent)].code;
 
   std::vector<std::int64_t> counts(specs.size(), 0);
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const auto& spec = specs[i];
     const auto& src = spec.source;
-    const std::string where = "layer " + spec.id + " (" + spec.table + ", line " + std::to_string(spec.line) + ")";
+    const std::string where =
+        "layer " + spec.id + " (" + spec.table + ", line " + std::to_string(spec.line) + ")";
     const BaseTable base = baseOf(src.kind);
     auto filter = layerFilterSql(src);
     if (!filter) return std::move(filter.takeError()).withContext(where);
-    const std::string select = std::string("SELECT b.fid AS fid, ") + base.geom + " AS geom, " + base.ref +
-                               " AS ref, " + base.name + " AS name FROM " + base.from + " WHERE " + *filter;
+    const std::string select = std::string("SELECT b.fid AS fid, ") + base.geom + " AS geom, " +
+                               base.ref + " AS ref, " + base.name + " AS name FROM " + base.from +
+                               " WHERE " + *filter;
     const std::string description = spec.name + " — " + spec.category + " (" + src.text + ")";
     std::int64_t n = 0;
     if (src.op == layers::SourceOp::kSelect) {
       if (auto r = w.addView(spec.table, select, base.geometry, description); !r) {
         return std::move(r.takeError()).withContext(where);
       }
-      auto r = w.query("SELECT count(*) FROM " + spec.table, [&](const store::GpkgWriter::Row& row) -> core::Result<void> {
-        n = row.fields.empty() || !row.fields[0] ? 0 : std::stoll(*row.fields[0]);
-        return {};
-      });
+      auto r = w.query("SELECT count(*) FROM " + spec.table,
+                       [&](const store::GpkgWriter::Row& row) -> core::Result<void> {
+                         n = row.fields.empty() || !row.fields[0] ? 0 : std::stoll(*row.fields[0]);
+                         return {};
+                       });
       if (!r) return std::move(r.takeError()).withContext(where);
     } else if (src.op == layers::SourceOp::kDensity) {
       // Counts per unit through the records' grid codes.
       std::map<std::string, std::int64_t> perGrid;
-      auto r = w.query("SELECT b.grid_code, count(*) FROM " + std::string(base.from) + " WHERE " + *filter +
-                           " GROUP BY b.grid_code",
+      auto r = w.query("SELECT b.grid_code, count(*) FROM " + std::string(base.from) + " WHERE " +
+                           *filter + " GROUP BY b.grid_code",
                        [&](const store::GpkgWriter::Row& row) -> core::Result<void> {
                          if (row.fields.size() == 2 && row.fields[0] && row.fields[1]) {
                            perGrid[*row.fields[0]] = std::stoll(*row.fields[1]);
@@ -264,10 +314,14 @@ core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w, const std::vect
       const auto& units = src.densityUnit == SourceKind::kGrids         ? d.grids
                           : src.densityUnit == SourceKind::kCommunities ? d.communities
                                                                         : d.streets;
-      if (auto a = w.addTable({spec.table, GeometryType::kMultiPolygon,
-                               {{"ref", FieldType::kText}, {"name", FieldType::kText}, {"value", FieldType::kReal},
+      if (auto a = w.addTable({spec.table,
+                               GeometryType::kMultiPolygon,
+                               {{"ref", FieldType::kText},
+                                {"name", FieldType::kText},
+                                {"value", FieldType::kReal},
                                 {"per_km2", FieldType::kReal}},
-                               description, true});
+                               description,
+                               true});
           !a) {
         return std::move(a.takeError()).withContext(where);
       }
@@ -287,22 +341,28 @@ core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w, const std::vect
       // Buffer, centroid, boundary: read the selection back, compute in metres.
       std::vector<std::pair<std::string, std::string>> attrs;
       std::vector<geo::Geometry> shapes;
-      auto r = w.query(select + " AND geom IS NOT NULL", [&](const store::GpkgWriter::Row& row) -> core::Result<void> {
-        if (!row.geometry) return {};
-        auto m = metric(*row.geometry);
-        if (!m) return m.takeError();
-        shapes.push_back(std::move(*m));
-        attrs.emplace_back(row.fields.size() > 1 && row.fields[1] ? *row.fields[1] : "",
-                           row.fields.size() > 2 && row.fields[2] ? *row.fields[2] : "");
-        return {};
-      });
+      auto r = w.query(select + " AND geom IS NOT NULL",
+                       [&](const store::GpkgWriter::Row& row) -> core::Result<void> {
+                         if (!row.geometry) return {};
+                         auto m = metric(*row.geometry);
+                         if (!m) return m.takeError();
+                         shapes.push_back(std::move(*m));
+                         attrs.emplace_back(
+                             row.fields.size() > 1 && row.fields[1] ? *row.fields[1] : "",
+                             row.fields.size() > 2 && row.fields[2] ? *row.fields[2] : "");
+                         return {};
+                       });
       if (!r) return std::move(r.takeError()).withContext(where);
-      const GeometryType type = src.op == layers::SourceOp::kBuffer     ? GeometryType::kMultiPolygon
-                                : src.op == layers::SourceOp::kCentroid ? GeometryType::kPoint
-                                                                        : GeometryType::kMultiLineString;
-      if (auto a = w.addTable({spec.table, type,
-                               {{"ref", FieldType::kText}, {"name", FieldType::kText}, {"value", FieldType::kReal}},
-                               description, true});
+      const GeometryType type = src.op == layers::SourceOp::kBuffer ? GeometryType::kMultiPolygon
+                                : src.op == layers::SourceOp::kCentroid
+                                    ? GeometryType::kPoint
+                                    : GeometryType::kMultiLineString;
+      if (auto a = w.addTable(
+              {spec.table,
+               type,
+               {{"ref", FieldType::kText}, {"name", FieldType::kText}, {"value", FieldType::kReal}},
+               description,
+               true});
           !a) {
         return std::move(a.takeError()).withContext(where);
       }
@@ -350,13 +410,21 @@ core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w, const std::vect
     ++totals.layers;
   }
 
-  if (auto a = w.addTable({"layer_catalog", GeometryType::kNone,
-                           {{"layer_id", FieldType::kText}, {"table_name", FieldType::kText}, {"name", FieldType::kText},
-                            {"category", FieldType::kText}, {"geometry_type", FieldType::kText},
-                            {"source", FieldType::kText}, {"style", FieldType::kText}, {"min_scale", FieldType::kInteger},
-                            {"max_scale", FieldType::kInteger}, {"owner_department", FieldType::kText},
+  if (auto a = w.addTable({"layer_catalog",
+                           GeometryType::kNone,
+                           {{"layer_id", FieldType::kText},
+                            {"table_name", FieldType::kText},
+                            {"name", FieldType::kText},
+                            {"category", FieldType::kText},
+                            {"geometry_type", FieldType::kText},
+                            {"source", FieldType::kText},
+                            {"style", FieldType::kText},
+                            {"min_scale", FieldType::kInteger},
+                            {"max_scale", FieldType::kInteger},
+                            {"owner_department", FieldType::kText},
                             {"feature_count", FieldType::kInteger}},
-                           "图层目录 the catalogue of map layers", true});
+                           "图层目录 the catalogue of map layers",
+                           true});
       !a) {
     return a.takeError();
   }

@@ -15,7 +15,7 @@ namespace gridtwin::boundary {
 namespace {
 
 constexpr std::array<std::string_view, 10> kKindNames = {
-    "invalid",      "overlap",    "gap",        "sliver",          "outside_parent",
+    "invalid",          "overlap",      "gap",        "sliver",          "outside_parent",
     "outside_district", "building_cut", "unassigned", "double_assigned", "grid_mismatch"};
 
 using detail::ctx;
@@ -200,8 +200,7 @@ core::Result<void> findGapsAndOutside(const std::vector<Work>& units,
     for (const auto& poly : detail::polygonParts(all->get())) {
       const int holes = GEOSGetNumInteriorRings_r(ctx(), poly.get());
       for (int h = 0; h < holes; ++h) {
-        GEOSGeometry* ring =
-            GEOSGeom_clone_r(ctx(), GEOSGetInteriorRingN_r(ctx(), poly.get(), h));
+        GEOSGeometry* ring = GEOSGeom_clone_r(ctx(), GEOSGetInteriorRingN_r(ctx(), poly.get(), h));
         GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
             ctx(), GEOSCoordSeq_clone_r(ctx(), GEOSGeom_getCoordSeq_r(ctx(), ring)));
         GEOSGeom_destroy_r(ctx(), ring);
@@ -260,14 +259,16 @@ core::Result<void> findSlivers(const std::vector<Work>& units, double width, dou
   if (width <= 0) return {};
   const double r = width / 2;
   for (const Work& w : units) {
-    GeomPtr eroded = detail::own(
-        GEOSBufferWithStyle_r(ctx(), w.shape.get(), -r, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
-    if (!eroded) return core::makeError(core::ErrorCode::kGeosFailure,
-                                        detail::lastGeosError("sliver test of " + w.unit->code));
-    GeomPtr opened = detail::own(
-        GEOSBufferWithStyle_r(ctx(), eroded.get(), r, 8, GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
-    if (!opened) return core::makeError(core::ErrorCode::kGeosFailure,
-                                        detail::lastGeosError("sliver test of " + w.unit->code));
+    GeomPtr eroded = detail::own(GEOSBufferWithStyle_r(ctx(), w.shape.get(), -r, 8,
+                                                       GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
+    if (!eroded)
+      return core::makeError(core::ErrorCode::kGeosFailure,
+                             detail::lastGeosError("sliver test of " + w.unit->code));
+    GeomPtr opened = detail::own(GEOSBufferWithStyle_r(ctx(), eroded.get(), r, 8, GEOSBUF_CAP_ROUND,
+                                                       GEOSBUF_JOIN_MITRE, 20));
+    if (!opened)
+      return core::makeError(core::ErrorCode::kGeosFailure,
+                             detail::lastGeosError("sliver test of " + w.unit->code));
     auto thin = detail::difference(w.shape.get(), opened.get(), "sliver test of " + w.unit->code);
     if (!thin) return thin.takeError();
     // A sliver may be small: 0.3 m by 3 m is one. Only what is smaller than

@@ -71,7 +71,7 @@ struct Unit {
 
 struct Coverage {
   std::vector<Unit> units;
-  std::vector<Unit> parents;              // looked up by Unit::parentCode
+  std::vector<Unit> parents;                 // looked up by Unit::parentCode
   std::optional<geo::MultiPolygon> outline;  // the district; none: gaps are the union's holes
 };
 

@@ -72,8 +72,8 @@ geo::Point labelPoint(const geo::MultiPolygon& shape) {
 std::optional<geo::Point> visiblePoint(const geo::MultiPolygon& shape, const geo::Box& box) {
   auto g = detail::toGeos(shape);
   if (!g) return std::nullopt;
-  geo::GeomPtr clip = detail::own(GEOSClipByRect_r(detail::ctx(), g->get(), box.minx, box.miny,
-                                                   box.maxx, box.maxy));
+  geo::GeomPtr clip = detail::own(
+      GEOSClipByRect_r(detail::ctx(), g->get(), box.minx, box.miny, box.maxx, box.maxy));
   if (!clip || GEOSisEmpty_r(detail::ctx(), clip.get()) || detail::area(clip.get()) <= 0) {
     return std::nullopt;
   }
@@ -93,8 +93,9 @@ std::optional<geo::Point> visiblePoint(const geo::MultiPolygon& shape, const geo
 }  // namespace
 
 Canvas::Canvas(int width, int height, const geo::Box& view, Rgba background)
-    : m_width(width), m_height(height), m_px(static_cast<std::size_t>(4 * width * height),
-                                             background) {
+    : m_width(width),
+      m_height(height),
+      m_px(static_cast<std::size_t>(4 * width * height), background) {
   const double W = 2.0 * width, H = 2.0 * height;
   const double vw = std::max(view.width(), 1e-9), vh = std::max(view.height(), 1e-9);
   m_scale = std::min(W / vw, H / vh);
@@ -178,8 +179,11 @@ void Canvas::line(const std::vector<geo::Point>& points, double widthPx, Rgba co
     const double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
     if (len == 0) continue;
     const double nx = -dy / len * h, ny = dx / len * h;
-    quads.push_back({{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny},
-                     {a.x - nx, a.y - ny}, {a.x + nx, a.y + ny}});
+    quads.push_back({{a.x + nx, a.y + ny},
+                     {b.x + nx, b.y + ny},
+                     {b.x - nx, b.y - ny},
+                     {a.x - nx, a.y - ny},
+                     {a.x + nx, a.y + ny}});
   }
   // Drawn one quad at a time so overlapping quads do not cancel (even-odd).
   for (const auto& q : quads) fillRings({q}, colour);
@@ -240,7 +244,8 @@ void Canvas::scaleBar(Rgba colour) {
   // The largest 1-2-5 length that fits in a quarter of the width.
   const double maxM = 2.0 * m_width / 4 / m_scale;
   double len = 1;
-  for (double step : {1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0}) {
+  for (double step :
+       {1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0}) {
     if (step <= maxM) len = step;
   }
   const double x0 = m_ox + 30 / m_scale, y0 = m_oy - (2.0 * m_height - 40) / m_scale;
@@ -248,7 +253,7 @@ void Canvas::scaleBar(Rgba colour) {
   line({{x0, y0}, {x0, y0 + 14 / m_scale}}, 2, colour);
   line({{x0 + len, y0}, {x0 + len, y0 + 14 / m_scale}}, 2, colour);
   const std::string text = len >= 1000 ? std::to_string(static_cast<int>(len / 1000)) + " km"
-                                        : std::to_string(static_cast<int>(len)) + " m";
+                                       : std::to_string(static_cast<int>(len)) + " m";
   label({x0 + len / 2, y0 + 34 / m_scale}, text, 2, colour);
 }
 
@@ -290,9 +295,9 @@ core::Result<void> Canvas::writePng(const std::string& path) const {
   const std::string tmp = path + ".tmp.png";
   // zlib level 3: a third of the time of the default for a few % more bytes.
   const char* options[] = {"ZLEVEL=3", nullptr};
-  GDALDatasetH out =
-      ok ? GDALCreateCopy(png, tmp.c_str(), ds, FALSE, const_cast<char**>(options), nullptr, nullptr)
-         : nullptr;
+  GDALDatasetH out = ok ? GDALCreateCopy(png, tmp.c_str(), ds, FALSE, const_cast<char**>(options),
+                                         nullptr, nullptr)
+                        : nullptr;
   GDALClose(ds);
   if (out == nullptr) {
     std::remove(tmp.c_str());
@@ -344,9 +349,8 @@ core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
       geo::Box b;
       for (const auto& p : pts) b.expand(p);
       if (!b.intersects(view)) continue;
-      const double w = std::clamp(static_cast<double>(c.roads.widthM[r]) * canvas.width() /
-                                      (view.width()) / 2,
-                                  0.6, 6.0);
+      const double w = std::clamp(
+          static_cast<double>(c.roads.widthM[r]) * canvas.width() / (view.width()) / 2, 0.6, 6.0);
       canvas.line(pts, w + 0.8, {200, 196, 188, 255});
       canvas.line(pts, w, {255, 255, 255, 255});
     }
@@ -398,7 +402,8 @@ core::Result<void> districtMap(const DistrictMapInput& in, const std::string& pn
   const model::District& d = *in.district;
   const auto& c = d.columns();
   geo::Box view;
-  for (std::size_t s = 0; s < c.streets.size(); ++s) view.expand(geo::bbox(model::xyShape(c.streets.shape, s)));
+  for (std::size_t s = 0; s < c.streets.size(); ++s)
+    view.expand(geo::bbox(model::xyShape(c.streets.shape, s)));
   const double pad = std::max(view.width(), view.height()) * 0.03;
   view = {view.minx - pad, view.miny - pad, view.maxx + pad, view.maxy + pad};
   Canvas canvas(in.size, in.size, view, {244, 241, 234, 255});
@@ -409,7 +414,8 @@ core::Result<void> districtMap(const DistrictMapInput& in, const std::string& pn
                                            {248, 244, 204, 255},
                                            {214, 240, 238, 255}}};
   for (std::size_t g = 0; g < c.grids.size(); ++g) {
-    canvas.fill(model::xyShape(c.grids.shape, g), kTints[d.streetOfGrid(static_cast<std::uint32_t>(g)) % kTints.size()]);
+    canvas.fill(model::xyShape(c.grids.shape, g),
+                kTints[d.streetOfGrid(static_cast<std::uint32_t>(g)) % kTints.size()]);
   }
   for (std::size_t r = 0; r < c.roads.size(); ++r) {
     const double w = c.roads.roadClass[r] <= model::RoadClass::kMain ? 1.2 : 0.5;

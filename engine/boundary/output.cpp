@@ -28,8 +28,8 @@ std::string number(double v, int digits) {
 std::string findingsText(const std::vector<Finding>& findings) {
   std::string out;
   for (const Finding& f : findings) {
-    out += std::string(name(f.kind)) + " " + joined(f.codes) + " at " +
-           number(f.lonlat.x, 7) + "," + number(f.lonlat.y, 7);
+    out += std::string(name(f.kind)) + " " + joined(f.codes) + " at " + number(f.lonlat.x, 7) +
+           "," + number(f.lonlat.y, 7);
     if (!f.unit.empty()) out += ": " + number(f.measure, f.unit == "m" ? 2 : 1) + " " + f.unit;
     if (!f.detail.empty()) out += " (" + f.detail + ")";
     out += '\n';
@@ -62,7 +62,8 @@ std::string findingsJson(const std::vector<Finding>& findings) {
   return doc.dump(2) + "\n";
 }
 
-core::Result<void> writeFindingsGpkg(const std::string& path, const std::vector<Finding>& findings) {
+core::Result<void> writeFindingsGpkg(const std::string& path,
+                                     const std::vector<Finding>& findings) {
   auto toLonLat = crs::Transformer::create(crs::kGaussKruger114, crs::kCgcs2000);
   if (!toLonLat) return toLonLat.takeError();
   auto writer = store::GpkgWriter::create(path);

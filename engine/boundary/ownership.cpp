@@ -48,8 +48,8 @@ core::Result<Grids> prepareGrids(const std::vector<Unit>& units) {
   for (std::size_t i = 0; i < units.size(); ++i) {
     for (std::size_t j = i + 1; j < units.size(); ++j) {
       if (!g.boxes[i].intersects(g.boxes[j])) continue;
-      geo::GeomPtr inter = detail::own(
-          GEOSIntersection_r(ctx(), g.prepared[i].base(), g.prepared[j].base()));
+      geo::GeomPtr inter =
+          detail::own(GEOSIntersection_r(ctx(), g.prepared[i].base(), g.prepared[j].base()));
       if (!inter) continue;  // an invalid grid; validate() reports it
       auto mp = detail::toMulti(inter.get());
       if (!mp) return mp.takeError();
@@ -90,9 +90,9 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
     std::vector<double> shares;
     double total = detail::area(g->get());
     double covered = 0;
-    if (first >= 0 && GEOSPreparedCovers_r(ctx(), grids.prepared[static_cast<std::size_t>(first)]
-                                                      .prepared(),
-                                           g->get()) == 1) {
+    if (first >= 0 &&
+        GEOSPreparedCovers_r(ctx(), grids.prepared[static_cast<std::size_t>(first)].prepared(),
+                             g->get()) == 1) {
       owners.push_back(static_cast<std::size_t>(first));
       shares.push_back(total);
       covered = total;
@@ -143,8 +143,8 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
       }
     }
     if (twice != nullptr) {
-      out.push_back(recordFinding(FindingKind::kDoubleAssigned, {twice->a, twice->b}, inside, what,
-                                  stored));
+      out.push_back(
+          recordFinding(FindingKind::kDoubleAssigned, {twice->a, twice->b}, inside, what, stored));
       continue;
     }
     if (units[owners.front()].code != stored) {
@@ -200,8 +200,9 @@ core::Result<std::vector<Finding>> checkOwnership(const model::District& distric
   std::vector<Finding> out;
   GRIDTWIN_TRY(checkBuildings(district, *prepared, options.cutAreaM2, out));
   const auto& c = district.columns();
-  checkPoints(district, *prepared, "address", c.addresses.point.xy, c.addresses.grid,
-              [&](std::size_t i) { return std::string(c.addresses.code[i]); }, out);
+  checkPoints(
+      district, *prepared, "address", c.addresses.point.xy, c.addresses.grid,
+      [&](std::size_t i) { return std::string(c.addresses.code[i]); }, out);
   // Houses and people stand at their room address (no address: not checked).
   std::vector<geo::Point> housePoints(c.houses.size(), model::missingPoint());
   for (std::size_t h = 0; h < c.houses.size(); ++h) {
@@ -210,17 +211,23 @@ core::Result<std::vector<Finding>> checkOwnership(const model::District& distric
     }
   }
   std::vector<geo::Point> personPoints(c.people.size());
-  for (std::size_t i = 0; i < c.people.size(); ++i) personPoints[i] = housePoints[c.people.house[i]];
-  checkPoints(district, *prepared, "house", housePoints, c.houses.grid,
-              [&](std::size_t i) { return std::to_string(c.houses.id[i]); }, out);
-  checkPoints(district, *prepared, "person", personPoints, c.people.grid,
-              [&](std::size_t i) { return std::to_string(c.people.id[i]); }, out);
-  checkPoints(district, *prepared, "entity", c.entities.point.xy, c.entities.grid,
-              [&](std::size_t i) { return std::to_string(c.entities.id[i]); }, out);
-  checkPoints(district, *prepared, "facility", c.facilities.point.xy, c.facilities.grid,
-              [&](std::size_t i) { return std::to_string(c.facilities.id[i]); }, out);
-  checkPoints(district, *prepared, "event", c.events.point.xy, c.events.grid,
-              [&](std::size_t i) { return std::to_string(c.events.id[i]); }, out);
+  for (std::size_t i = 0; i < c.people.size(); ++i)
+    personPoints[i] = housePoints[c.people.house[i]];
+  checkPoints(
+      district, *prepared, "house", housePoints, c.houses.grid,
+      [&](std::size_t i) { return std::to_string(c.houses.id[i]); }, out);
+  checkPoints(
+      district, *prepared, "person", personPoints, c.people.grid,
+      [&](std::size_t i) { return std::to_string(c.people.id[i]); }, out);
+  checkPoints(
+      district, *prepared, "entity", c.entities.point.xy, c.entities.grid,
+      [&](std::size_t i) { return std::to_string(c.entities.id[i]); }, out);
+  checkPoints(
+      district, *prepared, "facility", c.facilities.point.xy, c.facilities.grid,
+      [&](std::size_t i) { return std::to_string(c.facilities.id[i]); }, out);
+  checkPoints(
+      district, *prepared, "event", c.events.point.xy, c.events.grid,
+      [&](std::size_t i) { return std::to_string(c.events.id[i]); }, out);
   sortFindings(out);
   GRIDTWIN_TRY(fillLonLat(out));
   return out;

@@ -71,9 +71,9 @@ core::Result<EditPreview> previewEdit(const query::Twin& twin, const Coverage& c
     if (reason != nullptr) GEOSFree_r(ctx(), reason);
     if (where != nullptr) GEOSGeom_destroy_r(ctx(), where);
     if (valid != 1) {
-      return core::makeError(core::ErrorCode::kInvalidGeometry,
-                             "the proposed polygon for " + std::string(gridCode) +
-                                 " is invalid: " + why);
+      return core::makeError(
+          core::ErrorCode::kInvalidGeometry,
+          "the proposed polygon for " + std::string(gridCode) + " is invalid: " + why);
     }
   }
   auto g = detail::toGeos(units[gi].shape);
@@ -165,7 +165,8 @@ core::Result<EditPreview> previewEdit(const query::Twin& twin, const Coverage& c
     for (std::size_t row = 0; row < points.size(); ++row) {
       const geo::Point& pt = points[row];
       if (!area.contains(pt)) continue;  // NaN fails too
-      if (kind == model::Kind::kEvent && events.status[row] == model::EventStatus::kClosed) continue;
+      if (kind == model::Kind::kEvent && events.status[row] == model::EventStatus::kClosed)
+        continue;
       const std::int32_t b = before->find(pt), a = after->find(pt);
       if (a == b) continue;
       const std::string from = b >= 0 ? units[static_cast<std::size_t>(b)].code : "";
@@ -236,12 +237,14 @@ std::string previewJson(const EditPreview& p) {
     nlohmann::ordered_json x;
     x["from"] = f.from.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.from);
     x["to"] = f.to.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.to);
-    for (std::size_t k = 0; k < kMovedKinds.size(); ++k) x[std::string(kMovedNames[k])] = f.counts[k];
+    for (std::size_t k = 0; k < kMovedKinds.size(); ++k)
+      x[std::string(kMovedNames[k])] = f.counts[k];
     flows.push_back(std::move(x));
   }
   j["flows"] = std::move(flows);
   nlohmann::ordered_json moved;
-  for (std::size_t k = 0; k < kMovedKinds.size(); ++k) moved[std::string(kMovedNames[k])] = p.moved[k];
+  for (std::size_t k = 0; k < kMovedKinds.size(); ++k)
+    moved[std::string(kMovedNames[k])] = p.moved[k];
   j["moved"] = std::move(moved);
   j["new_findings"] = nlohmann::ordered_json::parse(findingsJson(p.newFindings))["findings"];
   return j.dump(2) + "\n";

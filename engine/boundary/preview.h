@@ -41,9 +41,9 @@ struct Flow {
 struct EditPreview {
   std::string grid;
   double areaBeforeM2 = 0, areaAfterM2 = 0;
-  std::vector<Unit> grids;          // the whole coverage after the edit
+  std::vector<Unit> grids;           // the whole coverage after the edit
   std::vector<std::string> changed;  // codes of the grids whose shape changed, G first
-  std::vector<Flow> flows;          // sorted by from, to
+  std::vector<Flow> flows;           // sorted by from, to
   std::array<std::uint64_t, kMovedKinds.size()> moved{};  // totals
   std::vector<Finding> newFindings;
 };

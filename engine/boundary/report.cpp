@@ -43,12 +43,14 @@ std::string number(double v, int decimals) {
 
 std::string number(std::uint64_t v) { return number(static_cast<double>(v), 0); }
 
-std::vector<Count> nonZeroByCount(const std::vector<std::uint64_t>& counts, const model::Strings& names) {
+std::vector<Count> nonZeroByCount(const std::vector<std::uint64_t>& counts,
+                                  const model::Strings& names) {
   std::vector<Count> out;
   for (std::size_t i = 0; i < counts.size() && i < names.size(); ++i) {
     if (counts[i] > 0) out.push_back({std::string(names[i]), counts[i]});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Count& a, const Count& b) { return a.n > b.n; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Count& a, const Count& b) { return a.n > b.n; });
   return out;
 }
 
@@ -56,11 +58,20 @@ std::string html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -103,7 +114,8 @@ bool isOwnership(FindingKind k) {
 
 std::vector<Section> sections(const GridReport& r) {
   std::vector<Section> out;
-  out.push_back({"形状 Shape", "",
+  out.push_back({"形状 Shape",
+                 "",
                  {{"面积 Area", "周长 Perimeter", "邻接网格 Neighbours"},
                   {number(r.areaM2, 0) + " m² (" + number(r.areaM2 / 1e6, 3) + " km²)",
                    number(r.perimeterM, 0) + " m", std::to_string(r.neighbours.size())}}});
@@ -126,11 +138,13 @@ std::vector<Section> sections(const GridReport& r) {
               {{"类型 Type", "数量 Count"}}};
   for (const auto& c : r.facilitiesByType) fac.table.push_back({c.label, number(c.n)});
   out.push_back(std::move(fac));
-  Section st{"事件状态 Events by status (近30天 last 30 days)", r.eventWindow,
+  Section st{"事件状态 Events by status (近30天 last 30 days)",
+             r.eventWindow,
              {{"状态 Status", "数量 Events"}}};
   for (const auto& c : r.eventsByStatus) st.table.push_back({c.label, number(c.n)});
   out.push_back(std::move(st));
-  Section cat{"事件类别 Events by category (近30天 last 30 days)", "", {{"类别 Category", "数量 Events"}}};
+  Section cat{
+      "事件类别 Events by category (近30天 last 30 days)", "", {{"类别 Category", "数量 Events"}}};
   for (const auto& c : r.eventsByCategory) cat.table.push_back({c.label, number(c.n)});
   out.push_back(std::move(cat));
   const Table::value_type findingHeader = {"类型 Kind", "网格 Codes", "位置 Place (lon, lat)",
@@ -154,7 +168,8 @@ std::vector<Section> sections(const GridReport& r) {
                         FindingKind::kDoubleAssigned, FindingKind::kGridMismatch}) {
     const auto n = std::count_if(records.begin(), records.end(),
                                  [k](const Finding* f) { return f->kind == k; });
-    if (n > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(name(k));
+    if (n > 0)
+      counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(name(k));
   }
   Section own{"记录归属 Records against the boundary",
               records.empty() ? "无 None: every record's place agrees with its grid."
@@ -172,8 +187,8 @@ std::vector<Section> sections(const GridReport& r) {
 }
 
 std::string headLine(const GridReport& r) {
-  std::string s = r.streetName + " / " + r.communityName + " · 网格站长 station head: " +
-                  (r.stationHead.empty() ? "—" : r.stationHead);
+  std::string s = r.streetName + " / " + r.communityName +
+                  " · 网格站长 station head: " + (r.stationHead.empty() ? "—" : r.stationHead);
   if (!r.stationHeadPhone.empty()) s += " (" + r.stationHeadPhone + ")";
   s += " · 网格员 " + std::to_string(r.workers) + " grid workers";
   return s;
@@ -193,7 +208,8 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
     book.m_index.emplace(std::string(grids.code[g]), static_cast<std::uint32_t>(g));
     const geo::MultiPolygon mp = model::xyShape(grids.shape, g);
     auto geom = detail::toGeos(mp);
-    if (!geom) return core::Error(geom.takeError()).withContext("grid " + std::string(grids.code[g]));
+    if (!geom)
+      return core::Error(geom.takeError()).withContext("grid " + std::string(grids.code[g]));
     book.m_area.push_back(detail::area(geom->get()));
     book.m_perimeter.push_back(detail::perimeter(geom->get()));
     rims.push_back(detail::own(GEOSBoundary_r(ctx(), geom->get())));
@@ -272,18 +288,18 @@ core::Result<GridReport> ReportBook::report(std::string_view gridCode, const que
 
   query::EventFilter events;
   events.window = query::TimeWindow::lastDays(now, 30);
-  r.eventWindow = query::formatTime(events.window->from) + " – " + query::formatTime(events.window->to);
-  auto selection = query::select(twin, access, query::Area::ofGrids({*g}), query::KindSet::all(), events);
+  r.eventWindow =
+      query::formatTime(events.window->from) + " – " + query::formatTime(events.window->to);
+  auto selection =
+      query::select(twin, access, query::Area::ofGrids({*g}), query::KindSet::all(), events);
   if (!selection) return selection.takeError();
   const query::Stats s = query::aggregate(twin, *selection, now);
   using model::Kind;
-  r.records = {{"建筑 buildings", s.count(Kind::kBuilding)},
-               {"地址 addresses", s.count(Kind::kAddress)},
-               {"房屋 houses", s.count(Kind::kHouse)},
-               {"人口 people", s.count(Kind::kPerson)},
-               {"法人 entities", s.count(Kind::kEntity)},
-               {"设施 facilities", s.count(Kind::kFacility)},
-               {"事件 events (30 d)", s.count(Kind::kEvent)}};
+  r.records = {
+      {"建筑 buildings", s.count(Kind::kBuilding)}, {"地址 addresses", s.count(Kind::kAddress)},
+      {"房屋 houses", s.count(Kind::kHouse)},       {"人口 people", s.count(Kind::kPerson)},
+      {"法人 entities", s.count(Kind::kEntity)},    {"设施 facilities", s.count(Kind::kFacility)},
+      {"事件 events (30 d)", s.count(Kind::kEvent)}};
   for (std::size_t t = 0; t < model::kPersonTagCount; ++t) {
     r.peopleByTag.push_back({std::string(kTagLabels[t]), s.peopleByTag[t]});
   }
@@ -293,8 +309,8 @@ core::Result<GridReport> ReportBook::report(std::string_view gridCode, const que
   r.facilitiesByType = nonZeroByCount(s.facilitiesByType, c.facilityTypeNames);
   r.ownerlessFacilities = s.ownerlessFacilities;
   for (std::size_t k = 0; k < s.eventsByStatus.size(); ++k) {
-    r.eventsByStatus.push_back({std::string(model::name(static_cast<model::EventStatus>(k))),
-                                s.eventsByStatus[k]});
+    r.eventsByStatus.push_back(
+        {std::string(model::name(static_cast<model::EventStatus>(k))), s.eventsByStatus[k]});
   }
   r.eventsByCategory = nonZeroByCount(s.eventsByCategory, c.categoryNames);
   // Records stored in grids outside the scope stay invisible, here too.

@@ -33,8 +33,8 @@ core::Error err(core::ErrorCode code, const std::string& where, std::string mess
 
 core::Result<DatasetPtr> open(const std::string& path) {
   GDALAllRegister();
-  DatasetPtr ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                           nullptr));
+  DatasetPtr ds(
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds) {
     const char* why = CPLGetLastErrorMsg();
     return err(core::ErrorCode::kIo, path,
@@ -129,8 +129,8 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
     if (u.code.empty()) return err(core::ErrorCode::kInvalidArgument, here, "empty " + codeField);
     if (parentIx >= 0) u.parentCode = OGR_F_GetFieldAsString(raw, parentIx);
     OGRGeometryH g = OGR_F_GetGeometryRef(raw);
-    if (g == nullptr) return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")",
-                                 "no geometry");
+    if (g == nullptr)
+      return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")", "no geometry");
     std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g)));
     if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data()) != OGRERR_NONE) {
       return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")",
@@ -143,9 +143,9 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
     } else if (auto* mp = std::get_if<geo::MultiPolygon>(&*geometry)) {
       u.shape = std::move(*mp);
     } else {
-      return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")",
-                 std::string("expected a Polygon or MultiPolygon, got ") +
-                     geo::typeName(*geometry));
+      return err(
+          core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")",
+          std::string("expected a Polygon or MultiPolygon, got ") + geo::typeName(*geometry));
     }
     for (auto& poly : u.shape.polygons) {
       auto r = toMetric->transform(poly.outer);
@@ -163,9 +163,12 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
 
 std::string defaultParentField(Level level) {
   switch (level) {
-    case Level::kGrid: return "community_code";
-    case Level::kCommunity: return "street_code";
-    case Level::kStreet: return "";
+    case Level::kGrid:
+      return "community_code";
+    case Level::kCommunity:
+      return "street_code";
+    case Level::kStreet:
+      return "";
   }
   return "";
 }

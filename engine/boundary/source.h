@@ -46,5 +46,4 @@ core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::st
 // community as parent, its communities with their street, or its streets.
 std::vector<Unit> unitsOf(const model::District& district, Level level);
 
-
 }  // namespace gridtwin::boundary

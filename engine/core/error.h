@@ -51,7 +51,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT: implicit on purpose
   Result(Error error) : m_v(std::move(error)) {}  // NOLINT
 
   bool ok() const { return m_v.index() == 0; }
@@ -110,9 +110,9 @@ class [[nodiscard]] Result<void> {
 
 // Returns the error of a failed Result-valued expression from the enclosing
 // function, which must itself return a Result.
-#define GRIDTWIN_TRY(expr)                          \
-  do {                                              \
-    auto gridtwin_try_ = (expr);                    \
+#define GRIDTWIN_TRY(expr)                                \
+  do {                                                    \
+    auto gridtwin_try_ = (expr);                          \
     if (!gridtwin_try_) return gridtwin_try_.takeError(); \
   } while (0)
 

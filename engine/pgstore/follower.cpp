@@ -14,10 +14,7 @@ namespace gridtwin::pgstore {
 using core::ErrorCode;
 using core::makeError;
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 core::Result<EventFollower> EventFollower::start(const std::string& url,
                                                  const model::District& district,

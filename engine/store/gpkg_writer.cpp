@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "geo/wkb.h"
 #include <system_error>
+#include "geo/wkb.h"
 
 namespace gridtwin::store {
 namespace {
@@ -21,21 +21,30 @@ using core::makeError;
 
 OGRwkbGeometryType toOgr(GeometryType type) {
   switch (type) {
-    case GeometryType::kNone: return wkbNone;
-    case GeometryType::kPoint: return wkbPoint;
-    case GeometryType::kLineString: return wkbLineString;
-    case GeometryType::kPolygon: return wkbPolygon;
-    case GeometryType::kMultiPolygon: return wkbMultiPolygon;
-    case GeometryType::kMultiLineString: return wkbMultiLineString;
+    case GeometryType::kNone:
+      return wkbNone;
+    case GeometryType::kPoint:
+      return wkbPoint;
+    case GeometryType::kLineString:
+      return wkbLineString;
+    case GeometryType::kPolygon:
+      return wkbPolygon;
+    case GeometryType::kMultiPolygon:
+      return wkbMultiPolygon;
+    case GeometryType::kMultiLineString:
+      return wkbMultiLineString;
   }
   return wkbUnknown;
 }
 
 OGRFieldType toOgr(FieldType type) {
   switch (type) {
-    case FieldType::kInteger: return OFTInteger64;
-    case FieldType::kReal: return OFTReal;
-    case FieldType::kText: return OFTString;
+    case FieldType::kInteger:
+      return OFTInteger64;
+    case FieldType::kReal:
+      return OFTReal;
+    case FieldType::kText:
+      return OFTString;
   }
   return OFTString;
 }
@@ -145,11 +154,12 @@ core::Result<void> GpkgWriter::addTable(const TableSpec& spec) {
   options.SetNameValue("SPATIAL_INDEX", spec.spatialIndex ? "YES" : "NO");
   options.SetNameValue("FID", "fid");
   if (!spec.description.empty()) options.SetNameValue("DESCRIPTION", spec.description.c_str());
-  if (spec.geometry == GeometryType::kNone) options.SetNameValue("ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+  if (spec.geometry == GeometryType::kNone)
+    options.SetNameValue("ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
   CPLErrorReset();
-  OGRLayer* layer = m.dataset->CreateLayer(
-      spec.name.c_str(), spec.geometry == GeometryType::kNone ? nullptr : &m.srs,
-      toOgr(spec.geometry), options.List());
+  OGRLayer* layer = m.dataset->CreateLayer(spec.name.c_str(),
+                                           spec.geometry == GeometryType::kNone ? nullptr : &m.srs,
+                                           toOgr(spec.geometry), options.List());
   if (!layer) {
     return makeError(ErrorCode::kWriteFailed, "cannot create table: " + gdalMessage(),
                      m.target + ": table " + spec.name);
@@ -157,7 +167,8 @@ core::Result<void> GpkgWriter::addTable(const TableSpec& spec) {
   for (const auto& field : spec.fields) {
     OGRFieldDefn defn(field.name.c_str(), toOgr(field.type));
     if (layer->CreateField(&defn) != OGRERR_NONE) {
-      return makeError(ErrorCode::kWriteFailed, "cannot create field " + field.name + ": " + gdalMessage(),
+      return makeError(ErrorCode::kWriteFailed,
+                       "cannot create field " + field.name + ": " + gdalMessage(),
                        m.target + ": table " + spec.name);
     }
   }
@@ -207,8 +218,9 @@ core::Result<void> GpkgWriter::writeRow() {
   m.feature->SetFID(OGRNullFID);
   CPLErrorReset();
   if (m.layer->CreateFeature(m.feature.get()) != OGRERR_NONE) {
-    return makeError(ErrorCode::kWriteFailed, "cannot write row: " + gdalMessage(),
-                     m.target + ": table " + m.tableName + ": row " + std::to_string(m.tableRows + 1));
+    return makeError(
+        ErrorCode::kWriteFailed, "cannot write row: " + gdalMessage(),
+        m.target + ": table " + m.tableName + ": row " + std::to_string(m.tableRows + 1));
   }
   ++m.tableRows;
   ++m.rows;
@@ -221,12 +233,18 @@ std::int64_t GpkgWriter::rowsWritten() const { return m_impl->rows; }
 namespace {
 const char* gpkgGeometryName(GeometryType type) {
   switch (type) {
-    case GeometryType::kNone: return "GEOMETRY";
-    case GeometryType::kPoint: return "POINT";
-    case GeometryType::kLineString: return "LINESTRING";
-    case GeometryType::kPolygon: return "POLYGON";
-    case GeometryType::kMultiPolygon: return "MULTIPOLYGON";
-    case GeometryType::kMultiLineString: return "MULTILINESTRING";
+    case GeometryType::kNone:
+      return "GEOMETRY";
+    case GeometryType::kPoint:
+      return "POINT";
+    case GeometryType::kLineString:
+      return "LINESTRING";
+    case GeometryType::kPolygon:
+      return "POLYGON";
+    case GeometryType::kMultiPolygon:
+      return "MULTIPOLYGON";
+    case GeometryType::kMultiLineString:
+      return "MULTILINESTRING";
   }
   return "GEOMETRY";
 }
@@ -251,11 +269,15 @@ core::Result<void> GpkgWriter::addView(const std::string& name, const std::strin
   }
   const std::string statements[] = {
       "CREATE VIEW \"" + name + "\" AS " + select,
-      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) "
-      "VALUES (" + sqlText(name) + ", 'features', " + sqlText(name) + ", " + sqlText(description) +
+      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+      "srs_id) "
+      "VALUES (" +
+          sqlText(name) + ", 'features', " + sqlText(name) + ", " + sqlText(description) +
           ", '2026-01-01T00:00:00.000Z', 4490)",
-      "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
-      "VALUES (" + sqlText(name) + ", 'geom', '" + gpkgGeometryName(geometry) + "', 4490, 0, 0)",
+      "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, "
+      "m) "
+      "VALUES (" +
+          sqlText(name) + ", 'geom', '" + gpkgGeometryName(geometry) + "', 4490, 0, 0)",
   };
   for (const auto& sql : statements) {
     CPLErrorReset();
@@ -274,7 +296,8 @@ core::Result<void> GpkgWriter::execute(const std::string& sql) {
   OGRLayer* result = m.dataset->ExecuteSQL(sql.c_str(), nullptr, nullptr);
   if (result) m.dataset->ReleaseResultSet(result);
   if (CPLGetLastErrorType() >= CE_Failure) {
-    return makeError(ErrorCode::kWriteFailed, "SQL failed: " + gdalMessage(), m.target + ": " + sql);
+    return makeError(ErrorCode::kWriteFailed, "SQL failed: " + gdalMessage(),
+                     m.target + ": " + sql);
   }
   return {};
 }
@@ -300,7 +323,8 @@ core::Result<void> GpkgWriter::query(const std::string& select,
     if (const OGRGeometry* g = feature->GetGeometryRef()) {
       wkb.resize(static_cast<std::size_t>(g->WkbSize()));
       g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-      auto parsed = geo::readWkb(std::span<const std::uint8_t>(wkb.data(), wkb.size()), "query result");
+      auto parsed =
+          geo::readWkb(std::span<const std::uint8_t>(wkb.data(), wkb.size()), "query result");
       if (!parsed) return parsed.takeError();
       row.geometry = std::move(*parsed);
     }

@@ -7,8 +7,8 @@
 // Not thread-safe: one writer, one thread.
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,8 +68,8 @@ class GpkgWriter {
   // (gpkg_contents + gpkg_geometry_columns), so GIS clients list it as a
   // layer. `select` must yield an integer `fid` column first and a `geom`
   // column of `geometry` type in EPSG:4490.
-  core::Result<void> addView(const std::string& name, const std::string& select, GeometryType geometry,
-                             const std::string& description);
+  core::Result<void> addView(const std::string& name, const std::string& select,
+                             GeometryType geometry, const std::string& description);
 
   // Runs one SQL statement (an index, say) on what has been written so far.
   core::Result<void> execute(const std::string& sql);

@@ -30,10 +30,11 @@ core::Result<std::vector<Figure>> runAddress(Context& ctx) {
     if (auto r = divisions->addDivisions(std::string(GRIDTWIN_SHARED_DATA) + "/divisions"); !r) {
       return r.takeError();
     }
-    auto tagger = address::loadOrTrainTagger(taggerPath, std::string(GRIDTWIN_SHARED_DATA) + "/addresses/naacl2019",
-                                             *divisions);
+    auto tagger = address::loadOrTrainTagger(
+        taggerPath, std::string(GRIDTWIN_SHARED_DATA) + "/addresses/naacl2019", *divisions);
     if (!tagger) return tagger.takeError();
-    const address::Matcher matcher(*registry, address::makeRegistryParser(**registry, *divisions, *tagger));
+    const address::Matcher matcher(*registry,
+                                   address::makeRegistryParser(**registry, *divisions, *tagger));
     const auto variants = address::makeNoisyVariants(**registry, kVariants);
     std::size_t right = 0, wrong = 0;
     const auto t0 = Clock::now();
@@ -60,10 +61,12 @@ core::Result<std::vector<Figure>> runAddress(Context& ctx) {
                 "%zu registry addresses, one thread",
                 kVariants, r["registry"].get<std::size_t>());
   return std::vector<Figure>{
-      {"address.match_per_second", n / r["seconds"].get<double>(), "addresses/s", true, std::nullopt,
+      {"address.match_per_second", n / r["seconds"].get<double>(), "addresses/s", true,
+       std::nullopt, std::nullopt, note},
+      {"address.right_share", r["right"].get<double>() / n, "share", true, std::nullopt,
        std::nullopt, note},
-      {"address.right_share", r["right"].get<double>() / n, "share", true, std::nullopt, std::nullopt, note},
-      {"address.wrong_share", r["wrong"].get<double>() / n, "share", false, std::nullopt, std::nullopt, note},
+      {"address.wrong_share", r["wrong"].get<double>() / n, "share", false, std::nullopt,
+       std::nullopt, note},
   };
 }
 

@@ -70,7 +70,7 @@ core::Result<std::vector<Figure>> runLoad(Context& ctx);
 core::Result<std::vector<Figure>> runReopen(Context& ctx);
 core::Result<std::vector<Figure>> runLocate(Context& ctx);
 core::Result<std::vector<Figure>> runCrs(Context& ctx);
-core::Result<std::vector<Figure>> runIndex(Context& ctx);  // locator.* and index.*
+core::Result<std::vector<Figure>> runIndex(Context& ctx);    // locator.* and index.*
 core::Result<std::vector<Figure>> runPostgis(Context& ctx);  // postgis.*
 core::Result<std::vector<Figure>> runAddress(Context& ctx);  // address.*
 

@@ -2,8 +2,8 @@
 // validated, then the report of every grid (Markdown + map picture) in one
 // process, as `gridtwin grid-report --all` does. No anchor: no other tool
 // makes these reports; the figures are there to keep the run short.
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "bench.h"
 #include "boundary/coverage.h"
@@ -57,8 +57,10 @@ core::Result<std::vector<Figure>> runBoundary(Context& ctx) {
     }
     const double reportSeconds = secondsSince(t1);
     std::filesystem::remove_all(dir);
-    return nlohmann::json{{"validate", validateSeconds}, {"findings", findingCount},
-                          {"reports", reportSeconds}, {"grids", grids.size()},
+    return nlohmann::json{{"validate", validateSeconds},
+                          {"findings", findingCount},
+                          {"reports", reportSeconds},
+                          {"grids", grids.size()},
                           {"bytes", bytes}};
   });
   if (!reply) return reply.takeError();
@@ -70,15 +72,16 @@ core::Result<std::vector<Figure>> runBoundary(Context& ctx) {
                 "read + validate the %zu grids (overlaps, gaps, slivers, parents, outline): %zu "
                 "findings; no anchor (no other tool checks a grid coverage this way)",
                 grids, r["findings"].get<std::size_t>());
-  figures.push_back({"boundary.validate_seconds", r["validate"], "s", false, std::nullopt,
-                     std::nullopt, note});
-  std::snprintf(note, sizeof note,
-                "the records' ownership checked once, then every grid's report (counts, neighbours, "
-                "findings; Markdown) and its 900x900 map picture (PNG) in one run; %.2f s a grid; "
-                "no anchor",
-                r["reports"].get<double>() / static_cast<double>(grids));
-  figures.push_back({"boundary.all_reports_seconds", r["reports"], "s", false, std::nullopt,
-                     std::nullopt, note});
+  figures.push_back(
+      {"boundary.validate_seconds", r["validate"], "s", false, std::nullopt, std::nullopt, note});
+  std::snprintf(
+      note, sizeof note,
+      "the records' ownership checked once, then every grid's report (counts, neighbours, "
+      "findings; Markdown) and its 900x900 map picture (PNG) in one run; %.2f s a grid; "
+      "no anchor",
+      r["reports"].get<double>() / static_cast<double>(grids));
+  figures.push_back(
+      {"boundary.all_reports_seconds", r["reports"], "s", false, std::nullopt, std::nullopt, note});
   return figures;
 }
 

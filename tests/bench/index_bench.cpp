@@ -29,11 +29,11 @@
 #include <random>
 
 #include "bench.h"
-#include "workloads.h"
 #include "geo/geos.h"
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
 #include "store/gpkg_reader.h"
+#include "workloads.h"
 
 namespace gridtwin::bench {
 namespace {

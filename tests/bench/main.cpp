@@ -32,7 +32,9 @@ const std::vector<Group>& groups() {
        true,
        runIndex},
       {"postgis", {"postgis.ingest_rows_per_second", "postgis.load_seconds"}, true, runPostgis},
-      {"address", {"address.match_per_second", "address.right_share", "address.wrong_share"}, true,
+      {"address",
+       {"address.match_per_second", "address.right_share", "address.wrong_share"},
+       true,
        runAddress},
       {"postgis_anchor",
        {"postgis_anchor.locator_points_per_second", "postgis_anchor.polygon_hits_p50_ms",
@@ -40,7 +42,9 @@ const std::vector<Group>& groups() {
        true,
        runPostgisAnchor},
       {"twin", {"twin.rss_mb", "twin.rss_mb_from_gpkg"}, true, runTwin},
-      {"boundary", {"boundary.validate_seconds", "boundary.all_reports_seconds"}, true,
+      {"boundary",
+       {"boundary.validate_seconds", "boundary.all_reports_seconds"},
+       true,
        runBoundary},
   };
   return kGroups;

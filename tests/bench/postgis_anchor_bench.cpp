@@ -34,13 +34,13 @@
 #include <string>
 
 #include "bench.h"
-#include "workloads.h"
 #include "geo/geometry.h"
 #include "geo/wkb.h"
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
 #include "pgstore/connection.h"
 #include "store/gpkg_reader.h"
+#include "workloads.h"
 
 namespace gridtwin::bench {
 namespace {

@@ -15,16 +15,14 @@
 #include <thread>
 
 #include "bench.h"
-#include "workloads.h"
 #include "pgstore/connection.h"
 #include "pgstore/ingest.h"
 #include "pgstore/loader.h"
 #include "store/gpkg_reader.h"
+#include "workloads.h"
 
 namespace gridtwin::bench {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 core::Result<std::vector<Figure>> runPostgis(Context& ctx) {
   const std::string state = ctx.workDir + "/pg";

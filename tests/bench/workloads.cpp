@@ -41,7 +41,8 @@ core::Result<std::string> shell(const std::string& command) {
 }
 
 std::string postgisScript(const std::string& state) {
-  return "GRIDTWIN_PG_DIR='" + state + "' " + std::string(GRIDTWIN_SOURCE_DIR) + "/scripts/postgis ";
+  return "GRIDTWIN_PG_DIR='" + state + "' " + std::string(GRIDTWIN_SOURCE_DIR) +
+         "/scripts/postgis ";
 }
 
 }  // namespace gridtwin::bench

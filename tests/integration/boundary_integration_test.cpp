@@ -130,7 +130,9 @@ std::vector<Finding> check(const Coverage& c) {
   return f.ok() ? *f : std::vector<Finding>{};
 }
 
-double distance(const geo::Point& a, const geo::Point& b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(const geo::Point& a, const geo::Point& b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 TEST(BoundaryIntegration, ReferenceCoverageHasNoFindingsAtAnyLevel) {
   EXPECT_EQ(reference().units.size(), 478u);
@@ -205,7 +207,8 @@ TEST(BoundaryIntegration, SelfIntersection) {
   EXPECT_FALSE(f[0].detail.empty());
   // Within 1 m of the spike (the segment m–tip).
   const double s = std::clamp((f[0].xy.x - m.x) * (tip.x - m.x) + (f[0].xy.y - m.y) * (tip.y - m.y),
-                              0.0, 100.0) / 100.0;
+                              0.0, 100.0) /
+                   100.0;
   EXPECT_LE(distance(f[0].xy, {m.x + s * (tip.x - m.x), m.y + s * (tip.y - m.y)}), 1.0);
 }
 
@@ -220,7 +223,8 @@ TEST(BoundaryIntegration, Sliver) {
   // own: the kind of sliver a careless edit leaves behind.
   const geo::MultiPolygon piece = strip(*e, 3, 3.5);
   c.units[e->a].shape.polygons.push_back(piece.polygons.front());
-  c.units[e->b].shape = op(geo::difference(geo::Geometry{c.units[e->b].shape}, geo::Geometry{piece}));
+  c.units[e->b].shape =
+      op(geo::difference(geo::Geometry{c.units[e->b].shape}, geo::Geometry{piece}));
   const auto f = check(c);
   ASSERT_EQ(f.size(), 1u) << findingsText(f);
   EXPECT_EQ(f[0].kind, FindingKind::kSliver);
@@ -237,8 +241,10 @@ TEST(BoundaryIntegration, GridPokingOutOfItsCommunity) {
   });
   ASSERT_TRUE(e);
   const geo::MultiPolygon bump = strip(*e, 0, 3);
-  c.units[e->a].shape = op(geo::unionAll({geo::Geometry{c.units[e->a].shape}, geo::Geometry{bump}}));
-  c.units[e->b].shape = op(geo::difference(geo::Geometry{c.units[e->b].shape}, geo::Geometry{bump}));
+  c.units[e->a].shape =
+      op(geo::unionAll({geo::Geometry{c.units[e->a].shape}, geo::Geometry{bump}}));
+  c.units[e->b].shape =
+      op(geo::difference(geo::Geometry{c.units[e->b].shape}, geo::Geometry{bump}));
   const auto f = check(c);
   ASSERT_EQ(f.size(), 1u) << findingsText(f);
   EXPECT_EQ(f[0].kind, FindingKind::kOutsideParent);
@@ -281,14 +287,17 @@ TEST(BoundaryIntegration, OwnershipFindsACutBuildingAndOnlyRealMismatches) {
   const geo::MultiPolygon fp = model::xyShape(d.buildings().footprint, 0);
   const geo::Box b = geo::bbox(fp);
   const double midx = (b.minx + b.maxx) / 2;
-  geo::Ring half = {{midx, b.miny - 1}, {b.maxx + 1, b.miny - 1}, {b.maxx + 1, b.maxy + 1},
-                    {midx, b.maxy + 1}, {midx, b.miny - 1}};
+  geo::Ring half = {{midx, b.miny - 1},
+                    {b.maxx + 1, b.miny - 1},
+                    {b.maxx + 1, b.maxy + 1},
+                    {midx, b.maxy + 1},
+                    {midx, b.miny - 1}};
   const geo::MultiPolygon east{{geo::Polygon{half, {}}}};
   const std::size_t owner = d.buildings().grid[0];
   grids[owner].shape = op(geo::difference(geo::Geometry{grids[owner].shape}, geo::Geometry{east}));
-  grids.push_back({"440604999999999", "", op(geo::intersection(
-                                               geo::Geometry{east},
-                                               geo::Geometry{unitsOf(d, Level::kGrid)[owner].shape}))});
+  grids.push_back({"440604999999999", "",
+                   op(geo::intersection(geo::Geometry{east},
+                                        geo::Geometry{unitsOf(d, Level::kGrid)[owner].shape}))});
   // A building of another grid that a neighbour's boundary now also covers
   // (the grids overlap over it): in two grids at once.
   {
@@ -415,8 +424,8 @@ TEST(BoundaryIntegration, EditPreviewCountsEqualARecomputationFromScratch) {
   EXPECT_TRUE(p->newFindings.empty()) << findingsText(p->newFindings);
   after = c.units;
   after[e->a].shape = shrunk;
-  after[e->b].shape = op(geo::unionAll(
-      {geo::Geometry{c.units[e->b].shape}, geo::Geometry{strip(*e, -40, 0)}}));
+  after[e->b].shape =
+      op(geo::unionAll({geo::Geometry{c.units[e->b].shape}, geo::Geometry{strip(*e, -40, 0)}}));
   EXPECT_NEAR(geo::area(p->grids[e->b].shape), geo::area(after[e->b].shape), 0.01);
   EXPECT_EQ(flowsOf(*p), recompute(**twin, c.units, after));
   for (const Flow& f : p->flows) {
@@ -430,9 +439,9 @@ TEST(BoundaryIntegration, EditPreviewCountsEqualARecomputationFromScratch) {
            covers(c.units[x.b].shape, strip(x, 0, 10));
   });
   ASSERT_TRUE(e2);
-  p = previewEdit(**twin, c, c.units[e2->a].code,
-                  op(geo::unionAll({geo::Geometry{c.units[e2->a].shape},
-                                    geo::Geometry{strip(*e2, 0, 10)}})));
+  p = previewEdit(
+      **twin, c, c.units[e2->a].code,
+      op(geo::unionAll({geo::Geometry{c.units[e2->a].shape}, geo::Geometry{strip(*e2, 0, 10)}})));
   ASSERT_TRUE(p.ok()) << p.error().toString();
   ASSERT_EQ(p->newFindings.size(), 1u) << findingsText(p->newFindings);
   EXPECT_EQ(p->newFindings[0].kind, FindingKind::kOutsideParent);
@@ -492,9 +501,12 @@ TEST(BoundaryIntegration, CliChecksAShapefileAgainstTheDataset) {
   auto c = readCoverage(kDataset, {});
   ASSERT_TRUE(c.ok());
   const std::string victim = c->units[0].code;
-  out = run("ogr2ogr -f GeoJSON " + grown + " " + kDataset + " -dialect SQLite -sql \"SELECT code, "
-            "community_code, CASE WHEN code = '" + victim + "' THEN ST_Buffer(geom, 0.0001) ELSE "
-            "geom END AS geom FROM grids\"",
+  out = run("ogr2ogr -f GeoJSON " + grown + " " + kDataset +
+                " -dialect SQLite -sql \"SELECT code, "
+                "community_code, CASE WHEN code = '" +
+                victim +
+                "' THEN ST_Buffer(geom, 0.0001) ELSE "
+                "geom END AS geom FROM grids\"",
             rc);
   ASSERT_EQ(rc, 0) << out;
   const std::string gpkgOut = (dir / "findings.gpkg").string();
@@ -550,8 +562,9 @@ TEST(BoundaryIntegration, CliGridReportAndEditPreview) {
 #endif
   out = run(std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " " + code + " --out-dir " +
                 dir.string() + (pdfBuilt ? " --format all" : " --format html") +
-                (pdfBuilt ? "" : " && " + std::string(GRIDTWIN_CLI) + " grid-report " + kDataset +
-                                     " " + code + " --out-dir " + dir.string() + " --format md"),
+                (pdfBuilt ? ""
+                          : " && " + std::string(GRIDTWIN_CLI) + " grid-report " + kDataset + " " +
+                                code + " --out-dir " + dir.string() + " --format md"),
             rc);
   ASSERT_EQ(rc, 0) << out;
   const std::string png = slurp(dir / (code + ".png"));
@@ -582,8 +595,8 @@ TEST(BoundaryIntegration, CliGridReportAndEditPreview) {
   std::snprintf(wkt, sizeof wkt, "POLYGON((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f))",
                 v.x - 10, v.y - 10, v.x + 10, v.y - 10, v.x + 10, v.y + 10, v.x - 10, v.y + 10,
                 v.x - 10, v.y - 10);
-  const geo::MultiPolygon grown = op(geo::unionAll(
-      {geo::Geometry{c.units[5].shape}, *geo::readWkt(wkt)}));
+  const geo::MultiPolygon grown =
+      op(geo::unionAll({geo::Geometry{c.units[5].shape}, *geo::readWkt(wkt)}));
   const std::string grownWkt = geo::writeWkt(geo::Geometry{grown}, 6);
   out = run(std::string(GRIDTWIN_CLI) + " edit-preview " + kDataset + " " + code +
                 " --crs EPSG:4547 --format json --wkt '" + grownWkt + "'",
@@ -605,9 +618,8 @@ TEST(BoundaryIntegration, CliRendersTheTwin) {
   const auto path = std::filesystem::path(GRIDTWIN_WORK_DIR) / "twin.png";
   std::filesystem::remove(path);
   int rc = -1;
-  std::string out = run(std::string(GRIDTWIN_CLI) + " render " + kDataset + " --size 400 --out " +
-                            path.string(),
-                        rc);
+  std::string out = run(
+      std::string(GRIDTWIN_CLI) + " render " + kDataset + " --size 400 --out " + path.string(), rc);
   ASSERT_EQ(rc, 0) << out;
   const std::string png = slurp(path);
   ASSERT_GT(png.size(), 1000u);
@@ -621,7 +633,8 @@ TEST(BoundaryIntegration, CliRendersTheTwin) {
   };
   EXPECT_EQ(be32(16), 400u);
   EXPECT_EQ(be32(20), 400u);
-  out = run(std::string(GRIDTWIN_CLI) + " render " + kDataset + " --out /nonexistent/dir/t.png", rc);
+  out =
+      run(std::string(GRIDTWIN_CLI) + " render " + kDataset + " --out /nonexistent/dir/t.png", rc);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_NE(out.find("/nonexistent/dir/t.png"), std::string::npos) << out;
 }

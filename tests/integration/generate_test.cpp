@@ -78,13 +78,14 @@ struct Feature {
   std::vector<std::string> fields;
 };
 
-std::vector<Feature> readTable(GDALDataset& ds, const std::string& table, const std::vector<std::string>& fields,
-                               bool metric = true) {
+std::vector<Feature> readTable(GDALDataset& ds, const std::string& table,
+                               const std::vector<std::string>& fields, bool metric = true) {
   std::vector<Feature> out;
   OGRLayer* layer = ds.GetLayerByName(table.c_str());
   EXPECT_NE(layer, nullptr) << "no table " << table;
   if (!layer) return out;
-  auto toMetric = gridtwin::crs::Transformer::create(gridtwin::crs::kCgcs2000, gridtwin::crs::kGaussKruger114);
+  auto toMetric =
+      gridtwin::crs::Transformer::create(gridtwin::crs::kCgcs2000, gridtwin::crs::kGaussKruger114);
   EXPECT_TRUE(toMetric.ok());
   std::vector<unsigned char> wkb;
   for (auto& f : *layer) {
@@ -97,7 +98,9 @@ std::vector<Feature> readTable(GDALDataset& ds, const std::string& table, const 
       if (!parsed.ok()) continue;
       feature.geometry = std::move(*parsed);
       if (metric) {
-        auto project = [&](std::vector<gridtwin::geo::Point>& pts) { (void)toMetric->transform(std::span(pts)); };
+        auto project = [&](std::vector<gridtwin::geo::Point>& pts) {
+          (void)toMetric->transform(std::span(pts));
+        };
         if (auto* p = std::get_if<gridtwin::geo::Point>(&feature.geometry)) {
           *p = *toMetric->transform(*p);
         } else if (auto* pg = std::get_if<gridtwin::geo::Polygon>(&feature.geometry)) {
@@ -163,7 +166,8 @@ class Generated : public ::testing::Test {
 };
 
 // Coverage: `parts` cover `whole` with no gap and no overlap above 1 m².
-void expectCoverage(const std::vector<Feature>& parts, const Geometry& whole, const std::string& what) {
+void expectCoverage(const std::vector<Feature>& parts, const Geometry& whole,
+                    const std::string& what) {
   std::vector<Geometry> geoms;
   double sum = 0;
   for (const auto& p : parts) {
@@ -179,7 +183,8 @@ void expectCoverage(const std::vector<Feature>& parts, const Geometry& whole, co
   EXPECT_LT(areaOf(*gap), 1.0) << what << ": gaps add up to " << areaOf(*gap) << " m²";
   auto outside = gridtwin::geo::difference(*united, whole);
   ASSERT_TRUE(outside.ok());
-  EXPECT_LT(areaOf(*outside), 1.0) << what << ": " << areaOf(*outside) << " m² outside the district";
+  EXPECT_LT(areaOf(*outside), 1.0)
+      << what << ": " << areaOf(*outside) << " m² outside the district";
 }
 
 }  // namespace
@@ -187,8 +192,8 @@ void expectCoverage(const std::vector<Feature>& parts, const Geometry& whole, co
 TEST_F(Generated, OgrOpensItAndListsEveryTable) {
   std::set<std::string> names;
   for (auto* layer : s_ds->GetLayers()) names.insert(layer->GetName());
-  for (const char* t : {"streets", "communities", "grids", "roads", "buildings", "addresses", "houses", "people",
-                        "entities", "facilities", "events", "layer_catalog"}) {
+  for (const char* t : {"streets", "communities", "grids", "roads", "buildings", "addresses",
+                        "houses", "people", "entities", "facilities", "events", "layer_catalog"}) {
     EXPECT_TRUE(names.count(t)) << "missing table " << t;
   }
   // One table (or registered view) per catalogued layer.
@@ -197,7 +202,8 @@ TEST_F(Generated, OgrOpensItAndListsEveryTable) {
   int layers = 0;
   for (auto& f : *catalog) {
     ++layers;
-    EXPECT_TRUE(names.count(f->GetFieldAsString("table_name"))) << f->GetFieldAsString("table_name");
+    EXPECT_TRUE(names.count(f->GetFieldAsString("table_name")))
+        << f->GetFieldAsString("table_name");
   }
   EXPECT_EQ(layers, 244);
   // ogrinfo, the command-line tool, agrees.
@@ -212,14 +218,24 @@ TEST_F(Generated, StructureIsWholeAtSmallScale) {
   EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM grids"), 478);
   EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM staff WHERE role = 'station_head'"), 146);
   EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM staff WHERE role = 'grid_worker'"), 528);
-  EXPECT_GE(count(*s_ds, "SELECT min(n) FROM (SELECT count(*) AS n FROM grids GROUP BY community_code)"), 1);
-  EXPECT_LE(count(*s_ds, "SELECT max(n) FROM (SELECT count(*) AS n FROM grids GROUP BY community_code)"), 8);
+  EXPECT_GE(
+      count(*s_ds, "SELECT min(n) FROM (SELECT count(*) AS n FROM grids GROUP BY community_code)"),
+      1);
+  EXPECT_LE(
+      count(*s_ds, "SELECT max(n) FROM (SELECT count(*) AS n FROM grids GROUP BY community_code)"),
+      8);
   const std::int64_t roads = count(*s_ds, "SELECT count(*) FROM roads");
   EXPECT_GT(roads, 1500);
   EXPECT_LT(roads, 2600);
   // Grid codes are the community code plus three digits.
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM grids WHERE length(code) <> 15 OR substr(code, 1, 12) <> community_code"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM communities WHERE length(code) <> 12 OR substr(code, 1, 9) <> street_code"), 0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM grids WHERE length(code) <> 15 OR substr(code, 1, 12) <> "
+                  "community_code"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM communities WHERE length(code) <> 12 OR substr(code, 1, 9) "
+                  "<> street_code"),
+            0);
 }
 
 TEST_F(Generated, RecordCountsAreTheFullTargetsScaled) {
@@ -309,7 +325,8 @@ TEST_F(Generated, NoBuildingCrossesARoad) {
   auto prepared = gridtwin::geo::Prepared::make(*network);
   ASSERT_TRUE(prepared.ok());
   for (const auto& b : buildings) {
-    EXPECT_FALSE(*prepared->intersects(b.geometry)) << "building " << b.fields[0] << " crosses a road centre line";
+    EXPECT_FALSE(*prepared->intersects(b.geometry))
+        << "building " << b.fields[0] << " crosses a road centre line";
   }
 }
 
@@ -324,9 +341,11 @@ TEST_F(Generated, EveryIdNumberAndCreditCodeIsValid) {
     ASSERT_TRUE(info.ok()) << info.error().toString();
     // Birth date in the ID equals the birth_date column; sex too.
     char date[16];
-    std::snprintf(date, sizeof date, "%04d-%02d-%02d", info->birthYear, info->birthMonth, info->birthDay);
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", info->birthYear, info->birthMonth,
+                  info->birthDay);
     EXPECT_EQ(date, std::string(f->GetFieldAsString("birth_date")));
-    EXPECT_EQ(std::string(f->GetFieldAsString("sex")), info->sex == gridtwin::ident::Sex::kMale ? "男" : "女");
+    EXPECT_EQ(std::string(f->GetFieldAsString("sex")),
+              info->sex == gridtwin::ident::Sex::kMale ? "男" : "女");
     EXPECT_TRUE(seen.insert(id).second) << "duplicate ID number";
     ++n;
   }
@@ -341,14 +360,38 @@ TEST_F(Generated, EveryIdNumberAndCreditCodeIsValid) {
 
 TEST_F(Generated, EveryLinkResolves) {
   // person -> house -> building -> address -> grid -> community -> street
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM people p LEFT JOIN houses h ON h.house_id = p.house_id WHERE h.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM houses h LEFT JOIN buildings b ON b.building_id = h.building_id WHERE b.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM buildings b LEFT JOIN addresses a ON a.address_code = b.address_code WHERE b.address_code IS NOT NULL AND a.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM addresses a LEFT JOIN grids g ON g.code = a.grid_code WHERE g.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM grids g LEFT JOIN communities c ON c.code = g.community_code WHERE c.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM communities c LEFT JOIN streets s ON s.code = c.street_code WHERE s.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM addresses a LEFT JOIN addresses d ON d.address_code = a.parent_code WHERE a.level = 'room' AND d.fid IS NULL"), 0);
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM entities e LEFT JOIN buildings b ON b.building_id = e.building_id WHERE b.fid IS NULL"), 0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM people p LEFT JOIN houses h ON h.house_id = p.house_id "
+                  "WHERE h.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM houses h LEFT JOIN buildings b ON b.building_id = "
+                  "h.building_id WHERE b.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM buildings b LEFT JOIN addresses a ON a.address_code = "
+                  "b.address_code WHERE b.address_code IS NOT NULL AND a.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM addresses a LEFT JOIN grids g ON g.code = a.grid_code "
+                  "WHERE g.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM grids g LEFT JOIN communities c ON c.code = "
+                  "g.community_code WHERE c.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM communities c LEFT JOIN streets s ON s.code = "
+                  "c.street_code WHERE s.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM addresses a LEFT JOIN addresses d ON d.address_code = "
+                  "a.parent_code WHERE a.level = 'room' AND d.fid IS NULL"),
+            0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM entities e LEFT JOIN buildings b ON b.building_id = "
+                  "e.building_id WHERE b.fid IS NULL"),
+            0);
   for (const char* table : {"buildings", "houses", "people", "entities", "facilities", "events"}) {
     EXPECT_EQ(count(*s_ds, std::string("SELECT count(*) FROM ") + table +
                                " t LEFT JOIN grids g ON g.code = t.grid_code WHERE g.fid IS NULL"),
@@ -356,20 +399,29 @@ TEST_F(Generated, EveryLinkResolves) {
         << table;
   }
   // The grid a person is registered in is the grid of their house.
-  EXPECT_EQ(count(*s_ds, "SELECT count(*) FROM people p JOIN houses h ON h.house_id = p.house_id WHERE p.grid_code <> h.grid_code"), 0);
+  EXPECT_EQ(count(*s_ds,
+                  "SELECT count(*) FROM people p JOIN houses h ON h.house_id = p.house_id WHERE "
+                  "p.grid_code <> h.grid_code"),
+            0);
 }
 
 TEST_F(Generated, EventsHaveTheirRhythmsAndLifecycle) {
   EXPECT_EQ(count(*s_ds, "SELECT count(DISTINCT source) FROM events"), 6);
   EXPECT_EQ(count(*s_ds, "SELECT count(DISTINCT status) FROM events"), 5);
   // Some arrive only as address text, some in GCJ-02 as a mobile app sends them.
-  EXPECT_GT(count(*s_ds, "SELECT count(*) FROM events WHERE geom IS NULL AND address_text IS NOT NULL"), 1000);
+  EXPECT_GT(
+      count(*s_ds, "SELECT count(*) FROM events WHERE geom IS NULL AND address_text IS NOT NULL"),
+      1000);
   EXPECT_GT(count(*s_ds, "SELECT count(*) FROM events WHERE report_crs = 'GCJ02'"), 2000);
   // Daytime busier than the small hours; weekdays busier than Sundays.
-  EXPECT_GT(count(*s_ds, "SELECT count(*) FROM events WHERE substr(reported_at, 12, 2) = '10'"),
-            3 * count(*s_ds, "SELECT count(*) FROM events WHERE substr(reported_at, 12, 2) = '03'"));
-  EXPECT_GT(count(*s_ds, "SELECT count(*) FROM events WHERE strftime('%w', substr(reported_at, 1, 10)) = '3'"),
-            count(*s_ds, "SELECT count(*) FROM events WHERE strftime('%w', substr(reported_at, 1, 10)) = '0'"));
+  EXPECT_GT(
+      count(*s_ds, "SELECT count(*) FROM events WHERE substr(reported_at, 12, 2) = '10'"),
+      3 * count(*s_ds, "SELECT count(*) FROM events WHERE substr(reported_at, 12, 2) = '03'"));
+  EXPECT_GT(
+      count(*s_ds,
+            "SELECT count(*) FROM events WHERE strftime('%w', substr(reported_at, 1, 10)) = '3'"),
+      count(*s_ds,
+            "SELECT count(*) FROM events WHERE strftime('%w', substr(reported_at, 1, 10)) = '0'"));
   EXPECT_GT(count(*s_ds, "SELECT count(DISTINCT category_code) FROM events"), 150);
 }
 
@@ -393,7 +445,9 @@ TEST(Generate, BadInputGivesAClearErrorAndNoFile) {
     std::string expect;
   };
   const fs::path notJson = workDir() / "not_an_outline.geojson";
-  std::ofstream(notJson) << "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", \"geometry\": {\"type\": \"Polygon\", \"coordinates\": [[[113, 23], [113.1, 23]]]}";
+  std::ofstream(notJson)
+      << "{\"type\": \"FeatureCollection\", \"features\": [ {\"type\": \"Feature\", \"geometry\": "
+         "{\"type\": \"Polygon\", \"coordinates\": [[[113, 23], [113.1, 23]]]}";
   const std::vector<Case> cases = {
       {"--scale 0", "scale"},
       {"--scale -3", "scale"},
@@ -417,7 +471,8 @@ TEST(Generate, AFullDiskLeavesThePreviousDatasetIntactAndNoTemporaryFile) {
   std::ofstream(out) << "the previous dataset";
   // RLIMIT_FSIZE stands in for a full disk: writes past 2 MB fail (EFBIG,
   // with SIGXFSZ ignored, as a full disk's ENOSPC would).
-  ShellRun r = runShell("bash -c \"trap '' XFSZ; ulimit -f 2048; " + generateCommand(out, "--scale 0.01") + "\"");
+  ShellRun r = runShell("bash -c \"trap '' XFSZ; ulimit -f 2048; " +
+                        generateCommand(out, "--scale 0.01") + "\"");
   EXPECT_EQ(r.exitCode, 1) << r.err;
   EXPECT_NE(r.err.find(out.string()), std::string::npos) << r.err;
   EXPECT_EQ(fileBytes(out), "the previous dataset");

@@ -6,8 +6,8 @@
 // query::forEachRecord / viewStaff show. Bad scopes fail as makeAccess()
 // fails them. Each test works in its own database of the fixture's cluster.
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -48,7 +48,7 @@ class PostgisRoles : public ::testing::Test {
   // SetUpTestSuite would only mark the tests skipped. One database per
   // process: ctest runs each test in a process of its own, two at a time.
   void SetUp() override {
-    static const std::string error = [] () -> std::string {
+    static const std::string error = []() -> std::string {
       auto admin = pgstore::Connection::open(urlFor("postgres"));
       if (!admin) return admin.error().toString();
       const std::string name = "t_postgis_roles_" + std::to_string(::getpid());

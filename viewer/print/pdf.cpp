@@ -50,10 +50,11 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
     writer.setTitle(QStringLiteral("gridtwin grid report"));
     writer.setCreator(QStringLiteral("gridtwin"));
     QTextDocument doc;
-    doc.setMetaInformation(QTextDocument::DocumentUrl,
-                           QUrl::fromLocalFile(QDir(QString::fromStdString(baseDir)).absolutePath() +
-                                               QStringLiteral("/"))
-                               .toString());
+    doc.setMetaInformation(
+        QTextDocument::DocumentUrl,
+        QUrl::fromLocalFile(QDir(QString::fromStdString(baseDir)).absolutePath() +
+                            QStringLiteral("/"))
+            .toString());
     QFont font(QStringLiteral("WenQuanYi Micro Hei"));
     font.setPointSizeF(9);
     doc.setDefaultFont(font);

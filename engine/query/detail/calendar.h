@@ -9,8 +9,6 @@ namespace gridtwin::query::detail {
 using core::civilFromDays;
 using core::daysFromCivil;
 
-
-
 // Whole years from birthDay to day (both days since 1970-01-01).
 inline int ageInYears(std::int64_t birthDay, std::int64_t day) {
   int by, ty;

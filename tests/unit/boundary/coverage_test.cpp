@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 #include <ogr_api.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "boundary/coverage.h"
 #include "boundary/output.h"
@@ -102,8 +102,8 @@ TEST(Coverage, CleanCoverageHasNoFindings) {
 TEST(Coverage, MovedVertexMakesAnOverlap) {
   Coverage c = clean();
   // A1's right edge gets a vertex pushed 3 m into A2: a 150 m2 triangle.
-  unit(c, "A1").shape = {{geo::Polygon{
-      ring({{0, 0}, {100, 0}, {103, 50}, {100, 100}, {0, 100}}), {}}}};
+  unit(c, "A1").shape = {
+      {geo::Polygon{ring({{0, 0}, {100, 0}, {103, 50}, {100, 100}, {0, 100}}), {}}}};
   const auto f = check(c);
   ASSERT_EQ(f.size(), 2u);
   // Both the overlap and A1 poking out of its parent P1 by the same triangle.
@@ -226,8 +226,8 @@ TEST(Coverage, SpikeIsASelfIntersectionAndNothingElse) {
 
 TEST(Coverage, BowTieIsInvalidWithGeosReason) {
   Coverage c = clean();
-  c.units.push_back({"C1", "", {{geo::Polygon{ring({{300, 0}, {400, 100}, {400, 0}, {300, 100}}),
-                                                {}}}}});
+  c.units.push_back(
+      {"C1", "", {{geo::Polygon{ring({{300, 0}, {400, 100}, {400, 0}, {300, 100}}), {}}}}});
   c.outline.reset();
   c.parents.clear();
   const auto f = check(c);
@@ -276,8 +276,8 @@ TEST(Coverage, JsonTextAndGeoPackageOutputs) {
   const std::string text = findingsText(f);
   EXPECT_NE(text.find("gap A1,A2 at 113."), std::string::npos) << text;
 
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("gridtwin-findings-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gridtwin-findings-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "findings.gpkg").string();
   ASSERT_TRUE(writeFindingsGpkg(path, f).ok());

@@ -73,7 +73,8 @@ TEST(CrsCli, UnknownCrsIsAUsageErrorNamingIt) {
 }
 
 TEST(CrsCli, ReadsAFileArgumentAndNamesItInErrors) {
-  const auto path = std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli" / "points" / "points.csv";
+  const auto path =
+      std::filesystem::path(GRIDTWIN_BINARY_DIR) / "tests" / "crs_cli" / "points" / "points.csv";
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path) << "113.1,23.0\nnan,23.0\n";
   const CliRun r = run("transform --from GCJ02 --to BD09 '" + path.string() + "'", "");

@@ -152,7 +152,8 @@ TEST(LiveEvents, EightReadersSeeConsistentPrefixesWhileEventsAreAppended) {
     // (under the sanitizers the writer could otherwise finish first).
     if (i == kEvents / 2) {
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-      while (answers.load() < 16 && failures.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+      while (answers.load() < 16 && failures.load() == 0 &&
+             std::chrono::steady_clock::now() < deadline) {
         std::this_thread::yield();
       }
     }
