@@ -4,7 +4,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <optional>
 
 #include "core/calendar.h"
 #include "model/columns.h"
@@ -14,7 +14,48 @@ namespace gridtwin::pgstore {
 using core::ErrorCode;
 using core::makeError;
 
-namespace {}  // namespace
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" (or a space for the T), local time (UTC+8), then
+// nothing, "Z" or "+hh:mm"/"-hh:mm": Unix seconds, or nullopt for anything
+// else (a date that is no calendar date, an hour of 24, a stray character).
+std::optional<std::int64_t> readTime(std::string_view t) {
+  auto digits = [&](std::size_t at, std::size_t n, int& v) {
+    v = 0;
+    for (std::size_t k = at; k < at + n; ++k) {
+      if (k >= t.size() || t[k] < '0' || t[k] > '9') return false;
+      v = v * 10 + (t[k] - '0');
+    }
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (t.size() < 19 || !digits(0, 4, y) || t[4] != '-' || !digits(5, 2, mo) || t[7] != '-' ||
+      !digits(8, 2, d) || (t[10] != 'T' && t[10] != ' ') || !digits(11, 2, h) || t[13] != ':' ||
+      !digits(14, 2, mi) || t[16] != ':' || !digits(17, 2, s))
+    return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  const std::int64_t day =
+      core::daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  int cy = 0;
+  unsigned cm = 0, cd = 0;
+  core::civilFromDays(day, cy, cm, cd);  // 02-30 comes back as 03-02
+  if (cy != y || cm != static_cast<unsigned>(mo) || cd != static_cast<unsigned>(d))
+    return std::nullopt;
+  std::int64_t offset = 8 * 3600;
+  const std::string_view rest = t.substr(19);
+  int oh = 0, om = 0;
+  if (rest == "Z") {
+    offset = 0;
+  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(20, 2, oh) &&
+             rest[3] == ':' && digits(23, 2, om) && oh <= 14 && om <= 59) {
+    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  } else if (!rest.empty()) {
+    return std::nullopt;
+  }
+  return day * 86400 + h * 3600 + mi * 60 + s - offset;
+}
+
+}  // namespace
 
 core::Result<EventFollower> EventFollower::start(const std::string& url,
                                                  const model::District& district,
@@ -65,54 +106,56 @@ core::Result<std::vector<LiveEvent>> EventFollower::fetch() {
   out.reserve(static_cast<std::size_t>(rows->rows()));
   for (int i = 0; i < rows->rows(); ++i) {
     LiveEvent e;
-    const std::string place =
-        m_conn.place() + ": table events, event_id " + std::string(rows->text(i, 0));
     auto number = [&](int col, auto& v) {
       const auto t = rows->text(i, col);
       return std::from_chars(t.data(), t.data() + t.size(), v).ec == std::errc();
     };
-    if (!number(0, e.id)) return makeError(ErrorCode::kStore, "bad event_id", place);
-    e.categoryCode = std::string(rows->text(i, 1));
-    if (!model::parseEventSource(rows->text(i, 2), e.source))
-      return makeError(ErrorCode::kStore, "unknown source '" + std::string(rows->text(i, 2)) + "'",
-                       place);
-    // "YYYY-MM-DDTHH:MM:SS[+hh:mm|Z]", local time (UTC+8) without an offset.
-    const std::string_view t = rows->text(i, 3);
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    if (t.size() < 19 || std::sscanf(std::string(t.substr(0, 19)).c_str(),
-                                     "%4d-%2d-%2d%*c%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-      return makeError(ErrorCode::kParse, "bad reported_at '" + std::string(t) + "'", place);
-    std::int64_t offset = 8 * 3600;
-    const std::string_view rest = t.substr(19);
-    if (rest == "Z") {
-      offset = 0;
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-')) {
-      offset = (rest[0] == '-' ? -1 : 1) * ((rest[1] - '0') * 36000 + (rest[2] - '0') * 3600 +
-                                            (rest[4] - '0') * 600 + (rest[5] - '0') * 60);
-    }
-    e.reportedAt = core::daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
-    if (!model::parseEventStatus(rows->text(i, 4), e.status))
-      return makeError(ErrorCode::kStore, "unknown status '" + std::string(rows->text(i, 4)) + "'",
-                       place);
-    if (!model::parseDispatchLevel(rows->text(i, 5), e.level))
-      return makeError(ErrorCode::kStore,
-                       "unknown dispatch level '" + std::string(rows->text(i, 5)) + "'", place);
-    auto g = m_grids.find(std::string(rows->text(i, 6)));
-    if (g == m_grids.end())
-      return makeError(ErrorCode::kStore, "no grid with code " + std::string(rows->text(i, 6)),
-                       place);
-    e.grid = g->second;
-    e.lonlat = model::missingPoint();
-    if (!rows->isNull(i, 7) && !rows->isNull(i, 8)) {
-      double x = 0, yv = 0;
-      if (!number(7, x) || !number(8, yv))
-        return makeError(ErrorCode::kStore, "bad coordinates", place);
-      e.lonlat = {x, yv};
+    // event_id is a bigint, ascending: the only field that could stop the
+    // follower, and the server guarantees it.
+    if (!number(0, e.id)) {
+      return makeError(ErrorCode::kStore, "bad event_id '" + std::string(rows->text(i, 0)) + "'",
+                       m_conn.place() + ": table events");
     }
     m_last = e.id;
+    if (auto why = decode(*rows, i, e); !why.empty()) {
+      m_skipped.push_back(m_conn.place() + ": table events, event_id " + std::to_string(e.id) +
+                          ": " + why);
+      continue;
+    }
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::string EventFollower::decode(const QueryResult& rows, int i, LiveEvent& e) const {
+  auto quoted = [](std::string_view v) {
+    return "'" + std::string(v.substr(0, 40)) + (v.size() > 40 ? "...'" : "'");
+  };
+  e.categoryCode = std::string(rows.text(i, 1));
+  if (!model::parseEventSource(rows.text(i, 2), e.source))
+    return "unknown source " + quoted(rows.text(i, 2));
+  const auto t = readTime(rows.text(i, 3));
+  if (!t) return "reported_at " + quoted(rows.text(i, 3)) + " is not a time";
+  e.reportedAt = *t;
+  if (!model::parseEventStatus(rows.text(i, 4), e.status))
+    return "unknown status " + quoted(rows.text(i, 4));
+  if (!model::parseDispatchLevel(rows.text(i, 5), e.level))
+    return "unknown dispatch level " + quoted(rows.text(i, 5));
+  auto g = m_grids.find(std::string(rows.text(i, 6)));
+  if (g == m_grids.end())
+    return "no grid with code " + quoted(rows.text(i, 6)) + " in the snapshot";
+  e.grid = g->second;
+  e.lonlat = model::missingPoint();
+  if (!rows.isNull(i, 7) && !rows.isNull(i, 8)) {
+    double x = 0, y = 0;
+    const auto tx = rows.text(i, 7), ty = rows.text(i, 8);
+    if (std::from_chars(tx.data(), tx.data() + tx.size(), x).ec != std::errc() ||
+        std::from_chars(ty.data(), ty.data() + ty.size(), y).ec != std::errc() ||
+        !std::isfinite(x) || !std::isfinite(y))
+      return "bad coordinates";
+    e.lonlat = {x, y};
+  }
+  return {};
 }
 
 }  // namespace gridtwin::pgstore
