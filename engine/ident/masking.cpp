@@ -1,6 +1,9 @@
 #include "ident/masking.h"
 
+#include <algorithm>
+
 #include "ident/detail.h"
+#include "ident/resident_id.h"
 #include "ident/utf8.h"
 
 namespace gridtwin::ident {
@@ -86,6 +89,68 @@ std::string maskPhone(std::string_view phone) {
     }
   }
   return std::string(kMaskedPhone);
+}
+
+std::string maskBirthDate(std::string_view isoDate) {
+  if (isoDate.size() == 10 && allDigits(isoDate.substr(0, 4)) && isoDate[4] == '-' &&
+      allDigits(isoDate.substr(5, 2)) && isoDate[7] == '-' && allDigits(isoDate.substr(8, 2))) {
+    return std::string(isoDate.substr(0, 4));
+  }
+  return "****";
+}
+
+std::size_t residentIdsFitting(std::string_view masked, int yearFrom, int yearTo,
+                               const std::function<bool(int, int, int)>& birthFits,
+                               std::size_t limit) {
+  if (masked.size() != 18) return 0;
+  auto fits = [&](std::size_t i, char c) { return masked[i] == '*' || masked[i] == c; };
+  for (std::size_t i = 0; i < 17; ++i) {
+    if (masked[i] != '*' && !detail::isDigit(masked[i])) return 0;
+  }
+  // Free characters of the region and the sequence: each digit (at most
+  // 10^6 * 10^3 combinations; callers pass masks that keep them).
+  std::size_t free = 0;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 4u, 5u, 14u, 15u, 16u}) free += masked[i] == '*';
+  if (free > 3) return limit;  // more than 1000 IDs fit whatever the date
+  std::size_t count = 0;
+  std::string id(17, '0');
+  for (int y = std::max(yearFrom, 1000); y <= std::min(yearTo, 9999); ++y) {
+    for (int m = 1; m <= 12; ++m) {
+      for (int d = 1; d <= 31; ++d) {
+        if (!isCalendarDate(y, m, d) || !birthFits(y, m, d)) continue;
+        const char date[8] = {
+            static_cast<char>('0' + y / 1000),    static_cast<char>('0' + y / 100 % 10),
+            static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10),
+            static_cast<char>('0' + m / 10),      static_cast<char>('0' + m % 10),
+            static_cast<char>('0' + d / 10),      static_cast<char>('0' + d % 10)};
+        bool dateFits = true;
+        for (std::size_t i = 0; i < 8; ++i) dateFits = dateFits && fits(6 + i, date[i]);
+        if (!dateFits) continue;
+        // every filling of the free region/sequence characters
+        std::size_t combos = 1;
+        for (std::size_t k = 0; k < free; ++k) combos *= 10;
+        for (std::size_t n = 0; n < combos; ++n) {
+          std::size_t rest = n;
+          for (std::size_t i = 0; i < 17; ++i) {
+            if (i >= 6 && i < 14) {
+              id[i] = date[i - 6];
+            } else if (masked[i] == '*') {
+              id[i] = static_cast<char>('0' + rest % 10);
+              rest /= 10;
+            } else {
+              id[i] = masked[i];
+            }
+          }
+          const char check = residentIdCheckDigit(id);
+          const char shown = masked[17] == 'x' ? 'X' : masked[17];
+          if (shown == '*' || shown == check) {
+            if (++count >= limit) return count;
+          }
+        }
+      }
+    }
+  }
+  return count;
 }
 
 }  // namespace gridtwin::ident

@@ -101,6 +101,12 @@ std::string shownIdNumber(const Disclosure& d, std::string_view id) {
   return d.personIdNumber ? std::string(id) : ident::maskResidentId(id);
 }
 
+int shownAge(const Disclosure& d, std::int32_t birthDay, std::int64_t now) {
+  const std::int64_t today = detail::localDay(now);
+  return d.personIdNumber ? detail::ageInYears(birthDay, today)
+                          : detail::ageInCalendarYear(birthDay, today);
+}
+
 StaffView viewStaff(const Twin& twin, const Access& access, std::uint32_t s) {
   const StaffMember& m = twin.staff()[s];
   StaffView v{m.id, m.name, m.phone};
@@ -113,7 +119,6 @@ void forEachRecord(const Twin& twin, const Access& access, const Selection& sel,
   const model::District& d = twin.district();
   const auto& c = d.columns();
   const Disclosure disclosure = access.disclosure();
-  const std::int64_t today = detail::localDay(now);
   Record r;
   auto start = [&](Kind kind, std::uint64_t row, std::int64_t id, std::uint32_t grid,
                    const geo::Point& lonlat) {
@@ -170,7 +175,7 @@ void forEachRecord(const Twin& twin, const Access& access, const Selection& sel,
     r.values = {
         shownName(disclosure, c.people.name[p]),
         std::string(model::name(c.people.sex[p])),
-        std::to_string(detail::ageInYears(c.people.birthDay[p], today)),
+        std::to_string(shownAge(disclosure, c.people.birthDay[p], now)),
         shownIdNumber(disclosure, model::fixedAt<model::kIdNumberSize>(c.people.idNumber, p)),
         shownPhone(disclosure, c.people.phone[p]),
         tagList(c.people.tags[p]),

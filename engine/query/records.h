@@ -53,5 +53,10 @@ StaffView viewStaff(const Twin& twin, const Access& access, std::uint32_t staffI
 std::string shownName(const Disclosure& d, std::string_view name);
 std::string shownPhone(const Disclosure& d, std::string_view phone);
 std::string shownIdNumber(const Disclosure& d, std::string_view idNumber);
+// A person's age on the local day of `now`. The birth date is characters
+// 7-14 of the ID (ident::maskBirthDate): roles that see the ID masked get the
+// age reached in the year of `now` (that year minus the birth year), so no
+// choice of `now` (query --now) tells the birthday; the others, whole years.
+int shownAge(const Disclosure& d, std::int32_t birthDay, std::int64_t now);
 
 }  // namespace gridtwin::query

@@ -22,7 +22,8 @@ Stats aggregate(const Twin& twin, const Selection& sel, std::int64_t now) {
     const std::uint32_t tags = c.people.tags[p];
     for (std::size_t t = 0; t < model::kPersonTagCount; ++t) s.peopleByTag[t] += (tags >> t) & 1u;
     ++s.peopleBySex[static_cast<std::size_t>(c.people.sex[p])];
-    const int age = detail::ageInYears(c.people.birthDay[p], today);
+    // By birth year (stats.h): a birthday moves no one between bands.
+    const int age = detail::ageInCalendarYear(c.people.birthDay[p], today);
     const std::size_t band = age < 6 ? 0 : age < 18 ? 1 : age < 60 ? 2 : age < 80 ? 3 : 4;
     ++s.peopleByAge[band];
   }

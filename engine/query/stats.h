@@ -21,7 +21,10 @@
 
 namespace gridtwin::query {
 
-// Age bands, by whole years on the local day of `now`.
+// Age bands, by the age reached in the year of `now` (that year minus the
+// birth year). Not by birthdays: aggregate() serves every role, and a band
+// count that changed on a birthday would tell, over a choice of `now` and a
+// small area, the birth date of a person whose ID the role sees masked.
 inline constexpr std::array<const char*, 5> kAgeBands = {"0-5", "6-17", "18-59", "60-79", "80+"};
 
 struct Stats {

@@ -18,6 +18,16 @@ inline int ageInYears(std::int64_t birthDay, std::int64_t day) {
   return ty - by - ((tm < bm || (tm == bm && td < bd)) ? 1 : 0);
 }
 
+// The age reached in the calendar year of `day`: its year minus the birth
+// year. Depends on the birth year only (no birthday inside the year moves it).
+inline int ageInCalendarYear(std::int64_t birthDay, std::int64_t day) {
+  int by, ty;
+  unsigned bm, bd, tm, td;
+  civilFromDays(birthDay, by, bm, bd);
+  civilFromDays(day, ty, tm, td);
+  return ty - by;
+}
+
 // The local (UTC+8) day of a Unix time.
 inline std::int64_t localDay(std::int64_t unixSeconds) {
   const std::int64_t local = unixSeconds + 8 * 3600;

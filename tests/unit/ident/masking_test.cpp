@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <random>
 #include <string>
 
 #include "ident/masking.h"
+#include "ident/resident_id.h"
 #include "ident/utf8.h"
 
 using gridtwin::ident::isValidUtf8;
@@ -77,4 +81,63 @@ TEST(Utf8, StrictDecoding) {
   EXPECT_FALSE(isValidUtf8("\xE0\x80\x80"));  // overlong
   EXPECT_FALSE(isValidUtf8("\xF5\x80\x80\x80"));
   EXPECT_EQ(utf8Length("\xFF"), gridtwin::ident::kInvalidUtf8Length);
+}
+
+// THE RULE for birth dates (masking.h): where the ID is masked, the birth
+// date shows its year only, and no masked ID is then recomputable.
+TEST(MaskBirthDate, KeepsTheYearOnly) {
+  EXPECT_EQ(gridtwin::ident::maskBirthDate("1990-03-07"), "1990");
+  for (std::string_view bad :
+       {"", "1990", "1990-3-7", "19900307", "1990-03-07T00:00", "abcd-ef-gh"}) {
+    EXPECT_EQ(gridtwin::ident::maskBirthDate(bad), "****") << bad;
+  }
+}
+
+TEST(MaskBirthDate, AMaskedIdBesideTheYearFitsManyIdsBesideTheDateOne) {
+  using gridtwin::ident::makeResidentId;
+  using gridtwin::ident::residentIdsFitting;
+  std::mt19937 rng(11643);
+  std::size_t fewestWithYear = 1000;
+  for (int i = 0; i < 2000; ++i) {
+    const int year = 1920 + static_cast<int>(rng() % 100);
+    const int month = 1 + static_cast<int>(rng() % 12);
+    const int day = 1 + static_cast<int>(rng() % 28);
+    const std::string id =
+        makeResidentId("440604", year, month, day, static_cast<int>(rng() % 1000));
+    const std::string masked = maskResidentId(id);
+    char date[11];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);
+    // The defect: region + sequence + check digit kept, the full birth date
+    // beside them: exactly one ID fits, the person's.
+    const std::size_t withDate = residentIdsFitting(masked, year, year, [&](int y, int m, int d) {
+      return y == year && m == month && d == day;
+    });
+    ASSERT_EQ(withDate, 1u) << id;
+    // The rule: the year only.
+    const int shownYear = std::stoi(gridtwin::ident::maskBirthDate(date));
+    const std::size_t withYear =
+        residentIdsFitting(masked, shownYear, shownYear, [](int, int, int) { return true; });
+    fewestWithYear = std::min(fewestWithYear, withYear);
+    ASSERT_GE(withYear, 2u) << id;
+  }
+  EXPECT_GE(fewestWithYear, 10u);  // about 365 / 11 each
+}
+
+TEST(MaskBirthDate, FittingIdsCountsOnlyValidCheckDigitsAndCalendarDates) {
+  using gridtwin::ident::residentIdsFitting;
+  // 1990-03-07, sequence 123: a known ID and its check digit.
+  const std::string id = gridtwin::ident::makeResidentId("440604", 1990, 3, 7, 123);
+  EXPECT_EQ(residentIdsFitting(id, 1990, 1990, [](int, int, int) { return true; }), 1u);
+  std::string wrong = id;
+  wrong[17] = wrong[17] == '0' ? '1' : '0';
+  EXPECT_EQ(residentIdsFitting(wrong, 1990, 1990, [](int, int, int) { return true; }), 0u);
+  EXPECT_EQ(residentIdsFitting("not an id", 1990, 1990, [](int, int, int) { return true; }), 0u);
+  // every date of 1990 (365, none on 02-29) with a check digit matching 1/11 of them
+  std::size_t total = 0;
+  for (char c : std::string("0123456789X")) {
+    std::string m = maskResidentId(id);
+    m[17] = c;
+    total += residentIdsFitting(m, 1990, 1990, [](int, int, int) { return true; });
+  }
+  EXPECT_EQ(total, 365u);
 }

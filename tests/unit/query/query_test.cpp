@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
 
+#include "core/calendar.h"
 #include "geo/algorithms.h"
+#include "ident/masking.h"
+#include "query/detail/calendar.h"
 #include "query/query.h"
 #include "query/records.h"
 #include "query/stats.h"
@@ -359,6 +363,91 @@ TEST(Time, ParsesIsoTimesWindowsAndFormatsLocalTime) {
   EXPECT_EQ(r.to - r.from, 29 * 86400);
   EXPECT_FALSE(parseTimeWindow("2026-06-30/2026-06-01", 0).ok());
   EXPECT_FALSE(parseTimeWindow("7 days", 0).ok());
+}
+
+// THE RULE of ident/masking.h through the engine: a role that sees the ID
+// masked gets nothing from which it can be rebuilt, even by asking with
+// every `now` (query --now): over a daily sweep of a year, the ages shown
+// leave at least two valid IDs fitting the masked one. The same sweep with
+// whole-year ages (what such a role got before) pins most birth dates to
+// one day, and the ID to at most one.
+TEST(Query, NoRoleRebuildsAMaskedIdFromTheAgesItIsShown) {
+  const Twin& t = twin();
+  const auto& c = t.district().columns();
+  auto sel = select(t, accessOf(Role::kDistrict, Scope::all(16)), Area::wholeScope(),
+                    KindSet().add(Kind::kPerson));
+  ASSERT_TRUE(sel.ok());
+  std::vector<std::int64_t> nows;
+  for (int d = 0; d < 366; ++d) nows.push_back(kReferenceNow + d * 86400LL);
+  const std::size_t people = std::min<std::size_t>(40, sel->of(Kind::kPerson).size());
+  ASSERT_GT(people, 0u);
+  for (Role role :
+       {Role::kDistrict, Role::kStreet, Role::kCommunity, Role::kGridHead, Role::kPlanner}) {
+    SCOPED_TRACE(std::string(name(role)));
+    const Access access = accessOf(role, Scope::all(16));
+    const Disclosure shown = access.disclosure();
+    // person row -> masked ID and the age shown at each now
+    std::map<std::uint64_t, std::pair<std::string, std::vector<int>>> seen;
+    for (std::int64_t now : nows) {
+      forEachRecord(
+          t, access, *sel,
+          [&](const Record& r) {
+            if (seen.size() >= people && !seen.count(r.row)) return;
+            auto& s = seen[r.row];
+            s.first = r.values[3];
+            s.second.push_back(std::stoi(r.values[2]));
+          },
+          now);
+    }
+    for (const auto& [row, s] : seen) {
+      if (shown.personIdNumber) {
+        EXPECT_EQ(s.first.find('*'), std::string::npos);  // nothing masked to rebuild
+        continue;
+      }
+      // what the sweep tells: the birth dates that give the same ages
+      int nowYear;
+      unsigned m0, d0;
+      core::civilFromDays(detail::localDay(nows[0]), nowYear, m0, d0);
+      const int around = nowYear - s.second[0];
+      const std::vector<int>& ages = s.second;
+      auto fits = [&](int y, int m, int d) {
+        const auto day = static_cast<std::int32_t>(
+            core::daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)));
+        for (std::size_t k = 0; k < nows.size(); ++k) {
+          if (shownAge(shown, day, nows[k]) != ages[k]) return false;
+        }
+        return true;
+      };
+      const std::size_t now = ident::residentIdsFitting(s.first, around - 2, around + 1, fits, 50);
+      EXPECT_GE(now, 2u) << "person row " << row << ", masked " << s.first;
+      // The attacker's view of whole-year ages: the birthday to the day.
+      std::vector<int> exact;
+      for (std::int64_t n : nows)
+        exact.push_back(detail::ageInYears(c.people.birthDay[row], detail::localDay(n)));
+      auto exactFits = [&](int y, int m, int d) {
+        const auto day = core::daysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+        for (std::size_t k = 0; k < nows.size(); ++k) {
+          if (detail::ageInYears(day, detail::localDay(nows[k])) != exact[k]) return false;
+        }
+        return true;
+      };
+      EXPECT_LE(ident::residentIdsFitting(s.first, around - 2, around + 1, exactFits, 50), 1u);
+    }
+  }
+}
+
+// Age bands by birth year: no day of the year moves anyone between bands.
+TEST(Query, AgeBandsDoNotChangeOnBirthdays) {
+  const Twin& t = twin();
+  auto sel = select(t, accessOf(Role::kDistrict, Scope::all(16)), Area::wholeScope(),
+                    KindSet().add(Kind::kPerson));
+  ASSERT_TRUE(sel.ok());
+  // 2026-01-01 00:00 local, then every day of 2026
+  const std::int64_t newYear = core::daysFromCivil(2026, 1, 1) * 86400 - 8 * 3600;
+  const auto first = aggregate(t, *sel, newYear).peopleByAge;
+  for (int d = 1; d < 365; ++d) {
+    EXPECT_EQ(aggregate(t, *sel, newYear + d * 86400LL).peopleByAge, first) << "day " << d;
+  }
 }
 
 }  // namespace
