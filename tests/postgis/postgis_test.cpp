@@ -437,9 +437,10 @@ TEST(PostgisSecurity, GridHeadSeesAndChangesOnlyTheirGrids) {
   auto move = c.query("UPDATE gridtwin.people_edit SET grid_code = $1 WHERE person_id = $2::bigint",
                       {other, inside});
   ASSERT_FALSE(move);
+  // (fid and event_id are the store's since migration 006: a writer names neither.)
   auto report = c.query(
-      "INSERT INTO gridtwin.events (fid, event_id, category_code, source, reported_at, status,"
-      " dispatch_level, grid_code, address_text) VALUES (-1, -1, 'x', 'patrol', "
+      "INSERT INTO gridtwin.events (category_code, source, reported_at, status,"
+      " dispatch_level, grid_code, address_text) VALUES ('x', 'patrol', "
       "'2026-01-01T08:00:00',"
       " '发现上报', 'grid', $1, 'x')",
       {other});
