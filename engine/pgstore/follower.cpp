@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/calendar.h"
+#include "core/time.h"
 #include "model/columns.h"
 
 namespace gridtwin::pgstore {
@@ -76,21 +76,10 @@ core::Result<std::vector<LiveEvent>> EventFollower::fetch() {
     if (!model::parseEventSource(rows->text(i, 2), e.source))
       return makeError(ErrorCode::kStore, "unknown source '" + std::string(rows->text(i, 2)) + "'",
                        place);
-    // "YYYY-MM-DDTHH:MM:SS[+hh:mm|Z]", local time (UTC+8) without an offset.
-    const std::string_view t = rows->text(i, 3);
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    if (t.size() < 19 || std::sscanf(std::string(t.substr(0, 19)).c_str(),
-                                     "%4d-%2d-%2d%*c%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
-      return makeError(ErrorCode::kParse, "bad reported_at '" + std::string(t) + "'", place);
-    std::int64_t offset = 8 * 3600;
-    const std::string_view rest = t.substr(19);
-    if (rest == "Z") {
-      offset = 0;
-    } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-')) {
-      offset = (rest[0] == '-' ? -1 : 1) * ((rest[1] - '0') * 36000 + (rest[2] - '0') * 3600 +
-                                            (rest[4] - '0') * 600 + (rest[5] - '0') * 60);
-    }
-    e.reportedAt = core::daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    // ISO 8601, local time (UTC+8) without an offset.
+    auto reported = core::parseIsoTime(rows->text(i, 3));
+    if (!reported) return std::move(reported.takeError()).withContext(place + ": reported_at");
+    e.reportedAt = *reported;
     if (!model::parseEventStatus(rows->text(i, 4), e.status))
       return makeError(ErrorCode::kStore, "unknown status '" + std::string(rows->text(i, 4)) + "'",
                        place);
