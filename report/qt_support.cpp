@@ -7,7 +7,6 @@
 #include <QGuiApplication>
 #include <QStringList>
 #include <cstdlib>
-#include <memory>
 
 namespace gridtwin::report::detail {
 
@@ -32,7 +31,11 @@ void ensureApplication() {
   static int argc = 1;
   static char name[] = "gridtwin";
   static char* argv[] = {name, nullptr};
-  static std::unique_ptr<QGuiApplication> app = std::make_unique<QGuiApplication>(argc, argv);
+  // Never destroyed: ~QGuiApplication at static destruction runs after Qt's
+  // own thread storage is gone and crashes removing the application fonts.
+  // The process's end frees it.
+  static QGuiApplication* app = new QGuiApplication(argc, argv);
+  (void)app;
 }
 
 core::Result<QString> cjkFontFamily() {
