@@ -24,7 +24,8 @@ namespace gridtwin::report {
 bool canDraw();
 // The reason when it does not, for messages.
 inline constexpr const char* kNoDrawing =
-    "this gridtwin was built without Qt (-DGRIDTWIN_VIEWER=OFF) and cannot draw pictures";
+    "this gridtwin was built without Qt (-DGRIDTWIN_VIEWER=OFF): it cannot draw pictures or "
+    "write PDF";
 
 // RGBA, 8 bits a channel, row-major from the top-left, not premultiplied.
 struct Picture {
