@@ -2,7 +2,8 @@
 //                      [--format md|html|pdf|all] [--no-map] [--now TIME]
 //                      [--role R] [--scope S]
 //
-// The grid head's report (engine/boundary/report.h): area, perimeter,
+// The grid head's report (engine/boundary/report.h, rendered by
+// report/grid_report.h, pictures by report/map.h): area, perimeter,
 // neighbours with shared edge lengths, counts of everything inside, events
 // of the last 30 days, the boundary findings that touch the grid (its
 // coverage and its records: cut buildings, mismatched grids), and a map
@@ -14,7 +15,9 @@
 // A grid outside the role's scope is refused.
 //
 // Exit codes: 0 ok; 1 bad input (unknown grid, out of scope, unwritable
-// folder: the message names it); 2 usage.
+// folder: the message names it); 2 usage, or a picture or PDF asked of a
+// build without Qt (-DGRIDTWIN_VIEWER=OFF: it writes Markdown and HTML with
+// --no-map only).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
@@ -23,16 +26,15 @@
 #include <memory>
 
 #include "boundary/coverage.h"
-#include "boundary/map.h"
 #include "boundary/ownership.h"
 #include "boundary/report.h"
 #include "boundary/source.h"
 #include "commands.h"
 #include "query/query.h"
 #include "query_support.h"
-#ifdef GRIDTWIN_HAVE_PDF
-#include "print/pdf.h"
-#endif
+#include "report/grid_report.h"
+#include "report/map.h"
+#include "report/pdf.h"
 
 namespace gridtwin::cli {
 namespace {
@@ -71,11 +73,13 @@ int runReport(const ReportOptions& o) {
     if (!t) return qs::fail("grid-report", {2, "--now: " + t.error().toString()});
     now = *t;
   }
-  if (o.format == "pdf" || o.format == "all") {
-#ifndef GRIDTWIN_HAVE_PDF
+  // A build without Qt writes Markdown and HTML only, and says so up front.
+  if (!report::canDraw() && (o.format == "pdf" || o.format == "all")) {
+    return qs::fail("grid-report", {2, "--format " + o.format + ": " + report::kNoDrawing});
+  }
+  if (!report::canDraw() && !o.outDir.empty() && !o.noMap) {
     return qs::fail("grid-report",
-                    {2, "--format pdf: this gridtwin was built without Qt (GRIDTWIN_VIEWER=OFF)"});
-#endif
+                    {2, std::string("the map picture: ") + report::kNoDrawing + "; add --no-map"});
   }
   if (o.outDir.empty() && (o.all || o.codes.size() != 1 || o.format != "md")) {
     return qs::fail("grid-report", {2,
@@ -113,20 +117,20 @@ int runReport(const ReportOptions& o) {
     auto r = book->report(code, opened.access, now);
     if (!r) return qs::fail("grid-report", {1, r.error().toString()});
     if (o.outDir.empty()) {
-      std::cout << boundary::toMarkdown(*r, "");
+      std::cout << report::toMarkdown(*r, "");
       continue;
     }
     const std::filesystem::path dir(o.outDir);
     std::string png;
     if (!o.noMap) {
       png = code + ".png";
-      boundary::GridMapInput in;
+      report::GridMapInput in;
       in.district = &twin.district();
       in.grid = *book->gridIndex(code);
       in.findings = r->findings;
       in.twin = &twin;
       in.access = &opened.access;
-      if (auto w = boundary::gridMap(in, (dir / png).string()); !w) {
+      if (auto w = report::gridMap(in, (dir / png).string()); !w) {
         return qs::fail("grid-report", {1, w.error().toString()});
       }
     }
@@ -137,24 +141,22 @@ int runReport(const ReportOptions& o) {
       return {};
     };
     if (o.format == "md" || o.format == "all") {
-      if (auto w = emit(".md", boundary::toMarkdown(*r, png)); !w) {
+      if (auto w = emit(".md", report::toMarkdown(*r, png)); !w) {
         return qs::fail("grid-report", {1, w.error().toString()});
       }
     }
     if (o.format == "html" || o.format == "all") {
-      if (auto w = emit(".html", boundary::toHtml(*r, png)); !w) {
+      if (auto w = emit(".html", report::toHtml(*r, png)); !w) {
         return qs::fail("grid-report", {1, w.error().toString()});
       }
     }
-#ifdef GRIDTWIN_HAVE_PDF
     if (o.format == "pdf" || o.format == "all") {
       const std::string pdf = (dir / (code + ".pdf")).string();
-      if (auto w = print::htmlToPdf(boundary::toHtml(*r, png), o.outDir, pdf); !w) {
+      if (auto w = report::htmlToPdf(report::toHtml(*r, png), o.outDir, pdf); !w) {
         return qs::fail("grid-report", {1, w.error().toString()});
       }
       written += " " + pdf;
     }
-#endif
     if (!png.empty()) written += " " + (dir / png).string();
     std::cout << code << ":" << written << '\n';
   }

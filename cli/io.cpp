@@ -1,28 +1,13 @@
 #include "io.h"
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 
+#include "core/json.h"
+
 namespace gridtwin::cli {
 
-std::string jsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
+std::string jsonQuote(std::string_view s) { return core::jsonQuote(s); }
 
 std::string inputName(const std::string& path) {
   return path.empty() || path == "-" ? std::string("stdin") : path;

@@ -3,18 +3,19 @@
 //
 // The twin as a picture, for a machine without a display: every grid tinted
 // by street, community and street boundaries, roads, buildings, and the
-// events of the last --hours as red dots (engine/boundary/map.h).
+// events of the last --hours as red dots, the streets named (report/map.h,
+// drawn by Qt with a CJK font).
 //
 // Exit codes: 0 ok; 1 bad input (unreadable dataset, unwritable picture);
-// 2 usage.
+// 2 usage, or a build without Qt (-DGRIDTWIN_VIEWER=OFF), which cannot draw.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 
-#include "boundary/map.h"
 #include "commands.h"
 #include "query/query.h"
 #include "query_support.h"
+#include "report/map.h"
 #include "store/gpkg_reader.h"
 
 namespace gridtwin::cli {
@@ -29,6 +30,7 @@ struct RenderOptions {
 };
 
 int runRender(const RenderOptions& o) {
+  if (!report::canDraw()) return qs::fail("render", {2, report::kNoDrawing});
   std::int64_t now = query::kReferenceNow;
   if (!o.now.empty()) {
     auto t = query::parseTime(o.now);
@@ -37,12 +39,12 @@ int runRender(const RenderOptions& o) {
   }
   auto ds = store::openDataset(o.dataset);
   if (!ds) return qs::fail("render", {1, ds.error().toString()});
-  boundary::DistrictMapInput in;
+  report::DistrictMapInput in;
   in.district = &ds->district;
   in.now = now;
   in.hours = o.hours;
   in.size = o.size;
-  if (auto w = boundary::districtMap(in, o.out); !w) {
+  if (auto w = report::districtMap(in, o.out); !w) {
     return qs::fail("render", {1, w.error().toString()});
   }
   std::cout << "wrote " << o.out << " (" << o.size << "x" << o.size << ", events of the last "

@@ -1,55 +1,15 @@
 #include "address/json.h"
 
-#include <cmath>
-#include <cstdio>
+#include "core/json.h"
 
 namespace gridtwin::address {
 namespace {
 
 void appendNumber(std::string& out, double v, int decimals) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  out += buf;
+  core::appendJsonNumber(out, v, decimals);
 }
 
 }  // namespace
-
-void appendJsonString(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 std::string parseToJson(std::string_view input, const ParsedAddress& parsed) {
   std::string out = "{\"input\":";

@@ -7,10 +7,12 @@
 
 #include "address/matcher.h"
 #include "address/parser.h"
+#include "core/json.h"
 
 namespace gridtwin::address {
 
-void appendJsonString(std::string& out, std::string_view s);
+// The one JSON string escaper (core/json.h).
+using core::appendJsonString;
 
 // {"input":…,"components":[{"tag":"road","text":…,"value":…,"begin":0,"end":3},…],
 //  "normalized":…,"intersection":false}

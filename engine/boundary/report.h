@@ -80,9 +80,6 @@ class ReportBook {
   std::map<std::string, std::uint32_t, std::less<>> m_index;  // grid code → row
 };
 
-// Markdown and HTML (self-contained but for the map picture, referenced by
-// `pngName` relative to the report; empty: no picture).
-std::string toMarkdown(const GridReport& r, const std::string& pngName);
-std::string toHtml(const GridReport& r, const std::string& pngName);
+// Rendered as Markdown, HTML and PDF by report/grid_report.h.
 
 }  // namespace gridtwin::boundary

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
-#include <thread>
+#include <utility>
+
+#include "core/workers.h"
 
 namespace gridtwin::index {
 
@@ -25,23 +27,11 @@ std::size_t bytesOf(const std::vector<T>& v) {
   return v.capacity() * sizeof(T);
 }
 
-// Splits [0, n) into `threads` chunks and runs f(begin, end, chunk) on each,
-// the last one on the calling thread.
+// Splits [0, n) into `threads` chunks of at least 4096 and runs
+// f(begin, end, chunk) on each (core/workers.h).
 template <class F>
 void forChunks(std::size_t n, unsigned threads, F&& f) {
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>((n + 4095) / 4096)));
-  if (threads <= 1) {
-    f(std::size_t{0}, n, 0u);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  const std::size_t step = (n + threads - 1) / threads;
-  for (unsigned t = 0; t + 1 < threads; ++t) {
-    pool.emplace_back([&, t] { f(t * step, std::min(n, (t + 1) * step), t); });
-  }
-  f((threads - 1) * step, n, threads - 1);
-  for (auto& th : pool) th.join();
+  core::forRanges(n, threads, 4096, std::forward<F>(f));
 }
 
 }  // namespace

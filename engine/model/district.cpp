@@ -1,11 +1,10 @@
 #include "model/district.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <thread>
 #include <type_traits>
 
+#include "core/workers.h"
 #include "crs/crs.h"
 #include "crs/transformer.h"
 
@@ -91,9 +90,7 @@ core::Result<void> projectAll(DistrictColumns<Owned>& c, unsigned threads) {
   prepareXy(c.events.point, chunks);
   auto base = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
   if (!base) return base.takeError();
-  if (threads == 0) threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  threads =
-      std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, chunks.size())));
+  threads = core::workerCount(threads, chunks.size());
   std::vector<crs::Transformer> transformers;
   transformers.push_back(std::move(*base));
   for (unsigned t = 1; t < threads; ++t) {
@@ -101,12 +98,12 @@ core::Result<void> projectAll(DistrictColumns<Owned>& c, unsigned threads) {
     if (!copy) return copy.takeError();
     transformers.push_back(std::move(*copy));
   }
-  std::atomic<std::size_t> next{0};
+  core::TaskQueue queue(chunks.size());
   std::vector<core::Error> errors(threads);
   std::vector<char> failed(threads, 0);
-  auto work = [&](unsigned t) {
+  core::runWorkers(threads, [&](unsigned t) {
     std::vector<std::size_t> missing;
-    for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+    for (std::size_t i; queue.take(i);) {
       const Chunk& ch = chunks[i];
       std::span<geo::Point> span(ch.xy->data() + ch.begin, ch.end - ch.begin);
       // Missing points (NaN) would fail the batch: project a stand-in and
@@ -121,16 +118,12 @@ core::Result<void> projectAll(DistrictColumns<Owned>& c, unsigned threads) {
       if (auto r = transformers[t].transform(span); !r) {
         errors[t] = r.takeError();
         failed[t] = 1;
-        next.store(chunks.size());
+        queue.stop();
         return;
       }
       for (std::size_t k : missing) span[k] = missingPoint();
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+  });
   for (unsigned t = 0; t < threads; ++t) {
     if (failed[t]) return std::move(errors[t]).withContext("EPSG:4490 -> EPSG:4547");
   }

@@ -6,56 +6,13 @@
 #include <cmath>
 #include <optional>
 
-#include "core/calendar.h"
+#include "core/time.h"
 #include "model/columns.h"
 
 namespace gridtwin::pgstore {
 
 using core::ErrorCode;
 using core::makeError;
-
-namespace {
-
-// "YYYY-MM-DDTHH:MM:SS" (or a space for the T), local time (UTC+8), then
-// nothing, "Z" or "+hh:mm"/"-hh:mm": Unix seconds, or nullopt for anything
-// else (a date that is no calendar date, an hour of 24, a stray character).
-std::optional<std::int64_t> readTime(std::string_view t) {
-  auto digits = [&](std::size_t at, std::size_t n, int& v) {
-    v = 0;
-    for (std::size_t k = at; k < at + n; ++k) {
-      if (k >= t.size() || t[k] < '0' || t[k] > '9') return false;
-      v = v * 10 + (t[k] - '0');
-    }
-    return true;
-  };
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (t.size() < 19 || !digits(0, 4, y) || t[4] != '-' || !digits(5, 2, mo) || t[7] != '-' ||
-      !digits(8, 2, d) || (t[10] != 'T' && t[10] != ' ') || !digits(11, 2, h) || t[13] != ':' ||
-      !digits(14, 2, mi) || t[16] != ':' || !digits(17, 2, s))
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  const std::int64_t day =
-      core::daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  int cy = 0;
-  unsigned cm = 0, cd = 0;
-  core::civilFromDays(day, cy, cm, cd);  // 02-30 comes back as 03-02
-  if (cy != y || cm != static_cast<unsigned>(mo) || cd != static_cast<unsigned>(d))
-    return std::nullopt;
-  std::int64_t offset = 8 * 3600;
-  const std::string_view rest = t.substr(19);
-  int oh = 0, om = 0;
-  if (rest == "Z") {
-    offset = 0;
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(20, 2, oh) &&
-             rest[3] == ':' && digits(23, 2, om) && oh <= 14 && om <= 59) {
-    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-  } else if (!rest.empty()) {
-    return std::nullopt;
-  }
-  return day * 86400 + h * 3600 + mi * 60 + s - offset;
-}
-
-}  // namespace
 
 core::Result<EventFollower> EventFollower::start(const std::string& url,
                                                  const model::District& district,
@@ -134,7 +91,8 @@ std::string EventFollower::decode(const QueryResult& rows, int i, LiveEvent& e) 
   e.categoryCode = std::string(rows.text(i, 1));
   if (!model::parseEventSource(rows.text(i, 2), e.source))
     return "unknown source " + quoted(rows.text(i, 2));
-  const auto t = readTime(rows.text(i, 3));
+  // The one ISO 8601 parser (core/time.h): local time (UTC+8) without an offset.
+  const auto t = core::parseIsoTime(rows.text(i, 3));
   if (!t) return "reported_at " + quoted(rows.text(i, 3)) + " is not a time";
   e.reportedAt = *t;
   if (!model::parseEventStatus(rows.text(i, 4), e.status))

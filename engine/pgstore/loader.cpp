@@ -1,14 +1,13 @@
 #include "pgstore/loader.h"
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <limits>
 #include <optional>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "core/workers.h"
 #include "pgstore/binary_copy.h"
 #include "pgstore/connection.h"
 #include "pgstore/migrations.h"
@@ -498,12 +497,9 @@ class Loader {
         &Loader::readEvents,    &Loader::readPeople,     &Loader::readAddresses,
         &Loader::readHouses,    &Loader::readFacilities, &Loader::readEntities,
         &Loader::readBuildings, &Loader::readRoads,      &Loader::readLayers};
-    unsigned threads =
-        m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-    threads = std::min<unsigned>(threads, static_cast<unsigned>(readers.size()));
+    const unsigned threads = core::workerCount(m_threads, readers.size());
     std::vector<core::Result<void>> results(readers.size());
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
+    core::TaskQueue queue(readers.size());
     auto work = [&](Connection* mine) {
       std::optional<Connection> own;
       core::Result<void> opened;
@@ -524,17 +520,14 @@ class Loader {
           mine = &*own;
         }
       }
-      for (std::size_t i; (i = next.fetch_add(1)) < readers.size();) {
-        if (stop) return;
+      for (std::size_t i; queue.take(i);) {
         results[i] = opened ? (this->*readers[i])(*mine) : opened;
-        if (!results[i]) stop = true;
+        if (!results[i]) queue.stop();
       }
       if (own) (void)own->execute("COMMIT");
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, nullptr);
-    work(&first);
-    for (auto& th : pool) th.join();
+    // Worker 0 (this thread) reads on the connection that exported the snapshot.
+    core::runWorkers(threads, [&](unsigned w) { work(w == 0 ? &first : nullptr); });
     for (auto& r : results)
       if (!r) return r.takeError();
     return {};

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "core/time.h"
 #include "geo/geos.h"
 #include "query/detail/calendar.h"
 
@@ -16,20 +17,7 @@ using core::ErrorCode;
 using core::makeError;
 using model::Kind;
 
-using detail::civilFromDays;
-using detail::daysFromCivil;
-
-constexpr std::int64_t kLocalOffset = 8 * 3600;  // the district keeps UTC+8
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
+constexpr std::int64_t kLocalOffset = core::kChinaStandardTime;  // the district keeps UTC+8
 
 bool finite(const geo::Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
@@ -56,63 +44,10 @@ bool inArea(const Area& area, const geo::Point& p, std::uint32_t grid) {
 }  // namespace
 
 core::Result<std::int64_t> parseTime(std::string_view text) {
-  const std::string_view s = text;
-  auto bad = [&] {
-    return makeError(ErrorCode::kSyntax,
-                     "expected an ISO 8601 time like 2026-06-30T12:00:00+08:00, got '" +
-                         std::string(text) + "'");
-  };
-  int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
-    return bad();
-  }
-  std::size_t pos = 10;
-  std::int64_t offset = kLocalOffset;
-  if (pos < s.size()) {
-    if (s[pos] != 'T' && s[pos] != ' ') return bad();
-    if (!digits(s, pos + 1, 2, h) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !digits(s, pos + 4, 2, mi) || h > 23 || mi > 59) {
-      return bad();
-    }
-    pos += 6;
-    if (pos < s.size() && s[pos] == ':') {
-      if (!digits(s, pos + 1, 2, se) || se > 60) return bad();
-      pos += 3;
-    }
-    if (pos < s.size()) {
-      if (s[pos] == 'Z' && pos + 1 == s.size()) {
-        offset = 0;
-      } else if ((s[pos] == '+' || s[pos] == '-') && s.size() == pos + 6 && s[pos + 3] == ':') {
-        int oh, om;
-        if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om)) return bad();
-        offset = (s[pos] == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
-      } else {
-        return bad();
-      }
-    }
-  }
-  return daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-         h * 3600LL + mi * 60LL + se - offset;
+  return core::parseIsoTime(text, kLocalOffset);
 }
 
-std::string formatTime(std::int64_t t) {
-  const std::int64_t local = t + kLocalOffset;
-  std::int64_t days = local / 86400;
-  std::int64_t rem = local % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  int y;
-  unsigned m, d;
-  civilFromDays(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+08:00", y, m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
-  return buf;
-}
+std::string formatTime(std::int64_t t) { return core::formatIsoTime(t, kLocalOffset); }
 
 core::Result<TimeWindow> parseTimeWindow(std::string_view text, std::int64_t now) {
   const auto slash = text.find('/');

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "core/calendar.h"
+#include "core/time.h"
 
 namespace gridtwin::store::decode {
 namespace {
@@ -14,16 +14,6 @@ namespace {
 using core::ErrorCode;
 using core::makeError;
 using model::Owned;
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = at; i < at + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
 
 // ---- WKB, decoded straight into flat arrays
 
@@ -147,36 +137,15 @@ core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned
 // ---- dates and times
 
 bool parseDate(std::string_view s, std::int64_t& days) {
-  int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
-      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
-    return false;
-  }
-  days = core::daysFromCivil(y, m, d);
-  return s.size() == 10;
+  auto d = core::parseIsoDate(s);
+  if (d) days = *d;
+  return d.ok();
 }
 
 bool parseTime(std::string_view s, std::int64_t& seconds) {
-  std::int64_t days = 0;
-  int hh, mm, ss;
-  if (s.size() < 19 || !parseDate(s.substr(0, 10), days) || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':' || !digits(s, 11, 2, hh) || !digits(s, 14, 2, mm) ||
-      !digits(s, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
-    return false;
-  }
-  std::int64_t offset = 8 * 3600;
-  std::string_view rest = s.substr(19);
-  if (rest == "Z") {
-    offset = 0;
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    int oh, om;
-    if (!digits(rest, 1, 2, oh) || !digits(rest, 4, 2, om)) return false;
-    offset = (rest[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-  } else if (!rest.empty()) {
-    return false;
-  }
-  seconds = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
-  return true;
+  auto t = core::parseIsoTime(s);
+  if (t) seconds = *t;
+  return t.ok();
 }
 
 bool parsePersonTags(std::string_view list, std::uint32_t& tags, std::string_view& bad) {

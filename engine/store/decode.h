@@ -27,11 +27,10 @@ namespace gridtwin::store::decode {
 
 // ---- dates and times
 
-// "YYYY-MM-DD" → days since 1970-01-01.
+// "YYYY-MM-DD" → days since 1970-01-01 (core::parseIsoDate).
 bool parseDate(std::string_view s, std::int64_t& days);
-// "YYYY-MM-DDTHH:MM:SS[+hh:mm|Z]" (or a space for 'T') → Unix seconds.
-// Without an offset the time is China Standard Time (UTC+8), the district's
-// local time.
+// ISO 8601 (core::parseIsoTime) → Unix seconds. Without an offset the time
+// is China Standard Time (UTC+8), the district's local time.
 bool parseTime(std::string_view s, std::int64_t& seconds);
 // "a,b,c" person tags → their bit set; false with `bad` = the unknown tag.
 bool parsePersonTags(std::string_view list, std::uint32_t& tags, std::string_view& bad);

@@ -3,17 +3,16 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "core/workers.h"
 #include "store/decode.h"
 
 namespace gridtwin::store {
@@ -794,28 +793,20 @@ class Loader {
         &Loader::readEvents,    &Loader::readPeople,     &Loader::readAddresses,
         &Loader::readHouses,    &Loader::readFacilities, &Loader::readEntities,
         &Loader::readBuildings, &Loader::readRoads,      &Loader::readLayers};
-    unsigned threads =
-        m_threads ? m_threads : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-    threads = std::min<unsigned>(threads, static_cast<unsigned>(readers.size()));
+    const unsigned threads = core::workerCount(m_threads, readers.size());
     std::vector<core::Result<void>> results(readers.size());
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    auto work = [&] {
+    core::TaskQueue queue(readers.size());
+    core::runWorkers(threads, [&](unsigned) {
       auto db = openDb(m_path);
-      for (std::size_t i; (i = next.fetch_add(1)) < readers.size();) {
-        if (stop) return;
+      for (std::size_t i; queue.take(i);) {
         if (!db) {
           results[i] = db.error();
         } else {
           results[i] = (this->*readers[i])(db->get());
         }
-        if (!results[i]) stop = true;
+        if (!results[i]) queue.stop();
       }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
+    });
     for (auto& r : results) {
       if (!r) return r.takeError();
     }

@@ -7,12 +7,13 @@
 
 #include "bench.h"
 #include "boundary/coverage.h"
-#include "boundary/map.h"
 #include "boundary/ownership.h"
 #include "boundary/report.h"
 #include "boundary/source.h"
 #include "query/query.h"
 #include "query/twin.h"
+#include "report/grid_report.h"
+#include "report/map.h"
 
 namespace gridtwin::bench {
 
@@ -46,14 +47,14 @@ core::Result<std::vector<Figure>> runBoundary(Context& ctx) {
       const std::string code(grids.code[g]);
       auto r = book->report(code, *access, query::kReferenceNow);
       if (!r) return r.takeError();
-      bytes += boundary::toMarkdown(*r, code + ".png").size();
-      boundary::GridMapInput in;
+      bytes += report::toMarkdown(*r, code + ".png").size();
+      report::GridMapInput in;
       in.district = &(*twin)->district();
       in.grid = g;
       in.findings = r->findings;
       in.twin = twin->get();
       in.access = &*access;
-      GRIDTWIN_TRY(boundary::gridMap(in, (dir / (code + ".png")).string()));
+      GRIDTWIN_TRY(report::gridMap(in, (dir / (code + ".png")).string()));
     }
     const double reportSeconds = secondsSince(t1);
     std::filesystem::remove_all(dir);

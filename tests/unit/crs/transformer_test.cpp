@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -160,11 +161,17 @@ TEST(CrsTransformer, ClonesTransformTheSameOnTheirOwnThreads) {
   std::vector<std::vector<geo::Point>> results(kThreads, lattice);
   std::vector<Transformer> clones;
   for (int i = 0; i < kThreads; ++i) clones.push_back(t.clone().value());
+  // Each worker records its outcome; the assertions run on this thread.
+  std::vector<std::string> errors(kThreads);
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] { EXPECT_TRUE(clones[i].transform(std::span(results[i])).ok()); });
+    threads.emplace_back([&, i] {
+      auto r = clones[i].transform(std::span(results[i]));
+      errors[i] = r ? "" : r.error().toString();
+    });
   }
   for (auto& thread : threads) thread.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
   for (const auto& result : results) EXPECT_EQ(result, expected);
 }
 

@@ -1,46 +1,22 @@
-#include "print/pdf.h"
+#include "report/pdf.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
-#include <QGuiApplication>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QTextDocument>
 #include <QUrl>
-#include <cstdlib>
 #include <filesystem>
-#include <memory>
 
-namespace gridtwin::print {
+#include "report/qt_support.h"
 
-namespace {
-
-// The process's Qt application, started once on first use when the host
-// program has none.
-void ensureApplication() {
-  if (QCoreApplication::instance() != nullptr) return;
-  if (std::getenv("QT_QPA_PLATFORM") == nullptr) qputenv("QT_QPA_PLATFORM", "offscreen");
-  if (std::getenv("XDG_RUNTIME_DIR") == nullptr) {
-    // Qt wants a private runtime folder; make the one it would pick, quietly.
-    const QString dir = QDir::tempPath() + QStringLiteral("/gridtwin-runtime-") +
-                        QString::number(QCoreApplication::applicationPid());
-    QDir().mkpath(dir);
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
-  }
-  static int argc = 1;
-  static char name[] = "gridtwin";
-  static char* argv[] = {name, nullptr};
-  static std::unique_ptr<QGuiApplication> app = std::make_unique<QGuiApplication>(argc, argv);
-}
-
-}  // namespace
+namespace gridtwin::report {
 
 core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir,
                              const std::string& pdfPath) {
-  ensureApplication();
+  auto family = detail::cjkFontFamily();
+  if (!family) return family.takeError();
   const QString tmp = QString::fromStdString(pdfPath + ".tmp");
   {
     QPdfWriter writer(tmp);
@@ -55,7 +31,7 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
         QUrl::fromLocalFile(QDir(QString::fromStdString(baseDir)).absolutePath() +
                             QStringLiteral("/"))
             .toString());
-    QFont font(QStringLiteral("WenQuanYi Micro Hei"));
+    QFont font(*family);
     font.setPointSizeF(9);
     doc.setDefaultFont(font);
     doc.setHtml(QString::fromStdString(html));
@@ -80,4 +56,4 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
   return {};
 }
 
-}  // namespace gridtwin::print
+}  // namespace gridtwin::report
