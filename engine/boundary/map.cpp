@@ -1,7 +1,5 @@
 #include "boundary/map.h"
 
-#include <gdal.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,8 +7,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "boundary/detail/geos_ops.h"
 #include "boundary/source.h"
+#include "geo/geos_ops.h"
+#include "store/png_writer.h"
 
 namespace gridtwin::boundary {
 
@@ -70,21 +69,20 @@ geo::Point labelPoint(const geo::MultiPolygon& shape) {
 
 // A point inside the part of `shape` within `box`, if there is such a part.
 std::optional<geo::Point> visiblePoint(const geo::MultiPolygon& shape, const geo::Box& box) {
-  auto g = detail::toGeos(shape);
+  auto g = geo::toGeos(shape);
   if (!g) return std::nullopt;
-  geo::GeomPtr clip = detail::own(
-      GEOSClipByRect_r(detail::ctx(), g->get(), box.minx, box.miny, box.maxx, box.maxy));
-  if (!clip || GEOSisEmpty_r(detail::ctx(), clip.get()) || detail::area(clip.get()) <= 0) {
+  auto clip = geo::clipToBox(g->get(), box, "a label's place");
+  if (!clip || geo::isEmpty(clip->get()) || geo::area(clip->get()) <= 0) {
     return std::nullopt;
   }
   // The largest clipped part, so the label sits where there is room.
   double best = 0;
   std::optional<geo::Point> at;
-  for (const auto& part : detail::polygonParts(clip.get())) {
-    const double a = detail::area(part.get());
+  for (const auto& part : geo::polygonParts(clip->get())) {
+    const double a = geo::area(part.get());
     if (a > best) {
       best = a;
-      at = detail::insidePoint(part.get());
+      at = geo::insidePoint(part.get());
     }
   }
   return at;
@@ -258,14 +256,6 @@ void Canvas::scaleBar(Rgba colour) {
 }
 
 core::Result<void> Canvas::writePng(const std::string& path) const {
-  GDALAllRegister();
-  GDALDriverH mem = GDALGetDriverByName("MEM");
-  GDALDriverH png = GDALGetDriverByName("PNG");
-  if (mem == nullptr || png == nullptr) {
-    return core::makeError(core::ErrorCode::kWriteFailed, "GDAL has no MEM or PNG driver", path);
-  }
-  GDALDatasetH ds = GDALCreate(mem, "", m_width, m_height, 4, GDT_Byte, nullptr);
-  if (ds == nullptr) return core::makeError(core::ErrorCode::kWriteFailed, "GDAL MEM failed", path);
   // Average 2x2 blocks into four band planes in one pass.
   const std::size_t n = static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height);
   std::vector<std::uint8_t> planes(4 * n);
@@ -286,34 +276,7 @@ core::Result<void> Canvas::writePng(const std::string& path) const {
       planes[3 * n + i] = static_cast<std::uint8_t>((a.a + b.a + c.a + d.a + 2) / 4);
     }
   }
-  bool ok = true;
-  for (int b = 0; b < 4; ++b) {
-    ok = ok && GDALRasterIO(GDALGetRasterBand(ds, b + 1), GF_Write, 0, 0, m_width, m_height,
-                            planes.data() + static_cast<std::size_t>(b) * n, m_width, m_height,
-                            GDT_Byte, 0, 0) == CE_None;
-  }
-  const std::string tmp = path + ".tmp.png";
-  // zlib level 3: a third of the time of the default for a few % more bytes.
-  const char* options[] = {"ZLEVEL=3", nullptr};
-  GDALDatasetH out = ok ? GDALCreateCopy(png, tmp.c_str(), ds, FALSE, const_cast<char**>(options),
-                                         nullptr, nullptr)
-                        : nullptr;
-  GDALClose(ds);
-  if (out == nullptr) {
-    std::remove(tmp.c_str());
-    std::remove((tmp + ".aux.xml").c_str());
-    return core::makeError(core::ErrorCode::kWriteFailed,
-                           std::string("cannot write PNG: ") + CPLGetLastErrorMsg(), path);
-  }
-  GDALClose(out);
-  std::remove((tmp + ".aux.xml").c_str());
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return core::makeError(core::ErrorCode::kWriteFailed, ec.message(), path);
-  }
-  return {};
+  return store::writePngPlanes(path, m_width, m_height, planes);
 }
 
 core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
