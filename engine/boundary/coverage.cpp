@@ -7,8 +7,8 @@
 #include <tuple>
 #include <utility>
 
-#include "boundary/detail/geos_ops.h"
 #include "crs/transformer.h"
+#include "geo/geos_ops.h"
 
 namespace gridtwin::boundary {
 
@@ -18,7 +18,6 @@ constexpr std::array<std::string_view, 10> kKindNames = {
     "invalid",          "overlap",      "gap",        "sliver",          "outside_parent",
     "outside_district", "building_cut", "unassigned", "double_assigned", "grid_mismatch"};
 
-using detail::ctx;
 using geo::GeomPtr;
 
 // Two shapes closer than this touch (metres): a gap's neighbours.
@@ -31,17 +30,17 @@ struct Work {
 };
 
 core::Result<Finding> areaFinding(FindingKind kind, std::vector<std::string> codes,
-                                  const GEOSGeometry* part, std::string detail = {}) {
+                                  const GEOSGeom_t* part, std::string detail = {}) {
   Finding f;
   f.kind = kind;
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
   f.codes = std::move(codes);
-  f.xy = detail::insidePoint(part);
-  f.measure = detail::area(part);
+  f.xy = geo::insidePoint(part);
+  f.measure = geo::area(part);
   f.unit = "m2";
   f.detail = std::move(detail);
-  auto mp = detail::toMulti(part);
+  auto mp = geo::polygonalValue(part);
   if (!mp) return mp.takeError();
   f.geometry = std::move(*mp);
   return f;
@@ -65,7 +64,7 @@ core::Result<Work> prepare(const Unit& unit, std::vector<Finding>* findings,
                            std::string_view role) {
   Work w;
   w.unit = &unit;
-  auto g = detail::toGeos(unit.shape);
+  auto g = geo::toGeos(unit.shape);
   if (!g) {
     // GEOS refuses it outright (an unclosed ring, too few points).
     if (findings != nullptr) {
@@ -78,39 +77,28 @@ core::Result<Work> prepare(const Unit& unit, std::vector<Finding>* findings,
       f.geometry = unit.shape;
       findings->push_back(std::move(f));
     }
-    w.shape = detail::own(GEOSGeom_createEmptyPolygon_r(ctx()));
+    w.shape = geo::emptyPolygon();
     return w;
   }
-  char* reason = nullptr;
-  GEOSGeometry* location = nullptr;
-  const char valid = GEOSisValidDetail_r(ctx(), g->get(), 0, &reason, &location);
-  GeomPtr where = detail::own(location);
-  std::string why = reason != nullptr ? reason : "";
-  if (reason != nullptr) GEOSFree_r(ctx(), reason);
-  if (valid == 2) {
-    return core::makeError(core::ErrorCode::kGeosFailure,
-                           detail::lastGeosError(std::string(role) + " " + unit.code));
-  }
-  if (valid == 1) {
+  auto validity = geo::validity(g->get(), std::string(role) + " " + unit.code);
+  if (!validity) return validity.takeError();
+  if (validity->valid) {
     w.shape = std::move(*g);
   } else {
     if (findings != nullptr) {
       Finding f;
       f.kind = FindingKind::kInvalid;
       f.codes = {unit.code};
-      if (where && !GEOSisEmpty_r(ctx(), where.get())) {
-        GEOSGeomGetX_r(ctx(), where.get(), &f.xy.x);
-        GEOSGeomGetY_r(ctx(), where.get(), &f.xy.y);
-      }
-      f.detail = why;
+      if (validity->where) f.xy = *validity->where;
+      f.detail = validity->reason;
       f.geometry = unit.shape;
       findings->push_back(std::move(f));
     }
-    auto fixed = detail::repair(g->get(), std::string(role) + " " + unit.code);
+    auto fixed = geo::repair(g->get(), std::string(role) + " " + unit.code);
     if (!fixed) return fixed.takeError();
     w.shape = std::move(*fixed);
   }
-  w.box = detail::box(w.shape.get());
+  w.box = geo::bounds(w.shape.get());
   return w;
 }
 
@@ -125,10 +113,10 @@ core::Result<void> findOverlaps(const std::vector<Work>& units, double minArea,
     for (std::size_t j = i + 1; j < units.size(); ++j) {
       if (!units[i].box.intersects(units[j].box)) continue;
       const std::string what = "overlap of " + units[i].unit->code + " and " + units[j].unit->code;
-      auto inter = detail::intersection(units[i].shape.get(), units[j].shape.get(), what);
+      auto inter = geo::intersection(units[i].shape.get(), units[j].shape.get(), what);
       if (!inter) return inter.takeError();
-      for (const auto& part : detail::polygonParts(inter->get())) {
-        if (detail::area(part.get()) <= minArea) continue;
+      for (const auto& part : geo::polygonParts(inter->get())) {
+        if (geo::area(part.get()) <= minArea) continue;
         auto f = areaFinding(FindingKind::kOverlap, {units[i].unit->code, units[j].unit->code},
                              part.get());
         if (!f) return f.takeError();
@@ -140,13 +128,12 @@ core::Result<void> findOverlaps(const std::vector<Work>& units, double minArea,
 }
 
 // The codes of the units within kTouchM of `part`.
-std::vector<std::string> touching(const std::vector<Work>& units, const GEOSGeometry* part) {
+std::vector<std::string> touching(const std::vector<Work>& units, const GEOSGeom_t* part) {
   std::vector<std::string> codes;
-  const geo::Box b = detail::box(part);
+  const geo::Box b = geo::bounds(part);
   for (const Work& w : units) {
     if (!near(w.box, b, kTouchM)) continue;
-    double d = 0;
-    if (GEOSDistance_r(ctx(), w.shape.get(), part, &d) == 1 && d <= kTouchM) {
+    if (const auto d = geo::distance(w.shape.get(), part); d && *d <= kTouchM) {
       codes.push_back(w.unit->code);
     }
   }
@@ -154,13 +141,13 @@ std::vector<std::string> touching(const std::vector<Work>& units, const GEOSGeom
 }
 
 // The codes of the units sharing area with `part`.
-std::vector<std::string> sharing(const std::vector<Work>& units, const GEOSGeometry* part) {
+std::vector<std::string> sharing(const std::vector<Work>& units, const GEOSGeom_t* part) {
   std::vector<std::string> codes;
-  const geo::Box b = detail::box(part);
+  const geo::Box b = geo::bounds(part);
   for (const Work& w : units) {
     if (!w.box.intersects(b)) continue;
-    GeomPtr inter = detail::own(GEOSIntersection_r(ctx(), w.shape.get(), part));
-    if (inter && detail::area(inter.get()) > 1e-6) codes.push_back(w.unit->code);
+    auto inter = geo::intersection(w.shape.get(), part, "the units of a part outside");
+    if (inter && geo::area(inter->get()) > 1e-6) codes.push_back(w.unit->code);
   }
   return codes;
 }
@@ -168,53 +155,46 @@ std::vector<std::string> sharing(const std::vector<Work>& units, const GEOSGeome
 core::Result<void> findGapsAndOutside(const std::vector<Work>& units,
                                       const std::optional<geo::MultiPolygon>& outline,
                                       double minArea, std::vector<Finding>& out) {
-  std::vector<const GEOSGeometry*> shapes;
+  std::vector<const GEOSGeom_t*> shapes;
   shapes.reserve(units.size());
   for (const Work& w : units) shapes.push_back(w.shape.get());
-  auto all = detail::unionOf(shapes, "union of the coverage");
+  auto all = geo::unionOf(shapes, "union of the coverage");
   if (!all) return all.takeError();
 
   std::vector<GeomPtr> gaps;
   if (outline) {
-    auto o = detail::toGeos(*outline);
+    auto o = geo::toGeos(*outline);
     if (!o) return o.takeError();
     GeomPtr district = std::move(*o);
-    if (GEOSisValid_r(ctx(), district.get()) != 1) {
-      auto fixed = detail::repair(district.get(), "district outline");
+    if (auto v = geo::validity(district.get(), "district outline"); !v || !v->valid) {
+      auto fixed = geo::repair(district.get(), "district outline");
       if (!fixed) return fixed.takeError();
       district = std::move(*fixed);
     }
-    auto missing = detail::difference(district.get(), all->get(), "gaps in the coverage");
+    auto missing = geo::difference(district.get(), all->get(), "gaps in the coverage");
     if (!missing) return missing.takeError();
-    gaps = detail::polygonParts(missing->get());
-    auto extra = detail::difference(all->get(), district.get(), "parts outside the district");
+    gaps = geo::polygonParts(missing->get());
+    auto extra = geo::difference(all->get(), district.get(), "parts outside the district");
     if (!extra) return extra.takeError();
-    for (const auto& part : detail::polygonParts(extra->get())) {
-      if (detail::area(part.get()) <= minArea) continue;
+    for (const auto& part : geo::polygonParts(extra->get())) {
+      if (geo::area(part.get()) <= minArea) continue;
       auto f = areaFinding(FindingKind::kOutsideDistrict, sharing(units, part.get()), part.get());
       if (!f) return f.takeError();
       out.push_back(std::move(*f));
     }
   } else {
     // No outline: what the union encloses but does not cover (its holes).
-    for (const auto& poly : detail::polygonParts(all->get())) {
-      const int holes = GEOSGetNumInteriorRings_r(ctx(), poly.get());
-      for (int h = 0; h < holes; ++h) {
-        GEOSGeometry* ring = GEOSGeom_clone_r(ctx(), GEOSGetInteriorRingN_r(ctx(), poly.get(), h));
-        GEOSGeometry* shell = GEOSGeom_createLinearRing_r(
-            ctx(), GEOSCoordSeq_clone_r(ctx(), GEOSGeom_getCoordSeq_r(ctx(), ring)));
-        GEOSGeom_destroy_r(ctx(), ring);
-        GeomPtr hole = detail::own(GEOSGeom_createPolygon_r(ctx(), shell, nullptr, 0));
-        if (!hole) continue;
+    for (const auto& poly : geo::polygonParts(all->get())) {
+      for (const auto& hole : geo::holesOf(poly.get())) {
         // Less any unit standing inside the hole (an island).
-        auto open = detail::difference(hole.get(), all->get(), "gaps in the coverage");
+        auto open = geo::difference(hole.get(), all->get(), "gaps in the coverage");
         if (!open) return open.takeError();
-        for (auto& part : detail::polygonParts(open->get())) gaps.push_back(std::move(part));
+        for (auto& part : geo::polygonParts(open->get())) gaps.push_back(std::move(part));
       }
     }
   }
   for (const auto& part : gaps) {
-    if (detail::area(part.get()) <= minArea) continue;
+    if (geo::area(part.get()) <= minArea) continue;
     auto f = areaFinding(FindingKind::kGap, touching(units, part.get()), part.get());
     if (!f) return f.takeError();
     out.push_back(std::move(*f));
@@ -239,10 +219,10 @@ core::Result<void> findOutsideParent(const std::vector<Work>& units,
       continue;
     }
     const std::string what = w.unit->code + " outside " + w.unit->parentCode;
-    auto outside = detail::difference(w.shape.get(), it->second->shape.get(), what);
+    auto outside = geo::difference(w.shape.get(), it->second->shape.get(), what);
     if (!outside) return outside.takeError();
-    for (const auto& part : detail::polygonParts(outside->get())) {
-      if (detail::area(part.get()) <= minArea) continue;
+    for (const auto& part : geo::polygonParts(outside->get())) {
+      if (geo::area(part.get()) <= minArea) continue;
       auto f =
           areaFinding(FindingKind::kOutsideParent, {w.unit->code, w.unit->parentCode}, part.get());
       if (!f) return f.takeError();
@@ -258,29 +238,26 @@ core::Result<void> findSlivers(const std::vector<Work>& units, double width, dou
                                std::vector<Finding>& out) {
   if (width <= 0) return {};
   const double r = width / 2;
+  // Mitred joins (limit 20) so that the corners of the unit come back exactly.
+  const geo::BufferStyle style{8, geo::BufferJoin::kMitre, 20};
   for (const Work& w : units) {
-    GeomPtr eroded = detail::own(GEOSBufferWithStyle_r(ctx(), w.shape.get(), -r, 8,
-                                                       GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_MITRE, 20));
-    if (!eroded)
-      return core::makeError(core::ErrorCode::kGeosFailure,
-                             detail::lastGeosError("sliver test of " + w.unit->code));
-    GeomPtr opened = detail::own(GEOSBufferWithStyle_r(ctx(), eroded.get(), r, 8, GEOSBUF_CAP_ROUND,
-                                                       GEOSBUF_JOIN_MITRE, 20));
-    if (!opened)
-      return core::makeError(core::ErrorCode::kGeosFailure,
-                             detail::lastGeosError("sliver test of " + w.unit->code));
-    auto thin = detail::difference(w.shape.get(), opened.get(), "sliver test of " + w.unit->code);
+    const std::string what = "sliver test of " + w.unit->code;
+    auto eroded = geo::buffer(w.shape.get(), -r, style, what);
+    if (!eroded) return eroded.takeError();
+    auto opened = geo::buffer(eroded->get(), r, style, what);
+    if (!opened) return opened.takeError();
+    auto thin = geo::difference(w.shape.get(), opened->get(), what);
     if (!thin) return thin.takeError();
     // A sliver may be small: 0.3 m by 3 m is one. Only what is smaller than
     // a quarter of a width-by-width square is taken for rounding.
     const double noise = std::min(minArea, width * width / 4);
-    for (const auto& part : detail::polygonParts(thin->get())) {
-      const double a = detail::area(part.get());
+    for (const auto& part : geo::polygonParts(thin->get())) {
+      const double a = geo::area(part.get());
       if (a <= noise) continue;
       auto f = areaFinding(FindingKind::kSliver, {w.unit->code}, part.get());
       if (!f) return f.takeError();
       // Mean width of the thin part: twice its area over its perimeter.
-      const double p = detail::perimeter(part.get());
+      const double p = geo::length(part.get());
       f->measure = p > 0 ? 2 * a / p : 0;
       f->unit = "m";
       out.push_back(std::move(*f));

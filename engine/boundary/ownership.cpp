@@ -4,16 +4,14 @@
 #include <cmath>
 #include <string>
 
-#include "boundary/detail/geos_ops.h"
 #include "boundary/source.h"
 #include "geo/algorithms.h"
+#include "geo/geos_ops.h"
 #include "index/grid_locator.h"
 
 namespace gridtwin::boundary {
 
 namespace {
-
-using detail::ctx;
 
 struct Overlap {
   geo::MultiPolygon area;
@@ -48,14 +46,13 @@ core::Result<Grids> prepareGrids(const std::vector<Unit>& units) {
   for (std::size_t i = 0; i < units.size(); ++i) {
     for (std::size_t j = i + 1; j < units.size(); ++j) {
       if (!g.boxes[i].intersects(g.boxes[j])) continue;
-      geo::GeomPtr inter =
-          detail::own(GEOSIntersection_r(ctx(), g.prepared[i].base(), g.prepared[j].base()));
+      auto inter = geo::intersection(g.prepared[i].base(), g.prepared[j].base(), "overlap");
       if (!inter) continue;  // an invalid grid; validate() reports it
-      auto mp = detail::toMulti(inter.get());
+      auto mp = geo::polygonalValue(inter->get());
       if (!mp) return mp.takeError();
       if (mp->polygons.empty() || geo::area(*mp) <= 0) continue;
       g.overlaps.push_back(
-          {*mp, detail::polygonal(inter.get()), geo::bbox(*mp), units[i].code, units[j].code});
+          {*mp, geo::polygonal(inter->get()), geo::bbox(*mp), units[i].code, units[j].code});
     }
   }
   return g;
@@ -80,19 +77,21 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
   const auto& units = *grids.units;
   for (std::size_t i = 0; i < b.size(); ++i) {
     geo::MultiPolygon fp = model::xyShape(b.footprint, i);
-    auto g = detail::toGeos(fp);
+    auto g = geo::toGeos(fp);
     if (!g) return core::Error(g.takeError()).withContext("building " + std::to_string(b.id[i]));
     const std::string stored(d.grids().code[b.grid[i]]);
     const std::string what = "building " + std::to_string(b.id[i]);
-    const geo::Point inside = detail::insidePoint(g->get());
+    const geo::Point inside = geo::insidePoint(g->get());
     const std::int32_t first = grids.locator.find(inside);
     std::vector<std::size_t> owners;
     std::vector<double> shares;
-    double total = detail::area(g->get());
+    double total = geo::area(g->get());
     double covered = 0;
-    if (first >= 0 &&
-        GEOSPreparedCovers_r(ctx(), grids.prepared[static_cast<std::size_t>(first)].prepared(),
-                             g->get()) == 1) {
+    auto coveredByFirst = [&] {
+      auto c = grids.prepared[static_cast<std::size_t>(first)].covers(g->get());
+      return c && *c;
+    };
+    if (first >= 0 && coveredByFirst()) {
       owners.push_back(static_cast<std::size_t>(first));
       shares.push_back(total);
       covered = total;
@@ -100,9 +99,8 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
       const geo::Box box = geo::bbox(fp);
       for (std::size_t k = 0; k < units.size(); ++k) {
         if (!grids.boxes[k].intersects(box)) continue;
-        geo::GeomPtr inter =
-            detail::own(GEOSIntersection_r(ctx(), grids.prepared[k].base(), g->get()));
-        const double a = inter ? detail::area(inter.get()) : 0.0;
+        auto inter = geo::intersection(grids.prepared[k].base(), g->get(), what);
+        const double a = inter ? geo::area(inter->get()) : 0.0;
         covered += a;
         if (a > cut) {
           owners.push_back(k);
@@ -136,8 +134,8 @@ core::Result<void> checkBuildings(const model::District& d, const Grids& grids, 
     const Overlap* twice = nullptr;
     for (const Overlap& o : grids.overlaps) {
       if (!o.box.intersects(box) || !o.geos) continue;
-      geo::GeomPtr shared = detail::own(GEOSIntersection_r(ctx(), o.geos.get(), g->get()));
-      if (shared && detail::area(shared.get()) > cut) {
+      auto shared = geo::intersection(o.geos.get(), g->get(), what);
+      if (shared && geo::area(shared->get()) > cut) {
         twice = &o;
         break;
       }

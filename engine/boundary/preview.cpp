@@ -6,15 +6,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "boundary/detail/geos_ops.h"
 #include "boundary/output.h"
+#include "geo/geos_ops.h"
 #include "index/grid_locator.h"
 
 namespace gridtwin::boundary {
 
 namespace {
-
-using detail::ctx;
 
 constexpr std::array<std::string_view, kMovedKinds.size()> kMovedNames = {
     "addresses", "houses", "people", "entities", "facilities", "open_events"};
@@ -34,12 +32,12 @@ bool same(const Finding& a, const Finding& b) {
          std::abs(a.measure - b.measure) <= std::max(0.01, 1e-3 * std::abs(b.measure));
 }
 
-double sharedLength(const GEOSGeometry* a, const GEOSGeometry* b) {
-  geo::GeomPtr ra = detail::own(GEOSBoundary_r(ctx(), a));
-  geo::GeomPtr rb = detail::own(GEOSBoundary_r(ctx(), b));
+double sharedLength(const GEOSGeom_t* a, const GEOSGeom_t* b) {
+  auto ra = geo::boundaryOf(a, "shared border");
+  auto rb = geo::boundaryOf(b, "shared border");
   if (!ra || !rb) return 0;
-  geo::GeomPtr shared = detail::own(GEOSIntersection_r(ctx(), ra.get(), rb.get()));
-  return shared ? detail::perimeter(shared.get()) : 0.0;
+  auto shared = geo::intersection(ra->get(), rb->get(), "shared border");
+  return shared ? geo::length(shared->get()) : 0.0;
 }
 
 }  // namespace
@@ -61,28 +59,25 @@ core::Result<EditPreview> previewEdit(const query::Twin& twin, const Coverage& c
   if (proposed.polygons.empty()) {
     return core::makeError(core::ErrorCode::kInvalidArgument, "the proposed polygon is empty");
   }
-  auto p = detail::toGeos(proposed);
+  auto p = geo::toGeos(proposed);
   if (!p) return p.takeError();
   {
-    char* reason = nullptr;
-    GEOSGeometry* where = nullptr;
-    const char valid = GEOSisValidDetail_r(ctx(), p->get(), 0, &reason, &where);
-    const std::string why = reason != nullptr ? reason : "GEOS failed";
-    if (reason != nullptr) GEOSFree_r(ctx(), reason);
-    if (where != nullptr) GEOSGeom_destroy_r(ctx(), where);
-    if (valid != 1) {
+    const auto validity = geo::validity(p->get(), "the proposed polygon");
+    const std::string why =
+        validity && !validity->reason.empty() ? validity->reason : "GEOS failed";
+    if (!validity || !validity->valid) {
       return core::makeError(
           core::ErrorCode::kInvalidGeometry,
           "the proposed polygon for " + std::string(gridCode) + " is invalid: " + why);
     }
   }
-  auto g = detail::toGeos(units[gi].shape);
+  auto g = geo::toGeos(units[gi].shape);
   if (!g) return g.takeError();
 
   EditPreview out;
   out.grid = std::string(gridCode);
-  out.areaBeforeM2 = detail::area(g->get());
-  out.areaAfterM2 = detail::area(p->get());
+  out.areaBeforeM2 = geo::area(g->get());
+  out.areaAfterM2 = geo::area(p->get());
   out.grids = units;
   out.grids[gi].shape = proposed;
   std::vector<bool> changed(units.size(), false);
@@ -92,26 +87,26 @@ core::Result<EditPreview> previewEdit(const query::Twin& twin, const Coverage& c
   const geo::Box pBox = geo::bbox(proposed);
   std::vector<geo::GeomPtr> shapes(units.size());
   for (std::size_t i = 0; i < units.size(); ++i) {
-    auto s = detail::toGeos(units[i].shape);
+    auto s = geo::toGeos(units[i].shape);
     if (!s) return core::Error(s.takeError()).withContext("grid " + units[i].code);
     shapes[i] = std::move(*s);
   }
   std::vector<geo::GeomPtr> edited(units.size());
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (i == gi || !geo::bbox(units[i].shape).intersects(pBox)) continue;
-    auto inter = detail::intersection(shapes[i].get(), p->get(), "edit of " + units[i].code);
+    auto inter = geo::intersection(shapes[i].get(), p->get(), "edit of " + units[i].code);
     if (!inter) return inter.takeError();
-    if (detail::area(inter->get()) <= 1e-6) continue;
-    auto rest = detail::difference(shapes[i].get(), p->get(), "edit of " + units[i].code);
+    if (geo::area(inter->get()) <= 1e-6) continue;
+    auto rest = geo::difference(shapes[i].get(), p->get(), "edit of " + units[i].code);
     if (!rest) return rest.takeError();
     edited[i] = std::move(*rest);
   }
   // What the grid gives up goes to the neighbour along the longest border.
-  auto lost = detail::difference(g->get(), p->get(), "edit of " + out.grid);
+  auto lost = geo::difference(g->get(), p->get(), "edit of " + out.grid);
   if (!lost) return lost.takeError();
-  for (const auto& part : detail::polygonParts(lost->get())) {
-    if (detail::area(part.get()) <= 1e-6) continue;
-    const geo::Box box = detail::box(part.get());
+  for (const auto& part : geo::polygonParts(lost->get())) {
+    if (geo::area(part.get()) <= 1e-6) continue;
+    const geo::Box box = geo::bounds(part.get());
     double best = 0.01;
     std::size_t to = units.size();
     for (std::size_t i = 0; i < units.size(); ++i) {
@@ -128,14 +123,14 @@ core::Result<EditPreview> previewEdit(const query::Twin& twin, const Coverage& c
       }
     }
     if (to == units.size()) continue;  // touches no other grid: it becomes a gap
-    const GEOSGeometry* base = edited[to] ? edited[to].get() : shapes[to].get();
-    auto grown = detail::unionOf({base, part.get()}, "edit of " + units[to].code);
+    const GEOSGeom_t* base = edited[to] ? edited[to].get() : shapes[to].get();
+    auto grown = geo::unionOf({base, part.get()}, "edit of " + units[to].code);
     if (!grown) return grown.takeError();
-    edited[to] = detail::polygonal(grown->get());
+    edited[to] = geo::polygonal(grown->get());
   }
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (!edited[i]) continue;
-    auto mp = detail::toMulti(edited[i].get());
+    auto mp = geo::polygonalValue(edited[i].get());
     if (!mp) return mp.takeError();
     out.grids[i].shape = std::move(*mp);
     changed[i] = true;

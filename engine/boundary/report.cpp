@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "boundary/detail/geos_ops.h"
 #include "boundary/source.h"
+#include "geo/geos_ops.h"
 #include "query/query.h"
 #include "query/records.h"
 #include "query/stats.h"
@@ -14,8 +14,6 @@
 namespace gridtwin::boundary {
 
 namespace {
-
-using detail::ctx;
 
 constexpr std::array<std::string_view, model::kPersonTagCount> kTagLabels = {
     "80岁以上老人 elderly 80+", "独居老人 living alone", "适龄儿童 school age",
@@ -47,12 +45,13 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
   for (std::size_t g = 0; g < n; ++g) {
     book.m_index.emplace(std::string(grids.code[g]), static_cast<std::uint32_t>(g));
     const geo::MultiPolygon mp = model::xyShape(grids.shape, g);
-    auto geom = detail::toGeos(mp);
+    auto geom = geo::toGeos(mp);
     if (!geom)
       return core::Error(geom.takeError()).withContext("grid " + std::string(grids.code[g]));
-    book.m_area.push_back(detail::area(geom->get()));
-    book.m_perimeter.push_back(detail::perimeter(geom->get()));
-    rims.push_back(detail::own(GEOSBoundary_r(ctx(), geom->get())));
+    book.m_area.push_back(geo::area(geom->get()));
+    book.m_perimeter.push_back(geo::length(geom->get()));
+    auto rim = geo::boundaryOf(geom->get(), "grid boundary");
+    rims.push_back(rim ? std::move(*rim) : geo::GeomPtr());
     boxes.push_back(geo::bbox(mp));
     shapes.push_back(std::move(*geom));
   }
@@ -65,8 +64,8 @@ core::Result<ReportBook> ReportBook::make(const query::Twin& twin, std::vector<F
           y.maxy < x.miny - 0.01 || !rims[a] || !rims[b]) {
         continue;
       }
-      geo::GeomPtr shared = detail::own(GEOSIntersection_r(ctx(), rims[a].get(), rims[b].get()));
-      const double len = shared ? detail::perimeter(shared.get()) : 0.0;
+      auto shared = geo::intersection(rims[a].get(), rims[b].get(), "shared border");
+      const double len = shared ? geo::length(shared->get()) : 0.0;
       if (len <= 0.01) continue;
       book.m_neighbours[a].push_back({std::string(grids.code[b]), std::string(grids.name[b]), len});
       book.m_neighbours[b].push_back({std::string(grids.code[a]), std::string(grids.name[a]), len});

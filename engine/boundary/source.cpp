@@ -1,15 +1,10 @@
 #include "boundary/source.h"
 
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-
 #include <array>
-#include <cstdlib>
-#include <memory>
 
 #include "crs/transformer.h"
 #include "geo/wkb.h"
+#include "store/vector_file.h"
 
 namespace gridtwin::boundary {
 
@@ -18,98 +13,54 @@ namespace {
 constexpr std::array<std::string_view, 3> kLevelNames = {"grid", "community", "street"};
 constexpr std::array<std::string_view, 3> kLevelTables = {"grids", "communities", "streets"};
 
-struct DatasetCloser {
-  void operator()(void* ds) const { GDALClose(static_cast<GDALDatasetH>(ds)); }
-};
-using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
-
-struct FeatureDeleter {
-  void operator()(void* f) const { OGR_F_Destroy(static_cast<OGRFeatureH>(f)); }
-};
-
 core::Error err(core::ErrorCode code, const std::string& where, std::string message) {
   return core::makeError(code, std::move(message), where);
 }
 
-core::Result<DatasetPtr> open(const std::string& path) {
-  GDALAllRegister();
-  DatasetPtr ds(
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!ds) {
-    const char* why = CPLGetLastErrorMsg();
-    return err(core::ErrorCode::kIo, path,
-               std::string("GDAL cannot open it as vector data") +
-                   (why != nullptr && *why != 0 ? std::string(": ") + why : std::string()));
-  }
-  return ds;
+bool isGridtwinDataset(const store::VectorFile& file) {
+  return file.layer("grids") && file.layer("communities") && file.layer("streets");
 }
 
-bool isGridtwinDataset(GDALDatasetH ds) {
-  return GDALDatasetGetLayerByName(ds, "grids") != nullptr &&
-         GDALDatasetGetLayerByName(ds, "communities") != nullptr &&
-         GDALDatasetGetLayerByName(ds, "streets") != nullptr;
-}
-
-core::Result<OGRLayerH> findLayer(GDALDatasetH ds, const std::string& path,
-                                  const std::string& wanted, std::string_view fallback) {
+core::Result<store::VectorLayer> findLayer(const store::VectorFile& file, const std::string& wanted,
+                                           std::string_view fallback) {
   if (!wanted.empty()) {
-    OGRLayerH l = GDALDatasetGetLayerByName(ds, wanted.c_str());
-    if (l == nullptr) return err(core::ErrorCode::kNotFound, path, "no layer '" + wanted + "'");
-    return l;
+    auto l = file.layer(wanted);
+    if (!l) return err(core::ErrorCode::kNotFound, file.path(), "no layer '" + wanted + "'");
+    return *l;
   }
-  if (OGRLayerH l = GDALDatasetGetLayerByName(ds, std::string(fallback).c_str())) return l;
-  const int n = GDALDatasetGetLayerCount(ds);
-  if (n == 1) return GDALDatasetGetLayer(ds, 0);
+  if (auto l = file.layer(std::string(fallback))) return *l;
+  const int n = file.layerCount();
+  if (n == 1) return file.layer(0);
   std::string names;
-  for (int i = 0; i < n; ++i) {
-    names += (i ? ", " : "") + std::string(OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-  }
-  return err(core::ErrorCode::kNotFound, path,
+  for (int i = 0; i < n; ++i) names += (i ? ", " : "") + file.layer(i).name();
+  return err(core::ErrorCode::kNotFound, file.path(),
              std::to_string(n) + " layers and none is '" + std::string(fallback) +
                  "'; name one with --layer (" + names + ")");
 }
 
-int fieldIndex(OGRLayerH layer, const std::string& field) {
-  return OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), field.c_str());
-}
-
 // Reads every feature of `layer` as a Unit (codes from codeField, parents
 // from parentField when it is not empty), in EPSG:4547.
-core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& path,
+core::Result<std::vector<Unit>> readUnits(const store::VectorLayer& layer, const std::string& path,
                                           const std::string& codeField,
                                           const std::string& parentField, bool needParent) {
-  const std::string where = path + ":" + OGR_L_GetName(layer);
+  const std::string where = path + ":" + layer.name();
   // No code field: features are numbered by their FID.
-  const int codeIx = codeField.empty() ? -1 : fieldIndex(layer, codeField);
+  const int codeIx = codeField.empty() ? -1 : layer.fieldIndex(codeField);
   if (!codeField.empty() && codeIx < 0) {
     return err(core::ErrorCode::kNotFound, where, "no field '" + codeField + "'");
   }
   int parentIx = -1;
   if (!parentField.empty()) {
-    parentIx = fieldIndex(layer, parentField);
+    parentIx = layer.fieldIndex(parentField);
     if (parentIx < 0 && needParent) {
       return err(core::ErrorCode::kNotFound, where, "no field '" + parentField + "'");
     }
   }
-  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-  if (srs == nullptr) {
+  const auto crs = layer.crs();
+  if (!crs) {
     return err(core::ErrorCode::kCrs, where, "the layer has no CRS; give the file one (EPSG:4490)");
   }
-  int epsg = 0;
-  {
-    const char* authority = OSRGetAuthorityName(srs, nullptr);
-    const char* code = OSRGetAuthorityCode(srs, nullptr);
-    if (authority != nullptr && code != nullptr && std::string_view(authority) == "EPSG") {
-      epsg = std::atoi(code);
-    } else {
-      OGRSpatialReferenceH copy = OSRClone(srs);
-      if (OSRAutoIdentifyEPSG(copy) == OGRERR_NONE) {
-        const char* c = OSRGetAuthorityCode(copy, nullptr);
-        if (c != nullptr) epsg = std::atoi(c);
-      }
-      OSRDestroySpatialReference(copy);
-    }
-  }
+  const int epsg = crs->epsg;
   if (epsg <= 0) return err(core::ErrorCode::kCrs, where, "the layer's CRS has no EPSG code");
   auto toMetric = crs::Transformer::create(crs::Crs::fromEpsg(epsg), crs::kGaussKruger114);
   if (!toMetric) {
@@ -119,20 +70,17 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
   }
 
   std::vector<Unit> units;
-  OGR_L_ResetReading(layer);
-  while (OGRFeatureH raw = OGR_L_GetNextFeature(layer)) {
-    std::unique_ptr<void, FeatureDeleter> feature(raw);
-    const std::string here = where + ": feature " + std::to_string(OGR_F_GetFID(raw));
+  std::vector<std::uint8_t> wkb;
+  auto read = layer.forEachFeature([&](const store::VectorFeature& feature) -> core::Result<void> {
+    const std::string here = where + ": feature " + std::to_string(feature.fid());
     Unit u;
-    u.code = codeIx >= 0 ? std::string(OGR_F_GetFieldAsString(raw, codeIx))
-                         : std::to_string(OGR_F_GetFID(raw));
+    u.code = codeIx >= 0 ? std::string(feature.text(codeIx)) : std::to_string(feature.fid());
     if (u.code.empty()) return err(core::ErrorCode::kInvalidArgument, here, "empty " + codeField);
-    if (parentIx >= 0) u.parentCode = OGR_F_GetFieldAsString(raw, parentIx);
-    OGRGeometryH g = OGR_F_GetGeometryRef(raw);
-    if (g == nullptr)
+    if (parentIx >= 0) u.parentCode = std::string(feature.text(parentIx));
+    if (!feature.hasGeometry()) {
       return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")", "no geometry");
-    std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g)));
-    if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data()) != OGRERR_NONE) {
+    }
+    if (!feature.wkb(wkb)) {
       return err(core::ErrorCode::kInvalidGeometry, here + " (" + u.code + ")",
                  "GDAL cannot write its geometry as WKB");
     }
@@ -156,7 +104,9 @@ core::Result<std::vector<Unit>> readUnits(OGRLayerH layer, const std::string& pa
       }
     }
     units.push_back(std::move(u));
-  }
+    return {};
+  });
+  if (!read) return read.takeError();
   if (units.empty()) return err(core::ErrorCode::kEmptyInput, where, "no features");
   return units;
 }
@@ -174,17 +124,16 @@ std::string defaultParentField(Level level) {
 }
 
 // Parents and outline from a gridtwin dataset.
-core::Result<void> readContext(GDALDatasetH ds, const std::string& path, Level level,
-                               Coverage& out) {
+core::Result<void> readContext(const store::VectorFile& file, Level level, Coverage& out) {
   if (level != Level::kStreet) {
     const Level up = level == Level::kGrid ? Level::kCommunity : Level::kStreet;
-    OGRLayerH parents = GDALDatasetGetLayerByName(ds, std::string(levelTable(up)).c_str());
-    auto p = readUnits(parents, path, "code", "", false);
+    // A gridtwin dataset has every level's table (isGridtwinDataset).
+    auto p = readUnits(*file.layer(std::string(levelTable(up))), file.path(), "code", "", false);
     if (!p) return p.takeError();
     out.parents = std::move(*p);
   }
-  if (OGRLayerH district = GDALDatasetGetLayerByName(ds, "district")) {
-    auto d = readUnits(district, path, "name", "", false);
+  if (auto district = file.layer("district")) {
+    auto d = readUnits(*district, file.path(), "name", "", false);
     if (!d) return d.takeError();
     geo::MultiPolygon outline;
     for (Unit& u : *d) {
@@ -211,23 +160,22 @@ std::string_view name(Level level) { return kLevelNames[static_cast<std::size_t>
 std::string_view levelTable(Level level) { return kLevelTables[static_cast<std::size_t>(level)]; }
 
 core::Result<Coverage> readCoverage(const std::string& path, const SourceOptions& options) {
-  auto ds = open(path);
-  if (!ds) return ds.takeError();
-  auto* h = static_cast<GDALDatasetH>(ds->get());
-  const bool ownDataset = isGridtwinDataset(h);
-  auto layer = findLayer(h, path, options.layer, levelTable(options.level));
+  auto file = store::VectorFile::open(path);
+  if (!file) return file.takeError();
+  const bool ownDataset = isGridtwinDataset(*file);
+  auto layer = findLayer(*file, options.layer, levelTable(options.level));
   if (!layer) return layer.takeError();
   const std::string codeField = options.codeField.empty() ? "code" : options.codeField;
   std::string parentField =
       options.parentField.empty() ? defaultParentField(options.level) : options.parentField;
   const bool parentsKnown = ownDataset || !options.dataset.empty();
-  if (options.parentField.empty() && !parentField.empty() && fieldIndex(*layer, parentField) < 0) {
+  if (options.parentField.empty() && !parentField.empty() && layer->fieldIndex(parentField) < 0) {
     // A shapefile cuts field names to 10 characters ("community_").
     const std::string cut = parentField.substr(0, 10);
-    if (fieldIndex(*layer, cut) >= 0) {
+    if (layer->fieldIndex(cut) >= 0) {
       parentField = cut;
     } else if (parentsKnown) {
-      return err(core::ErrorCode::kNotFound, path + ":" + OGR_L_GetName(*layer),
+      return err(core::ErrorCode::kNotFound, path + ":" + layer->name(),
                  "no field '" + parentField + "' (nor '" + cut +
                      "') to check each unit against its parent; name it with --parent-field");
     }
@@ -237,25 +185,23 @@ core::Result<Coverage> readCoverage(const std::string& path, const SourceOptions
   if (!units) return units.takeError();
   coverage.units = std::move(*units);
   if (ownDataset) {
-    GRIDTWIN_TRY(readContext(h, path, options.level, coverage));
+    GRIDTWIN_TRY(readContext(*file, options.level, coverage));
   } else if (!options.dataset.empty()) {
-    auto context = open(options.dataset);
+    auto context = store::VectorFile::open(options.dataset);
     if (!context) return context.takeError();
-    auto* c = static_cast<GDALDatasetH>(context->get());
-    if (!isGridtwinDataset(c)) {
+    if (!isGridtwinDataset(*context)) {
       return err(core::ErrorCode::kInvalidArgument, options.dataset,
                  "not a gridtwin dataset (no grids, communities and streets tables)");
     }
-    GRIDTWIN_TRY(readContext(c, options.dataset, options.level, coverage));
+    GRIDTWIN_TRY(readContext(*context, options.level, coverage));
   }
   return coverage;
 }
 
 core::Result<geo::MultiPolygon> readShape(const std::string& path, const std::string& layer) {
-  auto ds = open(path);
-  if (!ds) return ds.takeError();
-  auto* h = static_cast<GDALDatasetH>(ds->get());
-  auto l = findLayer(h, path, layer, "");
+  auto file = store::VectorFile::open(path);
+  if (!file) return file.takeError();
+  auto l = findLayer(*file, layer, "");
   if (!l) return l.takeError();
   auto units = readUnits(*l, path, "", "", false);
   if (!units) return units.takeError();

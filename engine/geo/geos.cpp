@@ -328,6 +328,11 @@ core::Result<bool> Prepared::covers(const Geometry& g) const {
   return preparedPredicate(prepared(), m_parts->prepared.get_deleter().context, g,
                            GEOSPreparedCovers_r, "GEOSPreparedCovers");
 }
+core::Result<bool> Prepared::covers(const GEOSGeom_t* g) const {
+  const char r = GEOSPreparedCovers_r(m_parts->prepared.get_deleter().context, prepared(), g);
+  if (r == 2) return geosError("GEOSPreparedCovers");
+  return r == 1;
+}
 core::Result<bool> Prepared::intersects(const Geometry& g) const {
   return preparedPredicate(prepared(), m_parts->prepared.get_deleter().context, g,
                            GEOSPreparedIntersects_r, "GEOSPreparedIntersects");
@@ -340,6 +345,17 @@ core::Result<GeomPtr> toGeos(const Geometry& g) {
   ctx.clearLastError();
   GeomPtr r = own(rawGeometry(ctx.handle(), g));
   if (!r) return geosError(std::string("converting a ") + typeName(g) + " to GEOS");
+  return r;
+}
+
+core::Result<GeomPtr> toGeos(const MultiPolygon& mp) {
+  GeosContext& ctx = threadContext();
+  ctx.clearLastError();
+  std::vector<GEOSGeometry*> parts;
+  parts.reserve(mp.polygons.size());
+  for (const Polygon& p : mp.polygons) parts.push_back(rawPolygon(ctx.handle(), p));
+  GeomPtr r = own(rawCollection(ctx.handle(), GEOS_MULTIPOLYGON, std::move(parts)));
+  if (!r) return geosError("converting a MultiPolygon to GEOS");
   return r;
 }
 

@@ -91,6 +91,8 @@ class Prepared {
   bool intersectsPoint(const Point& p) const;
   core::Result<bool> contains(const Geometry& g) const;
   core::Result<bool> covers(const Geometry& g) const;
+  // Borrows g, which must belong to this thread's context.
+  core::Result<bool> covers(const GEOSGeom_t* g) const;
   core::Result<bool> intersects(const Geometry& g) const;
 
  private:
@@ -107,6 +109,8 @@ class Prepared {
 // Value types <-> GEOS, on the calling thread's context. toGeos fails
 // (kGeosFailure, with GEOS's text) on what GEOS refuses, e.g. an unclosed ring.
 core::Result<GeomPtr> toGeos(const Geometry& g);
+// The same for a MultiPolygon, without copying it into a Geometry first.
+core::Result<GeomPtr> toGeos(const MultiPolygon& mp);
 core::Result<Geometry> fromGeos(const GEOSGeom_t* g);
 
 // Overlay and constructive operations. Errors: kGeosFailure with GEOS's text.

@@ -1,9 +1,5 @@
 #include "pgstore/ingest.h"
 
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -13,6 +9,7 @@
 
 #include "pgstore/connection.h"
 #include "pgstore/migrations.h"
+#include "store/vector_file.h"
 
 namespace gridtwin::pgstore {
 
@@ -41,35 +38,6 @@ bool reservedName(const std::string& name) {
   return r.count(name) > 0;
 }
 
-struct DatasetClose {
-  void operator()(GDALDatasetH ds) const { GDALClose(ds); }
-};
-using DatasetPtr = std::unique_ptr<void, DatasetClose>;
-struct FeatureDestroy {
-  void operator()(OGRFeatureH f) const { OGR_F_Destroy(f); }
-};
-using FeaturePtr = std::unique_ptr<void, FeatureDestroy>;
-
-std::string geometryTypeName(OGRwkbGeometryType t) {
-  switch (wkbFlatten(t)) {
-    case wkbPoint:
-      return "POINT";
-    case wkbLineString:
-      return "LINESTRING";
-    case wkbPolygon:
-      return "POLYGON";
-    case wkbMultiPoint:
-      return "MULTIPOINT";
-    case wkbMultiLineString:
-      return "MULTILINESTRING";
-    case wkbMultiPolygon:
-      return "MULTIPOLYGON";
-    case wkbGeometryCollection:
-      return "GEOMETRYCOLLECTION";
-    default:
-      return "GEOMETRY";
-  }
-}
 std::string postgisTypeName(const std::string& gpkgName) {
   static const std::map<std::string, std::string> m = {
       {"POINT", "Point"},
@@ -89,23 +57,8 @@ std::string lowerAscii(std::string s) {
 }
 
 // The SELECT of a GeoPackage view, or "" when `name` is not a view.
-std::string sourceViewSelect(GDALDatasetH ds, const std::string& name) {
-  std::string literal = "'";
-  for (char c : name) {
-    literal += c;
-    if (c == '\'') literal += '\'';
-  }
-  literal += "'";
-  OGRLayerH rs = GDALDatasetExecuteSQL(
-      ds, ("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = " + literal).c_str(),
-      nullptr, nullptr);
-  if (!rs) return {};
-  std::string sql;
-  if (OGRFeatureH f = OGR_L_GetNextFeature(rs)) {
-    if (OGR_F_IsFieldSetAndNotNull(f, 0)) sql = OGR_F_GetFieldAsString(f, 0);
-    OGR_F_Destroy(f);
-  }
-  GDALDatasetReleaseResultSet(ds, rs);
+std::string sourceViewSelect(const store::VectorFile& file, const std::string& name) {
+  const std::string sql = file.sqliteViewSql(name);
   if (sql.empty()) return {};
   // "CREATE VIEW <name> AS SELECT ...": the first SELECT keyword.
   std::string upper = sql;
@@ -138,16 +91,13 @@ class Ingest {
     std::error_code ec;
     if (m_source.find(':') == std::string::npos && !std::filesystem::exists(m_source, ec))
       return makeError(ErrorCode::kNotFound, "no such file", m_source);
-    GDALAllRegister();
-    DatasetPtr ds(
-        GDALOpenEx(m_source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-    if (!ds) {
-      return makeError(ErrorCode::kStore,
-                       std::string("not a vector dataset GDAL can open: ") + CPLGetLastErrorMsg(),
-                       m_source);
+    auto file = store::VectorFile::open(m_source);
+    if (!file) {
+      core::Error e = file.takeError();
+      e.code = ErrorCode::kStore;  // ingest's own code for a source it cannot read
+      return e;
     }
-    GDALDriverH driver = GDALGetDatasetDriver(ds.get());
-    m_isGpkg = driver && std::string(GDALGetDriverShortName(driver)) == "GPKG";
+    m_isGpkg = file->driverName() == "GPKG";
 
     auto conn = Connection::open(m_url);
     if (!conn) return conn.takeError();
@@ -155,7 +105,7 @@ class Ingest {
     if (auto m = migrate(*m_c); !m) return m.takeError();
     if (auto r = readCoreColumns(); !r) return r.takeError();
 
-    auto loaded = load(ds.get());
+    auto loaded = load(*file);
     if (!loaded) {
       (void)m_c->execute("ROLLBACK");
       return loaded.takeError();
@@ -185,7 +135,7 @@ class Ingest {
     return std::find(coreTables().begin(), coreTables().end(), name) != coreTables().end();
   }
 
-  core::Result<void> load(GDALDatasetH ds) {
+  core::Result<void> load(const store::VectorFile& file) {
     const auto t0 = Clock::now();
     // Index builds sort in memory when they can (a server's default is 64 MB;
     // the largest sort here, events' keys, needs about 200 MB).
@@ -221,12 +171,12 @@ class Ingest {
         !r) {
       return r;
     }
-    const int layers = GDALDatasetGetLayerCount(ds);
+    const int layers = file.layerCount();
     std::vector<std::string> loadedTables;
     for (int i = 0; i < layers; ++i) {
-      OGRLayerH layer = GDALDatasetGetLayer(ds, i);
-      const std::string name = OGR_L_GetName(layer);
-      auto r = loadLayer(ds, layer, name, i);
+      const store::VectorLayer layer = file.layer(i);
+      const std::string name = layer.name();
+      auto r = loadLayer(file, layer, name, i);
       if (!r) return std::move(r.takeError()).withContext(m_source + ": layer " + name);
       // The registers get their statistics now (the planner needs them for
       // the scope policies and the loader); the layer tables, mostly small
@@ -255,36 +205,33 @@ class Ingest {
   }
 
   // Loads one layer; true when it became a table (to ANALYZE).
-  core::Result<bool> loadLayer(GDALDatasetH ds, OGRLayerH layer, const std::string& name,
-                               int position) {
+  core::Result<bool> loadLayer(const store::VectorFile& file, const store::VectorLayer& layer,
+                               const std::string& name, int position) {
     if (name.empty()) return makeError(ErrorCode::kStore, "a layer without a name");
     if (reservedName(name)) {
       return makeError(ErrorCode::kStore,
                        "the name is reserved by the gridtwin schema; rename the layer");
     }
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
-    const bool hasGeometry = OGR_FD_GetGeomFieldCount(defn) > 0;
-    const std::string geomType = hasGeometry ? geometryTypeName(OGR_L_GetGeomType(layer)) : "";
+    const bool hasGeometry = layer.hasGeometry();
+    const std::string geomType = hasGeometry ? layer.geometryType() : "";
     if (hasGeometry) {
-      if (OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer)) {
-        const char* code = OSRGetAuthorityCode(srs, nullptr);
-        const char* auth = OSRGetAuthorityName(srs, nullptr);
-        const bool ok = code && auth && std::string(auth) == "EPSG" &&
-                        (std::string(code) == "4490" || std::string(code) == "4326");
+      if (const auto crs = layer.crs()) {
+        const bool ok = crs->authority == "EPSG" && (crs->code == "4490" || crs->code == "4326");
         if (!ok) {
-          return makeError(ErrorCode::kStore, std::string("the layer's CRS is ") +
-                                                  (auth ? auth : "?") + ":" + (code ? code : "?") +
-                                                  "; gridtwin stores EPSG:4490: reproject it first "
-                                                  "(ogr2ogr -t_srs EPSG:4490)");
+          return makeError(
+              ErrorCode::kStore,
+              "the layer's CRS is " + (crs->authority.empty() ? "?" : crs->authority) + ":" +
+                  (crs->code.empty() ? "?" : crs->code) +
+                  "; gridtwin stores EPSG:4490: reproject it first (ogr2ogr -t_srs EPSG:4490)");
         }
       }
     }
-    const char* description = GDALGetMetadataItem(layer, "DESCRIPTION", nullptr);
+    const std::string description = layer.description();
     const bool core = isCore(name);
     std::string viewSql;
     bool asView = false;
     if (!core && m_isGpkg) {
-      viewSql = sourceViewSelect(ds, name);
+      viewSql = sourceViewSelect(file, name);
       if (!viewSql.empty()) {
         auto v = tryView(name, viewSql);
         if (!v) return v.takeError();
@@ -295,8 +242,7 @@ class Ingest {
             "INSERT INTO gridtwin.dataset_tables (position, name, kind, geometry_type, "
             "description, view_sql, core) VALUES ($1::int, $2, $3, $4, $5, $6, $7::boolean)",
             {std::to_string(position), name, std::string(asView ? "view" : "table"),
-             hasGeometry ? std::optional<std::string>(geomType) : std::nullopt,
-             std::string(description ? description : ""),
+             hasGeometry ? std::optional<std::string>(geomType) : std::nullopt, description,
              viewSql.empty() ? std::nullopt : std::optional<std::string>(viewSql),
              std::string(core ? "true" : "false")},
             "recording the layer");
@@ -311,13 +257,12 @@ class Ingest {
 
     // Columns: fid, the fields, geom.
     const std::string table = "gridtwin." + Connection::quoteIdentifier(name);
-    const int fields = OGR_FD_GetFieldCount(defn);
-    std::vector<OGRFieldType> types;
+    const std::vector<store::FieldDef> fieldDefs = layer.fields();
+    const int fields = static_cast<int>(fieldDefs.size());
     std::string columns = "fid";
     std::string create = "CREATE TABLE " + table + " (fid bigint NOT NULL";
-    for (int f = 0; f < fields; ++f) {
-      OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, f);
-      const std::string field = OGR_Fld_GetNameRef(fd);
+    for (const store::FieldDef& def : fieldDefs) {
+      const std::string& field = def.name;
       const std::string lower = lowerAscii(field);
       if (lower == "fid" || lower == "geom")
         return makeError(ErrorCode::kStore,
@@ -326,13 +271,11 @@ class Ingest {
         return makeError(ErrorCode::kStore,
                          "field '" + field + "' has no column in the schema's table " + name);
       }
-      const OGRFieldType t = OGR_Fld_GetType(fd);
-      types.push_back(t);
       columns += ", " + Connection::quoteIdentifier(field);
       create += ", " + Connection::quoteIdentifier(field) +
-                (t == OFTInteger || t == OFTInteger64 ? " bigint"
-                 : t == OFTReal                       ? " double precision"
-                                                      : " text");
+                (def.type == store::FieldType::kInteger ? " bigint"
+                 : def.type == store::FieldType::kReal  ? " double precision"
+                                                        : " text");
     }
     if (hasGeometry) {
       if (core && !m_columns[name].count("geom"))
@@ -345,46 +288,37 @@ class Ingest {
       if (auto r = m_c->execute(create, "creating the table"); !r) return r.takeError();
     }
 
-    OGR_L_ResetReading(layer);
     std::vector<std::uint8_t> wkb;
     auto copied = m_c->copyIn(
         "COPY " + table + " (" + columns + ") FROM STDIN",
         [&](Connection::CopyIn& in) -> core::Result<void> {
-          while (OGRFeatureH raw = OGR_L_GetNextFeature(layer)) {
-            FeaturePtr f(raw);
-            in.integer(OGR_F_GetFID(raw));
+          return layer.forEachFeature([&](const store::VectorFeature& f) -> core::Result<void> {
+            in.integer(f.fid());
             for (int k = 0; k < fields; ++k) {
-              if (!OGR_F_IsFieldSetAndNotNull(raw, k)) {
+              const store::FieldType type = fieldDefs[static_cast<std::size_t>(k)].type;
+              if (f.isNull(k)) {
                 in.null();
-              } else if (types[static_cast<std::size_t>(k)] == OFTInteger ||
-                         types[static_cast<std::size_t>(k)] == OFTInteger64) {
-                in.integer(OGR_F_GetFieldAsInteger64(raw, k));
-              } else if (types[static_cast<std::size_t>(k)] == OFTReal) {
-                in.real(OGR_F_GetFieldAsDouble(raw, k));
+              } else if (type == store::FieldType::kInteger) {
+                in.integer(f.integer(k));
+              } else if (type == store::FieldType::kReal) {
+                in.real(f.real(k));
               } else {
-                in.text(OGR_F_GetFieldAsString(raw, k));
+                in.text(f.text(k));
               }
             }
             if (hasGeometry) {
-              OGRGeometryH g = OGR_F_GetGeometryRef(raw);
-              if (!g) {
+              if (!f.hasGeometry()) {
                 in.null();
               } else {
-                if (OGR_G_Is3D(g) || OGR_G_IsMeasured(g)) {
-                  OGR_G_FlattenTo2D(g);
-                  OGR_G_SetMeasured(g, FALSE);
-                }
-                wkb.resize(static_cast<std::size_t>(OGR_G_WkbSize(g)));
-                if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data()) != OGRERR_NONE) {
+                if (!f.wkb(wkb)) {
                   return makeError(ErrorCode::kGeometry, "cannot write the geometry as WKB",
-                                   "fid " + std::to_string(OGR_F_GetFID(raw)));
+                                   "fid " + std::to_string(f.fid()));
                 }
                 in.geometry(wkb, kSrid);
               }
             }
-            if (auto e = in.endRow(); !e) return e;
-          }
-          return {};
+            return in.endRow();
+          });
         },
         "COPY into " + name);
     if (!copied) return copied.takeError();

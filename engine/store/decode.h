@@ -5,8 +5,9 @@
 // resolution of the links between tables once every table is read.
 //
 // The loaders differ in how they fetch a row (SQLite statement, binary COPY);
-// what a value means, and the error that names a bad one, lives here so that
-// both give the same district and the same messages.
+// what a value means, and the error that names a bad one, lives here and in
+// the one table reader (table_reader.h) so that both give the same district
+// and the same messages.
 //
 // Errors from the geometry decoders carry no place: the caller adds the
 // file/table/fid/column with withContext(). Thread-safety: no shared state;
@@ -117,67 +118,5 @@ struct LinkKeys {
 // building). Errors name "<source>: table T, fid F, column C".
 core::Result<void> resolveLinks(model::DistrictColumns<model::Owned>& c, const LinkKeys& keys,
                                 const std::string& source);
-
-// ---- column values through a loader's row type
-//
-// `Row` has text(col) → string_view ("" for NULL), requiredText(col) →
-// Result<string_view> and fail(col, code, message) → Error naming the place.
-
-// An enum column spelled as model's parse functions read it.
-template <class Row, class E>
-core::Result<E> enumValue(const Row& r, int col, bool (*parse)(std::string_view, E&)) {
-  auto text = r.requiredText(col);
-  if (!text) return text.takeError();
-  E v{};
-  if (!parse(*text, v))
-    return r.fail(col, core::ErrorCode::kStore, "unknown value '" + std::string(*text) + "'");
-  return v;
-}
-
-// A required code column resolved through `index`: "no <what> with code X".
-template <class Row>
-core::Result<std::uint32_t> codeValue(const Row& r, int col, const CodeIndex& index,
-                                      std::string_view what) {
-  auto code = r.requiredText(col);
-  if (!code) return code.takeError();
-  std::uint32_t i = 0;
-  if (!index.find(*code, i))
-    return r.fail(col, core::ErrorCode::kStore,
-                  "no " + std::string(what) + " with code " + std::string(*code));
-  return i;
-}
-
-// A required "YYYY-MM-DD" column → days since 1970-01-01.
-template <class Row>
-core::Result<std::int64_t> dateValue(const Row& r, int col) {
-  auto text = r.requiredText(col);
-  if (!text) return text.takeError();
-  std::int64_t days = 0;
-  if (!parseDate(*text, days))
-    return r.fail(col, core::ErrorCode::kParse,
-                  "expected a date YYYY-MM-DD, got '" + std::string(*text) + "'");
-  return days;
-}
-
-// A required time column (see parseTime) → Unix seconds.
-template <class Row>
-core::Result<std::int64_t> timeValue(const Row& r, int col) {
-  auto text = r.requiredText(col);
-  if (!text) return text.takeError();
-  std::int64_t seconds = 0;
-  if (!parseTime(*text, seconds))
-    return r.fail(col, core::ErrorCode::kParse,
-                  "expected a time YYYY-MM-DDTHH:MM:SS+hh:mm, got '" + std::string(*text) + "'");
-  return seconds;
-}
-
-// A comma-separated person tag column (NULL or "" for none) → its bit set.
-template <class Row>
-core::Result<std::uint32_t> tagsValue(const Row& r, int col) {
-  std::uint32_t tags = 0;
-  if (std::string_view bad; !parsePersonTags(r.text(col), tags, bad))
-    return r.fail(col, core::ErrorCode::kStore, "unknown tag '" + std::string(bad) + "'");
-  return tags;
-}
 
 }  // namespace gridtwin::store::decode
