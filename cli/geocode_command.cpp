@@ -8,7 +8,15 @@
 // objects with an "address" field (--format jsonl, the default; json is the
 // same), or CSV with a header holding an "address" column (--format csv; the
 // input columns are copied and the match appended). --reverse lon,lat
-// (EPSG:4490) gives the nearest door plate instead.
+// (EPSG:4490) gives the nearest door plate and its distance (EPSG:4547
+// metres) instead, or "outside" when no door plate is within 3000 m
+// (address::kReverseOutsideM); a longitude beyond ±180 or a latitude beyond
+// ±90 is bad input (exit 1).
+//
+// A province, city or district named in the address other than the
+// dataset's own gives "unmatched" with the conflict in "reason" and
+// "conflicts"; a town or community the door plate is not in gives
+// "ambiguous" with the conflict named.
 //
 // Exit codes: 0 ok (unmatched addresses are answers, not errors); 1 bad
 // input (invalid UTF-8, a CSV without an address column, a dataset that does
@@ -156,26 +164,23 @@ int runGeocode(const GeocodeOptions& o) {
     const auto comma = o.reverse.find(',');
     double lon = 0, lat = 0;
     const char* s = o.reverse.data();
-    const bool ok = comma != std::string::npos &&
-                    std::from_chars(s, s + comma, lon).ec == std::errc() &&
-                    std::from_chars(s + comma + 1, s + o.reverse.size(), lat).ec == std::errc();
+    auto whole = [](const char* b, const char* e, double& v) {
+      const auto r = std::from_chars(b, e, v);
+      return r.ec == std::errc() && r.ptr == e && b != e;
+    };
+    const bool ok = comma != std::string::npos && whole(s, s + comma, lon) &&
+                    whole(s + comma + 1, s + o.reverse.size(), lat);
     if (!ok) {
       std::cerr << "gridtwin geocode: --reverse: expected 'lon,lat', got '" << o.reverse << "'\n";
       return 2;
     }
     auto r = geocoder.reverse(lon, lat);
     if (!r) {
-      std::cerr << "gridtwin geocode: --reverse: " << r.error().toString() << '\n';
+      std::cerr << "gridtwin geocode: --reverse " << o.reverse << ": " << r.error().toString()
+                << '\n';
       return 1;
     }
-    std::string out = "{\"lon\":" + std::to_string(lon) + ",\"lat\":" + std::to_string(lat) +
-                      ",\"distance_m\":" + std::to_string(r->distanceM) + ",\"code\":";
-    address::appendJsonString(out, r->code);
-    out += ",\"standard\":";
-    address::appendJsonString(out, r->standardText);
-    out += ",\"grid\":";
-    address::appendJsonString(out, r->gridCode);
-    std::cout << out << "}\n";
+    std::cout << address::reverseToJson(lon, lat, *r) << '\n';
     return 0;
   }
   if (!o.address.empty()) {
@@ -256,7 +261,10 @@ void addGeocodeCommand(CLI::App& app, int& exitCode) {
   auto* input =
       command->add_option("--input", o->input, "a stream of addresses: file, or '-' for stdin");
   command->add_option("--format", o->format, "stream format: jsonl (default), json or csv");
-  command->add_option("--reverse", o->reverse, "lon,lat (EPSG:4490): the nearest door plate");
+  command->add_option("--reverse", o->reverse,
+                      "lon,lat (EPSG:4490): the nearest door plate and its distance, or "
+                      "\"outside\" when none is within " +
+                          std::to_string(static_cast<int>(address::kReverseOutsideM)) + " m");
   command->add_option("--model", o->model, "tagger model file (trained and written when absent)");
   command->add_option("--shared-data", o->sharedData, "the ../shared/data folder");
   command->callback([o, input, &exitCode] {

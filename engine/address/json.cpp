@@ -79,8 +79,51 @@ std::string geocodeToJson(std::string_view input, const GeocodeResult& g,
     appendNumber(out, g.match.candidates[k].confidence, 3);
     out.push_back('}');
   }
-  out += "],\"normalized\":";
+  out += "]";
+  if (!g.match.conflicts.empty()) {
+    out += ",\"conflicts\":[";
+    for (std::size_t k = 0; k < g.match.conflicts.size(); ++k) {
+      const LevelConflict& c = g.match.conflicts[k];
+      if (k > 0) out.push_back(',');
+      out += "{\"level\":";
+      appendJsonString(out, componentName(c.level));
+      out += ",\"given\":";
+      appendJsonString(out, c.given);
+      out += ",\"registry\":";
+      appendJsonString(out, c.registry);
+      out.push_back('}');
+    }
+    out += "]";
+  }
+  out += ",\"normalized\":";
   appendJsonString(out, g.match.parsed.normalized);
+  out.push_back('}');
+  return out;
+}
+
+std::string reverseToJson(double lon, double lat, const ReverseResult& r) {
+  std::string out = "{\"lon\":";
+  appendNumber(out, lon, 7);
+  out += ",\"lat\":";
+  appendNumber(out, lat, 7);
+  if (r.outside) {
+    char reason[96];
+    std::snprintf(reason, sizeof reason,
+                  "no door plate within %.0f m: the point is outside the district",
+                  kReverseOutsideM);
+    out += ",\"status\":\"outside\",\"reason\":";
+    appendJsonString(out, reason);
+    out.push_back('}');
+    return out;
+  }
+  out += ",\"status\":\"nearest\",\"distance_m\":";
+  appendNumber(out, r.distanceM, 2);
+  out += ",\"code\":";
+  appendJsonString(out, r.code);
+  out += ",\"standard\":";
+  appendJsonString(out, r.standardText);
+  out += ",\"grid\":";
+  appendJsonString(out, r.gridCode);
   out.push_back('}');
   return out;
 }

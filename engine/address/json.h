@@ -20,8 +20,14 @@ std::string parseToJson(std::string_view input, const ParsedAddress& parsed);
 
 // {"input":…,"status":"matched","confidence":0.85,"reason":…,"code":…,"standard":…,
 //  "lon":…,"lat":…,"building_id":…,"grid":…,"community":…,"street":…,
-//  "candidates":[{"code":…,"standard":…,"confidence":…},…],"normalized":…}
+//  "candidates":[{"code":…,"standard":…,"confidence":…},…],
+//  "conflicts":[{"level":"district","given":"海淀区","registry":"禅城区"},…],"normalized":…}
+// ("conflicts" only when the text states a level the registry contradicts.)
 std::string geocodeToJson(std::string_view input, const GeocodeResult& result,
                           const Geocoder& geocoder);
+
+// {"lon":…,"lat":…,"status":"nearest","distance_m":12.3,"code":…,"standard":…,"grid":…}
+// or {"lon":…,"lat":…,"status":"outside","reason":"no door plate within 3000 m: …"}
+std::string reverseToJson(double lon, double lat, const ReverseResult& result);
 
 }  // namespace gridtwin::address

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 
 #include "address/text.h"
+#include "crs/transformer.h"
+#include "index/entity_index.h"
 
 namespace gridtwin::address {
 namespace {
@@ -76,6 +79,31 @@ std::vector<std::pair<std::uint32_t, double>> fuzzyNames(
 
 std::string utf8(std::u32string_view s) { return encodeUtf8(s); }
 
+// Scoring: a door plate's penalty, subtracted from a confidence of 1.
+// Tuned on the noisy-variant evaluation (tests/unit/address, the address
+// bench); each value keeps the order the reasons below need.
+//  - One edit in the road name: one misspelt character of a 3–6 character
+//    name leaves 0.85, two (the most the fuzzy search allows) 0.70.
+constexpr double kEditPenalty = 0.15;
+//  - A community given that the door plate is not in: the finest level
+//    written, so it weighs more than a town and more than one road edit (a
+//    one-edit road in the community given is worth more than an exact road
+//    outside it).
+constexpr double kCommunityConflictPenalty = 0.2;
+//  - A town given that the door plate is not in: coarser (towns were merged
+//    and renamed: 石湾镇 → 石湾镇街道), so half a community's weight.
+constexpr double kTownConflictPenalty = 0.1;
+// Door plates whose penalties differ by less than one town conflict are not
+// told apart (kAmbiguous): the same road and number in two towns is decided
+// by a stated town (exactly kTownConflictPenalty apart) and ambiguous without.
+constexpr double kTieMargin = kTownConflictPenalty;
+// The lowest confidence reported: a candidate, however poor, is never 0 (0
+// is "no answer").
+constexpr double kMinConfidence = 0.05;
+// A door plate matched where the room given is missing or not registered
+// (kPartial): the place is right to the building, the dwelling unknown.
+constexpr double kNoRoomFactor = 0.9;
+
 }  // namespace
 
 std::string_view matchStatusName(MatchStatus s) {
@@ -93,7 +121,95 @@ std::string_view matchStatusName(MatchStatus s) {
 }
 
 Matcher::Matcher(std::shared_ptr<const Registry> registry, std::shared_ptr<const Parser> parser)
-    : m_registry(std::move(registry)), m_parser(std::move(parser)) {}
+    : m_registry(std::move(registry)), m_parser(std::move(parser)) {
+  // 广东省佛山市禅城区 → its three levels (Registry::build checks the prefix).
+  const std::string& pre = m_registry->prefix();
+  std::size_t from = 0;
+  for (auto [mark, name] : {std::pair<std::string_view, std::string*>{"省", &m_ownProv},
+                            {"市", &m_ownCity},
+                            {"区", &m_ownDistrict}}) {
+    const std::size_t at = pre.find(mark, from);
+    if (at == std::string::npos) continue;
+    *name = pre.substr(from, at + mark.size() - from);
+    from = at + mark.size();
+  }
+}
+
+namespace {
+
+// A division name written in full ("海淀区", "桂城街道"), not its short form
+// ("海淀"): a short form alone is too often a piece of something else (a
+// road 朝阳路, a shop 北京烤鸭) to overrule the registry.
+bool fullDivisionName(std::u32string_view n) {
+  static constexpr std::u32string_view kEnds[] = {U"省", U"市",   U"区",   U"县", U"旗", U"盟",
+                                                  U"州", U"地区", U"街道", U"镇", U"乡"};
+  for (auto e : kEnds) {
+    if (n.size() > e.size() && n.substr(n.size() - e.size()) == e) return true;
+  }
+  return false;
+}
+
+constexpr ComponentMask kUpperLevels =
+    bit(Component::kProv) | bit(Component::kCity) | bit(Component::kDistrict);
+
+}  // namespace
+
+std::vector<LevelConflict> Matcher::statedDivisions(const std::u32string& t) const {
+  std::vector<LevelConflict> out;
+  const Gazetteer& own = m_registry->gazetteer();  // registry names + its own upper levels
+  const Gazetteer& all = m_parser->gazetteer();    // + the national divisions
+  constexpr ComponentMask kLevels = kUpperLevels | bit(Component::kTown);
+  // The longest division at `at` longer than any registry name there (the
+  // registry's own levels are registry names of the same length), or 0.
+  auto divisionAt = [&](std::size_t at, ComponentMask& mask) {
+    std::size_t ownLen = 0, divLen = 0;
+    own.forEachMatch(t, at, [&](std::size_t len, ComponentMask) { ownLen = len; });
+    all.forEachMatch(t, at, [&](std::size_t len, ComponentMask m) {
+      if ((m & kLevels) != 0) {
+        divLen = len;
+        mask = m;
+      }
+    });
+    return divLen > ownLen ? divLen : 0;
+  };
+  // Stated: written in full, or a short form right before a stated division
+  // ("北京海淀区", "浙江杭州西湖区"); see fullDivisionName. Three short forms
+  // in a row is the most a real address has.
+  auto statedAt = [&](std::size_t at, ComponentMask& mask) {
+    std::size_t len = divisionAt(at, mask);
+    std::size_t next = at;
+    for (int depth = 0; len > 0 && depth < 3; ++depth) {
+      ComponentMask m = 0;
+      const std::size_t l = next == at ? len : divisionAt(next, m);
+      if (l == 0) return std::size_t{0};
+      if (fullDivisionName(std::u32string_view(t).substr(next, l))) return len;
+      next += l;
+    }
+    return std::size_t{0};
+  };
+  std::size_t i = 0;
+  while (i < t.size()) {
+    ComponentMask divMask = 0;
+    const std::size_t divLen = statedAt(i, divMask);
+    if (divLen == 0) {
+      std::size_t ownLen = 0;
+      own.forEachMatch(t, i, [&](std::size_t len, ComponentMask) { ownLen = len; });
+      i += ownLen > 0 ? ownLen : 1;
+      continue;
+    }
+    const Component level = (divMask & bit(Component::kProv))       ? Component::kProv
+                            : (divMask & bit(Component::kCity))     ? Component::kCity
+                            : (divMask & bit(Component::kDistrict)) ? Component::kDistrict
+                                                                    : Component::kTown;
+    const std::string registry = level == Component::kProv       ? m_ownProv
+                                 : level == Component::kCity     ? m_ownCity
+                                 : level == Component::kDistrict ? m_ownDistrict
+                                                                 : std::string();
+    out.push_back({level, utf8(std::u32string_view(t).substr(i, divLen)), registry});
+    i += divLen;
+  }
+  return out;
+}
 
 std::shared_ptr<const Parser> makeRegistryParser(const Registry& registry,
                                                  const Gazetteer& divisions,
@@ -111,23 +227,58 @@ core::Result<MatchResult> Matcher::match(std::string_view text, std::string_view
   // Fast pass: the rules and the registry scan alone settle most addresses;
   // when they find no road, no door plate, or several, the text is parsed
   // again with the tagger, whose spans may name a misspelt road, town or
-  // community.
+  // community. The divisions named are read once, from the first parse's
+  // clean text (the tagger does not change it).
+  std::vector<LevelConflict> stated;
   {
     auto parsed = m_parser->parseRulesOnly(text, context);
     if (!parsed.ok()) return parsed.takeError();
     MatchResult out;
     out.parsed = std::move(*parsed);
-    if (matchParsed(out, false)) return out;
+    stated = statedDivisions(out.parsed.clean);
+    if (matchParsed(out, stated, false)) return refuseForeign(std::move(out), stated);
   }
   auto parsed = m_parser->parse(text, context);
   if (!parsed.ok()) return parsed.takeError();
   MatchResult out;
   out.parsed = std::move(*parsed);
-  matchParsed(out, true);
+  matchParsed(out, stated, true);
+  return refuseForeign(std::move(out), stated);
+}
+
+MatchResult Matcher::refuseForeign(MatchResult out,
+                                   const std::vector<LevelConflict>& stated) const {
+  std::string given;
+  std::vector<LevelConflict> upper;
+  for (const auto& c : stated) {
+    if (c.level == Component::kTown) continue;
+    upper.push_back(c);
+    given += c.given;
+  }
+  if (upper.empty()) return out;
+  // The rest of the address may well fit a door plate here (简村朝东中路
+  // exists in several districts): said, never answered.
+  std::string rest;
+  if (out.address >= 0) {
+    rest = "; here the rest would read as " +
+           std::string(m_registry->district().addresses().fullText[static_cast<std::size_t>(
+               m_registry->entry(static_cast<std::size_t>(out.address)).doorplate)]);
+  } else if (!out.candidates.empty()) {
+    rest = "; here the rest would fit " + std::to_string(out.candidates.size()) + " door plate" +
+           (out.candidates.size() == 1 ? "" : "s");
+  }
+  out.status = MatchStatus::kUnmatched;
+  out.address = -1;
+  out.confidence = 0;
+  out.candidates.clear();
+  out.reason =
+      "the address is in " + given + ", not in this registry's " + m_registry->prefix() + rest;
+  out.conflicts.insert(out.conflicts.begin(), upper.begin(), upper.end());
   return out;
 }
 
-bool Matcher::matchParsed(MatchResult& out, bool final) const {
+bool Matcher::matchParsed(MatchResult& out, const std::vector<LevelConflict>& stated,
+                          bool final) const {
   const ParsedAddress& p = out.parsed;
   const Registry& reg = *m_registry;
   std::vector<std::string> notes;
@@ -327,29 +478,35 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     bool townConflict;
   };
   std::vector<Scored> doors;
+  // Stated towns of the national list that are not the registry's
+  // ("桂城街道" is in 南海区): every door plate contradicts them.
+  std::vector<std::string> foreignTowns;
+  for (const auto& c : stated) {
+    if (c.level == Component::kTown) foreignTowns.push_back(c.given);
+  }
+  const bool townGiven = !towns.empty() || !foreignTowns.empty();
   auto scoreDoors = [&] {
     doors.clear();
     for (const auto& r : roads) {
-      const std::int64_t d = reg.doorplate(r.road, static_cast<std::uint32_t>(number));
-      if (d < 0) continue;
-      const RegistryEntry& e = reg.entry(static_cast<std::size_t>(d));
-      double penalty = 0.15 * static_cast<double>(r.distance);
-      bool conflict = false, townConflict = false;
-      if (!communities.empty() &&
-          std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
-        penalty += 0.2;
-        conflict = true;
+      for (const std::uint32_t d : reg.doorplates(r.road, static_cast<std::uint32_t>(number))) {
+        const RegistryEntry& e = reg.entry(d);
+        double penalty = kEditPenalty * r.distance;
+        bool conflict = false, townConflict = false;
+        if (!communities.empty() &&
+            std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
+          penalty += kCommunityConflictPenalty;
+          conflict = true;
+        }
+        if (townGiven && std::find(towns.begin(), towns.end(), e.town) == towns.end()) {
+          penalty += kTownConflictPenalty;
+          conflict = true;
+          townConflict = true;
+        }
+        doors.push_back({d, penalty, r.distance > 0, conflict, townConflict});
       }
-      if (!towns.empty() && std::find(towns.begin(), towns.end(), e.town) == towns.end()) {
-        penalty += 0.1;
-        conflict = true;
-        townConflict = true;
-      }
-      doors.push_back(
-          {static_cast<std::uint32_t>(d), penalty, r.distance > 0, conflict, townConflict});
     }
-    std::sort(doors.begin(), doors.end(),
-              [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
+    std::stable_sort(doors.begin(), doors.end(),
+                     [](const Scored& a, const Scored& b) { return a.penalty < b.penalty; });
   };
   scoreDoors();
   // A road read exactly but without that door plate, or with one elsewhere
@@ -380,7 +537,29 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
                  (roads.size() > 1 ? " or the other roads read" : "");
     return final;
   }
-  const bool tie = doors.size() > 1 && doors[1].penalty - doors[0].penalty < 0.1;
+  // Penalties closer than kTieMargin do not tell door plates apart (the
+  // 1e-9 absorbs the rounding of sums such as 0.15 + 0.1).
+  const bool tie = doors.size() > 1 && doors[1].penalty - doors[0].penalty < kTieMargin - 1e-9;
+  // The levels given that the best door plate contradicts, named.
+  if (doors[0].conflict) {
+    const RegistryEntry& e = reg.entry(doors[0].doorplate);
+    if (!communities.empty() &&
+        std::find(communities.begin(), communities.end(), e.community) == communities.end()) {
+      const std::string given = utf8(reg.communityNames()[communities[0]]);
+      const std::string registry = utf8(reg.communityNames()[e.community]);
+      out.conflicts.push_back({Component::kCommunity, given, registry});
+      notes.push_back("community given as '" + given + "', the door plate's is '" + registry + "'");
+    }
+    if (doors[0].townConflict) {
+      const std::string given =
+          !towns.empty() ? utf8(reg.townNames()[towns[0]]) : foreignTowns.front();
+      const std::string registry = utf8(reg.townNames()[e.town]);
+      out.conflicts.push_back({Component::kTown, given, registry});
+      notes.push_back("town given as '" + given + "'" +
+                      (towns.empty() ? " (not a town of this district)" : "") +
+                      ", the door plate's is '" + registry + "'");
+    }
+  }
   // A door plate that contradicts the town or community given is no match:
   // the road was misread, or the writer's admin levels are wrong; either
   // way the caller decides, with the candidates.
@@ -388,28 +567,15 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     out.status = MatchStatus::kAmbiguous;
     for (const auto& d : doors) {
       if (out.candidates.size() >= kMaxCandidates) break;
-      out.candidates.push_back({d.doorplate, std::max(0.05, 1.0 - d.penalty)});
+      out.candidates.push_back({d.doorplate, std::max(kMinConfidence, 1.0 - d.penalty)});
     }
-    notes.push_back(tie ? std::to_string(doors.size()) + " door plates fit equally"
-                        : "the door plate is not in the town or community given");
+    if (tie) notes.push_back(std::to_string(doors.size()) + " door plates fit equally");
     out.confidence = out.candidates.front().confidence;
     for (const auto& n : notes) out.reason += (out.reason.empty() ? "" : "; ") + n;
     return final;
   }
   const Scored& best = doors[0];
-  const RegistryEntry& door = reg.entry(best.doorplate);
-  if (best.conflict) {
-    if (!communities.empty() &&
-        std::find(communities.begin(), communities.end(), door.community) == communities.end()) {
-      notes.push_back("community given as '" + utf8(reg.communityNames()[communities[0]]) +
-                      "', registry says '" + utf8(reg.communityNames()[door.community]) + "'");
-    }
-    if (!towns.empty() && std::find(towns.begin(), towns.end(), door.town) == towns.end()) {
-      notes.push_back("town given as '" + utf8(reg.townNames()[towns[0]]) + "', registry says '" +
-                      utf8(reg.townNames()[door.town]) + "'");
-    }
-  }
-  double confidence = std::max(0.05, 1.0 - best.penalty);
+  double confidence = std::max(kMinConfidence, 1.0 - best.penalty);
   std::int64_t result = best.doorplate;
   MatchStatus status = MatchStatus::kMatched;
   if (floorOnly && room < 0) {
@@ -426,7 +592,7 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
     }
     if (room < 0 || fits.empty()) {
       status = MatchStatus::kPartial;
-      confidence *= 0.9;
+      confidence *= kNoRoomFactor;
       notes.push_back(room < 0 ? "no room number: the door plate"
                                : "room not registered at this door plate");
     } else if (fits.size() > 1) {
@@ -454,35 +620,48 @@ bool Matcher::matchParsed(MatchResult& out, bool final) const {
   return true;  // the tagger adds nothing to a unique door plate
 }
 
-Geocoder::Geocoder(std::shared_ptr<const Matcher> matcher) : m_matcher(std::move(matcher)) {
+struct Geocoder::ReverseIndex {
+  // Door plates only (rooms and points without coordinates are NaN, which
+  // the index leaves out); rows are address rows.
+  index::EntityIndex doors;
+  core::Result<crs::Transformer> toMetric =
+      core::makeError(ErrorCode::kTransformFailed, "not built");
+  std::mutex lock;  // a Transformer serves one thread at a time (crs/README.md)
+  // The door plates' lon/lat box, grown by kFarDeg: a point outside it is
+  // farther than kReverseOutsideM from every door plate.
+  double minLon = 0, minLat = 0, maxLon = 0, maxLat = 0;
+  // 0.5°: at least 27 km of longitude below 60° of latitude (EPSG:4547 covers
+  // China, 18–54°N) and 55 km of latitude, far beyond kReverseOutsideM; so the
+  // far test never hides a door plate within it, and the points that pass it
+  // are near the district, well inside the projection's domain.
+  static constexpr double kFarDeg = 0.5;
+};
+
+Geocoder::Geocoder(std::shared_ptr<const Matcher> matcher)
+    : m_matcher(std::move(matcher)), m_reverse(std::make_shared<ReverseIndex>()) {
   const Registry& reg = m_matcher->registry();
-  const auto& pts = reg.district().addresses().point.lonlat;
+  const auto& pts = reg.district().addresses().point;
+  std::vector<geo::Point> xy(reg.size(), model::missingPoint());
   double minLon = 1e9, minLat = 1e9, maxLon = -1e9, maxLat = -1e9;
-  std::vector<std::uint32_t> doors;
   for (std::uint32_t i = 0; i < reg.size(); ++i) {
-    if (reg.entry(i).isRoom || !std::isfinite(pts[i].x) || !std::isfinite(pts[i].y)) continue;
-    doors.push_back(i);
-    minLon = std::min(minLon, pts[i].x);
-    minLat = std::min(minLat, pts[i].y);
-    maxLon = std::max(maxLon, pts[i].x);
-    maxLat = std::max(maxLat, pts[i].y);
+    const geo::Point ll = pts.lonlat[i], p = pts.xy[i];
+    if (reg.entry(i).isRoom || !std::isfinite(ll.x) || !std::isfinite(ll.y) ||
+        !std::isfinite(p.x) || !std::isfinite(p.y))
+      continue;
+    xy[i] = pts.xy[i];
+    minLon = std::min(minLon, pts.lonlat[i].x);
+    minLat = std::min(minLat, pts.lonlat[i].y);
+    maxLon = std::max(maxLon, pts.lonlat[i].x);
+    maxLat = std::max(maxLat, pts.lonlat[i].y);
   }
-  if (doors.empty()) return;
-  m_minLon = minLon;
-  m_minLat = minLat;
-  m_cols = static_cast<std::int64_t>((maxLon - minLon) / kCellDeg) + 1;
-  m_rows = static_cast<std::int64_t>((maxLat - minLat) / kCellDeg) + 1;
-  std::vector<std::uint32_t> counts(static_cast<std::size_t>(m_cols * m_rows) + 1, 0);
-  auto cellOf = [&](std::uint32_t i) {
-    const auto cx = static_cast<std::int64_t>((pts[i].x - m_minLon) / kCellDeg);
-    const auto cy = static_cast<std::int64_t>((pts[i].y - m_minLat) / kCellDeg);
-    return static_cast<std::size_t>(cy * m_cols + cx);
-  };
-  for (std::uint32_t i : doors) ++counts[cellOf(i) + 1];
-  for (std::size_t k = 1; k < counts.size(); ++k) counts[k] += counts[k - 1];
-  m_cellStart = counts;
-  m_cellItems.resize(doors.size());
-  for (std::uint32_t i : doors) m_cellItems[counts[cellOf(i)]++] = i;
+  ReverseIndex& r = *m_reverse;
+  r.minLon = minLon - ReverseIndex::kFarDeg;
+  r.minLat = minLat - ReverseIndex::kFarDeg;
+  r.maxLon = maxLon + ReverseIndex::kFarDeg;
+  r.maxLat = maxLat + ReverseIndex::kFarDeg;
+  // Only a registry over 2^32 - 1 rows fails; the registry's rows are uint32.
+  if (auto built = index::EntityIndex::build(xy); built.ok()) r.doors = std::move(*built);
+  r.toMetric = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
 }
 
 void Geocoder::describe(std::int64_t address, GeocodeResult& out) const {
@@ -515,37 +694,42 @@ core::Result<ReverseResult> Geocoder::reverse(double lon, double lat) const {
   if (!std::isfinite(lon) || !std::isfinite(lat)) {
     return makeError(ErrorCode::kNonFinite, "coordinates must be finite numbers");
   }
-  ReverseResult out;
-  if (m_cellItems.empty()) return out;
-  const auto& pts = m_matcher->registry().district().addresses().point.lonlat;
-  const double kx = std::cos(lat * M_PI / 180.0) * 111320.0, ky = 110540.0;
-  const auto cx = static_cast<std::int64_t>(std::floor((lon - m_minLon) / kCellDeg));
-  const auto cy = static_cast<std::int64_t>(std::floor((lat - m_minLat) / kCellDeg));
-  double best = std::numeric_limits<double>::infinity();
-  // Rings of cells outward until the next ring cannot hold anything nearer.
-  const std::int64_t maxRing =
-      std::max(m_cols, m_rows) + std::max<std::int64_t>(std::llabs(cx), std::llabs(cy));
-  for (std::int64_t ring = 0; ring <= maxRing; ++ring) {
-    const double ringDist = (static_cast<double>(ring) - 1.0) * kCellDeg * std::min(kx, ky);
-    if (ring > 0 && ringDist > best) break;
-    for (std::int64_t y = cy - ring; y <= cy + ring; ++y) {
-      for (std::int64_t x = cx - ring; x <= cx + ring; ++x) {
-        if (std::max(std::llabs(x - cx), std::llabs(y - cy)) != ring) continue;
-        if (x < 0 || y < 0 || x >= m_cols || y >= m_rows) continue;
-        const auto c = static_cast<std::size_t>(y * m_cols + x);
-        for (std::uint32_t k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
-          const std::uint32_t i = m_cellItems[k];
-          const double dx = (pts[i].x - lon) * kx, dy = (pts[i].y - lat) * ky;
-          const double dist = std::sqrt(dx * dx + dy * dy);
-          if (dist < best || (dist == best && static_cast<std::int64_t>(i) < out.address)) {
-            best = dist;
-            out.address = i;
-          }
-        }
-      }
-    }
+  auto number = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return std::string(buf);
+  };
+  const bool swapped = std::fabs(lat) <= 180 && std::fabs(lon) <= 90;
+  const std::string hint =
+      swapped ? " (lon,lat order: was " + number(lat) + "," + number(lon) + " meant?)" : "";
+  if (std::fabs(lat) > 90) {
+    return makeError(ErrorCode::kOutOfDomain,
+                     "latitude " + number(lat) + " is outside -90..90 of EPSG:4490" + hint);
   }
-  out.distanceM = best;
+  if (std::fabs(lon) > 180) {
+    return makeError(ErrorCode::kOutOfDomain,
+                     "longitude " + number(lon) + " is outside -180..180 of EPSG:4490");
+  }
+  ReverseResult out;
+  const ReverseIndex& r = *m_reverse;
+  out.outside = true;
+  if (r.doors.size() == 0 || lon < r.minLon || lon > r.maxLon || lat < r.minLat || lat > r.maxLat) {
+    return out;
+  }
+  geo::Point q;
+  {
+    std::lock_guard<std::mutex> guard(m_reverse->lock);
+    if (!r.toMetric.ok()) return core::Error(r.toMetric.error());
+    auto projected = r.toMetric->transform(geo::Point{lon, lat});
+    if (!projected.ok()) return projected.takeError();
+    q = *projected;
+  }
+  std::vector<index::EntityIndex::Neighbour> nearest;
+  if (auto found = r.doors.nearest(q, 1, nearest); !found.ok()) return found.takeError();
+  if (nearest.empty() || nearest[0].distance > kReverseOutsideM) return out;
+  out.outside = false;
+  out.address = nearest[0].row;
+  out.distanceM = nearest[0].distance;
   const auto& a = m_matcher->registry().district().addresses();
   const auto i = static_cast<std::size_t>(out.address);
   out.code = a.code[i];

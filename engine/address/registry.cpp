@@ -225,7 +225,8 @@ core::Result<std::shared_ptr<const Registry>> Registry::build(const model::Distr
       e.room = room;
     } else {
       const std::uint64_t key = (static_cast<std::uint64_t>(e.road) << 32) | no;
-      r.m_doorplates.emplace(key, static_cast<std::uint32_t>(i));
+      if (!r.m_doorplates.emplace(key, static_cast<std::uint32_t>(i)).second)
+        r.m_moreDoorplates.emplace(key, static_cast<std::uint32_t>(i));
     }
   }
   // The levels above the towns, so that a scan explains them.
@@ -292,9 +293,17 @@ std::vector<std::uint32_t> Registry::communitiesNamed(std::u32string_view name) 
   return it == m_communityAll.end() ? std::vector<std::uint32_t>{} : it->second;
 }
 
-std::int64_t Registry::doorplate(std::uint32_t road, std::uint32_t doorNo) const {
-  const auto it = m_doorplates.find((static_cast<std::uint64_t>(road) << 32) | doorNo);
-  return it == m_doorplates.end() ? -1 : static_cast<std::int64_t>(it->second);
+std::vector<std::uint32_t> Registry::doorplates(std::uint32_t road, std::uint32_t doorNo) const {
+  const std::uint64_t key = (static_cast<std::uint64_t>(road) << 32) | doorNo;
+  const auto it = m_doorplates.find(key);
+  if (it == m_doorplates.end()) return {};
+  std::vector<std::uint32_t> out{it->second};
+  if (!m_moreDoorplates.empty()) {
+    const auto [b, e] = m_moreDoorplates.equal_range(key);
+    for (auto k = b; k != e; ++k) out.push_back(k->second);
+    std::sort(out.begin(), out.end());
+  }
+  return out;
 }
 
 std::vector<std::uint32_t> Registry::rooms(std::uint32_t doorplate) const {

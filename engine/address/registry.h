@@ -64,8 +64,10 @@ class Registry {
   // Every community whose name or alias is `name` (several villages share
   // names across towns: 村尾村).
   std::vector<std::uint32_t> communitiesNamed(std::u32string_view name) const;
-  // The door plate of road `road` number `doorNo`, or -1.
-  std::int64_t doorplate(std::uint32_t road, std::uint32_t doorNo) const;
+  // The door plates of road `road` number `doorNo` (usually one; several
+  // where the same road name and number exist in two towns or communities,
+  // as village lanes named 大街 do), in address order.
+  std::vector<std::uint32_t> doorplates(std::uint32_t road, std::uint32_t doorNo) const;
   // The room addresses of a door plate (empty for a building without rooms).
   std::vector<std::uint32_t> rooms(std::uint32_t doorplate) const;
 
@@ -79,7 +81,8 @@ class Registry {
   std::unordered_map<std::u32string, std::uint32_t> m_townIndex, m_communityIndex, m_roadIndex;
   std::unordered_map<std::u32string, std::vector<std::uint32_t>> m_communityAll;
   std::unordered_map<std::u32string, std::vector<std::uint32_t>> m_roadDeletions;
-  std::unordered_map<std::uint64_t, std::uint32_t> m_doorplates;
+  std::unordered_map<std::uint64_t, std::uint32_t> m_doorplates;  // (road, number) → first
+  std::unordered_multimap<std::uint64_t, std::uint32_t> m_moreDoorplates;  // the others (rare)
   // Rooms grouped by door plate: m_roomList[m_roomStart[d] .. m_roomStart[d+1])
   // for the door plate's position d in m_doorplateRank.
   std::unordered_map<std::uint32_t, std::uint32_t> m_doorplateRank;

@@ -1,5 +1,9 @@
 #include "address/variants.h"
 
+#include <algorithm>
+#include <fstream>
+#include <map>
+
 #include "address/text.h"
 
 namespace gridtwin::address {
@@ -55,6 +59,18 @@ void typo(std::u32string& name, Rng& rng) {
 
 }  // namespace
 
+std::string_view variantClassName(VariantClass c) {
+  switch (c) {
+    case VariantClass::kStandard:
+      return "standard";
+    case VariantClass::kForeign:
+      return "foreign";
+    case VariantClass::kWrongLevel:
+      return "wrong_level";
+  }
+  return "standard";
+}
+
 std::string_view noiseKindName(NoiseKind k) {
   static constexpr std::string_view kNames[] = {
       "missing_levels", "numerals",   "traditional", "typo",   "noise",
@@ -70,8 +86,24 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
   for (std::uint32_t i = 0; i < reg.size(); ++i) (reg.entry(i).isRoom ? rooms : doors).push_back(i);
   Rng rng{options.seed};
   const std::u32string prefix = decodeUtf8(reg.prefix()).value();
+  std::vector<std::u32string> foreign;
+  for (const auto& f : options.foreignPrefixes) {
+    auto d = decodeUtf8(f);
+    if (d.ok() && !d->empty()) foreign.push_back(*d);
+  }
+  const double foreignShare = foreign.empty() ? 0.0 : options.foreignShare;
+  const double wrongLevelShare = reg.townNames().size() < 2 ? 0.0 : options.wrongLevelShare;
   out.reserve(count);
   while (out.size() < count) {
+    // The class first, drawing nothing when both shares are 0 (the standard
+    // stream stays what it was before the classes existed).
+    VariantClass cls = VariantClass::kStandard;
+    if (foreignShare > 0 || wrongLevelShare > 0) {
+      const double u = rng.uniform();
+      cls = u < foreignShare                     ? VariantClass::kForeign
+            : u < foreignShare + wrongLevelShare ? VariantClass::kWrongLevel
+                                                 : VariantClass::kStandard;
+    }
     const bool room = !rooms.empty() && (doors.empty() || rng.chance(options.roomShare));
     const auto& pool = room ? rooms : doors;
     const std::uint32_t truth = pool[rng.below(pool.size())];
@@ -89,13 +121,54 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
       roomText = numberText(e.room, false) + U"房";
     }
     if (words) kinds |= noiseBit(NoiseKind::kNumerals);
-    if (rng.chance(0.5)) {
+    if (cls == VariantClass::kForeign) {
+      // Another district's prefix, whole ("北京市海淀区"), without its
+      // province ("佛山市南海区") or its district alone ("南海区"); no town or
+      // community of this registry (they would be a second contradiction).
+      const std::u32string& f = foreign[rng.below(foreign.size())];
+      const std::size_t prov = f.find_first_of(U"省");
+      const std::size_t city = f.find(U'市');
+      switch (rng.below(3)) {
+        case 0:
+          pre = f;
+          break;
+        case 1:
+          pre = prov != std::u32string::npos ? f.substr(prov + 1) : f;
+          break;
+        default:
+          pre = city != std::u32string::npos && city + 1 < f.size() ? f.substr(city + 1) : f;
+          break;
+      }
+      town.clear();
+      community.clear();
+    } else if (cls == VariantClass::kWrongLevel) {
+      // The right road and number under another town or community of the
+      // registry (one whose name differs: 村尾村 is the name of two).
+      if (rng.chance(0.5)) {
+        std::size_t other = rng.below(reg.townNames().size() - 1);
+        if (other >= e.town) ++other;
+        town = reg.townNames()[other];
+        if (rng.chance(0.5)) community.clear();
+      } else {
+        const auto& names = reg.communityNames();
+        std::u32string other;
+        for (int attempt = 0; attempt < 16 && (other.empty() || other == community); ++attempt) {
+          other = names[rng.below(names.size())];
+        }
+        if (other == community) continue;
+        community = other;
+        if (rng.chance(0.5)) town.clear();
+      }
+      if (rng.chance(0.5)) pre.clear();
+    } else if (rng.chance(0.5)) {
       kinds |= noiseBit(NoiseKind::kMissingLevels);
       pre.clear();
       if (rng.chance(0.5)) town.clear();
       if (rng.chance(0.4)) community.clear();
     }
-    if (rng.chance(0.2)) {
+    if (cls == VariantClass::kStandard && rng.chance(0.2)) {
+      // (Not in the other classes: a misspelt name could read as another
+      // road or as the truth's own community, and change the right answer.)
       std::u32string& name = rng.chance(0.7) || community.empty() ? road : community;
       const std::u32string before = name;
       typo(name, rng);
@@ -153,11 +226,117 @@ std::vector<NoisyVariant> makeNoisyVariants(const Registry& reg, std::size_t cou
       }
     }
     std::string written = encodeUtf8(text);
-    // Every variant is noisy in at least one way.
-    if (kinds == 0 || written == reg.district().addresses().fullText[truth]) continue;
-    out.push_back({std::move(written), truth, kinds});
+    // Every standard variant is noisy in at least one way.
+    if (cls == VariantClass::kStandard &&
+        (kinds == 0 || written == reg.district().addresses().fullText[truth]))
+      continue;
+    out.push_back({std::move(written), truth, kinds, cls});
   }
   return out;
+}
+
+namespace {
+
+// Field `k` of a divisions CSV line (quoted or not; no quotes inside).
+std::string field(const std::string& line, std::size_t k) {
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    from = line.find(',', from);
+    if (from == std::string::npos) return {};
+    ++from;
+  }
+  std::size_t to = line.find(',', from);
+  std::string f = line.substr(from, to == std::string::npos ? std::string::npos : to - from);
+  if (f.size() >= 2 && f.front() == '"' && f.back() == '"') f = f.substr(1, f.size() - 2);
+  return f;
+}
+
+core::Result<std::vector<std::vector<std::string>>> readCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::makeError(core::ErrorCode::kIo, "cannot open the divisions file", path);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  std::size_t lineNo = 0;
+  while (std::getline(in, line)) {
+    if (++lineNo == 1) continue;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> row;
+    for (std::size_t k = 0; k < 4; ++k) row.push_back(field(line, k));
+    if (row[0].empty() || row[1].empty()) {
+      return core::makeError(core::ErrorCode::kParse, "expected code,name,...",
+                             path + ":" + std::to_string(lineNo));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+core::Result<std::vector<std::string>> foreignPrefixes(const Registry& registry,
+                                                       const std::string& dir) {
+  auto provinces = readCsv(dir + "/provinces.csv");
+  if (!provinces) return provinces.takeError();
+  auto cities = readCsv(dir + "/cities.csv");
+  if (!cities) return cities.takeError();
+  auto areas = readCsv(dir + "/areas.csv");
+  if (!areas) return areas.takeError();
+  std::map<std::string, std::string> provName, cityName;
+  for (const auto& p : *provinces) provName[p[0]] = p[1];
+  for (const auto& c : *cities) cityName[c[0]] = c[1];
+  // 北京市 + 市辖区 + 海淀区 → 北京市海淀区; 广东省 + 佛山市 + 南海区.
+  auto prefixOf = [&](const std::vector<std::string>& area) {
+    const std::string& prov = provName[area[3]];
+    const std::string& city = cityName[area[2]];
+    const bool noCity =
+        city == "市辖区" || city == "县" || city == prov || city.find("直辖") != std::string::npos;
+    return prov + (noCity ? "" : city) + area[1];
+  };
+  std::vector<std::string> sameCity, others;
+  std::string ownCity;
+  for (const auto& a : *areas) {
+    if (prefixOf(a) == registry.prefix()) ownCity = a[2];
+  }
+  std::map<std::string, bool> cityTaken;
+  for (const auto& a : *areas) {
+    const std::string p = prefixOf(a);
+    if (p == registry.prefix() || a[1] == "市辖区") continue;
+    if (a[2] == ownCity) {
+      sameCity.push_back(p);
+    } else if (!cityTaken[a[2]]) {
+      cityTaken[a[2]] = true;
+      others.push_back(p);
+    }
+  }
+  // As many of the same city's districts as of the rest of the country: the
+  // likeliest mix-up weighs half.
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < others.size(); ++k) {
+    out.push_back(others[k]);
+    if (!sameCity.empty()) out.push_back(sameCity[k % sameCity.size()]);
+  }
+  return out;
+}
+
+VariantVerdict judgeVariant(const Registry& registry, const NoisyVariant& v, const MatchResult& m) {
+  const bool answered = m.status == MatchStatus::kMatched || m.status == MatchStatus::kPartial;
+  switch (v.cls) {
+    case VariantClass::kStandard: {
+      const bool matched = m.status == MatchStatus::kMatched;
+      const bool right = matched && m.address == static_cast<std::int64_t>(v.truth);
+      return {right, matched && !right};
+    }
+    case VariantClass::kForeign:
+      return {m.status == MatchStatus::kUnmatched && !m.conflicts.empty(), answered};
+    case VariantClass::kWrongLevel: {
+      const std::uint32_t door = registry.entry(v.truth).doorplate;
+      bool listed = false;
+      for (const auto& c : m.candidates) listed = listed || c.address == door;
+      const bool right = m.status == MatchStatus::kAmbiguous && listed && !m.conflicts.empty();
+      return {right, answered && m.conflicts.empty()};
+    }
+  }
+  return {};
 }
 
 }  // namespace gridtwin::address

@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <iostream>
+#include <limits>
+#include <random>
 
+#include "address/json.h"
 #include "address/text.h"
 #include "address/variants.h"
+#include "crs/transformer.h"
 #include "unit/address/address_fixture.h"
 
 namespace gridtwin::address {
@@ -103,6 +108,27 @@ TEST(Matcher, MissingUnitGivesAmbiguousCandidates) {
   ADD_FAILURE() << "no building with two units at this scale";
 }
 
+// Brute force: the nearest door plate to `lon, lat` in EPSG:4547 (the
+// reverse index's metric), ties by row; -1 when the registry has none.
+std::pair<std::int64_t, double> nearestDoorplate(const Registry& r, double lon, double lat) {
+  static const auto toMetric = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
+  auto q = toMetric->transform(geo::Point{lon, lat});
+  if (!q.ok()) return {-1, 0};
+  const auto& xy = r.district().addresses().point.xy;
+  std::int64_t best = -1;
+  double bestD2 = std::numeric_limits<double>::infinity();
+  for (std::uint32_t i = 0; i < r.size(); ++i) {
+    if (r.entry(i).isRoom || !std::isfinite(xy[i].x)) continue;
+    const double dx = xy[i].x - q->x, dy = xy[i].y - q->y;
+    const double d2 = dx * dx + dy * dy;
+    if (d2 < bestD2) {
+      bestD2 = d2;
+      best = i;
+    }
+  }
+  return {best, std::sqrt(bestD2)};
+}
+
 TEST(Geocoder, ReverseFindsTheNearestDoorPlate) {
   const auto& w = world();
   ASSERT_TRUE(w.geocoder);
@@ -110,24 +136,102 @@ TEST(Geocoder, ReverseFindsTheNearestDoorPlate) {
   const std::uint32_t d = firstDoorplate(*w.registry);
   auto r = w.geocoder->reverse(a.point.lonlat[d].x, a.point.lonlat[d].y);
   ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->outside);
   EXPECT_LT(r->distanceM, 1e-6);
   EXPECT_EQ(a.point.lonlat[static_cast<std::size_t>(r->address)].x, a.point.lonlat[d].x);
-  // Brute force agrees for points around the district.
+  // Brute force (in EPSG:4547, the index's metric) agrees for points around the district.
   for (int k = 0; k < 20; ++k) {
     const double lon = a.point.lonlat[d].x + 0.003 * (k % 5 - 2),
                  lat = a.point.lonlat[d].y + 0.002 * (k / 5 - 2);
     auto got = w.geocoder->reverse(lon, lat);
     ASSERT_TRUE(got.ok());
-    double best = 1e300;
-    const double kx = std::cos(lat * M_PI / 180.0) * 111320.0, ky = 110540.0;
-    for (std::uint32_t i = 0; i < w.registry->size(); ++i) {
-      if (w.registry->entry(i).isRoom) continue;
-      const double dx = (a.point.lonlat[i].x - lon) * kx, dy = (a.point.lonlat[i].y - lat) * ky;
-      best = std::min(best, std::sqrt(dx * dx + dy * dy));
-    }
+    const auto [row, best] = nearestDoorplate(*w.registry, lon, lat);
+    ASSERT_FALSE(got->outside);
     EXPECT_NEAR(got->distanceM, best, 1e-6);
+    EXPECT_EQ(got->address, row);
   }
   EXPECT_FALSE(w.geocoder->reverse(std::nan(""), 23.0).ok());
+}
+
+// Random points over the district and well beyond it: the answer is the
+// brute-force nearest door plate, or "outside" exactly when that one is
+// farther than kReverseOutsideM.
+TEST(Geocoder, ReverseEqualsBruteForceOnRandomPoints) {
+  const auto& w = world();
+  ASSERT_TRUE(w.geocoder);
+  const auto& ll = w.registry->district().addresses().point.lonlat;
+  double minLon = 1e9, minLat = 1e9, maxLon = -1e9, maxLat = -1e9;
+  for (std::uint32_t i = 0; i < w.registry->size(); ++i) {
+    minLon = std::min(minLon, ll[i].x);
+    maxLon = std::max(maxLon, ll[i].x);
+    minLat = std::min(minLat, ll[i].y);
+    maxLat = std::max(maxLat, ll[i].y);
+  }
+  std::mt19937_64 rng(42);
+  // 0.06° beyond the door plates' box on every side: ~6 km, so that both
+  // answers occur.
+  std::uniform_real_distribution<double> lonOf(minLon - 0.06, maxLon + 0.06),
+      latOf(minLat - 0.06, maxLat + 0.06);
+  std::size_t inside = 0, outside = 0;
+  for (int k = 0; k < 400; ++k) {
+    const double lon = lonOf(rng), lat = latOf(rng);
+    auto got = w.geocoder->reverse(lon, lat);
+    ASSERT_TRUE(got.ok()) << lon << "," << lat;
+    const auto [row, best] = nearestDoorplate(*w.registry, lon, lat);
+    ASSERT_GE(row, 0);
+    if (best > kReverseOutsideM) {
+      EXPECT_TRUE(got->outside) << lon << "," << lat << ": " << best << " m";
+      EXPECT_EQ(got->address, -1);
+      ++outside;
+    } else {
+      ASSERT_FALSE(got->outside) << lon << "," << lat << ": " << best << " m";
+      EXPECT_EQ(got->address, row) << lon << "," << lat;
+      EXPECT_NEAR(got->distanceM, best, 1e-6);
+      EXPECT_FALSE(got->code.empty());
+      ++inside;
+    }
+  }
+  EXPECT_GT(inside, 50u);
+  EXPECT_GT(outside, 50u);
+}
+
+// Issue 11.3: inputs that once scanned ring after ring for minutes. No
+// timing here: a hang times the test out; the answers are asserted.
+TEST(Geocoder, ReverseHostileInputsAnswerPromptly) {
+  const auto& w = world();
+  ASSERT_TRUE(w.geocoder);
+  for (auto [lon, lat] : {std::pair{0.0, 0.0},
+                          {-180.0, -90.0},
+                          {180.0, 90.0},
+                          {-180.0, 90.0},
+                          {113.1, -23.02},
+                          {113.1, 89.9},
+                          {-66.9, 23.02},
+                          {113.1, 25.0}}) {
+    auto r = w.geocoder->reverse(lon, lat);
+    ASSERT_TRUE(r.ok()) << lon << "," << lat << ": " << r.error().toString();
+    EXPECT_TRUE(r->outside) << lon << "," << lat;
+    EXPECT_EQ(r->address, -1);
+    EXPECT_NE(reverseToJson(lon, lat, *r).find("\"status\":\"outside\""), std::string::npos);
+  }
+  // Swapped (lat,lon) and out-of-range coordinates are errors that say so.
+  auto swapped = w.geocoder->reverse(23.02, 113.1);
+  ASSERT_FALSE(swapped.ok());
+  EXPECT_EQ(swapped.error().code, core::ErrorCode::kOutOfDomain);
+  EXPECT_NE(swapped.error().message.find("latitude 113.1"), std::string::npos)
+      << swapped.error().message;
+  EXPECT_NE(swapped.error().message.find("113.1,23.02"), std::string::npos)
+      << swapped.error().message;
+  for (auto [lon, lat] :
+       {std::pair{473.1, 23.0}, {-180.5, 0.0}, {0.0, 90.001}, {1e300, 23.0}, {113.0, -1e300}}) {
+    auto r = w.geocoder->reverse(lon, lat);
+    ASSERT_FALSE(r.ok()) << lon << "," << lat;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kOutOfDomain) << r.error().toString();
+  }
+  for (auto [lon, lat] : {std::pair{std::numeric_limits<double>::infinity(), 23.0},
+                          {113.0, -std::numeric_limits<double>::infinity()}}) {
+    EXPECT_EQ(w.geocoder->reverse(lon, lat).error().code, core::ErrorCode::kNonFinite);
+  }
 }
 
 TEST(NoisyVariants, GeneratorIsDeterministicAndNoisy) {
