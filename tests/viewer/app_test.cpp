@@ -1,0 +1,242 @@
+// gridtwin-viewer's window under Xvfb, driven as a user would (QTest clicks):
+// opening stays responsive, a click identifies the building, grid or event
+// under the cursor, and a grid head never sees another grid's records.
+#include <gtest/gtest.h>
+#include <QApplication>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTextBrowser>
+#include <QTimer>
+
+#include <ctime>
+#include <random>
+
+#include "app/main_window.h"
+#include "app/osg_widget.h"
+#include "geo/algorithms.h"
+
+namespace gv = gridtwin::viewer;
+namespace gm = gridtwin::model;
+namespace gs = gridtwin::scene;
+
+namespace {
+
+constexpr std::int64_t kNow = 1782835200;  // the dataset's reference now
+// The bound: the GUI thread never works more than this at a stretch.
+constexpr double kMaxGuiStretchMs = 50;
+
+double threadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+std::unique_ptr<gv::MainWindow> openWindow(const std::string& role, const std::string& scope,
+                                           double* longestStretchMs = nullptr) {
+  gv::ViewerOptions o;
+  o.dataset = GRIDTWIN_SMALL_DISTRICT;
+  o.role = role;
+  o.scope = scope;
+  o.now = kNow;
+  auto w = std::make_unique<gv::MainWindow>(o);
+  QSignalSpy opened(w.get(), &gv::MainWindow::datasetOpened);
+  // A 5 ms ticker: the GUI thread's own CPU time between two ticks is the
+  // longest stretch it could not answer events (scheduling delays of a
+  // loaded machine are not counted: they are not the viewer's doing).
+  double last = threadCpuMs(), longest = 0;
+  QTimer ticker;
+  QObject::connect(&ticker, &QTimer::timeout, [&] {
+    const double now = threadCpuMs();
+    longest = std::max(longest, now - last);
+    last = now;
+  });
+  ticker.start(5);
+  w->show();
+  EXPECT_TRUE(opened.wait(120000)) << "the district did not open";
+  ticker.stop();
+  if (longestStretchMs) *longestStretchMs = longest;
+  EXPECT_EQ(opened.count(), 1);
+  if (!opened.isEmpty()) {
+    EXPECT_TRUE(opened.first().first().toBool());
+  }
+  return w;
+}
+
+// The widget position (Qt: origin top-left) of local point p.
+QPoint widgetPosition(gv::OsgWidget* view, const osg::Vec3d& p) {
+  osg::Camera* c = view->osgView()->getCamera();
+  const osg::Vec3d w =
+      p * (c->getViewMatrix() * c->getProjectionMatrix() * c->getViewport()->computeWindowMatrix());
+  const double scale = view->devicePixelRatioF();
+  return QPoint(static_cast<int>(std::lround(w.x() / scale)),
+                static_cast<int>(std::lround(view->height() - w.y() / scale)));
+}
+
+void showTop(gv::MainWindow& w) {
+  auto* view = w.view();
+  view->setView(gs::topView(*view->districtScene(), double(view->width()) / view->height()));
+  view->grabFramebuffer();  // renders one frame so the camera holds the view
+}
+
+}  // namespace
+
+TEST(ViewerApp, OpeningKeepsTheWindowResponsive) {
+  double longest = 0;
+  auto w = openWindow("planner", "", &longest);
+  EXPECT_LT(longest, kMaxGuiStretchMs)
+      << "the GUI thread worked " << longest << " ms at a stretch while the district opened";
+  EXPECT_FALSE(w->loading());
+}
+
+TEST(ViewerApp, ABrokenDatasetIsAClearMessageAndTheViewerKeepsRunning) {
+  gv::ViewerOptions o;
+  o.dataset = "/nonexistent/district.gpkg";
+  gv::MainWindow w(o);
+  QSignalSpy opened(&w, &gv::MainWindow::datasetOpened);
+  // The message box is modal: close it as a user would.
+  QTimer closer;
+  QObject::connect(&closer, &QTimer::timeout, [] {
+    if (auto* box = QApplication::activeModalWidget()) box->close();
+  });
+  closer.start(50);
+  ASSERT_TRUE(opened.wait(60000));
+  EXPECT_FALSE(opened.first().first().toBool());
+  EXPECT_FALSE(w.loading());
+  EXPECT_EQ(w.twin(), nullptr);
+}
+
+TEST(ViewerApp, ClickingABuildingIdentifiesIt) {
+  auto w = openWindow("district", "");
+  showTop(*w);
+  const auto& d = w->twin()->district();
+  const auto& b = d.buildings();
+  std::uint32_t tallest = 0;
+  for (std::uint32_t i = 1; i < b.size(); ++i) {
+    if (b.heightM[i] > b.heightM[tallest]) tallest = i;
+  }
+  const auto shape = gm::xyShape(b.footprint, tallest);
+  const auto c = gridtwin::geo::centroid(shape.polygons.front());
+  auto* sc = w->view()->districtScene();
+  const QPoint at = widgetPosition(w->view(), sc->toLocal(c.x, c.y, b.heightM[tallest]));
+  QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier, at);
+  const QString html = w->identifyPanel()->toPlainText();
+  EXPECT_TRUE(html.contains(QString("Building %1").arg(b.id[tallest]))) << html.toStdString();
+  EXPECT_TRUE(html.contains(QString::fromUtf8(d.grids().code[b.grid[tallest]].data(), 15)))
+      << html.toStdString();
+}
+
+TEST(ViewerApp, ClickingAGridIdentifiesItAndItsStationHead) {
+  auto w = openWindow("district", "");
+  auto* sc = w->view()->districtScene();
+  for (auto l : {gs::Layer::kBuildings, gs::Layer::kFacilities, gs::Layer::kEvents}) {
+    sc->setVisible(l, false);
+  }
+  showTop(*w);
+  const auto& d = w->twin()->district();
+  int checked = 0;
+  for (std::uint32_t g = 0; g < d.grids().size() && checked < 10; g += 7) {
+    const auto shape = gm::xyShape(d.grids().shape, g);
+    const auto c = gridtwin::geo::centroid(shape.polygons.front());
+    if (!gridtwin::geo::within(c, shape)) continue;  // a concave grid: its centroid is outside
+    QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier,
+                      widgetPosition(w->view(), sc->toLocal(c.x, c.y)));
+    const QString text = w->identifyPanel()->toPlainText();
+    EXPECT_TRUE(text.contains(QString::fromUtf8(d.grids().code[g].data(), 15)))
+        << "grid " << d.grids().code[g] << ": " << text.toStdString();
+    ++checked;
+  }
+  EXPECT_GE(checked, 5);
+}
+
+TEST(ViewerApp, ClickingAnEventIdentifiesIt) {
+  auto w = openWindow("district", "");
+  auto* sc = w->view()->districtScene();
+  sc->setVisible(gs::Layer::kBuildings, false);
+  sc->setVisible(gs::Layer::kFacilities, false);
+  showTop(*w);
+  const auto& e = w->twin()->district().events();
+  // An event of the shown week that has no other shown event within 300 m.
+  std::vector<std::uint32_t> shown;
+  for (std::uint32_t i = 0; i < e.size(); ++i) {
+    if (!gm::isMissing(e.point.xy[i]) && e.reportedAt[i] > kNow - 7 * 24 * 3600 &&
+        e.reportedAt[i] <= kNow) {
+      shown.push_back(i);
+    }
+  }
+  ASSERT_FALSE(shown.empty());
+  std::optional<std::uint32_t> lonely;
+  for (auto i : shown) {
+    bool alone = true;
+    for (auto j : shown) {
+      const double dx = e.point.xy[i].x - e.point.xy[j].x, dy = e.point.xy[i].y - e.point.xy[j].y;
+      if (i != j && dx * dx + dy * dy < 300.0 * 300.0) alone = false;
+    }
+    if (alone) {
+      lonely = i;
+      break;
+    }
+  }
+  ASSERT_TRUE(lonely) << "no isolated event in the small district";
+  const auto& p = e.point.xy[*lonely];
+  QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier,
+                    widgetPosition(w->view(), sc->toLocal(p.x, p.y, 3)));
+  const QString text = w->identifyPanel()->toPlainText();
+  EXPECT_TRUE(text.contains(QString("Event %1").arg(e.id[*lonely]))) << text.toStdString();
+}
+
+TEST(ViewerApp, AGridHeadNeverSeesAnotherGridsRecords) {
+  // The grid with the most buildings, so clicks land on its records too.
+  auto w0 = openWindow("district", "");
+  const auto& d0 = w0->twin()->district();
+  std::vector<std::size_t> perGrid(d0.grids().size());
+  for (auto g : d0.buildings().grid) ++perGrid[g];
+  const auto own = static_cast<std::uint32_t>(std::max_element(perGrid.begin(), perGrid.end()) -
+                                              perGrid.begin());
+  const std::string ownCode(d0.grids().code[own]);
+  w0.reset();
+
+  auto w = openWindow("grid_head", ownCode);
+  showTop(*w);
+  std::mt19937 rng(3);
+  int records = 0;
+  for (int k = 0; k < 300; ++k) {
+    const QPoint at(static_cast<int>(rng() % w->view()->width()),
+                    static_cast<int>(rng() % w->view()->height()));
+    QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier, at);
+    const QString text = w->identifyPanel()->toPlainText();
+    const bool record = text.contains("Building") || text.contains("Event") ||
+                        text.contains("Facility") || text.contains("Station head");
+    if (!record) continue;
+    ++records;
+    EXPECT_TRUE(text.contains(QString::fromStdString(ownCode)))
+        << "a record outside grid " << ownCode << ": " << text.toStdString();
+  }
+  // Zoomed on the own grid, clicks must reach its records.
+  auto* sc = w->view()->districtScene();
+  const auto shape = gm::xyShape(w->twin()->district().grids().shape, own);
+  osg::BoundingBox box;
+  for (const auto& pl : shape.polygons) {
+    for (const auto& p : pl.outer) box.expandBy(sc->toLocal(p.x, p.y));
+  }
+  w->view()->setView(gs::topView(box, double(w->view()->width()) / w->view()->height()));
+  w->view()->grabFramebuffer();
+  for (int k = 0; k < 200; ++k) {
+    const QPoint at(static_cast<int>(rng() % w->view()->width()),
+                    static_cast<int>(rng() % w->view()->height()));
+    QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier, at);
+    const QString text = w->identifyPanel()->toPlainText();
+    if (text.contains("Building") || text.contains("Event") || text.contains("Facility")) {
+      ++records;
+      EXPECT_TRUE(text.contains(QString::fromStdString(ownCode))) << text.toStdString();
+    } else if (text.contains("网格 Grid") && !text.contains(QString::fromStdString(ownCode))) {
+      EXPECT_TRUE(text.contains("Outside your scope")) << text.toStdString();
+    }
+  }
+  EXPECT_GT(records, 0);
+}
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

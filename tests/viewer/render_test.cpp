@@ -1,0 +1,292 @@
+// The viewer's scene on the small generated district, rendered offscreen
+// (Mesa under Xvfb): pictures compared with committed control images, picks
+// at projected positions, and the grid-head scope.
+//
+// Picture tolerance: a pixel differs when any channel differs by more than
+// kChannelTolerance (antialiased edges and llvmpipe's rounding move a few
+// levels); at most kDifferingShare of the pixels may differ. A missing layer,
+// a wrong colour or a moved camera changes far more than that.
+//
+// GRIDTWIN_UPDATE_CONTROL_IMAGES=1 writes the control images instead of comparing
+// (scripts/update-control-images); look at them before committing.
+#include <gtest/gtest.h>
+#include <osgDB/ReadFile>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "query/access.h"
+#include "query/twin.h"
+#include "scene/labels.h"
+#include "scene/offscreen.h"
+#include "scene/scene.h"
+
+namespace gq = gridtwin::query;
+namespace gs = gridtwin::scene;
+namespace gm = gridtwin::model;
+
+namespace {
+
+constexpr int kChannelTolerance = 24;
+constexpr double kDifferingShare = 0.01;
+constexpr int kW = 320;
+constexpr int kH = 240;
+constexpr std::int64_t kNow = 1782835200;  // the dataset's reference now
+
+const std::string kControlDir = std::string(GRIDTWIN_SOURCE_DIR) + "/tests/viewer/control/";
+
+class ViewerRender : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto t = gq::Twin::open(GRIDTWIN_SMALL_DISTRICT, {});
+    ASSERT_TRUE(t) << t.error().toString();
+    s_twin = std::move(*t);
+    auto o = gs::Offscreen::open(kW, kH);
+    ASSERT_TRUE(o) << o.error().message;
+    s_off = std::move(*o);
+    std::printf("renderer: %s\n", s_off->renderer().c_str());
+  }
+  static void TearDownTestSuite() {
+    s_off.reset();
+    s_twin.reset();
+  }
+  void SetUp() override {
+    ASSERT_TRUE(s_twin);
+    ASSERT_TRUE(s_off);
+  }
+  static const gm::District& district() { return s_twin->district(); }
+  static std::unique_ptr<gs::DistrictScene> scene(gs::SceneOptions o = {}) {
+    o.now = kNow;
+    return gs::DistrictScene::build(district(), o);
+  }
+
+  static std::unique_ptr<gq::Twin> s_twin;
+  static std::unique_ptr<gs::Offscreen> s_off;
+};
+std::unique_ptr<gq::Twin> ViewerRender::s_twin;
+std::unique_ptr<gs::Offscreen> ViewerRender::s_off;
+
+struct Diff {
+  std::size_t differing = 0;
+  std::size_t total = 0;
+};
+
+Diff compare(const osg::Image& a, const osg::Image& b) {
+  Diff d;
+  d.total = static_cast<std::size_t>(a.s()) * a.t();
+  for (int y = 0; y < a.t(); ++y) {
+    for (int x = 0; x < a.s(); ++x) {
+      const unsigned char* p = a.data(x, y);
+      const unsigned char* q = b.data(x, y);
+      for (int c = 0; c < 3; ++c) {
+        if (std::abs(int(p[c]) - int(q[c])) > kChannelTolerance) {
+          ++d.differing;
+          break;
+        }
+      }
+    }
+  }
+  return d;
+}
+
+void expectMatchesControl(const osg::Image& image, const std::string& name) {
+  const std::string path = kControlDir + name + ".png";
+  if (std::getenv("GRIDTWIN_UPDATE_CONTROL_IMAGES")) {
+    auto png = gs::encodePng(image);
+    ASSERT_TRUE(png);
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(png->data()),
+               static_cast<std::streamsize>(png->size()));
+    std::printf("wrote control image %s\n", path.c_str());
+    return;
+  }
+  osg::ref_ptr<osg::Image> control = osgDB::readImageFile(path);
+  ASSERT_TRUE(control) << "no control image " << path
+                       << " (scripts/update-control-images writes it)";
+  ASSERT_EQ(control->s(), image.s());
+  ASSERT_EQ(control->t(), image.t());
+  ASSERT_EQ(control->getPixelFormat(), static_cast<GLenum>(GL_RGB)) << path;
+  const Diff d = compare(image, *control);
+  EXPECT_LE(d.differing, static_cast<std::size_t>(kDifferingShare * d.total))
+      << name << ": " << d.differing << " of " << d.total << " pixels differ by more than "
+      << kChannelTolerance << " levels from " << path;
+}
+
+// Window position (OSG: origin bottom-left) of local point p.
+osg::Vec3d project(osg::Camera* camera, const osg::Vec3d& p) {
+  const osg::Matrixd m = camera->getViewMatrix() * camera->getProjectionMatrix() *
+                         camera->getViewport()->computeWindowMatrix();
+  return p * m;
+}
+
+std::size_t distinctColours(const osg::Image& image) {
+  std::set<std::uint32_t> colours;
+  for (int y = 0; y < image.t(); ++y) {
+    for (int x = 0; x < image.s(); ++x) {
+      const unsigned char* p = image.data(x, y);
+      colours.insert((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | (p[2] >> 4));
+    }
+  }
+  return colours.size();
+}
+
+}  // namespace
+
+TEST_F(ViewerRender, EveryBuildingIsDrawnInFewDrawables) {
+  auto sc = scene();
+  const auto& st = sc->stats();
+  EXPECT_EQ(st.buildings, district().buildings().size());
+  // Tiles of kTileM over the district plus one drawable per other layer,
+  // and at most kMaxLabelsPerFrame labels: the 300-draw-call budget of the
+  // issue, with every building, label and event shown.
+  EXPECT_LE(st.drawables + gs::kMaxLabelsPerFrame, 300u);
+  EXPECT_GT(st.labels, district().grids().size());
+  ASSERT_TRUE(s_off->render(sc->root(), gs::overviewView(*sc, double(kW) / kH)));
+  EXPECT_LE(s_off->drawnDrawables(), 300u);
+  EXPECT_GT(s_off->drawnDrawables(), st.drawables / 2);
+  EXPECT_GT(st.triangles, 2 * st.buildings);
+  std::size_t facilities = 0;
+  for (const auto& p : district().facilities().point.xy) facilities += gm::isMissing(p) ? 0 : 1;
+  EXPECT_EQ(st.facilities, facilities);
+  std::size_t events = 0;
+  const auto& e = district().events();
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (!gm::isMissing(e.point.xy[i]) && e.reportedAt[i] > kNow - 7 * 24 * 3600 &&
+        e.reportedAt[i] <= kNow) {
+      ++events;
+    }
+  }
+  EXPECT_EQ(st.events, events);
+}
+
+TEST_F(ViewerRender, TopViewMatchesControl) {
+  auto sc = scene();
+  auto image = s_off->render(sc->root(), gs::topView(*sc, double(kW) / kH));
+  ASSERT_TRUE(image);
+  EXPECT_GT(distinctColours(**image), 8u) << "a blank or one-colour picture";
+  expectMatchesControl(**image, "top");
+}
+
+TEST_F(ViewerRender, OverviewMatchesControl) {
+  auto sc = scene();
+  auto image = s_off->render(sc->root(), gs::overviewView(*sc, double(kW) / kH));
+  ASSERT_TRUE(image);
+  expectMatchesControl(**image, "overview");
+}
+
+TEST_F(ViewerRender, ChoroplethMatchesControl) {
+  gs::SceneOptions o;
+  o.gridValues.resize(district().grids().size());
+  for (std::size_t g = 0; g < o.gridValues.size(); ++g) o.gridValues[g] = double(g % 7);
+  auto sc = scene(o);
+  auto image = s_off->render(sc->root(), gs::topView(*sc, double(kW) / kH));
+  ASSERT_TRUE(image);
+  expectMatchesControl(**image, "choropleth");
+}
+
+TEST_F(ViewerRender, HiddenLayersLeaveThePicture) {
+  auto sc = scene();
+  const auto view = gs::topView(*sc, double(kW) / kH);
+  auto all = s_off->render(sc->root(), view);
+  ASSERT_TRUE(all);
+  for (std::size_t l = 0; l < gs::kLayerCount; ++l) sc->setVisible(gs::Layer(l), false);
+  auto none = s_off->render(sc->root(), view);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(distinctColours(**none), 1u) << "only the background is left";
+  EXPECT_GT(compare(**all, **none).differing, std::size_t(kW * kH / 4));
+}
+
+TEST_F(ViewerRender, APickAtABuildingsRoofGivesThatBuilding) {
+  auto sc = scene();
+  const auto view = gs::topView(*sc, double(kW) / kH);
+  ASSERT_TRUE(s_off->render(sc->root(), view));
+  const auto& b = district().buildings();
+  std::mt19937 rng(5);
+  int tried = 0, found = 0;
+  for (int k = 0; k < 400 && tried < 40; ++k) {
+    const std::uint32_t row = rng() % b.size();
+    const auto shape = gm::xyShape(b.footprint, row);
+    const auto& outer = shape.polygons.front().outer;
+    // The middle of the footprint's first triangle-fan diagonal lies inside
+    // a convex or mildly concave footprint; skip the others.
+    const double cx = (outer[0].x + outer[1].x + outer[2].x) / 3;
+    const double cy = (outer[0].y + outer[1].y + outer[2].y) / 3;
+    const float h = b.heightM[row] > 0 ? b.heightM[row] : 3.f * b.floors[row];
+    const osg::Vec3d w = project(s_off->camera(), sc->toLocal(cx, cy, h));
+    if (w.x() < 2 || w.y() < 2 || w.x() > kW - 2 || w.y() > kH - 2) continue;
+    ++tried;
+    const auto hit = sc->pick(s_off->camera(), w.x(), w.y());
+    ASSERT_TRUE(hit) << "building " << row;
+    if (hit->kind == gm::Kind::kBuilding && hit->row == row) ++found;
+  }
+  ASSERT_GE(tried, 20);
+  // A taller neighbour may stand in front of a low roof in perspective; the
+  // rest must be exact.
+  EXPECT_GE(found, tried * 9 / 10) << found << " of " << tried;
+}
+
+TEST_F(ViewerRender, HighlightRecoloursOnlyThePickedBuilding) {
+  auto sc = scene();
+  sc->setVisible(gs::Layer::kLabels, false);
+  // The tallest building, framed with 150 m around it.
+  const auto& b = district().buildings();
+  std::uint32_t tallest = 0;
+  for (std::uint32_t i = 1; i < b.size(); ++i) {
+    if (b.heightM[i] > b.heightM[tallest]) tallest = i;
+  }
+  osg::BoundingBox box;
+  const auto shape = gm::xyShape(b.footprint, tallest);
+  for (const auto& p : shape.polygons.front().outer) {
+    box.expandBy(sc->toLocal(p.x - 150, p.y - 150));
+    box.expandBy(sc->toLocal(p.x + 150, p.y + 150));
+  }
+  const auto view = gs::topView(box, double(kW) / kH);
+  auto before = s_off->render(sc->root(), view);
+  ASSERT_TRUE(before);
+  sc->highlight(gm::Kind::kBuilding, tallest);
+  auto lit = s_off->render(sc->root(), view);
+  ASSERT_TRUE(lit);
+  // The roof alone covers hundreds of pixels at this zoom.
+  EXPECT_GT(compare(**before, **lit).differing, 100u);
+  sc->clearHighlight();
+  auto after = s_off->render(sc->root(), view);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(compare(**before, **after).differing, 0u);
+}
+
+TEST_F(ViewerRender, GridHeadSeesOnlyTheirGridsRecords) {
+  const std::uint32_t own = static_cast<std::uint32_t>(district().grids().size() / 2);
+  auto access =
+      gq::makeAccess(district(), gq::Role::kGridHead, std::string(district().grids().code[own]));
+  ASSERT_TRUE(access) << access.error().toString();
+  gs::SceneOptions o;
+  o.scope = access->scope.grids();
+  auto sc = scene(o);
+  std::size_t ownBuildings = 0;
+  for (auto g : district().buildings().grid) ownBuildings += g == own ? 1 : 0;
+  EXPECT_EQ(sc->stats().buildings, ownBuildings);
+  std::size_t ownFacilities = 0;
+  const auto& f = district().facilities();
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    ownFacilities += f.grid[i] == own && !gm::isMissing(f.point.xy[i]) ? 1 : 0;
+  }
+  EXPECT_EQ(sc->stats().facilities, ownFacilities);
+  // Random clicks over the whole district never reach another grid's record.
+  const auto view = gs::topView(*sc, double(kW) / kH);
+  ASSERT_TRUE(s_off->render(sc->root(), view));
+  std::mt19937 rng(9);
+  int buildingHits = 0;
+  for (int k = 0; k < 2000; ++k) {
+    const auto hit = sc->pick(s_off->camera(), rng() % kW, rng() % kH);
+    if (hit && hit->kind == gm::Kind::kBuilding) {
+      ++buildingHits;
+      EXPECT_EQ(district().buildings().grid[hit->row], own);
+    }
+  }
+  auto image = s_off->render(sc->root(), view);
+  ASSERT_TRUE(image);
+  expectMatchesControl(**image, "grid_head");
+}

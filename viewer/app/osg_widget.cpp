@@ -1,0 +1,158 @@
+#include "app/osg_widget.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QTimer>
+#include <QWheelEvent>
+
+#include <osgGA/OrbitManipulator>
+
+#include <chrono>
+
+namespace gridtwin::viewer {
+namespace {
+
+// Fly-to: eased interpolation of eye, centre and up over kFlyMs.
+constexpr int kFlyMs = 500;
+constexpr int kClickSlopPx = 4;  // a press and release this close is a click, not a drag
+
+}  // namespace
+
+OsgWidget::OsgWidget(QWidget* parent) : QOpenGLWidget(parent) {
+  setFocusPolicy(Qt::StrongFocus);
+  setMouseTracking(false);
+  m_viewer = new osgViewer::Viewer;
+  m_window =
+      m_viewer->setUpViewerAsEmbeddedInWindow(0, 0, std::max(1, width()), std::max(1, height()));
+  m_viewer->setThreadingModel(osgViewer::Viewer::SingleThreaded);
+  m_viewer->getCamera()->setClearColor(osg::Vec4(0.80f, 0.87f, 0.93f, 1));
+  osg::ref_ptr<osgGA::OrbitManipulator> orbit = new osgGA::OrbitManipulator;
+  orbit->setAllowThrow(false);
+  m_viewer->setCameraManipulator(orbit.get(), false);
+}
+
+OsgWidget::~OsgWidget() = default;
+
+osgGA::EventQueue* OsgWidget::events() const { return m_window->getEventQueue(); }
+
+void OsgWidget::setScene(std::shared_ptr<scene::DistrictScene> sc) {
+  m_scene = std::move(sc);
+  m_viewer->setSceneData(m_scene ? m_scene->root() : nullptr);
+  if (m_scene) {
+    const auto v = scene::overviewView(*m_scene, double(width()) / std::max(1, height()));
+    m_viewer->getCameraManipulator()->setHomePosition(v.eye, v.center, v.up);
+    m_viewer->getCameraManipulator()->home(0);
+  }
+  update();
+}
+
+void OsgWidget::flyTo(const scene::View& to) {
+  auto* orbit = static_cast<osgGA::OrbitManipulator*>(m_viewer->getCameraManipulator());
+  osg::Vec3d eye, center, up;
+  orbit->getTransformation(eye, center, up);
+  const auto start = std::chrono::steady_clock::now();
+  auto* timer = new QTimer(this);
+  connect(timer, &QTimer::timeout, this, [=, this] {
+    const double t = std::min(
+        1.0, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count() /
+                 kFlyMs);
+    const double s = t * t * (3 - 2 * t);  // smoothstep
+    auto lerp = [s](const osg::Vec3d& a, const osg::Vec3d& b) { return a * (1 - s) + b * s; };
+    osg::Vec3d u = lerp(up, to.up);
+    u.normalize();
+    orbit->setTransformation(lerp(eye, to.eye), lerp(center, to.center), u);
+    update();
+    if (t >= 1) timer->deleteLater();
+  });
+  timer->start(16);
+}
+
+void OsgWidget::setView(const scene::View& v) {
+  auto* orbit = static_cast<osgGA::OrbitManipulator*>(m_viewer->getCameraManipulator());
+  orbit->setTransformation(v.eye, v.center, v.up);
+  update();
+}
+
+void OsgWidget::home() {
+  if (m_scene) flyTo(scene::overviewView(*m_scene, double(width()) / std::max(1, height())));
+}
+
+void OsgWidget::topDown() {
+  if (m_scene) flyTo(scene::topView(*m_scene, double(width()) / std::max(1, height())));
+}
+
+void OsgWidget::initializeGL() { m_scale = devicePixelRatioF(); }
+
+void OsgWidget::paintGL() {
+  m_viewer->getCamera()->getGraphicsContext()->setDefaultFboId(defaultFramebufferObject());
+  m_viewer->frame();
+}
+
+void OsgWidget::resizeGL(int w, int h) {
+  const int pw = static_cast<int>(w * m_scale), ph = static_cast<int>(h * m_scale);
+  events()->windowResize(0, 0, pw, ph);
+  m_window->resized(0, 0, pw, ph);
+  m_viewer->getCamera()->setViewport(0, 0, pw, ph);
+  m_viewer->getCamera()->setProjectionMatrixAsPerspective(30, double(pw) / std::max(1, ph), 1, 1e6);
+}
+
+int OsgWidget::osgButton(const QMouseEvent* e) const {
+  switch (e->button()) {
+    case Qt::LeftButton:
+      return (e->modifiers() & Qt::ShiftModifier) ? 2 : 1;
+    case Qt::MiddleButton:
+      return 2;
+    case Qt::RightButton:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
+void OsgWidget::mousePressEvent(QMouseEvent* e) {
+  m_pressAt = e->position().toPoint();
+  events()->mouseButtonPress(static_cast<float>(e->position().x() * m_scale),
+                             static_cast<float>(e->position().y() * m_scale), osgButton(e));
+  update();
+}
+
+void OsgWidget::mouseReleaseEvent(QMouseEvent* e) {
+  events()->mouseButtonRelease(static_cast<float>(e->position().x() * m_scale),
+                               static_cast<float>(e->position().y() * m_scale), osgButton(e));
+  if (e->button() == Qt::LeftButton &&
+      (e->position().toPoint() - m_pressAt).manhattanLength() <= kClickSlopPx) {
+    emit clicked(e->position().toPoint());
+  }
+  update();
+}
+
+void OsgWidget::mouseMoveEvent(QMouseEvent* e) {
+  events()->mouseMotion(static_cast<float>(e->position().x() * m_scale),
+                        static_cast<float>(e->position().y() * m_scale));
+  update();
+}
+
+void OsgWidget::wheelEvent(QWheelEvent* e) {
+  events()->mouseScroll(e->angleDelta().y() > 0 ? osgGA::GUIEventAdapter::SCROLL_UP
+                                                : osgGA::GUIEventAdapter::SCROLL_DOWN);
+  update();
+}
+
+void OsgWidget::keyPressEvent(QKeyEvent* e) {
+  if (e->key() == Qt::Key_Space || e->key() == Qt::Key_H) {
+    home();
+    return;
+  }
+  const QByteArray text = e->text().toUtf8();
+  if (!text.isEmpty()) events()->keyPress(static_cast<unsigned char>(text[0]));
+  update();
+}
+
+void OsgWidget::keyReleaseEvent(QKeyEvent* e) {
+  const QByteArray text = e->text().toUtf8();
+  if (!text.isEmpty()) events()->keyRelease(static_cast<unsigned char>(text[0]));
+  update();
+}
+
+}  // namespace gridtwin::viewer

@@ -1,0 +1,157 @@
+#include "app/snapshot.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "scene/offscreen.h"
+#include "scene/scene.h"
+
+namespace gridtwin::viewer {
+namespace {
+
+// Events per grid reported in the last 7 days before `now` (NaN for grids
+// outside the reader's scope: their counts are not the reader's to see).
+std::vector<double> eventsLast7Days(const model::District& d, const query::Scope& scope,
+                                    std::int64_t now) {
+  std::vector<double> v(d.grids().size(), 0.0);
+  for (std::uint32_t g = 0; g < v.size(); ++g) {
+    if (!scope.contains(g)) v[g] = NAN;
+  }
+  const auto& e = d.events();
+  const std::int64_t from = now - 7 * 24 * 3600;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (e.reportedAt[i] > from && e.reportedAt[i] <= now && scope.contains(e.grid[i])) {
+      v[e.grid[i]] += 1;
+    }
+  }
+  return v;
+}
+
+// Writes `bytes` beside `path` and renames it into place; refuses to replace
+// anything but a regular file and keeps the replaced file's mode.
+core::Result<void> writePicture(const std::string& path, const std::vector<unsigned char>& bytes) {
+  struct stat old {};
+  const bool exists = ::stat(path.c_str(), &old) == 0;
+  if (exists && !S_ISREG(old.st_mode)) {
+    return core::Error{core::ErrorCode::kWriteFailed,
+                       path + ": not a regular file; the picture was not written",
+                       {}};
+  }
+  if (exists && (old.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+    return core::Error{
+        core::ErrorCode::kWriteFailed, path + ": read-only; the picture was not written", {}};
+  }
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string tmp = dir + "/." + base + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return core::Error{core::ErrorCode::kWriteFailed,
+                       path + ": cannot write here (" + std::strerror(errno) + ")",
+                       {}};
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return core::Error{
+          core::ErrorCode::kWriteFailed, path + ": write failed (" + std::strerror(err) + ")", {}};
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (exists) ::fchmod(fd, old.st_mode & 07777);
+  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return core::Error{
+        core::ErrorCode::kWriteFailed, path + ": write failed (" + std::strerror(err) + ")", {}};
+  }
+  return {};
+}
+
+}  // namespace
+
+int runSnapshot(const query::Twin& twin, const query::Access& access, const SnapshotOptions& o) {
+  const model::District& d = twin.district();
+  scene::SceneOptions so;
+  if (!access.scope.isAll()) so.scope = access.scope.grids();
+  so.now = o.now;
+  so.eventHours = o.hours;
+  if (o.choropleth == "events7d") so.gridValues = eventsLast7Days(d, access.scope, o.now);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sc = scene::DistrictScene::build(d, so);
+  const double buildMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+
+  auto off = scene::Offscreen::open(o.width, o.height);
+  if (!off) {
+    std::cerr << "gridtwin-viewer: " << off.error().message << "\n";
+    return 1;
+  }
+  const double aspect = double(o.width) / o.height;
+  scene::View view = scene::topView(*sc, aspect);
+  if (o.view == "overview") {
+    view = scene::overviewView(*sc, aspect);
+  } else if (o.view == "grid" && !so.scope.empty()) {
+    osg::BoundingBox box;
+    const auto& shape = d.grids().shape;
+    for (auto g : so.scope) {
+      const auto p0 = shape.pointStart[shape.ringStart[shape.partStart[g]]];
+      const auto p1 = shape.pointStart[shape.ringStart[shape.partStart[g + 1]]];
+      for (auto i = p0; i < p1; ++i) {
+        box.expandBy(sc->toLocal(shape.xy[i].x, shape.xy[i].y));
+      }
+    }
+    view = scene::topView(box, aspect);
+  }
+  auto image = (*off)->render(sc->root(), view);
+  if (!image) {
+    std::cerr << "gridtwin-viewer: " << image.error().message << "\n";
+    return 1;
+  }
+  auto png = scene::encodePng(**image);
+  if (!png) {
+    std::cerr << "gridtwin-viewer: " << png.error().message << "\n";
+    return 1;
+  }
+  if (auto w = writePicture(o.out, *png); !w) {
+    std::cerr << "gridtwin-viewer: " << w.error().message << "\n";
+    return 1;
+  }
+  const auto& st = sc->stats();
+  if (o.stats) {
+    const auto t = (*off)->time(sc->root(), view, std::max(2, o.frames));
+    std::printf(
+        "{\"drawables\": %zu, \"triangles\": %zu, \"buildings\": %zu, \"facilities\": %zu, "
+        "\"events\": %zu, \"scene_build_ms\": %.1f, \"cull_ms\": %.3f, \"draw_ms\": %.3f, "
+        "\"frame_ms\": %.3f, \"drawn\": %zu, \"labels\": %zu, \"width\": %d, \"height\": %d, "
+        "\"renderer\": \"%s\"}\n",
+        st.drawables, st.triangles, st.buildings, st.facilities, st.events, buildMs, t.cullMs,
+        t.drawMs, t.frameMs, t.drawables, st.labels, o.width, o.height, (*off)->renderer().c_str());
+  } else {
+    std::printf(
+        "wrote %s (%dx%d, %s view): %zu buildings, %zu facilities, %zu events in %zu "
+        "drawables\n",
+        o.out.c_str(), o.width, o.height, o.view.c_str(), st.buildings, st.facilities, st.events,
+        st.drawables);
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::cerr << "gridtwin-viewer: cannot write to standard output\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace gridtwin::viewer

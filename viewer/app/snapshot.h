@@ -1,0 +1,27 @@
+#pragma once
+// gridtwin-viewer --snapshot: the scene rendered offscreen to a PNG, with a
+// one-line summary (and --stats: the scene's drawables and frame timings as
+// JSON) — for machines without a desktop, scripts/run and the render tests.
+#include <string>
+
+#include "query/access.h"
+#include "query/twin.h"
+
+namespace gridtwin::viewer {
+
+struct SnapshotOptions {
+  std::string out;           // PNG path
+  std::string view = "top";  // top | overview | grid
+  int width = 1280;
+  int height = 720;
+  int hours = 24 * 7;
+  std::int64_t now = 0;
+  std::string choropleth;  // "" | events7d
+  bool stats = false;      // print {"drawables",...,"frame_ms"} on stdout
+  int frames = 0;          // frames to time with --stats
+};
+
+// Exit code convention of the CLI: 0 ok, 1 bad input or output failure.
+int runSnapshot(const query::Twin& twin, const query::Access& access, const SnapshotOptions& o);
+
+}  // namespace gridtwin::viewer
