@@ -48,6 +48,11 @@ const std::vector<Group>& groups() {
        {"boundary.validate_seconds", "boundary.all_reports_seconds"},
        true,
        runBoundary},
+      {"viewer",
+       {"viewer.scene_build_ms", "viewer.draw_calls", "viewer.cull_ms_1080p",
+        "viewer.frame_ms_1080p", "viewer.frame_ms_2160p"},
+       true,
+       runViewer},
   };
   return kGroups;
 }

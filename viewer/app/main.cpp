@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   std::string dataset, role = "planner", scope, now, snapshot, view = "top", size = "1280x720",
                        choropleth;
   int hours = 24 * 7, frames = 0;
-  bool stats = false;
+  bool stats = false, naive = false;
   app.add_option("dataset", dataset, "District GeoPackage");
   app.add_option("--role", role, "district | street | community | grid_head | planner")
       ->capture_default_str();
@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   app.add_option("--choropleth", choropleth, "events7d: grids by events of the last 7 days")
       ->check(CLI::IsMember({"events7d"}));
   app.add_flag("--stats", stats, "with --snapshot: scene and frame figures as JSON");
+  app.add_flag("--naive", naive, "one drawable per building (the benchmark's anchor scene)");
   app.add_option("--frames", frames, "frames to time with --stats")->check(CLI::Range(2, 10000));
   try {
     app.parse(argc, argv);
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
     o.choropleth = choropleth;
     o.stats = stats;
     o.frames = frames;
+    o.naive = naive;
     if (!parseSize(size, o.width, o.height)) {
       std::cerr << "gridtwin-viewer: --size '" << size << "' is not WIDTHxHEIGHT in 16..16384\n";
       return 2;

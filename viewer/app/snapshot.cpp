@@ -88,6 +88,7 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
   if (!access.scope.isAll()) so.scope = access.scope.grids();
   so.now = o.now;
   so.eventHours = o.hours;
+  so.oneDrawablePerBuilding = o.naive;
   if (o.choropleth == "events7d") so.gridValues = eventsLast7Days(d, access.scope, o.now);
 
   const auto t0 = std::chrono::steady_clock::now();

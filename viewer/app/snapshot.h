@@ -19,6 +19,7 @@ struct SnapshotOptions {
   std::string choropleth;  // "" | events7d
   bool stats = false;      // print {"drawables",...,"frame_ms"} on stdout
   int frames = 0;          // frames to time with --stats
+  bool naive = false;      // one drawable per building (the bench's anchor)
 };
 
 // Exit code convention of the CLI: 0 ok, 1 bad input or output failure.

@@ -270,7 +270,10 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     const auto shape = model::xyShape(buildings.footprint, b);
     if (shape.polygons.empty() || shape.polygons.front().outer.empty()) continue;
     const auto& anchor = shape.polygons.front().outer.front();
-    const std::pair<int, int> key{static_cast<int>(std::floor((anchor.x - box.minx) / kTileM)),
+    const std::pair<int, int> key =
+        o.oneDrawablePerBuilding
+            ? std::pair<int, int>{static_cast<int>(b), -1}
+            : std::pair<int, int>{static_cast<int>(std::floor((anchor.x - box.minx) / kTileM)),
                                   static_cast<int>(std::floor((anchor.y - box.miny) / kTileM))};
     auto [it, added] = tileOf.try_emplace(key, static_cast<std::uint32_t>(s->m_meshes.size()));
     if (added) {

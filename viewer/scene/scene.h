@@ -60,6 +60,9 @@ struct SceneOptions {
   // A choropleth value per grid row (NaN: no value); empty: grids tinted by
   // street. Colours run from pale yellow (min) to deep red (max).
   std::vector<double> gridValues;
+  // The naive scene, for the benchmark's anchor only: one drawable per
+  // building instead of one per tile.
+  bool oneDrawablePerBuilding = false;
 };
 
 // What a ray hit: the kind and row, and where (EPSG:4547 metres).

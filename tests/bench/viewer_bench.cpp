@@ -1,0 +1,73 @@
+// viewer.*: the 3D scene of the whole district, rendered offscreen by
+// gridtwin-viewer --snapshot --stats under xvfb-run (Mesa llvmpipe here: the
+// frame times measure the CPU rasterizer; the renderer string is in each
+// note). Anchor: the same buildings as one drawable each (--naive), the scene
+// the field notes measured at ~26 ms of cull a frame.
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
+#include "bench.h"
+
+namespace gridtwin::bench {
+namespace {
+
+std::string binDir() {
+  std::array<char, 4096> buf{};
+  const ssize_t n = ::readlink("/proc/self/exe", buf.data(), buf.size() - 1);
+  return std::filesystem::path(std::string(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0))
+      .parent_path()
+      .string();
+}
+
+// One run of the viewer's --stats: its JSON line.
+core::Result<nlohmann::json> viewerStats(const Context& ctx, int w, int h, bool naive) {
+  const std::string out = ctx.workDir + "/viewer-bench.png";
+  const std::string cmd = "xvfb-run -a -s '-screen 0 " + std::to_string(w) + "x" +
+                          std::to_string(h) + "x24' '" + binDir() + "/gridtwin-viewer' '" +
+                          ctx.dataset + "' --snapshot '" + out + "' --view overview --size " +
+                          std::to_string(w) + "x" + std::to_string(h) + " --stats --frames 12" +
+                          (naive ? " --naive" : "") + " 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start gridtwin-viewer", cmd);
+  std::string text;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p)) text += buf.data();
+  const int rc = ::pclose(p);
+  std::filesystem::remove(out);
+  if (rc != 0) {
+    return core::makeError(core::ErrorCode::kIo, "gridtwin-viewer --stats failed: " + text, cmd);
+  }
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not JSON: " + text, cmd);
+  return j;
+}
+
+}  // namespace
+
+core::Result<std::vector<Figure>> runViewer(Context& ctx) {
+  GT_ASSIGN(hd, viewerStats(ctx, 1920, 1080, false));
+  GT_ASSIGN(naive, viewerStats(ctx, 1920, 1080, true));
+  GT_ASSIGN(uhd, viewerStats(ctx, 3840, 2160, false));
+  const std::string renderer = hd.value("renderer", std::string("?"));
+  std::vector<Figure> f;
+  f.push_back({"viewer.scene_build_ms", hd["scene_build_ms"].get<double>(), "ms", false,
+               "the naive scene (one drawable per building)", naive["scene_build_ms"].get<double>(),
+               ""});
+  f.push_back({"viewer.draw_calls", hd["drawn"].get<double>(), "drawables", false,
+               "the naive scene", naive["drawn"].get<double>(),
+               std::to_string(hd["buildings"].get<int>()) + " buildings, " +
+                   std::to_string(hd["labels"].get<int>()) + " labels (at most 120 drawn)"});
+  f.push_back({"viewer.cull_ms_1080p", hd["cull_ms"].get<double>(), "ms", false, "the naive scene",
+               naive["cull_ms"].get<double>(), renderer});
+  f.push_back({"viewer.frame_ms_1080p", hd["frame_ms"].get<double>(), "ms", false,
+               "the naive scene", naive["frame_ms"].get<double>(), renderer});
+  f.push_back({"viewer.frame_ms_2160p", uhd["frame_ms"].get<double>(), "ms", false, std::nullopt,
+               std::nullopt,
+               renderer + "; no anchor: QGIS 3.22's 2D render of the same layers is not run yet"});
+  return f;
+}
+
+}  // namespace gridtwin::bench
