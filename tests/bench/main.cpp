@@ -46,6 +46,7 @@ const std::vector<Group>& groups() {
        {"boundary.validate_seconds", "boundary.all_reports_seconds"},
        true,
        runBoundary},
+      {"cli", {"cli.locate_points_per_second", "cli.transform_points_per_second"}, true, runCli},
   };
   return kGroups;
 }
