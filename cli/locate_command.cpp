@@ -11,12 +11,18 @@
 //
 // Exit codes: 0 ok; 1 bad input (the message names the input and line:
 // "stdin:3: expected 'x,y', got 'nan,1'"); 2 usage.
+//
+// Streaming (point_stream.h): the input in big chunks, one worker per core
+// parsing, transforming (Transformer::transformStream: a batch at a time)
+// and answering its chunk into a buffer; the buffers written in input order.
+// A grid's answer after "x", "y" is formatted once per worker.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
 #include "io.h"
+#include "point_stream.h"
 #include "query_support.h"
 
 namespace gridtwin::cli {
@@ -30,72 +36,145 @@ struct LocateOptions {
   qs::AccessOptions access;
 };
 
+// The text after "y" of a point's answer, the same for every point of a
+// grid: ', "grid": ..., "station_head_phone": ...}' (JSON) or
+// ',grid,...,phone\n' (CSV).
+std::string answerTail(const query::Twin& twin, const query::Access& access,
+                       const query::Placement& p, bool csv) {
+  const auto& c = twin.district().columns();
+  std::string grid, gridName, community, communityName, street, streetName, head, phone;
+  if (p.grid >= 0) {
+    const auto g = static_cast<std::size_t>(p.grid);
+    grid = c.grids.code[g];
+    gridName = c.grids.name[g];
+    community = c.communities.code[static_cast<std::size_t>(p.community)];
+    communityName = c.communities.name[static_cast<std::size_t>(p.community)];
+    street = c.streets.code[static_cast<std::size_t>(p.street)];
+    streetName = c.streets.name[static_cast<std::size_t>(p.street)];
+    if (p.stationHead >= 0) {
+      const auto s = query::viewStaff(twin, access, static_cast<std::uint32_t>(p.stationHead));
+      head = s.name;
+      phone = s.phone;
+    }
+  }
+  if (csv) {
+    return "," + grid + ',' + qs::csv(gridName) + ',' + community + ',' + qs::csv(communityName) +
+           ',' + street + ',' + qs::csv(streetName) + ',' + qs::csv(head) + ',' + phone + '\n';
+  }
+  auto opt = [](const std::string& s) { return s.empty() ? std::string("null") : qs::json(s); };
+  return ", \"grid\": " + opt(grid) + ", \"grid_name\": " + opt(gridName) +
+         ", \"community\": " + opt(community) + ", \"community_name\": " + opt(communityName) +
+         ", \"street\": " + opt(street) + ", \"street_name\": " + opt(streetName) +
+         ", \"station_head\": " + opt(head) + ", \"station_head_phone\": " + opt(phone) + "}";
+}
+
+// One worker's state: its own transformer (not thread-safe), its buffers
+// and the answer tails of the grids it has met (index grid + 1; 0: outside).
+struct LocateWorker {
+  crs::Transformer toMetric;
+  std::vector<long> lines;
+  std::vector<geo::Point> in, xy;
+  std::vector<std::string> tails;
+};
+
+enum class Format { kJson, kJsonl, kCsv };
+
+// The answers of one chunk's lines, up to the first bad one. A JSON array
+// element always starts with ",\n  "; the writer drops the comma of the
+// first one.
+void locateChunk(const query::Twin& twin, const query::Access& access, Format format,
+                 LocateWorker& w, const stream::Chunk& chunk, stream::ChunkOutput& out) {
+  w.lines.clear();
+  w.in.clear();
+  stream::forEachLineOf(chunk, [&](std::string_view line, long number) {
+    const std::string_view content = stream::trim(line);
+    if (content.empty() || content.front() == '#') return true;
+    double x, y;
+    if (!stream::parsePoint(content, x, y)) {
+      out.error =
+          core::makeError(core::ErrorCode::kSyntax,
+                          "expected 'x,y' (finite numbers), got '" + std::string(line) + "'");
+      out.errorLine = number;
+      return false;
+    }
+    w.lines.push_back(number);
+    w.in.push_back({x, y});
+    return true;
+  });
+  // Batched: the CRS transform of every point, then the answers. A point
+  // the transform refuses comes before any parse error (its line is earlier).
+  w.xy.resize(w.in.size());
+  std::size_t done = 0;
+  if (auto r = w.toMetric.transformStream(w.in, w.xy, done); !r) {
+    out.error = r.takeError();
+    out.errorLine = w.lines[done];
+  }
+  out.text.reserve(done * (format == Format::kCsv ? 160 : 320));
+  for (std::size_t i = 0; i < done; ++i) {
+    const query::Placement p = query::place(twin, w.xy[i]);
+    std::string& tail = w.tails[static_cast<std::size_t>(p.grid + 1)];
+    if (tail.empty()) tail = answerTail(twin, access, p, format == Format::kCsv);
+    if (format == Format::kCsv) {
+      stream::appendInt(out.text, w.lines[i]);
+      out.text += ',';
+      stream::appendG9(out.text, w.in[i].x);
+      out.text += ',';
+      stream::appendG9(out.text, w.in[i].y);
+      out.text += tail;
+      continue;
+    }
+    out.text += format == Format::kJson ? ",\n  {\"line\": " : "{\"line\": ";
+    stream::appendInt(out.text, w.lines[i]);
+    out.text += ", \"x\": ";
+    stream::appendG9(out.text, w.in[i].x);
+    out.text += ", \"y\": ";
+    stream::appendG9(out.text, w.in[i].y);
+    out.text += tail;
+    if (format == Format::kJsonl) out.text += '\n';
+  }
+}
+
 int runLocate(const LocateOptions& o) {
   qs::ToMetric toMetric;
   if (auto f = toMetric.init(o.crs)) return qs::fail("locate", *f);
   qs::Opened opened;
   if (auto f = qs::openTwin(o.dataset, o.access, opened)) return qs::fail("locate", *f);
   const query::Twin& twin = *opened.twin;
-  const auto& c = twin.district().columns();
-  if (o.format == "csv") {
+  const Format format = o.format == "csv"     ? Format::kCsv
+                        : o.format == "jsonl" ? Format::kJsonl
+                                              : Format::kJson;
+  // One transformer per worker (clones: no second database look-up).
+  const unsigned workers = stream::workerCount();
+  std::vector<LocateWorker> state;
+  for (unsigned i = 0; i < workers; ++i) {
+    auto t = toMetric.transformer().clone();
+    if (!t) return qs::fail("locate", {2, "--crs: " + t.error().toString()});
+    state.push_back({std::move(*t), {}, {}, {}, {}});
+    state.back().tails.resize(twin.district().grids().size() + 1);
+  }
+  if (format == Format::kCsv) {
     std::cout << "line,x,y,grid,grid_name,community,community_name,street,street_name,"
                  "station_head,station_head_phone\n";
-  } else if (o.format == "json") {
+  } else if (format == Format::kJson) {
     std::cout << "[";
   }
   bool first = true;
-  auto r = forEachLine(o.input, [&](std::string_view line, long number) -> core::Result<void> {
-    const std::string_view content = qs::trim(line);
-    if (content.empty() || content.front() == '#') return {};
-    std::vector<double> v;
-    if (!qs::parseNumbers(content, 2, v)) {
-      return core::makeError(core::ErrorCode::kSyntax,
-                             "expected 'x,y' (finite numbers), got '" + std::string(line) + "'");
-    }
-    auto xy = toMetric({v[0], v[1]});
-    if (!xy) return xy.takeError();
-    const query::Placement p = query::place(twin, *xy);
-    std::string grid, gridName, community, communityName, street, streetName, head, phone;
-    if (p.grid >= 0) {
-      const auto g = static_cast<std::size_t>(p.grid);
-      grid = c.grids.code[g];
-      gridName = c.grids.name[g];
-      community = c.communities.code[static_cast<std::size_t>(p.community)];
-      communityName = c.communities.name[static_cast<std::size_t>(p.community)];
-      street = c.streets.code[static_cast<std::size_t>(p.street)];
-      streetName = c.streets.name[static_cast<std::size_t>(p.street)];
-      if (p.stationHead >= 0) {
-        const auto s =
-            query::viewStaff(twin, opened.access, static_cast<std::uint32_t>(p.stationHead));
-        head = s.name;
-        phone = s.phone;
-      }
-    }
-    char xs[32], ys[32];
-    std::snprintf(xs, sizeof xs, "%.9g", v[0]);
-    std::snprintf(ys, sizeof ys, "%.9g", v[1]);
-    if (o.format == "csv") {
-      std::cout << number << ',' << xs << ',' << ys << ',' << grid << ',' << qs::csv(gridName)
-                << ',' << community << ',' << qs::csv(communityName) << ',' << street << ','
-                << qs::csv(streetName) << ',' << qs::csv(head) << ',' << phone << '\n';
-      return {};
-    }
-    auto opt = [](const std::string& s) { return s.empty() ? std::string("null") : qs::json(s); };
-    const std::string obj =
-        "{\"line\": " + std::to_string(number) + ", \"x\": " + xs + ", \"y\": " + ys +
-        ", \"grid\": " + opt(grid) + ", \"grid_name\": " + opt(gridName) +
-        ", \"community\": " + opt(community) + ", \"community_name\": " + opt(communityName) +
-        ", \"street\": " + opt(street) + ", \"street_name\": " + opt(streetName) +
-        ", \"station_head\": " + opt(head) + ", \"station_head_phone\": " + opt(phone) + "}";
-    if (o.format == "jsonl") {
-      std::cout << obj << '\n';
-    } else {
-      std::cout << (first ? "\n  " : ",\n  ") << obj;
-    }
-    first = false;
-    return {};
-  });
-  if (o.format == "json") std::cout << (first ? "]\n" : "\n]\n");
+  auto reader = stream::ChunkReader::open(o.input);
+  core::Result<void> r;
+  if (!reader) r = reader.takeError();
+  if (reader)
+    r = stream::run(
+        *reader, workers,
+        [&](unsigned w, const stream::Chunk& chunk, stream::ChunkOutput& out) {
+          locateChunk(twin, opened.access, format, state[w], chunk, out);
+        },
+        [&](std::string_view text) {
+          if (text.empty()) return;
+          if (format == Format::kJson && first) text.remove_prefix(1);  // the first element's comma
+          first = false;
+          std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+        });
+  if (format == Format::kJson) std::cout << (first ? "]\n" : "\n]\n");
   std::cout.flush();
   if (!r) return qs::fail("locate", {1, r.error().toString()});
   return 0;

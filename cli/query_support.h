@@ -122,6 +122,7 @@ class ToMetric {
   }
   core::Result<geo::Point> operator()(const geo::Point& p) const { return m_t->transform(p); }
   bool metric() const { return m_crs == crs::kGaussKruger114; }
+  const crs::Transformer& transformer() const { return *m_t; }
 
  private:
   crs::Crs m_crs;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crs/gcj02.h"
+#include "crs/tmerc.h"
 
 namespace gridtwin::crs {
 namespace {
@@ -92,6 +93,7 @@ core::Result<Transformer> Transformer::create(const Crs& from, const Crs& to) {
                                detail::lastProjError(context, "no error reported"),
                            where);
   }
+  t.setUpOwnProjection();
   return t;
 }
 
@@ -102,6 +104,8 @@ core::Result<Transformer> Transformer::clone() const {
   t.m_before = m_before;
   t.m_after = m_after;
   t.m_usesProj = m_usesProj;
+  t.m_own = m_own;
+  t.m_ownInverse = m_ownInverse;
   if (!m_usesProj) return t;
   assert(m_operation && "clone() of a moved-from Transformer");
   // proj_clone copies the operation without going back to the database
@@ -179,6 +183,140 @@ core::Result<void> Transformer::transform(std::span<geo::Point> points) const {
     out.push_back(*r);
   }
   std::copy(out.begin(), out.end(), points.begin());
+  return {};
+}
+
+}  // namespace gridtwin::crs
+
+namespace gridtwin::crs {
+
+void Transformer::setUpOwnProjection() {
+  PJ* operation = m_operation.get();
+  const char* text = proj_as_proj_string(m_context.get(), operation, PJ_PROJ_5, nullptr);
+  proj_errno_reset(operation);
+  if (!text) return;  // e.g. several candidate operations: PROJ picks per point
+  const auto step = detail::parseTmercPipeline(text);
+  if (!step) return;
+  auto own = std::make_shared<const detail::Tmerc>(step->params);
+  // The check: ours and PROJ's on a 13 x 13 lattice over the box where ours
+  // is used, corners included; any difference over 1 micrometre (or 1e-11
+  // degrees, about as much) and PROJ keeps the step.
+  constexpr int kSteps = 12;
+  for (int i = 0; i <= kSteps; ++i) {
+    for (int j = 0; j <= kSteps; ++j) {
+      const double u = static_cast<double>(i) / kSteps, v = static_cast<double>(j) / kSteps;
+      geo::Point p, ours;
+      double tolerance;
+      if (!step->inverse) {
+        p = {own->lonMin() + u * (own->lonMax() - own->lonMin()), -84.0 + v * 168.0};
+        ours = own->forward(p);
+        tolerance = 1e-6;
+      } else {
+        p = {own->xMin() + u * (own->xMax() - own->xMin()),
+             own->yMin() + v * (own->yMax() - own->yMin())};
+        ours = own->inverse(p);
+        tolerance = 1e-11;
+      }
+      const PJ_COORD q = proj_trans(operation, PJ_FWD, proj_coord(p.x, p.y, 0, 0));
+      const int error = proj_errno(operation);
+      proj_errno_reset(operation);
+      if (error != 0 || !(std::abs(q.xy.x - ours.x) <= tolerance) ||
+          !(std::abs(q.xy.y - ours.y) <= tolerance)) {
+        return;
+      }
+    }
+  }
+  m_own = std::move(own);
+  m_ownInverse = step->inverse;
+}
+
+bool Transformer::acceptsQuickly(geo::Point p) const {
+  if (!finite(p)) return false;
+  if (m_before != Offset::kNone && !validLonLat(p)) return false;
+  return true;
+}
+
+core::Result<void> Transformer::transformStream(std::span<const geo::Point> in,
+                                                std::span<geo::Point> out,
+                                                std::size_t& done) const {
+  assert(out.size() >= in.size());
+  const std::size_t n = in.size();
+  done = 0;
+  // Points the quick path leaves to transformOne (a failed check, outside
+  // the box of our own projection, PROJ failing on it): 1 = parked.
+  std::vector<unsigned char> parked(n, 0);
+  bool anyParked = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    geo::Point p = in[i];
+    if (!acceptsQuickly(p)) {
+      parked[i] = 1;
+      anyParked = true;
+      out[i] = {0.0, 0.0};  // harmless for PROJ below; replaced at the end
+      continue;
+    }
+    switch (m_before) {
+      case Offset::kNone:
+        break;
+      case Offset::kGcj:
+        p = gcj02ToWgs84(p);
+        break;
+      case Offset::kBaidu:
+        p = bd09ToWgs84(p);
+        break;
+    }
+    out[i] = p;
+  }
+  if (m_usesProj) {
+    assert(m_operation && "transformStream() on a moved-from Transformer");
+    if (m_own) {
+      const detail::Tmerc& own = *m_own;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (parked[i]) continue;
+        const geo::Point p = out[i];
+        if (m_ownInverse ? own.inInverseBox(p) : own.inForwardBox(p)) {
+          out[i] = m_ownInverse ? own.inverse(p) : own.forward(p);
+        } else {
+          parked[i] = 1;
+          anyParked = true;
+        }
+      }
+    } else if (n > 0) {
+      // One call for the whole batch; a point PROJ fails on comes out
+      // non-finite (HUGE_VAL) and is parked.
+      PJ* operation = m_operation.get();
+      proj_errno_reset(operation);
+      double* x = &out[0].x;
+      double* y = &out[0].y;
+      proj_trans_generic(operation, PJ_FWD, x, sizeof(geo::Point), n, y, sizeof(geo::Point), n,
+                         nullptr, 0, 0, nullptr, 0, 0);
+      const bool anyError = proj_errno(operation) != 0;
+      proj_errno_reset(operation);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!parked[i] && (anyError || !finite(out[i]))) {
+          parked[i] = 1;
+          anyParked = true;
+        }
+      }
+    }
+  }
+  if (m_after != Offset::kNone) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (parked[i]) continue;
+      out[i] = m_after == Offset::kGcj ? wgs84ToGcj02(out[i]) : wgs84ToBd09(out[i]);
+    }
+  }
+  if (anyParked) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!parked[i]) continue;
+      auto r = transformOne(in[i]);
+      if (!r) {
+        done = i;
+        return r.takeError();
+      }
+      out[i] = *r;
+    }
+  }
+  done = n;
   return {};
 }
 

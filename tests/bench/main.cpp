@@ -53,6 +53,7 @@ const std::vector<Group>& groups() {
         "viewer.frame_ms_1080p", "viewer.frame_ms_2160p"},
        true,
        runViewer},
+      {"cli", {"cli.locate_points_per_second", "cli.transform_points_per_second"}, true, runCli},
   };
   return kGroups;
 }
