@@ -11,6 +11,11 @@ if(GRIDTWIN_SANITIZE)
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(gridtwin_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(GRIDTWIN_FUZZ)
+  # Coverage feedback for libFuzzer in every module; the targets link
+  # -fsanitize=fuzzer themselves (tests/fuzz).
+  target_compile_options(gridtwin_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(GRIDTWIN_TSAN)
   target_compile_options(gridtwin_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
   target_link_options(gridtwin_options INTERFACE -fsanitize=thread)
@@ -25,7 +30,7 @@ function(gridtwin_module name)
   target_include_directories(gridtwin_${name} PUBLIC ${PROJECT_SOURCE_DIR}/engine)
   target_link_libraries(gridtwin_${name} PUBLIC ${M_PUBLIC_DEPENDS}
     PRIVATE gridtwin_options ${M_PRIVATE_DEPENDS})
-  if(GRIDTWIN_SANITIZE OR GRIDTWIN_TSAN)
+  if(GRIDTWIN_SANITIZE OR GRIDTWIN_TSAN OR GRIDTWIN_FUZZ)
     # Sanitizer link flags must reach whoever links the module.
     target_link_libraries(gridtwin_${name} INTERFACE gridtwin_options)
   endif()

@@ -440,6 +440,27 @@ void EntityIndex::scanNearest(const geo::Point& q, Best& best) const {
   // Whether something at squared distance `bound` may still enter: strictly
   // beyond the k-th best (with slack for rounding, so that an equal distance
   // with a lower row is still seen) cannot.
+  //
+  // Why the slack is not needed in this build, only kept as a guard: every
+  // point the raster puts in a cell lies inside the cell's computed, widened
+  // box (detail/raster.h: the margin, cellSize * 1e-6, exceeds the few-ulp
+  // error of the cell map and of the edges ox + i*cellSize whenever
+  // cellSize > ~1e-9 |ox|; for smaller cells the edges are the nearest
+  // doubles to nominal edges that the cell map misses by far less than half
+  // an ulp, so no double lies between a point and its edge). For q outside
+  // the box on x, the box term is fl(minx - q.x) and the point's is
+  // fl(p.x - q.x) with minx <= p.x; correctly rounded subtraction, squaring
+  // of a non-negative value and addition are each monotone, so the computed
+  // bound <= the computed d² of every point in the box, exactly (and the
+  // same on y, and when q is inside the box's span the term is 0). So a cell
+  // whose bound exceeds the k-th best holds no point that could enter, not
+  // even an equal d² with a lower row. That argument needs d² and the bound
+  // rounded the same way: a compiler that contracts dx * dx + dy * dy into
+  // an FMA in one place and not the other (-ffp-contract=fast with
+  // -march=haswell or later) differs by up to one rounding, 2^-52 relative;
+  // the slack, 1e-9 relative, covers that with room. The test that would
+  // need it (a tiny cluster at EPSG:4547 magnitudes, queried from metres
+  // away: EntityIndex.NearestOnATinyClusterFarFromTheOrigin) passes without.
   auto mayEnter = [&](double bound) { return !best.full() || bound * (1 - 1e-9) <= best.worst(); };
   // The points of cells [i0, i1] of row j: one contiguous run of the sorted
   // arrays. The d² test against the k-th best rejects most points without

@@ -208,6 +208,29 @@ TEST(Coverage, ThinStripHandedToANeighbourIsASliver) {
   EXPECT_TRUE(check(c, o).empty());
 }
 
+// sliverWidthM is the threshold itself, not a multiple of it: with the
+// default 1 m, a strip 0.8 m wide is a sliver and one 1.2 m wide is not
+// (an opening by a quarter of the width instead of half passed every other
+// test: their strips are under half the width).
+TEST(Coverage, SliverWidthIsTheThreshold) {
+  for (const double width : {0.8, 1.2}) {
+    Coverage c = clean();
+    const geo::MultiPolygon strip = box(100, 40, 150, 40 + width);
+    unit(c, "A1").shape = unite(unit(c, "A1").shape, strip);
+    unit(c, "A2").shape = minus(unit(c, "A2").shape, strip);
+    c.parents[0].shape = unite(c.parents[0].shape, strip);
+    c.parents[1].shape = minus(c.parents[1].shape, strip);
+    const auto f = check(c);
+    if (width < CoverageOptions{}.sliverWidthM) {
+      ASSERT_EQ(f.size(), 1u) << width << " m: " << findingsText(f);
+      EXPECT_EQ(f[0].kind, FindingKind::kSliver);
+      EXPECT_NEAR(f[0].measure, 2 * 50 * width / (2 * (50 + width)), 0.02);
+    } else {
+      EXPECT_TRUE(f.empty()) << width << " m: " << findingsText(f);
+    }
+  }
+}
+
 TEST(Coverage, SpikeIsASelfIntersectionAndNothingElse) {
   Coverage c = clean();
   // A 10 m spike into A1 and back along the same line.

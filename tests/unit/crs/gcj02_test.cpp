@@ -1,9 +1,15 @@
-// GCJ-02 and BD-09 against the published known pairs and by round trips
-// over the district.
+// GCJ-02 and BD-09 against the published known pairs, fixed outputs at
+// points of the district, and by round trips over the district. The forward
+// transforms are pinned at <= 1e-12 deg: a change of the Krasovsky
+// eccentricity or of a series coefficient by one part in a million moves the
+// output by 3e-12 to 3e-10 deg (WGS-84's eccentricity: ~2e-9 deg), so a
+// looser tolerance would pass a wrong constant.
 #include "crs/gcj02.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -44,14 +50,83 @@ std::vector<KnownPair> readKnownPairs() {
   return pairs;
 }
 
+// The known pairs are upstream's double outputs (17 significant digits);
+// the exact formula agrees with them to < 4e-15 deg (gcj02_reference.py).
+constexpr double kForwardTolerance = 1e-12;
+
 TEST(CrsGcj02, ForwardMatchesKnownPairs) {
   const auto pairs = readKnownPairs();
   ASSERT_EQ(pairs.size(), 3u) << "expected the 3 known pairs in wgs84_gcj02_vectors.csv";
   for (const auto& pair : pairs) {
     const geo::Point gcj = wgs84ToGcj02(pair.wgs84);
-    EXPECT_NEAR(gcj.x, pair.gcj02.x, 1e-6) << pair.place;
-    EXPECT_NEAR(gcj.y, pair.gcj02.y, 1e-6) << pair.place;
+    EXPECT_NEAR(gcj.x, pair.gcj02.x, kForwardTolerance) << pair.place;
+    EXPECT_NEAR(gcj.y, pair.gcj02.y, kForwardTolerance) << pair.place;
   }
+}
+
+// WGS84 → GCJ-02 and GCJ-02 → BD-09 at points of Chancheng, computed at 40
+// digits from the published formulas by gcj02_reference.py (run it to
+// regenerate): {input, GCJ-02 of it read as WGS84, BD-09 of it read as GCJ-02}.
+struct FixedOutput {
+  geo::Point in;
+  geo::Point gcj02;
+  geo::Point bd09;
+};
+constexpr FixedOutput kFixedOutputs[] = {
+    {{113.112414, 23.019643},
+     {113.11790227428184, 23.017096097285547},
+     {113.11895182375809, 23.025369367389282}},
+    {{112.95, 22.90},
+     {112.95509432418935, 22.897085478643342},
+     {112.9564830248631, 22.905996558383046}},
+    {{113.20, 23.10},
+     {113.2053628498013, 23.097350773845977},
+     {113.20653464987265, 23.105830199974013}},
+    {{113.05, 22.95},
+     {113.05541759650897, 22.947376368061951},
+     {113.05645997395453, 22.956297691476208}},
+    {{113.15, 23.05},
+     {113.15544860406146, 23.047420151926742},
+     {113.15644991270606, 23.05629596839279}},
+};
+
+TEST(CrsGcj02, ForwardMatchesFixedOutputsInChancheng) {
+  for (const FixedOutput& f : kFixedOutputs) {
+    const geo::Point gcj = wgs84ToGcj02(f.in);
+    EXPECT_NEAR(gcj.x, f.gcj02.x, kForwardTolerance) << f.in.x << "," << f.in.y;
+    EXPECT_NEAR(gcj.y, f.gcj02.y, kForwardTolerance) << f.in.x << "," << f.in.y;
+  }
+}
+
+TEST(CrsBd09, ForwardMatchesFixedOutputsInChancheng) {
+  for (const FixedOutput& f : kFixedOutputs) {
+    const geo::Point bd = gcj02ToBd09(f.in);
+    EXPECT_NEAR(bd.x, f.bd09.x, kForwardTolerance) << f.in.x << "," << f.in.y;
+    EXPECT_NEAR(bd.y, f.bd09.y, kForwardTolerance) << f.in.x << "," << f.in.y;
+  }
+}
+
+// Each inverse against its forward: forward(inverse(p)) reproduces p to the
+// 1e-12 deg the iteration promises (gcj02.h), at the known pairs' GCJ-02
+// points and over a lattice on Chancheng.
+TEST(CrsGcj02, InversesReproduceTheirForwardToTheTolerance) {
+  for (const auto& pair : readKnownPairs()) {
+    const geo::Point back = wgs84ToGcj02(gcj02ToWgs84(pair.gcj02));
+    EXPECT_NEAR(back.x, pair.gcj02.x, kForwardTolerance) << pair.place;
+    EXPECT_NEAR(back.y, pair.gcj02.y, kForwardTolerance) << pair.place;
+  }
+  double worstGcj = 0, worstBd = 0;
+  for (int i = 0; i <= 40; ++i) {
+    for (int j = 0; j <= 40; ++j) {
+      const geo::Point p{112.95 + 0.25 * i / 40, 22.90 + 0.20 * j / 40};
+      const geo::Point g = wgs84ToGcj02(gcj02ToWgs84(p));
+      const geo::Point b = gcj02ToBd09(bd09ToGcj02(p));
+      worstGcj = std::max({worstGcj, std::abs(g.x - p.x), std::abs(g.y - p.y)});
+      worstBd = std::max({worstBd, std::abs(b.x - p.x), std::abs(b.y - p.y)});
+    }
+  }
+  EXPECT_LE(worstGcj, kForwardTolerance) << "wgs84ToGcj02(gcj02ToWgs84(p))";
+  EXPECT_LE(worstBd, kForwardTolerance) << "gcj02ToBd09(bd09ToGcj02(p))";
 }
 
 TEST(CrsGcj02, InverseMatchesKnownPairsWithinHalfAMetre) {
@@ -121,8 +196,9 @@ void expectRoundTrip(const char* what, const Mapping& forth, const Mapping& back
             << worst.degrees << " deg)\n";
   ::testing::Test::RecordProperty(std::string(what) + "_max_error_m", std::to_string(worst.metres));
   EXPECT_LT(worst.metres, 0.5) << what;
-  // What the iteration promises (gcj02.h): ~1e-12 deg, so allow 1e-9.
-  EXPECT_LT(worst.degrees, 1e-9) << what;
+  // What the iteration promises (gcj02.h): ~1e-12 deg (the slope of the
+  // offsets is < 1e-2, so inverse(forward(p)) is as close as forward(inverse)).
+  EXPECT_LE(worst.degrees, 1e-12) << what;
 }
 
 TEST(CrsGcj02, RoundTripsOverChanchengWithinHalfAMetre) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "ident/resident_id.h"
@@ -39,6 +40,32 @@ TEST(ResidentId, HandComputedChanchengNumberIsValid) {
   ASSERT_TRUE(info.ok()) << info.error().toString();
   EXPECT_EQ(info->sex, Sex::kMale);
   EXPECT_EQ(info->region, 440604);
+}
+
+// The check digit in the standard's other form, ISO 7064 MOD 11-2: with the
+// check character's value (X = 10) as a_1 and weights W_i = 2^(i-1) mod 11
+// counted from the right, sum(a_i * W_i) = 1 (mod 11). Over 300 sequence
+// numbers every one of the 11 check characters occurs, so a wrong entry
+// anywhere in the table is seen (the two worked examples reach only 'X'
+// and '6').
+TEST(ResidentId, CheckDigitSatisfiesIso7064Mod11ForEveryValue) {
+  std::set<char> seen;
+  for (int sequence = 0; sequence < 300; ++sequence) {
+    std::string id = "44060419900307" + std::to_string(1000 + sequence).substr(1);
+    const char check = residentIdCheckDigit(id);
+    ASSERT_NE(check, '\0') << id;
+    id += check;
+    int sum = 0;
+    int weight = 1;
+    for (int i = 17; i >= 0; --i) {
+      sum += (id[static_cast<std::size_t>(i)] == 'X' ? 10 : id[static_cast<std::size_t>(i)] - '0') *
+             weight;
+      weight = weight * 2 % 11;
+    }
+    EXPECT_EQ(sum % 11, 1) << id;
+    seen.insert(check);
+  }
+  EXPECT_EQ(seen.size(), 11u);
 }
 
 TEST(ResidentId, CheckDigitOfMalformedPrefixIsNul) {

@@ -265,6 +265,39 @@ TEST(EntityIndex, NearestEveryKEqualsBruteForce) {
   }
 }
 
+// A raster whose cells (~6e-8 m) are narrower than a millionth of the
+// coordinates' magnitude, so that the cell margin (cellSize * 1e-6) is below
+// an ulp of 2.5e6 m and the cell edges round: the case the nearest query's
+// prune argument (entity_index.cpp, mayEnter) has to cover, queried from
+// metres away in every direction.
+TEST(EntityIndex, NearestOnATinyClusterFarFromTheOrigin) {
+  std::mt19937_64 rng(31);
+  std::uniform_int_distribution<int> u(0, 4000);
+  std::vector<geo::Point> pts;
+  for (int i = 0; i < 2000; ++i) {
+    pts.push_back({500000.0 + u(rng) * 0x1p-32, 2540000.0 + u(rng) * 0x1p-31});
+  }
+  const EntityIndex index = mustBuild(pts);
+  std::uniform_real_distribution<double> angle(0, 2 * M_PI), dist(0.5, 20);
+  for (int q = 0; q < 400; ++q) {
+    const double a = angle(rng), r = dist(rng);
+    const geo::Point c{500000.0 + r * std::cos(a), 2540000.0 + r * std::sin(a)};
+    const std::size_t k = q % 3 == 0 ? 1 : 7;
+    std::vector<std::pair<double, std::uint32_t>> all;
+    for (std::uint32_t i = 0; i < pts.size(); ++i) {
+      const double dx = pts[i].x - c.x, dy = pts[i].y - c.y;
+      all.push_back({dx * dx + dy * dy, i});
+    }
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
+    std::vector<EntityIndex::Neighbour> got;
+    ASSERT_TRUE(index.nearest(c, k, got).ok());
+    ASSERT_EQ(got.size(), k);
+    for (std::size_t i = 0; i < k; ++i) {
+      ASSERT_EQ(got[i].row, all[i].second) << "query " << q << " #" << i;
+    }
+  }
+}
+
 TEST(EntityIndex, NearestWithFewPoints) {
   const std::vector<geo::Point> pts{{10, 10}, {kNan, 0}, {10, 10}, {0, 0}};
   const EntityIndex index = mustBuild(pts);

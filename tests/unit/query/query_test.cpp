@@ -243,6 +243,35 @@ TEST(Query, RolesMaskPersonalFieldsAsDocumented) {
   EXPECT_TRUE(disclosureOf(Role::kGridHead).personPhone);
 }
 
+// Staff phones per role, as access.h's table states them (not as
+// disclosureOf says, so that a wrong disclosure is caught too): plain to
+// every role but planner, which sees "139****0001". Checked here so that a
+// build without PostGIS still notices an unmasked staff phone.
+TEST(Query, StaffPhonesAreMaskedForPlannerOnly) {
+  const Twin& t = twin();
+  ASSERT_FALSE(t.staff().empty());
+  const std::pair<Role, bool> plainFor[] = {{Role::kDistrict, true},
+                                            {Role::kStreet, true},
+                                            {Role::kCommunity, true},
+                                            {Role::kGridHead, true},
+                                            {Role::kPlanner, false}};
+  for (const auto& [role, plain] : plainFor) {
+    for (std::uint32_t s = 0; s < t.staff().size(); ++s) {
+      const StaffMember& m = t.staff()[s];
+      ASSERT_EQ(m.phone.size(), 11u);
+      const StaffView v = viewStaff(t, accessOf(role, Scope::all(t.district().grids().size())), s);
+      EXPECT_EQ(v.id, m.id);
+      EXPECT_EQ(v.name, m.name) << "staff names are shown to every role";
+      if (plain) {
+        EXPECT_EQ(v.phone, m.phone) << m.id << " as " << query::name(role);
+      } else {
+        EXPECT_EQ(v.phone, m.phone.substr(0, 3) + "****" + m.phone.substr(7))
+            << m.id << " as " << query::name(role);
+      }
+    }
+  }
+}
+
 TEST(Query, LinkageReachesEveryKindFromABuildingAndAGrid) {
   const Twin& t = twin();
   const auto& c = t.district().columns();
