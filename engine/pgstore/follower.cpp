@@ -82,6 +82,9 @@ core::Result<std::vector<LiveEvent>> EventFollower::fetch() {
     if (t.size() < 19 || std::sscanf(std::string(t.substr(0, 19)).c_str(),
                                      "%4d-%2d-%2d%*c%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6)
       return makeError(ErrorCode::kParse, "bad reported_at '" + std::string(t) + "'", place);
+    if (!core::isValidDate(y, mo, d))
+      return makeError(ErrorCode::kParse, "no such date in reported_at '" + std::string(t) + "'",
+                       place);
     std::int64_t offset = 8 * 3600;
     const std::string_view rest = t.substr(19);
     if (rest == "Z") {

@@ -149,8 +149,8 @@ core::Result<void> readPolygonBody(Wkb& w, int dims, model::PolygonColumns<Owned
 bool parseDate(std::string_view s, std::int64_t& days) {
   int y, m, d;
   if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) ||
-      !digits(s, 8, 2, d) || m < 1 || m > 12 || d < 1 || d > 31) {
-    return false;
+      !digits(s, 8, 2, d) || !core::isValidDate(y, m, d)) {
+    return false;  // 2026-02-30 included: it would roll into March
   }
   days = core::daysFromCivil(y, m, d);
   return s.size() == 10;
