@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <numeric>
 
+#include "geo/algorithms.h"
 #include "geo/geos.h"
+#include "query/area_input.h"
 #include "query/detail/calendar.h"
 
 namespace gridtwin::query {
@@ -64,8 +66,13 @@ core::Result<std::int64_t> parseTime(std::string_view text) {
   };
   int y, mo, d, h = 0, mi = 0, se = 0;
   if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
+      !digits(s, 8, 2, d)) {
     return bad();
+  }
+  if (!core::isValidDate(y, mo, d)) {
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "no such date: '" + std::string(text.substr(0, 10)) + "' in '" + std::string(text) + "'");
   }
   std::size_t pos = 10;
   std::int64_t offset = kLocalOffset;
@@ -85,7 +92,9 @@ core::Result<std::int64_t> parseTime(std::string_view text) {
         offset = 0;
       } else if ((s[pos] == '+' || s[pos] == '-') && s.size() == pos + 6 && s[pos + 3] == ':') {
         int oh, om;
-        if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om)) return bad();
+        if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 14 || om > 59) {
+          return bad();
+        }
         offset = (s[pos] == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
       } else {
         return bad();
@@ -252,6 +261,15 @@ core::Result<void> checkArea(const Area& area) {
       if (!allFinite(area.polygon.outer) ||
           !std::all_of(area.polygon.holes.begin(), area.polygon.holes.end(), allFinite)) {
         return nonFinite("the polygon");
+      }
+      if (area.polygon.outer.empty()) {
+        return makeError(ErrorCode::kInvalidArgument, "the polygon is empty", "area");
+      }
+      if (isDegenerate(area.polygon)) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "the polygon is degenerate (no area: its corners are on one line or "
+                         "one point)",
+                         "area");
       }
       const geo::Geometry g(area.polygon);
       auto valid = geo::isValid(g);
