@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "crs/crs.h"
 #include "crs/transformer.h"
+#include "geo/geos.h"
 #include "geo/wkt.h"
 #include "query_support.h"
 
@@ -74,6 +75,13 @@ core::Result<geo::MultiPolygon> proposal(const PreviewOptions& o) {
                              "lie on one line)",
                              "--wkt");
     }
+  }
+  // Validity in the user's own CRS first: a bow tie is "invalid" wherever
+  // it lies.
+  const geo::Geometry given(mp);
+  if (auto valid = geo::isValid(given); !valid || !*valid) {
+    return core::makeError(core::ErrorCode::kInvalidGeometry,
+                           "invalid proposed polygon: " + geo::validityReason(given), "--wkt");
   }
   auto c = crs::parseCrs(o.crs);
   if (!c) return std::move(c.takeError()).withContext("--crs");
