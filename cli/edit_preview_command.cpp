@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "crs/crs.h"
 #include "crs/transformer.h"
+#include "geo/geos.h"
 #include "geo/wkt.h"
 #include "query_support.h"
 
@@ -36,7 +37,14 @@ struct PreviewOptions {
 };
 
 core::Result<geo::MultiPolygon> proposal(const PreviewOptions& o) {
-  if (!o.polygonFile.empty()) return boundary::readShape(o.polygonFile, o.layer);
+  if (!o.polygonFile.empty()) {
+    auto shape = boundary::readShape(o.polygonFile, o.layer);
+    if (shape && shape->polygons.empty()) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "holds no polygon; give the grid's new boundary", o.polygonFile);
+    }
+    return shape;
+  }
   auto g = geo::readWkt(o.wkt, "--wkt");
   if (!g) return g.takeError();
   geo::MultiPolygon mp;
@@ -49,13 +57,47 @@ core::Result<geo::MultiPolygon> proposal(const PreviewOptions& o) {
         core::ErrorCode::kInvalidGeometry,
         std::string("expected a POLYGON or MULTIPOLYGON, got ") + geo::typeName(*g), "--wkt");
   }
+  // Empty or degenerate: a usage error, never "the grid becomes nothing".
+  if (mp.polygons.empty()) {
+    return core::makeError(core::ErrorCode::kInvalidArgument,
+                           "the proposed polygon is empty; give the grid's new boundary", "--wkt");
+  }
+  for (const auto& poly : mp.polygons) {
+    if (poly.outer.empty()) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "the proposed polygon has an empty part; give the grid's new "
+                             "boundary",
+                             "--wkt");
+    }
+    if (query::isDegenerate(poly)) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "the proposed polygon is degenerate: it has no area (its corners "
+                             "lie on one line)",
+                             "--wkt");
+    }
+  }
+  // Validity in the user's own CRS first: a bow tie is "invalid" wherever
+  // it lies.
+  const geo::Geometry given(mp);
+  if (auto valid = geo::isValid(given); !valid || !*valid) {
+    return core::makeError(core::ErrorCode::kInvalidGeometry,
+                           "invalid proposed polygon: " + geo::validityReason(given), "--wkt");
+  }
   auto c = crs::parseCrs(o.crs);
-  if (!c) return c.takeError();
+  if (!c) return std::move(c.takeError()).withContext("--crs");
   auto t = crs::Transformer::create(*c, crs::kGaussKruger114);
-  if (!t) return t.takeError();
+  if (!t) return std::move(t.takeError()).withContext("--crs");
+  // Each corner is checked against --crs's domain: metres given as degrees
+  // (or the reverse) are refused here, with the corner named.
   for (auto& poly : mp.polygons) {
-    GRIDTWIN_TRY(t->transform(poly.outer));
-    for (auto& h : poly.holes) GRIDTWIN_TRY(t->transform(h));
+    if (auto r = t->transform(poly.outer); !r) {
+      return std::move(r.takeError()).withContext("--wkt (in " + o.crs + ")");
+    }
+    for (auto& h : poly.holes) {
+      if (auto r = t->transform(h); !r) {
+        return std::move(r.takeError()).withContext("--wkt (in " + o.crs + ")");
+      }
+    }
   }
   return mp;
 }
@@ -65,10 +107,30 @@ int runPreview(const PreviewOptions& o) {
     return qs::fail("edit-preview", {2, "give the proposed polygon: --wkt or --polygon"});
   }
   auto proposed = proposal(o);
-  if (!proposed) return qs::fail("edit-preview", {1, proposed.error().toString()});
+  if (!proposed) {
+    const bool usage = proposed.error().code == core::ErrorCode::kInvalidArgument ||
+                       proposed.error().code == core::ErrorCode::kUnknownCrs;
+    return qs::fail("edit-preview", {usage ? 2 : 1, proposed.error().toString()});
+  }
   qs::Opened opened;
   if (auto f = qs::openTwin(o.dataset, {"district", ""}, opened)) {
     return qs::fail("edit-preview", *f);
+  }
+  // A proposal nowhere near the district (the wrong --crs, a typo in a
+  // coordinate) would move every record out of the grid: refuse it.
+  {
+    const geo::Box district = query::districtBox(*opened.twin);
+    geo::Box box;
+    for (const auto& poly : proposed->polygons) {
+      for (const auto& p : poly.outer) box.expand(p);
+    }
+    if (box.maxx < district.minx || box.minx > district.maxx || box.maxy < district.miny ||
+        box.miny > district.maxy) {
+      return qs::fail("edit-preview",
+                      {1, "--wkt: the proposed polygon lies outside the district (more than " +
+                              std::to_string(static_cast<int>(query::kClipMarginMetres)) +
+                              " m beyond every grid); is --crs " + o.crs + " right?"});
+    }
   }
   auto coverage = boundary::readCoverage(o.dataset, {});
   if (!coverage) return qs::fail("edit-preview", {1, coverage.error().toString()});

@@ -4,8 +4,9 @@
 // Reads one "x,y" point per line (as gridtwin transform does; blank lines and
 // '#' lines are skipped) in --crs (default EPSG:4490) and answers, per point,
 // the grid that owns it (the lowest-code rule on shared edges), its community
-// and street, and the grid's station head. A point covered by no grid (a
-// point in the wrong CRS lands far away) gets null fields, not an error.
+// and street, and the grid's station head. A point covered by no grid gets
+// null fields, not an error; a point outside its CRS's domain (a longitude
+// of 473.1, degrees read as EPSG:4547 metres) is bad input, never wrapped.
 // The admin geography is public; the station head's phone is masked for
 // roles that may not see staff phones (engine/query/access.h).
 //

@@ -10,6 +10,7 @@
 //
 // Exit codes: 0 ok; 1 bad input (NaN, a point PROJ rejects); 2 usage.
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 #include <memory>
 
@@ -23,7 +24,7 @@ struct NearOptions {
   std::string dataset;
   std::string point;
   std::string kind = "facilities";
-  std::size_t k = 5;
+  std::string k = "5";
   std::string crs = "EPSG:4490";
   std::string format = "json";
   qs::EventOptions events;
@@ -38,6 +39,18 @@ int runNear(const NearOptions& o) {
     if (kinds->has(k)) {
       if (kind) return qs::fail("near", {2, "--kind: give one kind"});
       kind = k;
+    }
+  }
+  // A whole number 1..kMaxK: -1 must not wrap round to "every record".
+  constexpr std::size_t kMaxK = 100000;
+  std::size_t k = 0;
+  {
+    const std::string_view text = qs::trim(o.k);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
+    if (text.empty() || text.front() == '-' || text.front() == '+' || ec != std::errc() ||
+        end != text.data() + text.size() || k < 1 || k > kMaxK) {
+      return qs::fail("near", {2, "--k: expected a whole number from 1 to " +
+                                      std::to_string(kMaxK) + ", got '" + o.k + "'"});
     }
   }
   qs::ToMetric toMetric;
@@ -57,7 +70,7 @@ int runNear(const NearOptions& o) {
     std::cerr << "gridtwin near: note: the point " << o.point << " (" << o.crs
               << ") lies in no grid of the district\n";
   }
-  auto found = query::nearest(*opened.twin, opened.access, *kind, *xy, o.k, filter);
+  auto found = query::nearest(*opened.twin, opened.access, *kind, *xy, k, filter);
   if (!found) return qs::fail("near", {1, found.error().toString()});
   // Records through the selection machinery, so masking is the same as query's.
   query::Selection sel;
@@ -121,7 +134,7 @@ void addNearCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--kind", o->kind,
                   "one of buildings, addresses, houses, people, entities, "
                   "facilities (default), events");
-  cmd->add_option("--k", o->k, "how many (default 5)");
+  cmd->add_option("--k", o->k, "how many, 1 to 100000 (default 5)");
   cmd->add_option("--crs", o->crs,
                   "CRS of --point: EPSG:4490 (default), EPSG:4326, EPSG:4547, "
                   "GCJ02, BD09");

@@ -23,6 +23,7 @@
 #include "geo/wkt.h"
 #include "io.h"
 #include "query/access.h"
+#include "query/area_input.h"
 #include "query/query.h"
 #include "query/records.h"
 #include "query/stats.h"
@@ -52,8 +53,9 @@ inline void addAccessOptions(CLI::App* cmd, AccessOptions& o) {
                   "who asks: district, street, community, grid_head, planner (default: planner; "
                   "see engine/query/README.md for what each may see)");
   cmd->add_option("--scope", o.scope,
-                  "comma-separated grid/community/street codes, or 'all' (district and planner "
-                  "default to the whole district)");
+                  "comma-separated codes the role may hold: district, planner: any codes or "
+                  "'all' (their default); street: codes within one street; community: "
+                  "community/grid codes within one community; grid_head: grid codes only");
 }
 
 inline std::string_view trim(std::string_view s) {
@@ -123,6 +125,7 @@ class ToMetric {
   core::Result<geo::Point> operator()(const geo::Point& p) const { return m_t->transform(p); }
   bool metric() const { return m_crs == crs::kGaussKruger114; }
   const crs::Transformer& transformer() const { return *m_t; }
+  const crs::Crs& crs() const { return m_crs; }
 
  private:
   crs::Crs m_crs;
@@ -132,13 +135,18 @@ class ToMetric {
 struct AreaOptions {
   std::string bbox, wkt, radius, grid;
   std::string crs = "EPSG:4490";
+  // Set by addAreaOptions: which options were given (an empty --wkt '' is
+  // given, and refused, not taken for "no area").
+  std::vector<std::pair<const char*, const CLI::Option*>> given;
 };
 
 inline void addAreaOptions(CLI::App* cmd, AreaOptions& o) {
-  cmd->add_option("--bbox", o.bbox, "minx,miny,maxx,maxy in --crs");
-  cmd->add_option("--wkt", o.wkt, "a POLYGON in --crs (must be valid: no self-intersection)");
-  cmd->add_option("--radius", o.radius, "x,y,r: a circle, centre in --crs, r in metres");
-  cmd->add_option("--grid", o.grid, "comma-separated grid codes");
+  o.given = {{"--bbox", cmd->add_option("--bbox", o.bbox, "minx,miny,maxx,maxy in --crs")},
+             {"--wkt", cmd->add_option("--wkt", o.wkt,
+                                       "a POLYGON in --crs (must be valid: no self-intersection)")},
+             {"--radius", cmd->add_option("--radius", o.radius,
+                                          "x,y,r: a circle, centre in --crs, r in metres")},
+             {"--grid", cmd->add_option("--grid", o.grid, "comma-separated grid codes")}};
   cmd->add_option("--crs", o.crs,
                   "CRS of coordinates: EPSG:4490 (default), EPSG:4326, "
                   "EPSG:4547, GCJ02, BD09");
@@ -146,9 +154,29 @@ inline void addAreaOptions(CLI::App* cmd, AreaOptions& o) {
 
 // The area in EPSG:4547; none given = the whole scope. A geographic box is
 // not a box in metres: its edges are densified and it becomes a polygon.
+// Boxes and polygons are checked and clipped to the district in their own
+// CRS (query/area_input.h); an empty option, an empty or degenerate polygon
+// is a usage error.
 inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin& twin,
                                         query::Area& area) {
-  const int given = !o.bbox.empty() + !o.wkt.empty() + !o.radius.empty() + !o.grid.empty();
+  const auto isGiven = [&](const char* name, const std::string& value) {
+    for (const auto& [n, option] : o.given) {
+      if (std::string_view(n) == name) return option->count() > 0;
+    }
+    return !value.empty();
+  };
+  const std::pair<const char*, const std::string*> options[] = {
+      {"--bbox", &o.bbox}, {"--wkt", &o.wkt}, {"--radius", &o.radius}, {"--grid", &o.grid}};
+  int given = 0;
+  for (const auto& [name, value] : options) {
+    if (!isGiven(name, *value)) continue;
+    ++given;
+    if (trim(*value).empty()) {
+      return Failure{2, std::string(name) +
+                            ": empty; give a value or leave the option out "
+                            "(no area is the whole scope)"};
+    }
+  }
   if (given > 1) return Failure{2, "give at most one of --bbox, --wkt, --radius, --grid"};
   if (given == 0) {
     area = query::Area::wholeScope();
@@ -178,39 +206,20 @@ inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin&
   }
   ToMetric toMetric;
   if (auto f = toMetric.init(o.crs)) return f;
+  // Usage errors (empty, degenerate) exit 2; everything else is bad input.
+  const auto failed = [](const char* option, const core::Error& e) {
+    return Failure{e.code == core::ErrorCode::kInvalidArgument ? 2 : 1,
+                   std::string(option) + ": " + e.toString()};
+  };
   if (!o.bbox.empty()) {
     std::vector<double> v;
     if (!parseNumbers(o.bbox, 4, v) || v[0] > v[2] || v[1] > v[3]) {
       return Failure{
           1, "--bbox: expected minx,miny,maxx,maxy (finite, min <= max), got '" + o.bbox + "'"};
     }
-    if (toMetric.metric()) {
-      area = query::Area::ofBox({v[0], v[1], v[2], v[3]});
-      return std::nullopt;
-    }
-    geo::Polygon p;
-    constexpr int kSteps = 32;
-    const geo::Point corners[5] = {
-        {v[0], v[1]}, {v[2], v[1]}, {v[2], v[3]}, {v[0], v[3]}, {v[0], v[1]}};
-    for (int e = 0; e < 4; ++e) {
-      for (int s = 0; s < kSteps; ++s) {
-        const double t = static_cast<double>(s) / kSteps;
-        const geo::Point q{corners[e].x + (corners[e + 1].x - corners[e].x) * t,
-                           corners[e].y + (corners[e + 1].y - corners[e].y) * t};
-        auto m = toMetric(q);
-        if (!m) return Failure{1, "--bbox: " + m.error().toString()};
-        p.outer.push_back(*m);
-      }
-    }
-    if (v[0] == v[2] || v[1] == v[3]) {
-      // A degenerate box: the points on it, as a closed box in metres.
-      geo::Box b;
-      for (const auto& q : p.outer) b.expand(q);
-      area = query::Area::ofBox(b);
-      return std::nullopt;
-    }
-    p.outer.push_back(p.outer.front());
-    area = query::Area::ofPolygon(std::move(p));
+    auto a = query::boxArea(twin, toMetric.crs(), {v[0], v[1], v[2], v[3]});
+    if (!a) return failed("--bbox", a.error());
+    area = std::move(*a);
     return std::nullopt;
   }
   if (!o.radius.empty()) {
@@ -238,21 +247,9 @@ inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin&
   if (!polygon) {
     return Failure{1, std::string("--wkt: expected a POLYGON, got a ") + geo::typeName(*g)};
   }
-  geo::Polygon p = *polygon;
-  auto convert = [&](geo::Ring& ring) -> std::optional<Failure> {
-    for (auto& q : ring) {
-      auto m = toMetric(q);
-      if (!m) return Failure{1, "--wkt: " + m.error().toString()};
-      q = *m;
-    }
-    return std::nullopt;
-  };
-  if (auto f = convert(p.outer)) return f;
-  for (auto& h : p.holes) {
-    if (auto f = convert(h)) return f;
-  }
-  area = query::Area::ofPolygon(std::move(p));
-  if (auto r = query::checkArea(area); !r) return Failure{1, "--wkt: " + r.error().toString()};
+  auto a = query::polygonArea(twin, toMetric.crs(), *polygon);
+  if (!a) return failed("--wkt", a.error());
+  area = std::move(*a);
   return std::nullopt;
 }
 

@@ -257,6 +257,12 @@ core::Result<LayerTotals> writeLayerTables(store::GpkgWriter& w,
         ring(part.outer);
         for (auto& h : part.holes) ring(h);
       }
+    } else if (auto* ml = std::get_if<geo::MultiLineString>(&g)) {
+      // Left in degrees, a road's 25 m buffer was 25 "degrees" wide and
+      // landed near lon 109.5, lat 0 (issue 11.6: now a domain error).
+      for (auto& line : ml->lines) ring(line);
+    } else if (auto* mp = std::get_if<geo::MultiPoint>(&g)) {
+      ring(mp->points);
     }
     if (!r) return r.takeError();
     return g;

@@ -7,6 +7,23 @@
 
 namespace gridtwin::core {
 
+// Days in month m (1..12) of year y; 0 for a month out of range.
+inline unsigned daysInMonth(std::int64_t y, unsigned m) {
+  constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12) return 0;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+// True for a date that exists: 2026-02-28 yes, 2026-02-30 and 2026-13-01 no.
+// Parsers check this before daysFromCivil, which would roll an impossible
+// date into the next month.
+inline bool isValidDate(std::int64_t y, int m, int d) {
+  return m >= 1 && m <= 12 && d >= 1 &&
+         static_cast<unsigned>(d) <= daysInMonth(y, static_cast<unsigned>(m));
+}
+
+// Days since 1970-01-01 of a valid date (isValidDate).
 inline std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;

@@ -56,8 +56,17 @@ core::Result<Crs> parseCrs(std::string_view text) {
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || code <= 0) {
     return unknown(trimmed, "expected a positive integer code after 'EPSG:'");
   }
-  if (!detail::createEpsgCrs(threadContext(), code)) {
+  const detail::ProjPtr pj = detail::createEpsgCrs(threadContext(), code);
+  if (!pj) {
     return unknown(trimmed, "PROJ's database has no CRS with code " + std::to_string(code));
+  }
+  // Points here are x,y: a geocentric, vertical or 3D CRS would drop or
+  // misuse a dimension.
+  if (const std::string why = detail::notHorizontal2D(threadContext(), pj.get()); !why.empty()) {
+    return core::makeError(core::ErrorCode::kUnknownCrs,
+                           "CRS '" + std::string(trimmed) + "' is " + why +
+                               "; a 2D horizontal CRS (geographic lon,lat or projected x,y) is "
+                               "needed");
   }
   return Crs::fromEpsg(code);
 }

@@ -36,8 +36,10 @@ inline constexpr Crs kBd09 = Crs{CrsKind::kBd09, 0};
 
 // Accepts "EPSG:<code>" (any case, surrounding blanks ignored) for any CRS
 // code in PROJ's database, and "GCJ02"/"GCJ-02", "BD09"/"BD-09" (any case).
-// Errors: kUnknownCrs naming the text, whether it is malformed or a code PROJ
-// does not know. Thread-safe (uses a PROJ context of its own per thread).
+// Errors: kUnknownCrs naming the text, whether it is malformed, a code PROJ
+// does not know, or a CRS that is not 2D horizontal (geocentric, vertical,
+// 3D geographic, compound: points here are x,y). Thread-safe (uses a PROJ context of its own per
+// thread).
 core::Result<Crs> parseCrs(std::string_view text);
 
 // Canonical name that parseCrs() reads back: "EPSG:4490", "GCJ02", "BD09".

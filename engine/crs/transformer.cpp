@@ -25,8 +25,25 @@ std::string describe(geo::Point p) { return "(" + number(p.x) + ", " + number(p.
 
 bool finite(geo::Point p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
-bool validLonLat(geo::Point p) {
-  return p.x >= -180.0 && p.x <= 180.0 && p.y >= -90.0 && p.y <= 90.0;
+// GCJ-02 and BD-09 mean something only in and near China: the offset box
+// of gcj02.h widened by about two degrees.
+detail::Domain chinaDomain(const Crs& crs) {
+  return {70.0, -1.0, 140.0, 58.0,
+          name(crs) + " is only defined in and near China (lon 70..140, lat -1..58)"};
+}
+
+// The domain of `crs`, and in `why` the reason it cannot be used (unknown,
+// not 2D horizontal).
+detail::Domain domainOf(PJ_CONTEXT* context, const Crs& crs, std::string& why) {
+  if (crs.kind != CrsKind::kEpsg) return chinaDomain(crs);
+  const detail::ProjPtr pj = detail::createEpsgCrs(context, crs.epsg);
+  if (!pj) {
+    why = "PROJ's database has no CRS with code " + std::to_string(crs.epsg);
+    return {};
+  }
+  why = detail::notHorizontal2D(context, pj.get());
+  if (!why.empty()) return {};
+  return detail::epsgDomain(context, pj.get(), name(crs));
 }
 
 }  // namespace
@@ -51,14 +68,24 @@ core::Result<Transformer> Transformer::create(const Crs& from, const Crs& to) {
   Transformer t;
   t.m_from = from;
   t.m_to = to;
-  if (from == to) {
-    // Identity: no offsets and no PROJ, but an unknown code is still an error.
-    if (from.kind == CrsKind::kEpsg &&
-        !detail::createEpsgCrs(detail::makeProjContext().get(), from.epsg)) {
-      return unknownCode(from.epsg);
+  {
+    // Each side's domain; an unknown code or a CRS that is not 2D
+    // horizontal is an error, even for the identity.
+    const detail::ProjContextPtr context = detail::makeProjContext();
+    for (const auto& [crs, domain] :
+         {std::pair{from, &t.m_sourceDomain}, std::pair{to, &t.m_targetDomain}}) {
+      std::string why;
+      *domain = domainOf(context.get(), crs, why);
+      if (why.starts_with("PROJ's database")) return unknownCode(crs.epsg);
+      if (!why.empty()) {
+        return core::makeError(core::ErrorCode::kUnknownCrs,
+                               "CRS '" + name(crs) + "' is " + why +
+                                   "; a 2D horizontal CRS (geographic lon,lat or projected x,y) "
+                                   "is needed");
+      }
     }
-    return t;
   }
+  if (from == to) return t;  // identity: no offsets and no PROJ
   t.m_before = offsetOf(from);
   t.m_after = offsetOf(to);
 
@@ -103,6 +130,8 @@ core::Result<Transformer> Transformer::clone() const {
   t.m_to = m_to;
   t.m_before = m_before;
   t.m_after = m_after;
+  t.m_sourceDomain = m_sourceDomain;
+  t.m_targetDomain = m_targetDomain;
   t.m_usesProj = m_usesProj;
   t.m_own = m_own;
   t.m_ownInverse = m_ownInverse;
@@ -117,23 +146,34 @@ core::Result<Transformer> Transformer::clone() const {
   return t;
 }
 
-core::Result<geo::Point> Transformer::transformOne(geo::Point p) const {
+core::Result<void> Transformer::checkSource(geo::Point p) const {
   if (!finite(p)) {
     return core::makeError(core::ErrorCode::kNonFinite, "non-finite coordinate " + describe(p));
   }
-  const auto outOfDomain = [&](const char* what) {
+  if (!m_sourceDomain.contains(p.x, p.y)) {
+    return core::makeError(
+        core::ErrorCode::kOutOfDomain,
+        name(m_from) + " point " + describe(p) + " is outside its domain: " + m_sourceDomain.what);
+  }
+  return {};
+}
+
+core::Result<geo::Point> Transformer::transformOne(geo::Point p) const {
+  if (auto ok = checkSource(p); !ok) return ok.takeError();
+  const geo::Point input = p;
+  const auto outOfTarget = [&](geo::Point q) {
     return core::makeError(core::ErrorCode::kOutOfDomain,
-                           std::string(what) + " " + describe(p) + " is not a valid lon,lat");
+                           name(m_from) + " point " + describe(input) + " falls at " + describe(q) +
+                               ", outside the domain of " + name(m_to) + ": " +
+                               m_targetDomain.what);
   };
   switch (m_before) {
     case Offset::kNone:
       break;
     case Offset::kGcj:
-      if (!validLonLat(p)) return outOfDomain("GCJ02 point");
       p = gcj02ToWgs84(p);
       break;
     case Offset::kBaidu:
-      if (!validLonLat(p)) return outOfDomain("BD09 point");
       p = bd09ToWgs84(p);
       break;
   }
@@ -156,6 +196,7 @@ core::Result<geo::Point> Transformer::transformOne(geo::Point p) const {
     }
     p = q;
   }
+  if (!m_targetDomain.contains(p.x, p.y)) return outOfTarget(p);
   switch (m_after) {
     case Offset::kNone:
       break;

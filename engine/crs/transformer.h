@@ -32,7 +32,8 @@ class Tmerc;
 // moved-from Transformer may only be destroyed or assigned to.
 class Transformer {
  public:
-  // Errors: kUnknownCrs naming the CRS when PROJ does not know an EPSG code;
+  // Errors: kUnknownCrs naming the CRS when PROJ does not know an EPSG code
+  // or when it is not a 2D horizontal CRS (geocentric, vertical, 3D);
   // kTransformFailed with PROJ's message when PROJ has no operation between
   // the two.
   static core::Result<Transformer> create(const Crs& from, const Crs& to);
@@ -46,10 +47,17 @@ class Transformer {
   const Crs& to() const { return m_to; }
 
   // Errors: kNonFinite for a NaN/infinite coordinate; kOutOfDomain for a
-  // point outside the source CRS's or the projection's domain (latitude
-  // beyond +-90, PROJ's "outside projection domain"); kTransformFailed with
-  // PROJ's message for any other failure.
+  // point outside the source CRS's domain or whose result falls outside the
+  // target's (checked before use, never wrapped: lon,lat within -180..180,
+  // -90..90; GCJ02 and BD09 in and near China, lon 70..140, lat -1..58; a
+  // projected CRS within PROJ's area of use widened by 3 degrees), or PROJ's
+  // "outside projection domain"; kTransformFailed with PROJ's message for
+  // any other failure.
   core::Result<geo::Point> transform(geo::Point point) const;
+
+  // The first check transform() makes: `point` lies in the source CRS's
+  // domain (same errors), e.g. to check a shape's corners before clipping it.
+  core::Result<void> checkSource(geo::Point point) const;
 
   // Transforms all points in place, all or nothing: on error the span is left
   // as it was and the error's context names the first bad point ("point 12",
@@ -89,6 +97,11 @@ class Transformer {
   Crs m_to;
   Offset m_before = Offset::kNone;
   Offset m_after = Offset::kNone;
+  // Where input points may lie (source units) and where results may lie
+  // (target units; for GCJ02/BD09 targets, the CGCS2000 point before the
+  // offset).
+  detail::Domain m_sourceDomain;
+  detail::Domain m_targetDomain;
   bool m_usesProj = false;  // lets a moved-from Transformer trip an assert, not pass points through
   // The context is declared before the operation that lives in it, so that it
   // is destroyed after it. Both are null when the chain needs no PROJ step

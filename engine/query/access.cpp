@@ -81,82 +81,175 @@ std::vector<std::uint32_t> Scope::grids() const {
   return out;
 }
 
-core::Result<Scope> Scope::parse(const model::District& district, std::string_view codes) {
+namespace {
+
+// The level a scope code names.
+enum class Level : std::uint8_t { kAll, kStreet, kCommunity, kGrid };
+
+std::string_view levelName(Level level) {
+  switch (level) {
+    case Level::kAll:
+      return "'all'";
+    case Level::kStreet:
+      return "a street";
+    case Level::kCommunity:
+      return "a community";
+    case Level::kGrid:
+      return "a grid";
+  }
+  return "?";
+}
+
+// One code of a scope and the grids under it.
+struct ScopeCode {
+  std::string_view code;
+  Level level = Level::kGrid;
+  std::vector<std::uint32_t> grids;
+};
+
+// Splits `codes` at commas and expands each code. Errors: an empty list, a
+// code that names nothing.
+core::Result<std::vector<ScopeCode>> parseCodes(const model::District& district,
+                                                std::string_view codes) {
   const auto& grids = district.grids();
-  Scope scope = none(grids.size());
+  std::vector<ScopeCode> out;
   std::size_t start = 0;
-  bool any = false;
   while (start <= codes.size()) {
     const std::size_t comma = codes.find(',', start);
     const std::size_t end = comma == std::string_view::npos ? codes.size() : comma;
     const std::string_view code = trim(codes.substr(start, end - start));
     start = end + 1;
-    if (code.empty()) {
-      if (comma == std::string_view::npos) break;
-      continue;
-    }
-    any = true;
-    bool matched = false;
-    if (code == "all") {
-      scope = all(grids.size());
-      matched = true;
-    }
-    for (std::uint32_t g = 0; g < grids.size() && !matched; ++g) {
-      if (grids.code[g] == code) {
-        scope.add(g);
-        matched = true;
+    if (!code.empty()) {
+      ScopeCode c{code, Level::kGrid, {}};
+      if (code == "all") {
+        c.level = Level::kAll;
+        for (std::uint32_t g = 0; g < grids.size(); ++g) c.grids.push_back(g);
       }
-    }
-    if (!matched) {
-      // A community or street code: every grid under it.
-      for (std::uint32_t g = 0; g < grids.size(); ++g) {
-        const std::uint32_t c = grids.community[g];
-        if (district.communities().code[c] == code ||
-            district.streets().code[district.communities().street[c]] == code) {
-          scope.add(g);
-          matched = true;
+      for (std::uint32_t g = 0; g < grids.size() && c.grids.empty(); ++g) {
+        if (grids.code[g] == code) c.grids.push_back(g);
+      }
+      if (c.grids.empty()) {
+        // A community or street code: every grid under it.
+        for (std::uint32_t g = 0; g < grids.size(); ++g) {
+          const std::uint32_t community = grids.community[g];
+          if (district.communities().code[community] == code) {
+            c.level = Level::kCommunity;
+            c.grids.push_back(g);
+          } else if (district.streets().code[district.communities().street[community]] == code) {
+            c.level = Level::kStreet;
+            c.grids.push_back(g);
+          }
         }
       }
-    }
-    if (!matched) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "no grid, community or street has the code '" + std::string(code) + "'",
-                       "scope");
+      if (c.grids.empty()) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "no grid, community or street has the code '" + std::string(code) + "'",
+                         "scope");
+      }
+      out.push_back(std::move(c));
     }
     if (comma == std::string_view::npos) break;
   }
-  if (!any) return makeError(ErrorCode::kInvalidArgument, "empty scope", "scope");
+  if (out.empty()) return makeError(ErrorCode::kInvalidArgument, "empty scope", "scope");
+  return out;
+}
+
+// THE RULES of access.h as one table: what scope each role may hold.
+struct ScopeRule {
+  bool wholeByDefault;           // no scope given = the district
+  bool mayHoldAll;               // "all"
+  bool street, community, grid;  // the levels of code it may name
+  bool withinOneStreet, withinOneCommunity;
+  std::string_view forms;  // the rule in words, for messages
+};
+
+constexpr std::array<ScopeRule, 5> kScopeRules = {{
+    // district
+    {true, true, true, true, true, false, false, "any grid, community or street codes, or 'all'"},
+    // street
+    {false, false, true, true, true, true, false,
+     "its street's code, or community or grid codes of that one street"},
+    // community
+    {false, false, false, true, true, false, true,
+     "its community's code, or grid codes of that one community"},
+    // grid_head
+    {false, false, false, false, true, false, false, "one or more grid codes (15 digits)"},
+    // planner
+    {true, true, true, true, true, false, false, "any grid, community or street codes, or 'all'"},
+}};
+
+const ScopeRule& ruleOf(Role role) { return kScopeRules[static_cast<std::size_t>(role)]; }
+
+bool allows(const ScopeRule& rule, Level level) {
+  switch (level) {
+    case Level::kAll:
+      return rule.mayHoldAll;
+    case Level::kStreet:
+      return rule.street;
+    case Level::kCommunity:
+      return rule.community;
+    case Level::kGrid:
+      return rule.grid;
+  }
+  return false;
+}
+
+}  // namespace
+
+core::Result<Scope> Scope::parse(const model::District& district, std::string_view codes) {
+  auto parsed = parseCodes(district, codes);
+  if (!parsed) return parsed.takeError();
+  Scope scope = none(district.grids().size());
+  for (const ScopeCode& c : *parsed) {
+    for (std::uint32_t g : c.grids) scope.add(g);
+  }
   return scope;
 }
 
+std::string_view scopeRule(Role role) { return ruleOf(role).forms; }
+
 core::Result<Access> makeAccess(const model::District& district, Role role,
                                 std::string_view scopeCodes) {
+  const ScopeRule& rule = ruleOf(role);
+  const std::string roleName(name(role));
+  const auto refuse = [&](const std::string& why) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "role " + roleName + " cannot hold the scope '" +
+                         std::string(trim(scopeCodes)) + "': " + why + " (a " + roleName +
+                         " scope is " + std::string(rule.forms) + ")",
+                     "scope");
+  };
   Access access;
   access.role = role;
   if (trim(scopeCodes).empty()) {
-    if (role != Role::kDistrict && role != Role::kPlanner) {
-      return makeError(
-          ErrorCode::kInvalidArgument,
-          "role " + std::string(name(role)) + " needs a scope (grid, community or street codes)",
-          "scope");
+    if (!rule.wholeByDefault) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "role " + roleName + " needs a scope (" + std::string(rule.forms) + ")",
+                       "scope");
     }
     access.scope = Scope::all(district.grids().size());
     return access;
   }
-  auto scope = Scope::parse(district, scopeCodes);
-  if (!scope) return scope.takeError();
-  access.scope = std::move(*scope);
-  if (role == Role::kStreet || role == Role::kCommunity) {
+  auto parsed = parseCodes(district, scopeCodes);
+  if (!parsed) return refuse(parsed.error().message);
+  access.scope = Scope::none(district.grids().size());
+  for (const ScopeCode& c : *parsed) {
+    if (!allows(rule, c.level)) {
+      return refuse(c.level == Level::kAll ? std::string("'all' is not allowed")
+                                           : "'" + std::string(c.code) + "' is " +
+                                                 std::string(levelName(c.level)) + " code");
+    }
+    for (std::uint32_t g : c.grids) access.scope.add(g);
+  }
+  if (rule.withinOneStreet || rule.withinOneCommunity) {
+    const std::string_view unit = rule.withinOneStreet ? "street" : "community";
     std::set<std::uint32_t> units;
     for (std::uint32_t g : access.scope.grids()) {
-      units.insert(role == Role::kStreet ? district.streetOfGrid(g) : district.communityOfGrid(g));
+      units.insert(rule.withinOneStreet ? district.streetOfGrid(g) : district.communityOfGrid(g));
     }
     if (units.size() > 1) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "a " + std::string(name(role)) + " scope must lie within one " +
-                           std::string(name(role)) + ", this one spans " +
-                           std::to_string(units.size()),
-                       "scope");
+      return refuse("a " + roleName + " scope must lie within one " + std::string(unit) +
+                    ", this one spans " + std::to_string(units.size()));
     }
   }
   return access;

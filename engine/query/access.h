@@ -7,12 +7,12 @@
 //
 // THE RULES (see README.md for the why):
 //
-//   role        scope it may hold               lists  person name  phone   ID number
-//   district    any (default: the district)     yes    plain        masked  masked
-//   street      grids of ONE street             yes    plain        masked  masked
-//   community   grids of ONE community          yes    plain        plain   plain
-//   grid_head   its grids (explicit, any)       yes    plain        plain   masked
-//   planner     any (default: the district)     yes    masked       masked  masked
+//   role        scope it may hold                     lists  person name  phone   ID number
+//   district    any, 'all' (default: the district)    yes    plain        masked  masked
+//   street      street/community/grid codes, ONE street  yes plain      masked  masked
+//   community   community/grid codes, ONE community   yes    plain        plain   plain
+//   grid_head   grid codes only (never 'all')         yes    plain        plain   masked
+//   planner     any, 'all' (default: the district)    yes    masked       masked  masked
 //
 // Staff (station heads, grid workers) are officials: their names are shown
 // to everyone; their phones to every role but planner. Legal entities'
@@ -79,12 +79,18 @@ struct Access {
   Disclosure disclosure() const { return disclosureOf(role); }
 };
 
-// The checked way to make an Access: applies the scope rules above. An empty
-// `scopeCodes` means the district for district and planner, and is
-// kInvalidArgument for the others ("role street needs --scope ...").
-// Errors also: a code that matches nothing; a street scope spanning two
-// streets, a community scope spanning two communities.
+// The checked way to make an Access: applies the scope rules above (one
+// table in access.cpp). An empty `scopeCodes` means the district for
+// district and planner, and is kInvalidArgument for the others ("role street
+// needs a scope ..."). Errors also (kInvalidArgument, the message naming the
+// role and the scope): a code that matches nothing; 'all' or a code of a
+// level the role may not hold (a community code for grid_head, a street
+// code for community); a street scope spanning two streets, a community
+// scope spanning two communities.
 core::Result<Access> makeAccess(const model::District& district, Role role,
                                 std::string_view scopeCodes);
+
+// The scope forms `role` may hold, in words ("one or more grid codes ...").
+std::string_view scopeRule(Role role);
 
 }  // namespace gridtwin::query

@@ -7,7 +7,9 @@
 #include <numeric>
 
 #include "core/time.h"
+#include "geo/algorithms.h"
 #include "geo/geos.h"
+#include "query/area_input.h"
 #include "query/detail/calendar.h"
 
 namespace gridtwin::query {
@@ -187,6 +189,15 @@ core::Result<void> checkArea(const Area& area) {
       if (!allFinite(area.polygon.outer) ||
           !std::all_of(area.polygon.holes.begin(), area.polygon.holes.end(), allFinite)) {
         return nonFinite("the polygon");
+      }
+      if (area.polygon.outer.empty()) {
+        return makeError(ErrorCode::kInvalidArgument, "the polygon is empty", "area");
+      }
+      if (isDegenerate(area.polygon)) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "the polygon is degenerate (no area: its corners are on one line or "
+                         "one point)",
+                         "area");
       }
       const geo::Geometry g(area.polygon);
       auto valid = geo::isValid(g);

@@ -117,7 +117,8 @@ struct Selection {
   std::size_t count(model::Kind k) const;
 };
 
-// Checks an area: finite coordinates, valid polygon, sane radius. select()
+// Checks an area: finite coordinates, a polygon that is not empty or
+// degenerate (kInvalidArgument) and is valid, sane radius. select()
 // calls it; callers may call it first to report errors early.
 core::Result<void> checkArea(const Area& area);
 

@@ -147,6 +147,11 @@ TEST(QueryIntegration, CliLocatesNearestAndCountsWithDocumentedExitCodes) {
   r = cli("locate " + d + " " + in.string() + " --format jsonl");
   ASSERT_EQ(r.exitCode, 0);
   EXPECT_NE(r.out.find("\"grid\": \"440604"), std::string::npos) << r.out;
+  // Degrees read as EPSG:4547 metres lie outside that CRS's area of use:
+  // refused (issue 11.6); metres inside it but far from the district: no grid.
+  r = cli("locate " + d + " " + in.string() + " --crs EPSG:4547 --format jsonl");
+  EXPECT_EQ(r.exitCode, 1);
+  std::ofstream(in) << "400000,3000000\n";
   r = cli("locate " + d + " " + in.string() + " --crs EPSG:4547 --format jsonl");
   ASSERT_EQ(r.exitCode, 0);
   EXPECT_NE(r.out.find("\"grid\": null"), std::string::npos) << r.out;

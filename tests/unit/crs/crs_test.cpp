@@ -16,6 +16,20 @@ TEST(CrsParse, AcceptsTheDistrictsCrsInAnyCase) {
   EXPECT_EQ(parseCrs("Bd-09").value(), kBd09);
 }
 
+TEST(CrsParse, RefusesCrsThatAreNotTwoDimensionalHorizontal) {
+  const std::pair<const char*, const char*> cases[] = {{"EPSG:4978", "geocentric"},
+                                                       {"EPSG:4979", "3D geographic"},
+                                                       {"EPSG:5773", "vertical"},
+                                                       {"EPSG:5972", "compound"}};
+  for (const auto& [text, why] : cases) {
+    const auto r = parseCrs(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().code, core::ErrorCode::kUnknownCrs);
+    EXPECT_NE(r.error().message.find(text), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(CrsParse, AcceptsOtherCodesThatProjKnows) {
   EXPECT_EQ(parseCrs("EPSG:3857").value(), Crs::fromEpsg(3857));    // web mercator
   EXPECT_EQ(parseCrs("EPSG:32649").value(), Crs::fromEpsg(32649));  // UTM 49N

@@ -83,7 +83,8 @@ TEST(CrsTransformer, MetricRoundTripThroughBd09) {
 
 TEST(CrsTransformer, SameCrsIsIdentity) {
   for (const Crs& crs : {kCgcs2000, kGaussKruger114, kGcj02, kBd09}) {
-    const geo::Point p{113.1, 23.05};
+    // A point of each CRS's own domain (metres for EPSG:4547).
+    const geo::Point p = crs == kGaussKruger114 ? kOneDegreeWestMetric : geo::Point{113.1, 23.05};
     EXPECT_EQ(make(crs, crs).transform(p).value(), p) << name(crs);
   }
 }
@@ -118,13 +119,100 @@ TEST(CrsTransformer, OutOfDomainInputIsAnError) {
   ASSERT_FALSE(gcj.ok());
   EXPECT_EQ(gcj.error().code, core::ErrorCode::kOutOfDomain);
 
-  // PROJ's own refusal comes back with PROJ's words in the message.
-  const auto proj = make(kCgcs2000, kGaussKruger114).transform({114.0, 91.0});
+  // A latitude beyond 90 is refused before PROJ sees it (issue 11.6).
+  const auto lat91 = make(kCgcs2000, kGaussKruger114).transform({114.0, 91.0});
+  ASSERT_FALSE(lat91.ok());
+  EXPECT_EQ(lat91.error().code, core::ErrorCode::kOutOfDomain);
+
+  // PROJ's own refusal comes back with PROJ's words in the message (the
+  // antipode of ETRS89-LAEA's centre is a valid lon,lat that the azimuthal
+  // projection cannot take).
+  const auto proj = make(kWgs84, Crs::fromEpsg(3035)).transform({-170.0, -52.0});
   ASSERT_FALSE(proj.ok());
   EXPECT_TRUE(proj.error().code == core::ErrorCode::kOutOfDomain ||
               proj.error().code == core::ErrorCode::kTransformFailed);
   EXPECT_NE(proj.error().message.find("PROJ"), std::string::npos) << proj.error().message;
   std::cout << "PROJ says: " << proj.error().toString() << '\n';
+}
+
+// Issue 11.6: every coordinate is checked against its CRS's domain before
+// use; nothing is wrapped, and nothing comes out as nan, inf or a number of
+// 300 digits.
+TEST(CrsTransformer, ALongitudeBeyond180IsRefusedNotWrapped) {
+  // 473.1 - 360 = 113.1: PROJ would wrap it into Chancheng.
+  for (const Crs& to : {kGaussKruger114, kWgs84, kGcj02, kBd09, kCgcs2000}) {
+    const auto r = make(kCgcs2000, to).transform({473.1, 23.02});
+    ASSERT_FALSE(r.ok()) << name(to);
+    EXPECT_EQ(r.error().code, core::ErrorCode::kOutOfDomain) << name(to);
+    EXPECT_NE(r.error().message.find("473.1"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("lon -180..180"), std::string::npos) << r.error().message;
+  }
+  EXPECT_FALSE(make(kWgs84, kGaussKruger114).transform({113.1, -90.5}).ok());
+  EXPECT_TRUE(make(kWgs84, kCgcs2000).transform({-180.0, 90.0}).ok());
+}
+
+TEST(CrsTransformer, Gcj02AndBd09AreOnlyDefinedInAndNearChina) {
+  for (const Crs& from : {kGcj02, kBd09}) {
+    for (const Crs& to : {kCgcs2000, kGaussKruger114, kGcj02, kBd09}) {
+      for (const geo::Point p : {geo::Point{1e300, 23.0}, geo::Point{-179.0, 23.0},
+                                 geo::Point{2.35, 48.85}, geo::Point{113.0, -45.0}}) {
+        const auto r = make(from, to).transform(p);
+        ASSERT_FALSE(r.ok()) << name(from) << " -> " << name(to);
+        EXPECT_EQ(r.error().code, core::ErrorCode::kOutOfDomain);
+        EXPECT_NE(r.error().message.find("near China"), std::string::npos) << r.error().message;
+      }
+    }
+  }
+  // Into GCJ02/BD09 from a point far from China: refused, not nan or inf.
+  for (const Crs& to : {kGcj02, kBd09}) {
+    for (const geo::Point p : {geo::Point{2.35, 48.85}, geo::Point{-74.0, 40.7}}) {
+      const auto r = make(kCgcs2000, to).transform(p);
+      ASSERT_FALSE(r.ok()) << name(to);
+      EXPECT_EQ(r.error().code, core::ErrorCode::kOutOfDomain);
+    }
+    const auto huge = make(kGaussKruger114, to).transform({1e300, 1e300});
+    ASSERT_FALSE(huge.ok());
+    EXPECT_EQ(huge.error().code, core::ErrorCode::kOutOfDomain);
+    // Inside China it still works both ways.
+    const geo::Point seat = make(kCgcs2000, to).transform({113.1, 23.02}).value();
+    EXPECT_TRUE(std::isfinite(seat.x) && std::isfinite(seat.y));
+  }
+}
+
+TEST(CrsTransformer, AProjectedCrsIsUsedOnlyNearItsAreaOfUse) {
+  // EPSG:4547 is the 3-degree zone 112.5E..115.5E: metres far outside it,
+  // or lon,lat projected far from it, are refused with the area named.
+  const auto farEast = make(kCgcs2000, kGaussKruger114).transform({179.0, 23.0});
+  ASSERT_FALSE(farEast.ok());
+  EXPECT_EQ(farEast.error().code, core::ErrorCode::kOutOfDomain);
+  EXPECT_NE(farEast.error().message.find("area of use"), std::string::npos)
+      << farEast.error().message;
+  const auto hugeMetres = make(kGaussKruger114, kCgcs2000).transform({1e9, 2.5e6});
+  ASSERT_FALSE(hugeMetres.ok());
+  EXPECT_EQ(hugeMetres.error().code, core::ErrorCode::kOutOfDomain);
+  // 4547 metres given as lon,lat: refused.
+  EXPECT_FALSE(make(kCgcs2000, kGaussKruger114).transform(kOneDegreeWestMetric).ok());
+  // Inside the zone and a little beyond it: fine.
+  EXPECT_TRUE(make(kCgcs2000, kGaussKruger114).transform({111.0, 23.0}).ok());
+  EXPECT_TRUE(make(kGaussKruger114, kCgcs2000).transform(kOneDegreeWestMetric).ok());
+  // A world-wide projection keeps its whole world.
+  EXPECT_TRUE(make(kWgs84, Crs::fromEpsg(3857)).transform({-170.0, 60.0}).ok());
+}
+
+TEST(CrsTransformer, OnlyTwoDimensionalHorizontalCrsAreAccepted) {
+  // geocentric, 3D geographic, vertical, compound
+  for (int code : {4978, 4979, 5773, 4480, 5972}) {
+    for (const auto& [from, to] : {std::pair{kCgcs2000, Crs::fromEpsg(code)},
+                                   std::pair{Crs::fromEpsg(code), kGaussKruger114},
+                                   std::pair{Crs::fromEpsg(code), Crs::fromEpsg(code)}}) {
+      const auto t = Transformer::create(from, to);
+      ASSERT_FALSE(t.ok()) << code;
+      EXPECT_EQ(t.error().code, core::ErrorCode::kUnknownCrs);
+      EXPECT_NE(t.error().message.find("2D horizontal"), std::string::npos) << t.error().message;
+      EXPECT_NE(t.error().message.find("EPSG:" + std::to_string(code)), std::string::npos)
+          << t.error().message;
+    }
+  }
 }
 
 TEST(CrsTransformer, BatchNamesTheFirstBadPointAndLeavesTheInputAlone) {

@@ -54,7 +54,11 @@ TEST(Access, StreetAndCommunityScopesStayInsideOneUnit) {
   EXPECT_FALSE(makeAccess(district(), Role::kStreet, "440604001,440604002").ok());
   EXPECT_TRUE(makeAccess(district(), Role::kCommunity, "440604001001").ok());
   EXPECT_FALSE(makeAccess(district(), Role::kCommunity, "440604001").ok());  // two communities
-  EXPECT_TRUE(makeAccess(district(), Role::kGridHead, "440604001001").ok());
+  // A grid head names its grids; a community code is refused (issue 11.4).
+  EXPECT_FALSE(makeAccess(district(), Role::kGridHead, "440604001001").ok());
+  EXPECT_FALSE(makeAccess(district(), Role::kGridHead, "all").ok());
+  EXPECT_FALSE(makeAccess(district(), Role::kStreet, "all").ok());
+  EXPECT_FALSE(makeAccess(district(), Role::kCommunity, "all").ok());
 }
 
 TEST(Access, PrivateByDefault) {
