@@ -274,7 +274,9 @@ void Transformer::setUpOwnProjection() {
 bool Transformer::acceptsQuickly(geo::Point p) const {
   if (!finite(p)) return false;
   if (m_before != Offset::kNone && !validLonLat(p)) return false;
-  return true;
+  // The same domain check as transformOne's checkSource(): a point outside
+  // is parked and gets transformOne's error.
+  return m_sourceDomain.contains(p.x, p.y);
 }
 
 core::Result<void> Transformer::transformStream(std::span<const geo::Point> in,
@@ -338,6 +340,14 @@ core::Result<void> Transformer::transformStream(std::span<const geo::Point> in,
           anyParked = true;
         }
       }
+    }
+  }
+  // The target CRS's domain, checked where transformOne() checks it (before
+  // the output offset): a point outside is parked for its error.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!parked[i] && !m_targetDomain.contains(out[i].x, out[i].y)) {
+      parked[i] = 1;
+      anyParked = true;
     }
   }
   if (m_after != Offset::kNone) {
