@@ -11,6 +11,7 @@
 
 #include "boundary/detail/geos_ops.h"
 #include "boundary/source.h"
+#include "core/output_file.h"
 
 namespace gridtwin::boundary {
 
@@ -292,7 +293,13 @@ core::Result<void> Canvas::writePng(const std::string& path) const {
                             planes.data() + static_cast<std::size_t>(b) * n, m_width, m_height,
                             GDT_Byte, 0, 0) == CE_None;
   }
-  const std::string tmp = path + ".tmp.png";
+  // The same all-or-nothing output as every writer (core/output_file.h).
+  auto output = core::OutputFile::begin(path, ".png");
+  if (!output) {
+    GDALClose(ds);
+    return output.takeError();
+  }
+  const std::string tmp = output->temporaryPath();
   // zlib level 3: a third of the time of the default for a few % more bytes.
   const char* options[] = {"ZLEVEL=3", nullptr};
   GDALDatasetH out = ok ? GDALCreateCopy(png, tmp.c_str(), ds, FALSE, const_cast<char**>(options),
@@ -300,20 +307,13 @@ core::Result<void> Canvas::writePng(const std::string& path) const {
                         : nullptr;
   GDALClose(ds);
   if (out == nullptr) {
-    std::remove(tmp.c_str());
     std::remove((tmp + ".aux.xml").c_str());
     return core::makeError(core::ErrorCode::kWriteFailed,
                            std::string("cannot write PNG: ") + CPLGetLastErrorMsg(), path);
   }
   GDALClose(out);
   std::remove((tmp + ".aux.xml").c_str());
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return core::makeError(core::ErrorCode::kWriteFailed, ec.message(), path);
-  }
-  return {};
+  return output->commit();
 }
 
 core::Result<void> gridMap(const GridMapInput& in, const std::string& pngPath) {
