@@ -50,7 +50,7 @@ int runLocate(const LocateOptions& o) {
     std::vector<double> v;
     if (!qs::parseNumbers(content, 2, v)) {
       return core::makeError(core::ErrorCode::kSyntax,
-                             "expected 'x,y' (finite numbers), got '" + std::string(line) + "'");
+                             "expected 'x,y' (finite numbers), got " + quoteInput(line));
     }
     auto xy = toMetric({v[0], v[1]});
     if (!xy) return xy.takeError();
@@ -71,9 +71,7 @@ int runLocate(const LocateOptions& o) {
         phone = s.phone;
       }
     }
-    char xs[32], ys[32];
-    std::snprintf(xs, sizeof xs, "%.9g", v[0]);
-    std::snprintf(ys, sizeof ys, "%.9g", v[1]);
+    const std::string xs = formatCoordinate(v[0]), ys = formatCoordinate(v[1]);  // round-trip
     if (o.format == "csv") {
       std::cout << number << ',' << xs << ',' << ys << ',' << grid << ',' << qs::csv(gridName)
                 << ',' << community << ',' << qs::csv(communityName) << ',' << street << ','

@@ -88,8 +88,7 @@ int runTransform(const TransformOptions& options) {
     }
     geo::Point p;
     if (!parsePoint(content, p)) {
-      return core::makeError(core::ErrorCode::kSyntax,
-                             "expected 'x,y', got '" + std::string(line) + "'");
+      return core::makeError(core::ErrorCode::kSyntax, "expected 'x,y', got " + quoteInput(line));
     }
     auto q = transformer->transform(p);
     if (!q) return q.takeError();
