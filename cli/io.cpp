@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -41,6 +42,10 @@ core::Result<void> forEachLine(
   std::ifstream file;
   std::istream* in = &std::cin;
   if (!path.empty() && path != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      return core::makeError(core::ErrorCode::kIo, "is a folder, not a file", path);
+    }
     file.open(path);
     if (!file) {
       return core::makeError(core::ErrorCode::kNotFound, "cannot open file", path);
@@ -57,7 +62,12 @@ core::Result<void> forEachLine(
       return std::move(r.takeError()).withContext(inputName(path) + ":" + std::to_string(number));
     }
   }
-  if (in->bad()) return core::makeError(core::ErrorCode::kIo, "read error", inputName(path));
+  if (in->bad()) {
+    return core::makeError(
+        core::ErrorCode::kIo,
+        std::string("cannot read: ") + (errno ? std::strerror(errno) : "I/O error"),
+        inputName(path));
+  }
   return {};
 }
 

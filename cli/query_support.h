@@ -124,7 +124,20 @@ class ToMetric {
     m_t.emplace(std::move(*t));
     return std::nullopt;
   }
-  core::Result<geo::Point> operator()(const geo::Point& p) const { return m_t->transform(p); }
+  // The error speaks of the user's point in the user's CRS, not of the
+  // metric CRS the engine works in.
+  core::Result<geo::Point> operator()(const geo::Point& p) const {
+    auto q = m_t->transform(p);
+    if (q) return q;
+    const std::string& why = q.error().message;
+    const auto colon = why.rfind(": ");
+    return core::makeError(
+        q.error().code,
+        "(" + formatCoordinate(p.x) + ", " + formatCoordinate(p.y) + ") is not a usable " +
+            crs::name(m_crs) + " coordinate" +
+            (colon == std::string::npos ? "" : " (" + why.substr(colon + 2) + ")"),
+        q.error().context);
+  }
   bool metric() const { return m_crs == crs::kGaussKruger114; }
 
  private:
