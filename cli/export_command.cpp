@@ -13,6 +13,7 @@
 #include <string>
 
 #include "commands.h"
+#include "io.h"
 #include "pgstore/gpkg_export.h"
 
 namespace gridtwin::cli {
@@ -28,6 +29,11 @@ void addExportCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--to", opts->to, "GeoPackage to write (replaced only when complete)")
       ->required();
   cmd->callback([opts, &exitCode]() {
+    if (auto c = checkOutput(opts->to, {}, "--to"); !c) {
+      std::cerr << "gridtwin export: " << c.error().toString() << "\n";
+      exitCode = refusalExitCode(c.error());
+      return;
+    }
     auto r = pgstore::exportGeoPackage(opts->from, opts->to);
     if (!r) {
       std::cerr << "gridtwin export: " << r.error().toString() << "\n";

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "generate.h"
+#include "io.h"
 
 namespace gridtwin::cli {
 
@@ -47,6 +48,14 @@ void addGenerateCommand(CLI::App& app, int& exitCode) {
       }
       lastStage = stage;
     };
+    // The inputs it reads: the output must be none of them.
+    const std::vector<std::string> inputs = {opts->outline, opts->streets, opts->communities,
+                                             opts->anchors, opts->layerCatalog};
+    if (auto c = checkOutput(opts->out, inputs); !c) {
+      std::cerr << "gridtwin generate: " << c.error().toString() << "\n";
+      exitCode = refusalExitCode(c.error());
+      return;
+    }
     auto result = generator::generate(*opts, progress);
     if (!result) {
       if (tty && !*quiet) std::fputc('\n', stderr);

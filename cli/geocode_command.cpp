@@ -106,9 +106,7 @@ std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geo
   std::snprintf(conf, sizeof conf, "%.3f", g.match.confidence);
   out += std::string(conf) + "," + csvField(g.code) + "," + csvField(g.standardText) + ",";
   if (g.match.address >= 0) {
-    char ll[64];
-    std::snprintf(ll, sizeof ll, "%.7f,%.7f", g.lon, g.lat);
-    out += ll;
+    out += formatCoordinate(g.lon) + "," + formatCoordinate(g.lat);  // round-trip precision
   } else {
     out += ",";
   }
@@ -148,13 +146,13 @@ int runGeocode(const GeocodeOptions& o) {
   auto divisions = std::make_shared<address::Gazetteer>();
   if (auto r = divisions->addDivisions(o.sharedData + "/divisions"); !r) {
     std::cerr << "gridtwin geocode: " << r.error().toString() << '\n';
-    return 2;
+    return 1;
   }
   auto tagger = address::loadOrTrainTagger(o.model.empty() ? address::defaultTaggerPath() : o.model,
                                            o.sharedData + "/addresses/naacl2019", *divisions);
   if (!tagger) {
     std::cerr << "gridtwin geocode: " << tagger.error().toString() << '\n';
-    return 2;
+    return 1;
   }
   auto matcher = std::make_shared<const address::Matcher>(
       *registry, address::makeRegistryParser(**registry, *divisions, *tagger));
@@ -171,8 +169,9 @@ int runGeocode(const GeocodeOptions& o) {
     const bool ok = comma != std::string::npos && whole(s, s + comma, lon) &&
                     whole(s + comma + 1, s + o.reverse.size(), lat);
     if (!ok) {
-      std::cerr << "gridtwin geocode: --reverse: expected 'lon,lat', got '" << o.reverse << "'\n";
-      return 2;
+      std::cerr << "gridtwin geocode: --reverse: expected 'lon,lat', got " << quoteInput(o.reverse)
+                << '\n';
+      return 1;
     }
     auto r = geocoder.reverse(lon, lat);
     if (!r) {
@@ -194,13 +193,25 @@ int runGeocode(const GeocodeOptions& o) {
   }
   const std::string name = inputName(o.input);
   const bool csv = o.format == "csv";
+  const bool array = o.format == "json";  // json: one array; jsonl: one object a line
+  bool first = true;
+  auto emitJson = [&](const std::string& object) {
+    if (array) {
+      std::cout << (first ? "[\n  " : ",\n  ") << object;
+    } else {
+      std::cout << object << '\n';
+    }
+    first = false;
+  };
   long addressColumn = -1;
+  std::size_t headerFields = 0;
   int status = 0;
   auto r = forEachLine(o.input, [&](std::string_view line, long lineNumber) -> core::Result<void> {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::string where = name + ":" + std::to_string(lineNumber);
     if (csv && addressColumn < 0) {
       const auto header = splitCsv(line);
+      headerFields = header.size();
       for (std::size_t k = 0; k < header.size(); ++k) {
         if (header[k] == "address") addressColumn = static_cast<long>(k);
       }
@@ -216,8 +227,18 @@ int runGeocode(const GeocodeOptions& o) {
     std::string text;
     if (csv) {
       const auto fields = splitCsv(line);
-      if (static_cast<std::size_t>(addressColumn) < fields.size())
-        text = fields[static_cast<std::size_t>(addressColumn)];
+      if (fields.size() != headerFields) {
+        // A row of another width would shift every column after it.
+        const std::string why = where + ": expected " + std::to_string(headerFields) +
+                                " fields as in the header, got " + std::to_string(fields.size()) +
+                                " in " + quoteInput(line);
+        std::cerr << "gridtwin geocode: " << why << '\n';
+        status = 1;
+        std::cout << std::string(headerFields > 0 ? headerFields - 1 : 0, ',') << ",error,,,,,,,,,,"
+                  << csvField(why) << '\n';
+        return {};
+      }
+      text = fields[static_cast<std::size_t>(addressColumn)];
     } else {
       text = addressOfJsonLine(line);
     }
@@ -230,17 +251,18 @@ int runGeocode(const GeocodeOptions& o) {
       } else {
         std::string out = "{\"error\":";
         address::appendJsonString(out, g.error().toString());
-        std::cout << out << "}\n";
+        emitJson(out + "}");
       }
       return {};
     }
     if (csv) {
       std::cout << line << ',' << csvRow(*g, geocoder) << '\n';
     } else {
-      std::cout << address::geocodeToJson(text, *g, geocoder) << '\n';
+      emitJson(address::geocodeToJson(text, *g, geocoder));
     }
     return {};
   });
+  if (array && (r || !first)) std::cout << (first ? "[]\n" : "\n]\n");
   std::cout.flush();
   if (!r) {
     std::cerr << "gridtwin geocode: " << r.error().toString() << '\n';
@@ -260,7 +282,8 @@ void addGeocodeCommand(CLI::App& app, int& exitCode) {
   command->add_option("address", o->address, "one address to geocode");
   auto* input =
       command->add_option("--input", o->input, "a stream of addresses: file, or '-' for stdin");
-  command->add_option("--format", o->format, "stream format: jsonl (default), json or csv");
+  command->add_option("--format", o->format,
+                      "stream format: jsonl (default; one object a line), json (one array) or csv");
   command->add_option("--reverse", o->reverse,
                       "lon,lat (EPSG:4490): the nearest door plate and its distance, or "
                       "\"outside\" when none is within " +

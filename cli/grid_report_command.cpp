@@ -30,6 +30,7 @@
 #include "boundary/report.h"
 #include "boundary/source.h"
 #include "commands.h"
+#include "core/output_file.h"
 #include "query/query.h"
 #include "query_support.h"
 #include "report/grid_report.h"
@@ -50,19 +51,18 @@ struct ReportOptions {
   qs::AccessOptions access{"grid_head", ""};
 };
 
+// All or nothing, through the one output helper (core/output_file.h).
 core::Result<void> writeFile(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + ".tmp";
+  auto output = core::OutputFile::begin(path.string(), path.extension().string());
+  if (!output) return output.takeError();
   {
-    std::ofstream out(tmp, std::ios::binary);
+    std::ofstream out(output->temporaryPath(), std::ios::binary);
     out << text;
     if (!out.flush()) {
-      return core::makeError(core::ErrorCode::kWriteFailed, "cannot write", tmp.string());
+      return core::makeError(core::ErrorCode::kWriteFailed, "cannot write", path.string());
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return core::makeError(core::ErrorCode::kWriteFailed, ec.message(), path.string());
-  return {};
+  return output->commit();
 }
 
 int runReport(const ReportOptions& o) {
@@ -70,7 +70,7 @@ int runReport(const ReportOptions& o) {
   std::int64_t now = query::kReferenceNow;
   if (!o.now.empty()) {
     auto t = query::parseTime(o.now);
-    if (!t) return qs::fail("grid-report", {2, "--now: " + t.error().toString()});
+    if (!t) return qs::fail("grid-report", {1, "--now: " + t.error().toString()});
     now = *t;
   }
   // A build without Qt writes Markdown and HTML only, and says so up front.
@@ -81,12 +81,12 @@ int runReport(const ReportOptions& o) {
     return qs::fail("grid-report",
                     {2, std::string("the map picture: ") + report::kNoDrawing + "; add --no-map"});
   }
+  if (!o.all && o.codes.empty()) return qs::fail("grid-report", {2, "name a grid code, or --all"});
   if (o.outDir.empty() && (o.all || o.codes.size() != 1 || o.format != "md")) {
     return qs::fail("grid-report", {2,
                                     "give --out-dir for more than one report or for "
                                     "--format html|pdf|all"});
   }
-  if (!o.all && o.codes.empty()) return qs::fail("grid-report", {2, "name a grid code, or --all"});
   qs::Opened opened;
   if (auto f = qs::openTwin(o.dataset, o.access, opened)) return qs::fail("grid-report", *f);
   const query::Twin& twin = *opened.twin;
@@ -121,6 +121,14 @@ int runReport(const ReportOptions& o) {
       continue;
     }
     const std::filesystem::path dir(o.outDir);
+    // No report may replace the dataset (or any file it cannot write).
+    for (const std::string ext : {".png", ".md", ".html", ".pdf"}) {
+      const bool writes = ext == ".png" ? !o.noMap : o.format == "all" || "." + o.format == ext;
+      if (!writes) continue;
+      if (auto c = checkOutput((dir / (code + ext)).string(), {o.dataset}, "--out-dir"); !c) {
+        return qs::fail("grid-report", {refusalExitCode(c.error()), c.error().toString()});
+      }
+    }
     std::string png;
     if (!o.noMap) {
       png = code + ".png";

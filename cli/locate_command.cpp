@@ -94,7 +94,7 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     if (!stream::parsePoint(content, x, y)) {
       out.error =
           core::makeError(core::ErrorCode::kSyntax,
-                          "expected 'x,y' (finite numbers), got '" + std::string(line) + "'");
+                          "expected 'x,y' (finite numbers), got " + quoteInput(line));
       out.errorLine = number;
       return false;
     }
@@ -118,18 +118,18 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     if (format == Format::kCsv) {
       stream::appendInt(out.text, w.lines[i]);
       out.text += ',';
-      stream::appendG9(out.text, w.in[i].x);
+      stream::appendShortest(out.text, w.in[i].x);
       out.text += ',';
-      stream::appendG9(out.text, w.in[i].y);
+      stream::appendShortest(out.text, w.in[i].y);
       out.text += tail;
       continue;
     }
     out.text += format == Format::kJson ? ",\n  {\"line\": " : "{\"line\": ";
     stream::appendInt(out.text, w.lines[i]);
     out.text += ", \"x\": ";
-    stream::appendG9(out.text, w.in[i].x);
+    stream::appendShortest(out.text, w.in[i].x);
     out.text += ", \"y\": ";
-    stream::appendG9(out.text, w.in[i].y);
+    stream::appendShortest(out.text, w.in[i].y);
     out.text += tail;
     if (format == Format::kJsonl) out.text += '\n';
   }

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "io.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"gridtwin: a GIS digital twin of a city district for grid-based governance"};
@@ -27,16 +28,20 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return gridtwin::cli::finishOutput(app.exit(e), "");
+  } catch (const CLI::CallForAllHelp& e) {
+    return gridtwin::cli::finishOutput(app.exit(e), "");
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return gridtwin::cli::finishOutput(app.exit(e), "");
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;  // usage error
   }
   if (app.get_subcommands().empty()) {
     std::cout << app.help();
-    return 2;
+    return gridtwin::cli::finishOutput(2, "");
   }
-  return exitCode;
+  // Every command's output is checked here: a full disk or a closed pipe is
+  // an error, not a silent exit 0 (README, "The command line").
+  return gridtwin::cli::finishOutput(exitCode, app.get_subcommands().front()->get_name());
 }

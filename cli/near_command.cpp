@@ -57,7 +57,8 @@ int runNear(const NearOptions& o) {
   if (auto f = toMetric.init(o.crs)) return qs::fail("near", *f);
   std::vector<double> v;
   if (!qs::parseNumbers(o.point, 2, v)) {
-    return qs::fail("near", {1, "--point: expected 'x,y' (finite numbers), got '" + o.point + "'"});
+    return qs::fail("near",
+                    {1, "--point: expected 'x,y' (finite numbers), got " + quoteInput(o.point)});
   }
   auto xy = toMetric({v[0], v[1]});
   if (!xy) return qs::fail("near", {1, "--point: " + xy.error().toString()});

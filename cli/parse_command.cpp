@@ -36,14 +36,14 @@ int runParse(const ParseOptions& options) {
   auto gaz = std::make_shared<address::Gazetteer>();
   if (auto r = gaz->addDivisions(options.sharedData + "/divisions"); !r) {
     std::cerr << "gridtwin parse: " << r.error().toString() << '\n';
-    return 2;
+    return 1;
   }
   auto tagger = address::loadOrTrainTagger(
       options.model.empty() ? address::defaultTaggerPath() : options.model,
       options.sharedData + "/addresses/naacl2019", *gaz);
   if (!tagger) {
     std::cerr << "gridtwin parse: " << tagger.error().toString() << '\n';
-    return 2;
+    return 1;
   }
   const address::Parser parser(gaz, *tagger);
   const std::string name = inputName(options.input);

@@ -280,6 +280,14 @@ inline void appendG9(std::string& out, double v) {
   out.append(buf, r.ptr);
 }
 
+// Appends the shortest text that reads back to v (std::to_chars without a
+// precision): how coordinates given by the user are echoed, never cut.
+inline void appendShortest(std::string& out, double v) {
+  char buf[48];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
 // Appends v with `decimals` (0-15) digits after the point, as printf
 // "%.*f"; by hand where a double product decides the rounding, else
 // std::to_chars. Tested against printf.

@@ -41,6 +41,11 @@ int runQuery(const char* command, const QueryOptions& o) {
   if (o.stats && (o.format == "gpkg" || o.format == "jsonl")) {
     return qs::fail(command, {2, "counts come as json or csv"});
   }
+  if (!o.out.empty()) {
+    if (auto c = checkOutput(o.out, {o.dataset}); !c) {
+      return qs::fail(command, {refusalExitCode(c.error()), c.error().toString()});
+    }
+  }
   qs::Opened opened;
   if (auto f = qs::openTwin(o.dataset, o.access, opened)) return qs::fail(command, *f);
   query::Area area;
@@ -55,7 +60,12 @@ int runQuery(const char* command, const QueryOptions& o) {
         std::string(query::name(opened.access.role)) + ": " +
         (opened.access.scope.isAll() ? std::string("all")
                                      : std::to_string(opened.access.scope.count()) + " grids");
-    qs::writeStats(*opened.twin, query::aggregate(*opened.twin, *sel, now), o.format, scopeText);
+    TextOutput text;
+    if (auto r = text.open(o.out, "." + o.format); !r)
+      return qs::fail(command, {1, r.error().toString()});
+    qs::writeStats(*opened.twin, query::aggregate(*opened.twin, *sel, now), o.format, scopeText,
+                   text.stream());
+    if (auto r = text.commit(); !r) return qs::fail(command, {1, r.error().toString()});
     return 0;
   }
   if (auto f = qs::writeRecords(*opened.twin, opened.access, *sel, *kinds, o.format, o.out, now)) {
@@ -83,7 +93,8 @@ void addQueryCommand(CLI::App& app, int& exitCode) {
       *o);
   cmd->add_option("--format", o->format, "json (default), jsonl, csv or gpkg (with --out)")
       ->check(CLI::IsMember({"json", "jsonl", "csv", "gpkg"}));
-  cmd->add_option("--out", o->out, "output GeoPackage for --format gpkg");
+  cmd->add_option("--out", o->out,
+                  "write to this file instead of stdout (needed for --format gpkg)");
   cmd->add_flag("--stats", o->stats, "counts instead of records");
   cmd->callback([o, &exitCode] { exitCode = runQuery("query", *o); });
 }

@@ -104,7 +104,11 @@ inline std::optional<Failure> openTwin(const std::string& dataset, const AccessO
   auto twin = query::Twin::open(dataset, {});
   if (!twin) return Failure{1, twin.error().toString()};
   auto access = query::makeAccess((*twin)->district(), role, ao.scope);
-  if (!access) return Failure{2, "--scope: " + access.error().toString()};
+  if (!access) {
+    // Name the option the user gave: --scope, or the role that needs one.
+    const std::string option = ao.scope.empty() ? "--role " + ao.role : "--scope";
+    return Failure{2, option + ": " + access.error().toString()};
+  }
   out.twin = std::move(*twin);
   out.access = std::move(*access);
   return std::nullopt;
@@ -122,7 +126,20 @@ class ToMetric {
     m_t.emplace(std::move(*t));
     return std::nullopt;
   }
-  core::Result<geo::Point> operator()(const geo::Point& p) const { return m_t->transform(p); }
+  // The error speaks of the user's point in the user's CRS, not of the
+  // metric CRS the engine works in.
+  core::Result<geo::Point> operator()(const geo::Point& p) const {
+    auto q = m_t->transform(p);
+    if (q) return q;
+    const std::string& why = q.error().message;
+    const auto colon = why.rfind(": ");
+    return core::makeError(
+        q.error().code,
+        "(" + formatCoordinate(p.x) + ", " + formatCoordinate(p.y) + ") is not a usable " +
+            crs::name(m_crs) + " coordinate" +
+            (colon == std::string::npos ? "" : " (" + why.substr(colon + 2) + ")"),
+        q.error().context);
+  }
   bool metric() const { return m_crs == crs::kGaussKruger114; }
   const crs::Transformer& transformer() const { return *m_t; }
   const crs::Crs& crs() const { return m_crs; }
@@ -214,8 +231,8 @@ inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin&
   if (!o.bbox.empty()) {
     std::vector<double> v;
     if (!parseNumbers(o.bbox, 4, v) || v[0] > v[2] || v[1] > v[3]) {
-      return Failure{
-          1, "--bbox: expected minx,miny,maxx,maxy (finite, min <= max), got '" + o.bbox + "'"};
+      return Failure{1, "--bbox: expected minx,miny,maxx,maxy (finite, min <= max), got " +
+                            quoteInput(o.bbox)};
     }
     auto a = query::boxArea(twin, toMetric.crs(), {v[0], v[1], v[2], v[3]});
     if (!a) return failed("--bbox", a.error());
@@ -231,11 +248,12 @@ inline std::optional<Failure> parseArea(const AreaOptions& o, const query::Twin&
       std::vector<double> c;
       if (last == s.npos || !parseNumbers(s.substr(0, last), 2, c) ||
           (trim(s.substr(last + 1)) != "inf" && trim(s.substr(last + 1)) != "infinity")) {
-        return Failure{1, "--radius: expected x,y,r (r in metres, >= 0), got '" + o.radius + "'"};
+        return Failure{1,
+                       "--radius: expected x,y,r (r in metres, >= 0), got " + quoteInput(o.radius)};
       }
       v = {c[0], c[1], std::numeric_limits<double>::infinity()};
     }
-    if (v[2] < 0) return Failure{1, "--radius: r must be >= 0, got '" + o.radius + "'"};
+    if (v[2] < 0) return Failure{1, "--radius: r must be >= 0, got " + quoteInput(o.radius)};
     auto m = toMetric({v[0], v[1]});
     if (!m) return Failure{1, "--radius: " + m.error().toString()};
     area = query::Area::ofCircle(*m, v[2]);
@@ -274,12 +292,12 @@ inline std::optional<Failure> parseEvents(const EventOptions& o, const query::Tw
   now = query::kReferenceNow;
   if (!o.now.empty()) {
     auto t = query::parseTime(o.now);
-    if (!t) return Failure{2, "--now: " + t.error().toString()};
+    if (!t) return Failure{1, "--now: " + t.error().toString()};
     now = *t;
   }
   if (!o.window.empty()) {
     auto w = query::parseTimeWindow(o.window, now);
-    if (!w) return Failure{2, "--window: " + w.error().toString()};
+    if (!w) return Failure{1, "--window: " + w.error().toString()};
     filter.window = *w;
   }
   if (!o.status.empty()) {
@@ -323,12 +341,8 @@ inline std::string csv(std::string_view s) {
   return out + "\"";
 }
 
-inline std::string coord(double v) {
-  if (!std::isfinite(v)) return {};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.7f", v);
-  return buf;
-}
+// Full precision: the shortest text that reads back to the same double.
+inline std::string coord(double v) { return formatCoordinate(v); }
 
 inline std::string recordJson(const query::Twin& twin, const query::Record& r) {
   std::string out = "{\"kind\": " + json(model::kindTable(r.kind)) +
@@ -398,7 +412,14 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
     if (!status.ok()) return Failure{1, status.error().toString()};
     return std::nullopt;
   }
-  std::ostream& out = std::cout;
+  // --out FILE: the same text, written all or nothing (cli/io.h).
+  TextOutput text;
+  if (auto r = text.open(outPath, "." + format); !r) return Failure{1, r.error().toString()};
+  std::ostream& out = text.stream();
+  auto done = [&]() -> std::optional<Failure> {
+    if (auto r = text.commit(); !r) return Failure{1, r.error().toString()};
+    return std::nullopt;
+  };
   if (format == "csv") {
     std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
     std::vector<std::pair<model::Kind, std::size_t>> offset;  // kind → first column
@@ -427,7 +448,7 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
           out << '\n';
         },
         now);
-    return std::nullopt;
+    return done();
   }
   const bool lines = format == "jsonl";
   if (!lines) out << "[";
@@ -444,13 +465,13 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
       },
       now);
   if (!lines) out << (first ? "]\n" : "\n]\n");
-  return std::nullopt;
+  return done();
 }
 
 // Stats as JSON: {"counts": {...}, "people": {...}, ...}; or as CSV rows
 // group,key,count.
 inline void writeStats(const query::Twin& twin, const query::Stats& s, const std::string& format,
-                       const std::string& scopeText) {
+                       const std::string& scopeText, std::ostream& out = std::cout) {
   const auto& c = twin.district().columns();
   std::vector<std::tuple<std::string, std::string, std::uint64_t>> rows;
   for (model::Kind k : query::kQueryKinds) {
@@ -519,22 +540,22 @@ inline void writeStats(const query::Twin& twin, const query::Stats& s, const std
   for (const auto& [g, n] : groups) rows.emplace_back("events_by_group", g, n);
   rows.emplace_back("events", "live", s.liveEvents);
   if (format == "csv") {
-    std::cout << "group,key,count\n";
-    for (const auto& [g, k, n] : rows) std::cout << g << ',' << csv(k) << ',' << n << '\n';
+    out << "group,key,count\n";
+    for (const auto& [g, k, n] : rows) out << g << ',' << csv(k) << ',' << n << '\n';
     return;
   }
-  std::cout << "{\n  \"scope\": " << json(scopeText);
+  out << "{\n  \"scope\": " << json(scopeText);
   std::string group;
   for (const auto& [g, k, n] : rows) {
     if (g != group) {
-      std::cout << (group.empty() ? "" : "}") << ",\n  " << json(g) << ": {";
+      out << (group.empty() ? "" : "}") << ",\n  " << json(g) << ": {";
       group = g;
     } else {
-      std::cout << ", ";
+      out << ", ";
     }
-    std::cout << json(k) << ": " << n;
+    out << json(k) << ": " << n;
   }
-  std::cout << "}\n}\n";
+  out << "}\n}\n";
 }
 
 }  // namespace gridtwin::cli::qs

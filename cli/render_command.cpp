@@ -34,8 +34,11 @@ int runRender(const RenderOptions& o) {
   std::int64_t now = query::kReferenceNow;
   if (!o.now.empty()) {
     auto t = query::parseTime(o.now);
-    if (!t) return qs::fail("render", {2, "--now: " + t.error().toString()});
+    if (!t) return qs::fail("render", {1, "--now: " + t.error().toString()});
     now = *t;
+  }
+  if (auto c = checkOutput(o.out, {o.dataset}); !c) {
+    return qs::fail("render", {refusalExitCode(c.error()), c.error().toString()});
   }
   auto ds = store::openDataset(o.dataset);
   if (!ds) return qs::fail("render", {1, ds.error().toString()});

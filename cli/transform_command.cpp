@@ -70,7 +70,7 @@ void transformChunk(TransformWorker& w, int decimals, const stream::Chunk& chunk
     geo::Point p;
     if (!stream::parsePoint(content, p.x, p.y)) {
       out.error = core::makeError(core::ErrorCode::kSyntax,
-                                  "expected 'x,y', got '" + std::string(line) + "'");
+                                  "expected 'x,y', got " + quoteInput(line));
       out.errorLine = number;
       return false;
     }

@@ -23,6 +23,7 @@
 #include "boundary/ownership.h"
 #include "boundary/source.h"
 #include "commands.h"
+#include "io.h"
 #include "store/gpkg_reader.h"
 
 namespace gridtwin::cli {
@@ -48,6 +49,12 @@ int runValidate(ValidateOptions& o) {
   if (!boundary::parseLevel(o.level, o.source.level)) {
     std::cerr << "gridtwin validate: --level must be grid, community or street\n";
     return 2;
+  }
+  if (!o.out.empty()) {
+    if (auto c = checkOutput(o.out, {o.input, o.dataset}); !c) {
+      std::cerr << "gridtwin validate: " << c.error().toString() << '\n';
+      return refusalExitCode(c.error());
+    }
   }
   o.source.dataset = o.dataset;
   auto coverage = boundary::readCoverage(o.input, o.source);

@@ -9,6 +9,7 @@
 #include <QUrl>
 #include <filesystem>
 
+#include "core/output_file.h"
 #include "report/qt_support.h"
 
 namespace gridtwin::report {
@@ -17,7 +18,10 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
                              const std::string& pdfPath) {
   auto family = detail::cjkFontFamily();
   if (!family) return family.takeError();
-  const QString tmp = QString::fromStdString(pdfPath + ".tmp");
+  // The same all-or-nothing output as every writer (core/output_file.h).
+  auto output = core::OutputFile::begin(pdfPath, ".pdf");
+  if (!output) return output.takeError();
+  const QString tmp = QString::fromStdString(output->temporaryPath());
   {
     QPdfWriter writer(tmp);
     writer.setPageSize(QPageSize(QPageSize::A4));
@@ -43,17 +47,10 @@ core::Result<void> htmlToPdf(const std::string& html, const std::string& baseDir
   std::error_code ec;
   const auto size = std::filesystem::file_size(tmpPath, ec);
   if (ec || size == 0) {
-    std::filesystem::remove(tmpPath, ec);
     return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PDF", pdfPath);
   }
   // Replaces a previous PDF in one step: it stays whole until this succeeds.
-  std::filesystem::rename(tmpPath, pdfPath, ec);
-  if (ec) {
-    std::filesystem::remove(tmpPath, ec);
-    return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PDF: " + ec.message(),
-                           pdfPath);
-  }
-  return {};
+  return output->commit();
 }
 
 }  // namespace gridtwin::report

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "address/text.h"
+#include "core/output_file.h"
 
 namespace gridtwin::address {
 namespace {
@@ -358,10 +359,13 @@ Tagger Tagger::train(const std::vector<TaggedText>& corpus, const Gazetteer& gaz
 }
 
 core::Result<void> Tagger::save(const std::string& path) const {
-  const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";  // concurrent writers
+  // All or nothing, cleaned on a signal: the one output helper (core/output_file.h).
+  auto output = core::OutputFile::begin(path, ".tmp");
+  if (!output) return output.takeError();
+  const std::string& tmp = output->temporaryPath();
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return makeError(ErrorCode::kIo, "cannot write the tagger model", tmp);
+    if (!out) return makeError(ErrorCode::kIo, "cannot write the tagger model", path);
     const std::uint64_t header[] = {kMagic, kVersion, kTagCount, m_rowKeys.size()};
     out.write(reinterpret_cast<const char*>(header), sizeof header);
     out.write(reinterpret_cast<const char*>(m_rowKeys.data()),
@@ -370,12 +374,10 @@ core::Result<void> Tagger::save(const std::string& path) const {
               static_cast<std::streamsize>(m_weights.size() * sizeof(float)));
     out.write(reinterpret_cast<const char*>(m_transitions.data()),
               static_cast<std::streamsize>(m_transitions.size() * sizeof(float)));
-    if (!out) return makeError(ErrorCode::kWriteFailed, "short write of the tagger model", tmp);
+    out.flush();
+    if (!out) return makeError(ErrorCode::kWriteFailed, "short write of the tagger model", path);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return makeError(ErrorCode::kIo, "cannot rename the tagger model into place", path);
-  }
-  return {};
+  return output->commit();
 }
 
 core::Result<Tagger> Tagger::load(const std::string& path) {

@@ -49,17 +49,17 @@ core::Result<void> checkRing(const geo::Ring& ring, const char* which, std::size
     if (!finite(ring[i])) {
       return makeError(ErrorCode::kNonFinite,
                        "vertex " + std::to_string(i) + " is " + pointText(ring[i]),
-                       "EntityIndex::polygon: " + where);
+                       "the polygon's " + where);
     }
   }
   if (ring.size() < 4) {
     return makeError(ErrorCode::kTooFewPoints,
                      std::to_string(ring.size()) + " points; a ring needs at least 4",
-                     "EntityIndex::polygon: " + where);
+                     "the polygon's " + where);
   }
   if (!(ring.front() == ring.back())) {
     return makeError(ErrorCode::kUnclosedRing, "first point differs from the last",
-                     "EntityIndex::polygon: " + where);
+                     "the polygon's " + where);
   }
   return {};
 }
@@ -71,7 +71,7 @@ core::Result<EntityIndex> EntityIndex::build(std::span<const geo::Point> xy,
   const auto t0 = std::chrono::steady_clock::now();
   if (xy.size() >= 0xffffffffu) {
     return makeError(ErrorCode::kInvalidArgument,
-                     std::to_string(xy.size()) + " rows; at most 2^32 - 1", "EntityIndex::build");
+                     std::to_string(xy.size()) + " rows; at most 2^32 - 1", "the index");
   }
   const auto n = static_cast<std::uint32_t>(xy.size());
   EntityIndex E;
@@ -208,11 +208,10 @@ core::Result<void> EntityIndex::scanPolygon(const geo::Polygon& polygon, Emit&& 
   }
   const geo::Geometry geometry(polygon);
   auto valid = geo::isValid(geometry);
-  if (!valid) return valid.takeError().withContext("EntityIndex::polygon");
+  if (!valid) return valid.takeError().withContext("the polygon");
   if (!*valid) {
     return makeError(ErrorCode::kInvalidGeometry,
-                     "query polygon is not valid: " + geo::validityReason(geometry),
-                     "EntityIndex::polygon");
+                     "the polygon is not valid: " + geo::validityReason(geometry), "the polygon");
   }
   const geo::Box b = geo::bbox(polygon);
   if (m_points.empty() || !b.intersects(m_bounds)) return {};
@@ -329,7 +328,7 @@ core::Result<void> checkRadius(const geo::Point& c, double r) {
   if (!finite(c)) return notFinite("radius query centre", pointText(c));
   if (std::isnan(r) || r < 0) {
     return makeError(ErrorCode::kInvalidArgument, "radius must be >= 0, got " + std::to_string(r),
-                     "EntityIndex::radius");
+                     "the circle");
   }
   return {};
 }

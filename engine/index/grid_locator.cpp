@@ -426,7 +426,7 @@ core::Result<std::int32_t> GridLocator::locate(const geo::Point& xy) const {
   const std::int32_t g = find(xy);
   if (g == kNotFinite) {
     return makeError(ErrorCode::kNonFinite, "coordinate is not finite: " + pointText(xy),
-                     "GridLocator::locate");
+                     "locating points");
   }
   return g;
 }
@@ -437,7 +437,7 @@ core::Result<void> GridLocator::locate(std::span<const geo::Point> xy, std::span
     return makeError(ErrorCode::kInvalidArgument,
                      "output holds " + std::to_string(out.size()) + " answers for " +
                          std::to_string(xy.size()) + " points",
-                     "GridLocator::locate");
+                     "locating points");
   }
   struct Bad {
     std::size_t first = SIZE_MAX;
@@ -473,10 +473,10 @@ core::Result<std::int32_t> GridLocator::locate(const geo::Point& p,
     return makeError(ErrorCode::kInvalidArgument,
                      "the transformer's target is " + crs::name(toMetric.to()) +
                          ", the locator works in EPSG:4547",
-                     "GridLocator::locate");
+                     "locating points");
   }
   auto xy = toMetric.transform(p);
-  if (!xy) return xy.takeError().withContext("GridLocator::locate " + pointText(p));
+  if (!xy) return xy.takeError().withContext("point " + pointText(p));
   return locate(*xy);
 }
 
@@ -486,13 +486,13 @@ core::Result<void> GridLocator::locate(std::span<const geo::Point> points, const
     return makeError(ErrorCode::kInvalidArgument,
                      "output holds " + std::to_string(out.size()) + " answers for " +
                          std::to_string(points.size()) + " points",
-                     "GridLocator::locate");
+                     "locating points");
   }
   auto transformer = crs::Transformer::create(crs, crs::kGaussKruger114);
   if (!transformer) return transformer.takeError();
   std::vector<geo::Point> xy(points.begin(), points.end());
   if (auto r = transformer->transform(std::span<geo::Point>(xy)); !r) {
-    return r.takeError().withContext("GridLocator::locate from " + crs::name(crs));
+    return r.takeError().withContext("points in " + crs::name(crs));
   }
   return locate(std::span<const geo::Point>(xy), out, threads);
 }

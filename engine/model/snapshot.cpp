@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/output_file.h"
+
 namespace gridtwin::model {
 namespace {
 
@@ -171,9 +173,10 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
   h.headerChecksum = headerChecksum(h);
 
   namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path temporary = target.parent_path() / ("." + target.filename().string() + ".tmp-" +
-                                                     std::to_string(::getpid()));
+  // A temporary file beside the snapshot, cleaned on a signal (core/output_file.h).
+  auto output = core::OutputFile::begin(path, "");
+  if (!output) return output.takeError();
+  const fs::path temporary = output->temporaryPath();
   Fd f;
   f.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (f.fd < 0)
@@ -208,14 +211,7 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
     return fail("cannot close");
   }
   f.fd = -1;
-  std::error_code ec;
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
-    return makeError(ErrorCode::kWriteFailed,
-                     "cannot rename the temporary file into place: " + ec.message(), path);
-  }
-  return {};
+  return output->commit();
 }
 
 core::Result<District> openSnapshot(const std::string& path, const SourceStamp& expected,

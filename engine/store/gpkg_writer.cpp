@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <vector>
 
-#include <system_error>
+#include "core/output_file.h"
 #include "geo/wkb.h"
 
 namespace gridtwin::store {
@@ -84,6 +84,7 @@ OGRLineString* toOgrLine(const geo::LineString& line) {
 struct GpkgWriter::Impl {
   std::string target;
   std::string temporary;
+  std::optional<core::OutputFile> output;  // the temporary file, its cleanup and its commit
   GDALDatasetUniquePtr dataset;
   OGRSpatialReference srs;
   OGRLayer* layer = nullptr;
@@ -97,12 +98,8 @@ struct GpkgWriter::Impl {
   ~Impl() {
     if (committed) return;
     feature.reset();
-    dataset.reset();  // GDAL closes the file; it is removed just below
-    std::error_code ec;
-    std::filesystem::remove(temporary, ec);
-    std::filesystem::remove(temporary + "-journal", ec);
-    std::filesystem::remove(temporary + "-wal", ec);
-    std::filesystem::remove(temporary + "-shm", ec);
+    dataset.reset();  // GDAL closes the file before `output` removes it
+    output.reset();
   }
 };
 
@@ -119,17 +116,12 @@ core::Result<GpkgWriter> GpkgWriter::create(const std::string& path) {
   CPLSetConfigOption("OGR_SQLITE_CACHE", "512");
   auto impl = std::make_unique<Impl>();
   impl->target = path;
-  std::filesystem::path target(path);
-  std::filesystem::path folder = target.parent_path().empty() ? "." : target.parent_path();
-  std::error_code ec;
-  if (!std::filesystem::is_directory(folder, ec)) {
-    return makeError(ErrorCode::kNotFound, "folder does not exist: " + folder.string(), path);
-  }
-  // Hidden, per-process, and still ending in .gpkg (GDAL warns otherwise).
-  impl->temporary = (folder / ("." + target.filename().string() + ".tmp-" +
-                               std::to_string(static_cast<long>(::getpid())) + ".gpkg"))
-                        .string();
-  std::filesystem::remove(impl->temporary, ec);
+  // Hidden, per-process, and still ending in .gpkg (GDAL warns otherwise);
+  // refuses read-only targets, streams into FIFOs and devices (core/output_file.h).
+  auto output = core::OutputFile::begin(path, ".gpkg");
+  if (!output) return output.takeError();
+  impl->output.emplace(std::move(*output));
+  impl->temporary = impl->output->temporaryPath();
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!driver) return makeError(ErrorCode::kStore, "GDAL has no GPKG driver", path);
   CPLErrorReset();
@@ -356,12 +348,7 @@ core::Result<void> GpkgWriter::commit() {
     return makeError(ErrorCode::kWriteFailed, "closing the GeoPackage failed: " + gdalMessage(),
                      m.target);
   }
-  std::error_code ec;
-  std::filesystem::rename(m.temporary, m.target, ec);
-  if (ec) {
-    return makeError(ErrorCode::kWriteFailed, "cannot rename " + m.temporary + ": " + ec.message(),
-                     m.target);
-  }
+  if (auto r = m.output->commit(); !r) return r;
   m.committed = true;
   return {};
 }

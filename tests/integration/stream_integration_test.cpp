@@ -200,9 +200,10 @@ std::string oldLocate(const std::string& input, const crs::Crs& crs, const std::
         phone = s.phone;
       }
     }
-    char xs[32], ys[32];
-    std::snprintf(xs, sizeof xs, "%.9g", v[0]);
-    std::snprintf(ys, sizeof ys, "%.9g", v[1]);
+    // The input echoed in full (round-trip), never cut (issue 11.7).
+    char xs[32] = {}, ys[32] = {};
+    std::to_chars(xs, xs + sizeof xs - 1, v[0]);
+    std::to_chars(ys, ys + sizeof ys - 1, v[1]);
     if (format == "csv") {
       out << number << ',' << xs << ',' << ys << ',' << grid << ',' << csvField(gridName) << ','
           << community << ',' << csvField(communityName) << ',' << street << ','
