@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "core/output_file.h"
 #include "geo/algorithms.h"
 #include "geo/geometry.h"
 #include "geo/geos.h"
@@ -404,22 +405,15 @@ core::Result<void> writePng(const Picture& picture, const std::string& path) {
   detail::ensureApplication();
   const QImage image(picture.rgba.data(), picture.width, picture.height, picture.width * 4,
                      QImage::Format_RGBA8888);
-  const std::string tmp = path + ".tmp.png";
+  // The same all-or-nothing output as every writer (core/output_file.h).
+  auto output = core::OutputFile::begin(path, ".png");
+  if (!output) return output.takeError();
   // Quality 65 is zlib level 3 in Qt's PNG writer: a third of the time of
   // the default level for a few % more bytes (the pixels are the same).
-  if (!image.save(QString::fromStdString(tmp), "PNG", 65)) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
+  if (!image.save(QString::fromStdString(output->temporaryPath()), "PNG", 65)) {
     return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PNG", path);
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the PNG: " + ec.message(),
-                           path);
-  }
-  return {};
+  return output->commit();
 }
 
 core::Result<Picture> readPng(const std::string& path) {

@@ -16,6 +16,7 @@
 
 #include "app/main_window.h"
 #include "app/snapshot.h"
+#include "core/output_file.h"
 #include "query/query.h"
 
 namespace {
@@ -92,6 +93,12 @@ int main(int argc, char** argv) {
     if (dataset.empty()) {
       std::cerr << "gridtwin-viewer: --snapshot needs a dataset\n";
       return 2;
+    }
+    // Refused before any work: the picture over the dataset itself, a
+    // read-only target (core/output_file.h).
+    if (auto ok = gridtwin::core::checkOutput(snapshot, {dataset}, "--snapshot"); !ok) {
+      std::cerr << "gridtwin-viewer: " << ok.error().toString() << "\n";
+      return ok.error().code == gridtwin::core::ErrorCode::kInvalidArgument ? 2 : 1;
     }
     auto twin = gq::Twin::open(dataset, {});
     if (!twin) {

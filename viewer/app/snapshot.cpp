@@ -1,9 +1,4 @@
 #include "app/snapshot.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -11,6 +6,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "core/output_file.h"
 #include "scene/offscreen.h"
 #include "scene/scene.h"
 
@@ -35,49 +31,21 @@ std::vector<double> eventsLast7Days(const model::District& d, const query::Scope
   return v;
 }
 
-// Writes `bytes` beside `path` and renames it into place; refuses to replace
-// anything but a regular file and keeps the replaced file's mode.
+// The picture through the one output helper (core/output_file.h): all or
+// nothing, never over an input, a link written through, a FIFO streamed to.
 core::Result<void> writePicture(const std::string& path, const std::vector<unsigned char>& bytes) {
-  struct stat old {};
-  const bool exists = ::stat(path.c_str(), &old) == 0;
-  if (exists && !S_ISREG(old.st_mode)) {
-    return core::Error{core::ErrorCode::kWriteFailed,
-                       path + ": not a regular file; the picture was not written",
-                       {}};
+  auto output = core::OutputFile::begin(path, ".png");
+  if (!output) return output.takeError();
+  std::FILE* f = std::fopen(output->temporaryPath().c_str(), "wb");
+  if (!f) {
+    return core::makeError(core::ErrorCode::kWriteFailed,
+                           std::string("cannot write the picture: ") + std::strerror(errno), path);
   }
-  if (exists && (old.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
-    return core::Error{
-        core::ErrorCode::kWriteFailed, path + ": read-only; the picture was not written", {}};
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !written) {
+    return core::makeError(core::ErrorCode::kWriteFailed, "cannot write the picture", path);
   }
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  const std::string tmp = dir + "/." + base + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return core::Error{core::ErrorCode::kWriteFailed,
-                       path + ": cannot write here (" + std::strerror(errno) + ")",
-                       {}};
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return core::Error{
-          core::ErrorCode::kWriteFailed, path + ": write failed (" + std::strerror(err) + ")", {}};
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (exists) ::fchmod(fd, old.st_mode & 07777);
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return core::Error{
-        core::ErrorCode::kWriteFailed, path + ": write failed (" + std::strerror(err) + ")", {}};
-  }
-  return {};
+  return output->commit();
 }
 
 }  // namespace
