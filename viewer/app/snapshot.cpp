@@ -1,4 +1,5 @@
 #include "app/snapshot.h"
+
 #include <cerrno>
 #include <chrono>
 #include <cmath>
