@@ -92,9 +92,8 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     if (content.empty() || content.front() == '#') return true;
     double x, y;
     if (!stream::parsePoint(content, x, y)) {
-      out.error =
-          core::makeError(core::ErrorCode::kSyntax,
-                          "expected 'x,y' (finite numbers), got " + quoteInput(line));
+      out.error = core::makeError(core::ErrorCode::kSyntax,
+                                  "expected 'x,y' (finite numbers), got " + quoteInput(line));
       out.errorLine = number;
       return false;
     }

@@ -69,8 +69,8 @@ void transformChunk(TransformWorker& w, int decimals, const stream::Chunk& chunk
     }
     geo::Point p;
     if (!stream::parsePoint(content, p.x, p.y)) {
-      out.error = core::makeError(core::ErrorCode::kSyntax,
-                                  "expected 'x,y', got " + quoteInput(line));
+      out.error =
+          core::makeError(core::ErrorCode::kSyntax, "expected 'x,y', got " + quoteInput(line));
       out.errorLine = number;
       return false;
     }
