@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,10 @@ class ChunkReader {
     ChunkReader r;
     r.m_name = path.empty() || path == "-" ? std::string("stdin") : path;  // as io.h's inputName
     if (!path.empty() && path != "-") {
+      std::error_code ec;
+      if (std::filesystem::is_directory(path, ec)) {
+        return core::makeError(core::ErrorCode::kIo, "is a folder, not a file", path);  // as io.cpp
+      }
       r.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (r.m_fd < 0) return core::makeError(core::ErrorCode::kNotFound, "cannot open file", path);
       r.m_own = true;

@@ -44,13 +44,6 @@ Result<std::int64_t> datePart(std::string_view s, std::string_view text) {
 
 }  // namespace
 
-unsigned daysInMonth(std::int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12) return 0;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
 Result<std::int64_t> parseIsoDate(std::string_view text) {
   auto days = datePart(text, text);
   if (days && text.size() != 10) return syntax(text, "expected only a date YYYY-MM-DD");
@@ -92,7 +85,9 @@ Result<std::int64_t> parseIsoTime(std::string_view text, std::int64_t defaultOff
                   (zone.size() == 5 && digits(zone, 1, 2, oh) && digits(zone, 3, 2, om)) ||
                   (zone.size() == 6 && zone[3] == ':' && digits(zone, 1, 2, oh) &&
                    digits(zone, 4, 2, om)))) {
-        if (oh > 23 || om > 59) return syntax(text, "no such UTC offset");
+        // Real offsets run from -12:00 to +14:00 (Kiribati); the parser
+        // takes anything within ±14:00.
+        if (oh > 14 || om > 59 || (oh == 14 && om > 0)) return syntax(text, "no such UTC offset");
         offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600LL + om * 60LL);
       } else {
         return syntax(text, "expected an offset Z, +hh:mm or +hhmm after the time");

@@ -13,14 +13,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/calendar.h"  // daysInMonth, isValidDate
 #include "core/error.h"
 
 namespace gridtwin::core {
 
 inline constexpr std::int64_t kChinaStandardTime = 8 * 3600;  // UTC+8, seconds
-
-// Days in month `m` (1-12) of year `y` (proleptic Gregorian).
-unsigned daysInMonth(std::int64_t y, unsigned m);
 
 // "YYYY-MM-DD" → days since 1970-01-01. Errors: kSyntax naming the text and
 // what is wrong with it.

@@ -273,7 +273,6 @@ void Transformer::setUpOwnProjection() {
 
 bool Transformer::acceptsQuickly(geo::Point p) const {
   if (!finite(p)) return false;
-  if (m_before != Offset::kNone && !validLonLat(p)) return false;
   // The same domain check as transformOne's checkSource(): a point outside
   // is parked and gets transformOne's error.
   return m_sourceDomain.contains(p.x, p.y);
