@@ -1,0 +1,184 @@
+#pragma once
+// Intake: one entry for every integrating system (一个入口、一次分派). A
+// case comes in, is geocoded (engine/address) or taken at its point (any
+// CRS engine/crs names), located in its grid (the Twin's locator), given a
+// dispatch level (DispatchRules), stored durably (a CaseStore: the journal
+// beside a GeoPackage, or PostGIS) and published to the Twin's live event
+// log, so that query/stats count it at once; then the listener hears of it.
+//
+// Thread-safety: every member may be called from any number of threads at
+// once. Durable writes are group-committed (store.h): concurrent submitters
+// share one fsync.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cases/case.h"
+#include "cases/rules.h"
+#include "cases/store.h"
+#include "core/error.h"
+#include "query/access.h"
+#include "query/twin.h"
+
+namespace gridtwin::address {
+class Geocoder;
+}
+
+namespace gridtwin::cases {
+
+// What a submit did. The case is stored in every outcome.
+enum class OutcomeCode : std::uint8_t {
+  kCreated,          // located, classified, dispatched: state reported
+  kToLocate,         // the address matched nothing (or nothing sure): state to_locate
+  kOutsideDistrict,  // the point is in no grid of the district: state outside_district
+  kUnknownCategory,  // the category is not one of the district's: state to_classify
+};
+std::string_view name(OutcomeCode code);  // "created", "to_locate", ...
+
+struct Outcome {
+  OutcomeCode code = OutcomeCode::kCreated;
+  bool replayed = false;  // (source, external_id) was stored before: the same case, nothing new
+  Case c;
+  std::string message;  // for the answer: what happened, in the caller's terms
+};
+
+// The HTTP status for an outcome: 201 created, 200 a replayed created case,
+// 422 for the three stored-but-waiting outcomes (replayed or not).
+int httpStatus(const Outcome& outcome);
+// The HTTP status for an error of this module: 400 malformed (kParse,
+// kSyntax), 404 kNotFound (unknown id or outside the caller's scope), 409
+// kUnsupported (an illegal transition; an external_id another scope owns),
+// 422 kInvalidArgument and other bad values (kOutOfDomain, kNonFinite, CRS
+// errors), 503 a store that failed (kIo, kWriteFailed, kStore).
+int httpStatus(const core::Error& error);
+// The answer of POST /cases (and of `gridtwin case submit`), one line:
+// {"status":201,"outcome":"created","replayed":false,"message":"…","case":{…}}.
+std::string toJson(const Outcome& outcome);
+
+// Changes a transition may bring to a case waiting for a person
+// (to_locate / to_classify → reported).
+struct Amendment {
+  std::string gridCode;  // the grid found by hand (15 digits)
+  std::string category;  // as in CaseRequest::category
+};
+
+// The geocoder of a twin's district: its address registry, the national
+// divisions under `sharedData`/divisions and the address tagger at
+// `taggerPath` (trained from `sharedData`/addresses/naacl2019 and kept
+// there when missing; address::defaultTaggerPath() is the CLI's). The twin
+// must outlive it. Errors: those of the registry, the divisions and the
+// tagger.
+core::Result<std::shared_ptr<const address::Geocoder>> buildGeocoder(const query::Twin& twin,
+                                                                     const std::string& sharedData,
+                                                                     const std::string& taggerPath);
+
+class Intake {
+ public:
+  struct Options {
+    // Unix seconds now; the clock of reported_at defaults and of nothing else.
+    std::function<std::int64_t()> clock;
+  };
+
+  // Replays the store's cases: the ids, the (source, external_id) keys, and
+  // every case in one of the five steps published to the twin's live log.
+  // `geocoder` may be null (an address alone then waits to be located by
+  // hand). The twin must outlive the Intake. Errors: those of publishing a
+  // replayed case (an unknown grid code: a journal from another dataset).
+  static core::Result<std::unique_ptr<Intake>> open(
+      query::Twin& twin, std::shared_ptr<const address::Geocoder> geocoder, CategoryCatalog catalog,
+      DispatchRules rules, std::unique_ptr<CaseStore> store, Options options = {});
+  // The GeoPackage form: the journal beside the dataset
+  // (Journal::pathFor(gpkgPath)), the categories from
+  // `catalogDir`/event_types.csv and the rules from rulesPathFor().
+  static core::Result<std::unique_ptr<Intake>> openWithJournal(
+      query::Twin& twin, const std::string& gpkgPath,
+      std::shared_ptr<const address::Geocoder> geocoder, const std::string& catalogDir,
+      Options options = {});
+  // Any store (PostGIS: pgstore::PgCaseStore): the categories from
+  // `catalogDir`/event_types.csv, the rules from rulesPathFor(dataset, ...).
+  static core::Result<std::unique_ptr<Intake>> openWithStore(
+      query::Twin& twin, const std::string& dataset,
+      std::shared_ptr<const address::Geocoder> geocoder, const std::string& catalogDir,
+      std::unique_ptr<CaseStore> store, Options options = {});
+  // The district's own rules when it has them, DATASET.dispatch_rules.csv
+  // beside the dataset; otherwise `catalogDir`/dispatch_rules.csv.
+  static std::string rulesPathFor(const std::string& dataset, const std::string& catalogDir);
+  ~Intake();
+
+  // POST /cases. Idempotent on (source, external_id): a retry answers the
+  // same case, replayed = true, once it is durable. Errors (nothing stored):
+  // a point outside its CRS's domain (kOutOfDomain/kNonFinite naming the
+  // point and CRS); a replayed key whose case is outside the caller's scope
+  // (kUnsupported); the store's (kWriteFailed, kStore). Any caller may
+  // submit (the HTTP layer decides who may), and the answer shows the case
+  // submitted even when its grid is outside the caller's scope.
+  core::Result<Outcome> submit(const CaseRequest& request, const query::Access& caller);
+
+  // PATCH /cases/{id}. Records who and when. Errors: kNotFound for an
+  // unknown id or a case outside the caller's scope (the same words for
+  // both); kUnsupported for an illegal move, naming from and to;
+  // kInvalidArgument for an empty `who`, a case that cannot be reported
+  // yet (no grid or no category), an amendment's unknown grid or category
+  // or a grid outside the caller's scope; the store's errors.
+  core::Result<Case> transition(std::int64_t id, State to, std::string_view who, std::int64_t when,
+                                std::string_view note, const query::Access& caller,
+                                const Amendment& amendment = {});
+
+  // GET /cases/{id}: kNotFound for an unknown id or one outside the scope.
+  core::Result<Case> get(std::int64_t id, const query::Access& caller) const;
+  // Every case the caller may see, ascending by id.
+  std::vector<Case> list(const query::Access& caller) const;
+  // A case without a grid (to_locate, outside_district) is visible only to
+  // a caller whose scope is the whole district.
+  static bool visible(const Case& c, const query::Access& caller);
+
+  // Called after each durable submit (not a replayed one) and transition,
+  // on the thread that made it, outside every lock of the Intake. Set it
+  // before serving; setting it again while calls run is safe.
+  void setListener(std::function<void(const Case&)> listener);
+
+  const ReplayReport& replayReport() const { return m_store->replayReport(); }
+  const CaseStore& store() const { return *m_store; }
+  const query::Twin& twin() const { return m_twin; }
+
+ private:
+  struct Entry {
+    Case c;
+    std::uint64_t ticket = 0;  // the store's ticket of its last record
+  };
+  struct Crs;
+
+  Intake(query::Twin& twin, std::shared_ptr<const address::Geocoder> geocoder,
+         CategoryCatalog catalog, DispatchRules rules, std::unique_ptr<CaseStore> store,
+         Options options);
+  std::int32_t gridOfCode(std::string_view code) const;
+  core::Result<void> locate(const CaseRequest& request, Case& c);
+  void dispatch(Case& c) const;
+  core::Result<void> publish(const Case& c);
+  void notify(const Case& c);
+
+  query::Twin& m_twin;
+  std::shared_ptr<const address::Geocoder> m_geocoder;
+  CategoryCatalog m_catalog;
+  DispatchRules m_rules;
+  std::vector<std::int32_t> m_districtCategory;  // catalogue row → the district's, -1 if unused
+  std::unique_ptr<CaseStore> m_store;
+  Options m_options;
+  std::unordered_map<std::string, std::uint32_t> m_gridByCode;
+
+  std::unique_ptr<Crs> m_crs;  // transformers, behind their own mutex
+
+  mutable std::mutex m_mutex;  // guards the maps below and the order of store writes
+  std::unordered_map<std::int64_t, Entry> m_cases;
+  std::unordered_map<std::string, std::int64_t> m_byKey;  // source \x1f external_id → id
+  std::int64_t m_nextId = 1;
+
+  std::mutex m_listenerMutex;
+  std::shared_ptr<const std::function<void(const Case&)>> m_listener;
+};
+
+}  // namespace gridtwin::cases

@@ -1,0 +1,231 @@
+// Case intake on the PostGIS store (issue 13.5, migration 007): cases
+// committed before the answer, replayed by a second Intake (another
+// server), idempotent across both; a second connection hears the
+// payload-free NOTIFY and reads the case under its own role's scope; the
+// five roles cannot write cases; concurrent submitters share commits.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "cases/intake.h"
+#include "crs/transformer.h"
+#include "pg_support.h"
+#include "pgstore/case_store.h"
+#include "pgstore/ingest.h"
+
+namespace gridtwin {
+namespace {
+
+using pgtest::connectOrDie;
+using pgtest::urlFor;
+
+const std::string kSmall = std::string(GRIDTWIN_PG_WORK) + "/small.gpkg";
+const std::string kCatalog = std::string(GRIDTWIN_SOURCE_DIR) + "/data/catalog";
+
+class PostgisCases : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static const std::string error = []() -> std::string {
+      auto admin = pgstore::Connection::open(urlFor("postgres"));
+      if (!admin) return admin.error().toString();
+      const std::string name = "t_postgis_cases_" + std::to_string(::getpid());
+      if (auto r = admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); !r) {
+        return r.error().toString();
+      }
+      if (auto r = admin->execute("CREATE DATABASE " + name); !r) return r.error().toString();
+      s_url = urlFor(name);
+      if (auto r = pgstore::ingest(s_url, kSmall); !r) return r.error().toString();
+      auto twin = query::Twin::open(kSmall, {});
+      if (!twin) return twin.error().toString();
+      s_twin = std::move(*twin);
+      auto back = crs::Transformer::create(crs::kGaussKruger114, crs::kCgcs2000);
+      for (const geo::Point& xy : s_twin->points(model::Kind::kAddress)) {
+        s_lonlat.push_back(*back->transform(xy));
+      }
+      return {};
+    }();
+    ASSERT_TRUE(error.empty()) << error;
+  }
+
+  static std::unique_ptr<cases::Intake> open() {
+    auto store = pgstore::PgCaseStore::open(s_url);
+    EXPECT_TRUE(store.ok()) << (store ? "" : store.error().toString());
+    if (!store) return nullptr;
+    auto catalog = cases::CategoryCatalog::load(kCatalog + "/event_types.csv");
+    auto rules = cases::DispatchRules::load(kCatalog + "/dispatch_rules.csv", *catalog);
+    auto in = cases::Intake::open(*s_twin, nullptr, std::move(*catalog), std::move(*rules),
+                                  std::move(*store));
+    EXPECT_TRUE(in.ok()) << (in ? "" : in.error().toString());
+    return in ? std::move(*in) : nullptr;
+  }
+
+  static query::Access all() {
+    return *query::makeAccess(s_twin->district(), query::Role::kDistrict, "");
+  }
+
+  static cases::CaseRequest request(const std::string& id, geo::Point p) {
+    cases::CaseRequest r;
+    r.source = cases::Source::kHotline12319;
+    r.externalId = id;
+    r.point = p;
+    r.category = "010101";
+    r.text = "垃圾满溢";
+    return r;
+  }
+
+  static std::string cell(pgstore::Connection& c, const std::string& sql) {
+    auto r = c.query(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << (r ? "" : r.error().toString());
+    return r && r->rows() > 0 ? std::string(r->text(0, 0)) : std::string();
+  }
+
+  static inline std::string s_url;
+  static inline std::unique_ptr<query::Twin> s_twin;
+  static inline std::vector<geo::Point> s_lonlat;
+};
+
+TEST_F(PostgisCases, ACaseIsCommittedBeforeTheAnswerAndAnotherConnectionHearsOfIt) {
+  auto follower = pgstore::CaseFollower::start(s_url);
+  ASSERT_TRUE(follower.ok()) << follower.error().toString();
+  auto first = follower->poll(std::chrono::milliseconds(0));  // what was there before
+  ASSERT_TRUE(first.ok());
+  auto in = open();
+  ASSERT_TRUE(in);
+  std::size_t heard = 0;
+  in->setListener([&](const cases::Case& c) {
+    // Committed before the listener hears it: another connection reads it.
+    auto other = connectOrDie(s_url);
+    EXPECT_EQ(
+        cell(other, "SELECT state FROM gridtwin.cases WHERE case_id = " + std::to_string(c.id)),
+        cases::name(c.state));
+    ++heard;
+  });
+  auto o = in->submit(request("n1", s_lonlat[5]), all());
+  ASSERT_TRUE(o.ok()) << o.error().toString();
+  EXPECT_EQ(o->code, cases::OutcomeCode::kCreated);
+  auto got = follower->poll(std::chrono::milliseconds(5000));
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].id, o->c.id);
+  EXPECT_EQ((*got)[0].gridCode, o->c.gridCode);
+  EXPECT_GE(follower->notifications(), 1u);
+  auto moved = in->transition(o->c.id, cases::State::kClassified, "陈七", 7, "", all());
+  ASSERT_TRUE(moved.ok()) << moved.error().toString();
+  got = follower->poll(std::chrono::milliseconds(5000));
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].state, cases::State::kClassified);
+  ASSERT_EQ((*got)[0].history.size(), 1u);
+  EXPECT_EQ((*got)[0].history[0].who, "陈七");
+  EXPECT_EQ(heard, 2u);
+  // The notification carries nothing.
+  auto raw = connectOrDie(s_url);
+  ASSERT_TRUE(raw.execute("LISTEN gridtwin_cases"));
+  ASSERT_TRUE(in->submit(request("n2", s_lonlat[6]), all()).ok());
+  for (int i = 0; i < 50; ++i) {
+    PQconsumeInput(raw.native());
+    if (PGnotify* n = PQnotifies(raw.native())) {
+      EXPECT_STREQ(n->extra, "");
+      PQfreemem(n);
+      return;
+    }
+    ::usleep(100 * 1000);
+  }
+  ADD_FAILURE() << "no notification on gridtwin_cases";
+}
+
+TEST_F(PostgisCases, AnotherServerReplaysTheCasesAndRetriesStayOneCase) {
+  std::int64_t id = 0;
+  {
+    auto in = open();
+    ASSERT_TRUE(in);
+    auto o = in->submit(request("r1", s_lonlat[11]), all());
+    ASSERT_TRUE(o.ok());
+    id = o->c.id;
+    ASSERT_TRUE(in->transition(id, cases::State::kClassified, "甲", 1, "", all()).ok());
+  }
+  auto again = open();
+  ASSERT_TRUE(again);
+  auto retry = again->submit(request("r1", s_lonlat[11]), all());
+  ASSERT_TRUE(retry.ok());
+  EXPECT_TRUE(retry->replayed);
+  EXPECT_EQ(retry->c.id, id);
+  EXPECT_EQ(retry->c.state, cases::State::kClassified);
+  auto c = connectOrDie(s_url);
+  EXPECT_EQ(cell(c, "SELECT count(*) FROM gridtwin.cases WHERE external_id = 'r1'"), "1");
+  auto illegal = again->transition(id, cases::State::kClosed, "乙", 2, "", all());
+  ASSERT_FALSE(illegal.ok());
+  EXPECT_EQ(cell(c, "SELECT state FROM gridtwin.cases WHERE case_id = " + std::to_string(id)),
+            "classified");
+}
+
+TEST_F(PostgisCases, RolesReadOnlyTheirGridsCasesAndWriteNone) {
+  auto in = open();
+  ASSERT_TRUE(in);
+  std::vector<cases::Case> made;
+  for (int i = 0; i < 30; ++i) {
+    auto o = in->submit(
+        request("s" + std::to_string(i), s_lonlat[static_cast<std::size_t>(i) * 41]), all());
+    ASSERT_TRUE(o.ok());
+    made.push_back(o->c);
+  }
+  cases::CaseRequest nowhere = request("s-out", {116.4, 39.9});
+  ASSERT_EQ(in->submit(nowhere, all())->code, cases::OutcomeCode::kOutsideDistrict);
+  const std::string grid = made[0].gridCode;
+  auto owner = connectOrDie(s_url);
+  const std::string login = "case_head_" + std::to_string(::getpid());
+  ASSERT_TRUE(owner.execute("CREATE ROLE " + login + " LOGIN; GRANT gridtwin_grid_head TO " +
+                            login +
+                            "; INSERT INTO gridtwin.role_scopes (role_name, code) VALUES ('" +
+                            login + "', '" + grid + "')"))
+      << "role_scopes layout";
+  std::string url = s_url;
+  const auto user = url.find("user=postgres");
+  ASSERT_NE(user, std::string::npos) << url;
+  url.replace(user, 13, "user=" + login);
+  auto head = connectOrDie(url);
+  std::size_t expected = 0;
+  for (const auto& c : made) expected += c.gridCode == grid ? 1 : 0;
+  EXPECT_EQ(cell(head, "SELECT count(*) FROM gridtwin.cases"), std::to_string(expected));
+  EXPECT_EQ(cell(head, "SELECT count(*) FROM gridtwin.cases WHERE grid_code IS DISTINCT FROM '" +
+                           grid + "'"),
+            "0");
+  auto write = head.query("UPDATE gridtwin.cases SET state = 'closed'");
+  EXPECT_FALSE(write.ok());
+  auto insert = head.query(
+      "INSERT INTO gridtwin.cases (case_id, source, external_id, grid_code, state, record) "
+      "VALUES (999999, '12345', 'forged', '" +
+      grid + "', 'closed', '{}')");
+  EXPECT_FALSE(insert.ok());
+}
+
+TEST_F(PostgisCases, ConcurrentSubmittersShareCommitsAndEachCaseIsStoredOnce) {
+  auto in = open();
+  ASSERT_TRUE(in);
+  constexpr int kThreads = 16, kEach = 100;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every other submit is a retry of the one before.
+        const int n = t * kEach + i / 2 * 2;
+        auto o = in->submit(request("c" + std::to_string(n),
+                                    s_lonlat[static_cast<std::size_t>(n) % s_lonlat.size()]),
+                            all());
+        if (!o) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto c = connectOrDie(s_url);
+  EXPECT_EQ(cell(c, "SELECT count(*) FROM gridtwin.cases WHERE external_id LIKE 'c%'"),
+            std::to_string(kThreads * kEach / 2));
+}
+
+}  // namespace
+}  // namespace gridtwin
