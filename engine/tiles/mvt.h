@@ -1,0 +1,120 @@
+#pragma once
+// A Mapbox Vector Tile 2.1 encoder of our own: the protobuf wire format
+// written by hand (varints, zigzag, length-delimited fields) and the
+// geometry command stream (MoveTo, LineTo, ClosePath) in tile coordinates.
+//
+//   Tile    { repeated Layer layers = 3; }
+//   Layer   { version = 15 (2), name = 1, features = 2, keys = 3,
+//             values = 4, extent = 5 }
+//   Feature { id = 1, tags = 2 (packed), type = 3, geometry = 4 (packed) }
+//   Value   { string = 1, double = 3, int64 = 4, sint64 = 6, bool = 7 }
+//
+// Usage: LayerBuilder layer("roads"); per feature: beginFeature(), then
+// property() and the geometry calls, then endFeature(); finally
+// encodeTile({&layer, ...}). The caller gives geometry already clipped,
+// simplified and oriented (tiles/clip.h): the encoder writes what it is
+// given, except that it drops repeated points (zero-length commands) and a
+// feature whose geometry ends up empty. Each feature's cursor starts at
+// (0,0), as the spec says.
+//
+// Not thread-safe per builder; builders are independent values.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace gridtwin::tiles::mvt {
+
+enum class GeomType : std::uint8_t { kUnknown = 0, kPoint = 1, kLineString = 2, kPolygon = 3 };
+
+// A point in tile coordinates (0..extent, y down; may lie in the buffer).
+struct TilePoint {
+  std::int32_t x = 0;
+  std::int32_t y = 0;
+  friend bool operator==(const TilePoint&, const TilePoint&) = default;
+};
+
+inline constexpr std::uint32_t kCommandMoveTo = 1;
+inline constexpr std::uint32_t kCommandLineTo = 2;
+inline constexpr std::uint32_t kCommandClosePath = 7;
+inline constexpr std::uint32_t commandInteger(std::uint32_t id, std::uint32_t count) {
+  return (id & 0x7u) | (count << 3);
+}
+inline constexpr std::uint32_t zigzag(std::int32_t n) {
+  return (static_cast<std::uint32_t>(n) << 1) ^ static_cast<std::uint32_t>(n >> 31);
+}
+
+// Wire helpers (also used by tests' decoder checks).
+void appendVarint(std::string& out, std::uint64_t v);
+void appendTag(std::string& out, std::uint32_t field, std::uint32_t wireType);
+
+// The surveyor's formula in tile coordinates (y down): > 0 for a ring that
+// is clockwise on screen, which the spec requires of exterior rings.
+// `ring` lists each point once (no repeated closing point).
+std::int64_t ringArea2(std::span<const TilePoint> ring);
+
+class LayerBuilder {
+ public:
+  explicit LayerBuilder(std::string name, std::uint32_t extent = 4096);
+
+  const std::string& name() const { return m_name; }
+  std::uint32_t extent() const { return m_extent; }
+  std::size_t featureCount() const { return m_featureCount; }
+  bool empty() const { return m_featureCount == 0; }
+
+  void beginFeature(GeomType type, std::optional<std::uint64_t> id = std::nullopt);
+  void property(std::string_view key, std::string_view value);
+  void property(std::string_view key, const char* value) { property(key, std::string_view(value)); }
+  void property(std::string_view key, std::int64_t value);
+  void property(std::string_view key, double value);
+  void property(std::string_view key, bool value);
+  // kPoint: one MoveTo with every point (a multipoint when several).
+  void points(std::span<const TilePoint> pts);
+  // kLineString: one line (a multilinestring when called again); fewer than
+  // two distinct points are skipped.
+  void line(std::span<const TilePoint> pts);
+  // kPolygon: one ring, each point once (no repeated closing point), already
+  // oriented (exterior clockwise on screen: ringArea2 > 0; holes the other
+  // way, after their exterior). Rings with fewer than three distinct points
+  // are skipped.
+  void ring(std::span<const TilePoint> pts);
+  // Writes the feature; one with no geometry is dropped. Returns whether it
+  // was written.
+  bool endFeature();
+
+  // Appends the Layer message as field 3 of a Tile.
+  void appendTo(std::string& tile) const;
+
+ private:
+  std::uint32_t keyIndex(std::string_view key);
+  std::uint32_t valueIndex(std::string encodedValue);
+  void addTag(std::string_view key, std::string encodedValue);
+  void moveTo(const TilePoint& p);
+  void lineTo(std::span<const TilePoint> pts, std::size_t from);
+
+  std::string m_name;
+  std::uint32_t m_extent;
+  std::size_t m_featureCount = 0;
+  std::vector<std::string> m_keys;
+  std::unordered_map<std::string, std::uint32_t> m_keyIndex;
+  std::vector<std::string> m_values;  // encoded Value messages
+  std::unordered_map<std::string, std::uint32_t> m_valueIndex;
+  std::string m_features;  // encoded Feature fields (field 2 of the layer)
+
+  // The feature being built.
+  GeomType m_type = GeomType::kUnknown;
+  std::optional<std::uint64_t> m_id;
+  std::vector<std::uint32_t> m_tags;
+  std::vector<std::uint32_t> m_geometry;
+  std::vector<TilePoint> m_scratch;
+  TilePoint m_cursor;
+};
+
+// The Tile message of the non-empty layers, in the given order ("" when
+// every layer is empty).
+std::string encodeTile(std::span<const LayerBuilder* const> layers);
+
+}  // namespace gridtwin::tiles::mvt

@@ -1,0 +1,743 @@
+#include "tiles/render.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "core/json.h"
+#include "crs/transformer.h"
+#include "geo/algorithms.h"
+#include "geo/wkb.h"
+#include "index/entity_index.h"
+#include "layers/catalog.h"
+#include "store/vector_file.h"
+#include "tiles/clip.h"
+#include "tiles/mvt.h"
+
+namespace gridtwin::tiles {
+
+namespace {
+
+constexpr std::int32_t kPublic = -1;  // a feature every reader sees
+
+// Features of one layer in EPSG:3857, flat: feature f has parts
+// [partStart[f], partStart[f+1]); part p has rings [ringStart[p],
+// ringStart[p+1]) (a polygon: outer ring then holes; a line or a point: one
+// "ring"); ring r has points [pointStart[r], pointStart[r+1]).
+struct FeatureSet {
+  mvt::GeomType type = mvt::GeomType::kUnknown;
+  std::vector<std::uint32_t> partStart{0};
+  std::vector<std::uint32_t> ringStart{0};
+  std::vector<std::uint32_t> pointStart{0};
+  std::vector<geo::Point> xy;
+  std::vector<geo::Box> boxes;
+  std::vector<std::int32_t> grid;  // scope grid per feature, kPublic for all
+  double marginX = 0, marginY = 0;
+  index::EntityIndex index;
+
+  std::size_t size() const { return boxes.size(); }
+  void endRing() { pointStart.push_back(static_cast<std::uint32_t>(xy.size())); }
+  void endPart() { ringStart.push_back(static_cast<std::uint32_t>(pointStart.size() - 1)); }
+  void endFeature(std::int32_t g) {
+    partStart.push_back(static_cast<std::uint32_t>(ringStart.size() - 1));
+    geo::Box box;
+    const std::size_t f = boxes.size();
+    const std::uint32_t firstPoint = pointStart[ringStart[partStart[f]]];
+    for (std::size_t i = firstPoint; i < xy.size(); ++i) {
+      if (std::isfinite(xy[i].x) && std::isfinite(xy[i].y)) box.expand(xy[i]);
+    }
+    boxes.push_back(box);
+    grid.push_back(g);
+  }
+
+  core::Result<void> buildIndex() {
+    std::vector<geo::Point> centres(boxes.size());
+    for (std::size_t f = 0; f < boxes.size(); ++f) {
+      const geo::Box& b = boxes[f];
+      if (b.empty()) {
+        centres[f] = {std::nan(""), std::nan("")};
+        continue;
+      }
+      centres[f] = {(b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2};
+      marginX = std::max(marginX, b.width() / 2);
+      marginY = std::max(marginY, b.height() / 2);
+    }
+    auto built = index::EntityIndex::build(centres);
+    if (!built) return built.takeError();
+    index = std::move(built).value();
+    return {};
+  }
+
+  // Features whose box meets `clip`, ascending.
+  void candidates(const geo::Box& clip, std::vector<std::uint32_t>& out) const {
+    out.clear();
+    const geo::Box grown{clip.minx - marginX, clip.miny - marginY, clip.maxx + marginX,
+                         clip.maxy + marginY};
+    if (!index.box(grown, out)) return;  // a non-finite box finds nothing
+    std::erase_if(out, [&](std::uint32_t f) { return !boxes[f].intersects(clip); });
+    std::sort(out.begin(), out.end());
+  }
+};
+
+enum class BaseLayer { kGrids, kRoads, kBuildings, kFacilities, kEvents };
+
+struct CatalogueLayer {
+  std::string table;
+  std::string description;
+  bool scoped = false;  // drawn from a register kept per grid
+  std::once_flag loaded;
+  core::Result<void> loadResult;
+  FeatureSet features;
+  std::vector<std::int64_t> fid;
+  std::vector<std::string> ref, name;
+};
+
+bool isScopedKind(layers::SourceKind kind) {
+  switch (kind) {
+    case layers::SourceKind::kGrids:
+    case layers::SourceKind::kBuildings:
+    case layers::SourceKind::kAddresses:
+    case layers::SourceKind::kHouses:
+    case layers::SourceKind::kPeople:
+    case layers::SourceKind::kEntities:
+    case layers::SourceKind::kFacilities:
+    case layers::SourceKind::kEvents:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The source expression at the end of a catalogue table's description:
+// "水系面 — 基础底图 (water)".
+std::string sourceOfDescription(const std::string& description) {
+  const auto close = description.rfind(')');
+  const auto open = description.rfind('(');
+  if (close == std::string::npos || open == std::string::npos || open > close) return {};
+  return description.substr(open + 1, close - open - 1);
+}
+
+// ASCII layer names for the five steps (model::name gives the Chinese ones).
+std::string_view statusCode(model::EventStatus status) {
+  switch (status) {
+    case model::EventStatus::kReported:
+      return "reported";
+    case model::EventStatus::kClassified:
+      return "classified";
+    case model::EventStatus::kHandling:
+      return "handling";
+    case model::EventStatus::kFollowUp:
+      return "follow_up";
+    case model::EventStatus::kClosed:
+      return "closed";
+  }
+  return "unknown";
+}
+
+std::string eventLayerName(model::EventStatus status) {
+  return "events_" + std::string(statusCode(status));
+}
+
+constexpr std::array<model::EventStatus, 5> kStatuses = {
+    model::EventStatus::kReported, model::EventStatus::kClassified, model::EventStatus::kHandling,
+    model::EventStatus::kFollowUp, model::EventStatus::kClosed};
+
+}  // namespace
+
+struct TileSource::Impl {
+  const query::Twin* twin = nullptr;
+  std::string gpkgPath;
+  RenderOptions options;
+  FeatureSet grids, roads, buildings, facilities, events;
+  std::vector<LayerInfo> infos;
+  std::map<std::string, std::unique_ptr<CatalogueLayer>, std::less<>> catalogue;
+  std::mutex projection;  // guards the transformers (catalogue loads)
+  std::optional<crs::Transformer> toMercator, toMetric;
+  geo::Box lonlatBounds;
+
+  core::Result<void> project(std::span<geo::Point> points) {
+    // NaN points (events reported by address only) stay NaN.
+    std::vector<geo::Point> finite;
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (std::isfinite(points[i].x) && std::isfinite(points[i].y)) {
+        finite.push_back(points[i]);
+        at.push_back(i);
+      }
+    }
+    std::vector<geo::Point> out(finite.size());
+    std::size_t done = 0;
+    GRIDTWIN_TRY(toMercator->transformStream(finite, out, done));
+    for (std::size_t i = 0; i < at.size(); ++i) points[at[i]] = out[i];
+    return {};
+  }
+
+  core::Result<void> loadCatalogue(CatalogueLayer& layer);
+  core::Result<std::vector<std::pair<BaseLayer, std::string>>> select(
+      std::span<const std::string> names, std::vector<CatalogueLayer*>& cat) const;
+};
+
+TileSource::TileSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+TileSource::~TileSource() = default;
+
+std::vector<std::string> TileSource::baseLayerNames() {
+  std::vector<std::string> names{"grids", "roads", "buildings", "facilities"};
+  for (auto s : kStatuses) names.push_back(eventLayerName(s));
+  return names;
+}
+
+const std::vector<LayerInfo>& TileSource::layers() const { return m_impl->infos; }
+
+core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& twin,
+                                                             const std::string& gpkgPath,
+                                                             const RenderOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->twin = &twin;
+  impl->gpkgPath = gpkgPath;
+  impl->options = options;
+  auto merc = crs::Transformer::create(crs::kCgcs2000, crs::Crs::fromEpsg(3857));
+  if (!merc) return merc.takeError();
+  impl->toMercator.emplace(std::move(merc).value());
+  auto metric = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
+  if (!metric) return metric.takeError();
+  impl->toMetric.emplace(std::move(metric).value());
+
+  const model::District& d = twin.district();
+  auto addPolygons = [&](FeatureSet& set, const model::PolygonColumns<model::Viewed>& shape,
+                         auto gridOf) -> core::Result<void> {
+    set.type = mvt::GeomType::kPolygon;
+    set.xy.assign(shape.lonlat.begin(), shape.lonlat.end());
+    GRIDTWIN_TRY(impl->project(set.xy));
+    set.pointStart.assign(shape.pointStart.begin(), shape.pointStart.end());
+    set.ringStart.assign(shape.ringStart.begin(), shape.ringStart.end());
+    set.partStart.assign(shape.partStart.begin(), shape.partStart.end());
+    for (std::size_t f = 0; f < shape.size(); ++f) {
+      geo::Box box;
+      for (std::size_t i = set.pointStart[set.ringStart[set.partStart[f]]];
+           i < set.pointStart[set.ringStart[set.partStart[f + 1]]]; ++i) {
+        box.expand(set.xy[i]);
+      }
+      set.boxes.push_back(box);
+      set.grid.push_back(gridOf(f));
+    }
+    return set.buildIndex();
+  };
+  GRIDTWIN_TRY(addPolygons(impl->grids, d.grids().shape,
+                           [](std::size_t f) { return static_cast<std::int32_t>(f); }));
+  GRIDTWIN_TRY(addPolygons(impl->buildings, d.buildings().footprint, [&](std::size_t f) {
+    return static_cast<std::int32_t>(d.buildings().grid[f]);
+  }));
+  {  // roads: one "ring" per line
+    FeatureSet& set = impl->roads;
+    const auto& line = d.roads().line;
+    set.type = mvt::GeomType::kLineString;
+    set.xy.assign(line.lonlat.begin(), line.lonlat.end());
+    GRIDTWIN_TRY(impl->project(set.xy));
+    set.pointStart.assign(line.pointStart.begin(), line.pointStart.end());
+    set.ringStart.resize(set.pointStart.size());
+    for (std::size_t i = 0; i < set.ringStart.size(); ++i) {
+      set.ringStart[i] = static_cast<std::uint32_t>(i);
+    }
+    set.partStart.assign(line.partStart.begin(), line.partStart.end());
+    for (std::size_t f = 0; f < line.size(); ++f) {
+      geo::Box box;
+      for (std::size_t i = set.pointStart[set.partStart[f]];
+           i < set.pointStart[set.partStart[f + 1]]; ++i) {
+        box.expand(set.xy[i]);
+      }
+      set.boxes.push_back(box);
+      set.grid.push_back(kPublic);
+    }
+    GRIDTWIN_TRY(set.buildIndex());
+  }
+  auto addPoints = [&](FeatureSet& set, std::span<const geo::Point> lonlat,
+                       auto gridOf) -> core::Result<void> {
+    set.type = mvt::GeomType::kPoint;
+    set.xy.assign(lonlat.begin(), lonlat.end());
+    GRIDTWIN_TRY(impl->project(set.xy));
+    set.partStart.resize(lonlat.size() + 1);
+    set.ringStart.resize(lonlat.size() + 1);
+    set.pointStart.resize(lonlat.size() + 1);
+    for (std::size_t i = 0; i <= lonlat.size(); ++i) {
+      set.partStart[i] = set.ringStart[i] = set.pointStart[i] = static_cast<std::uint32_t>(i);
+    }
+    for (std::size_t f = 0; f < lonlat.size(); ++f) {
+      geo::Box box;
+      if (std::isfinite(set.xy[f].x)) box.expand(set.xy[f]);
+      set.boxes.push_back(box);
+      set.grid.push_back(gridOf(f));
+    }
+    return set.buildIndex();
+  };
+  GRIDTWIN_TRY(addPoints(impl->facilities, d.facilities().point.lonlat, [&](std::size_t f) {
+    return static_cast<std::int32_t>(d.facilities().grid[f]);
+  }));
+  GRIDTWIN_TRY(addPoints(impl->events, d.events().point.lonlat, [&](std::size_t f) {
+    return static_cast<std::int32_t>(d.events().grid[f]);
+  }));
+
+  for (const geo::Point& p : d.grids().shape.lonlat) impl->lonlatBounds.expand(p);
+
+  auto s = [](const char* f) { return LayerField{f, "String"}; };
+  auto n = [](const char* f) { return LayerField{f, "Number"}; };
+  impl->infos.push_back(
+      {"grids", "网格 grids", {s("code"), s("name"), s("community"), s("street")}, false});
+  impl->infos.push_back(
+      {"roads", "道路 roads", {n("id"), s("name"), s("class"), n("width_m")}, false});
+  impl->infos.push_back({"buildings",
+                         "建筑 buildings",
+                         {n("id"), s("use"), n("floors"), n("height_m"), s("grid")},
+                         false});
+  impl->infos.push_back({"facilities",
+                         "部件 facilities",
+                         {n("id"), s("type"), s("type_name"), s("owner"), s("grid")},
+                         false});
+  for (auto st : kStatuses) {
+    impl->infos.push_back({eventLayerName(st),
+                           "事件 events, status " + std::string(model::name(st)),
+                           {n("id"), s("category"), s("category_name"), s("source"),
+                            n("reported_at"), s("status"), s("status_name"), s("level"), s("grid")},
+                           false});
+  }
+
+  if (!gpkgPath.empty()) {
+    auto file = store::VectorFile::open(gpkgPath);
+    if (!file) return file.takeError();
+    const auto& layerCols = d.layers();
+    for (std::size_t i = 0; i < layerCols.size(); ++i) {
+      const std::string table(layerCols.table[i]);
+      if (table.empty()) continue;
+      auto layer = file->layer(table);
+      if (!layer) continue;  // the catalogue names a table this dataset lacks
+      auto cat = std::make_unique<CatalogueLayer>();
+      cat->table = table;
+      cat->description = layer->description();
+      auto source = layers::parseLayerSource(sourceOfDescription(cat->description));
+      // A layer whose source cannot be read is treated as kept per grid: the
+      // safe side for a scoped reader.
+      cat->scoped = !source || isScopedKind(source->kind);
+      impl->infos.push_back(
+          {table,
+           std::string(layerCols.name[i]) + " — " + std::string(layerCols.category[i]),
+           {s("ref"), s("name")},
+           true});
+      impl->catalogue.emplace(table, std::move(cat));
+    }
+  }
+  return std::unique_ptr<TileSource>(new TileSource(std::move(impl)));
+}
+
+core::Result<void> TileSource::Impl::loadCatalogue(CatalogueLayer& layer) {
+  std::call_once(layer.loaded, [&] {
+    layer.loadResult = [&]() -> core::Result<void> {
+      auto file = store::VectorFile::open(gpkgPath);
+      if (!file) return file.takeError();
+      auto vl = file->layer(layer.table);
+      if (!vl) {
+        return core::makeError(core::ErrorCode::kNotFound, "no table " + layer.table, gpkgPath);
+      }
+      const int refField = vl->fieldIndex("ref");
+      const int nameField = vl->fieldIndex("name");
+      FeatureSet& set = layer.features;
+      std::vector<std::uint8_t> wkb;
+      std::vector<geo::Point> reps;  // representative points, lon,lat
+      auto body = [&](const store::VectorFeature& feature) -> core::Result<void> {
+        if (!feature.hasGeometry() || !feature.wkb(wkb)) return {};
+        auto g = geo::readWkb(wkb, layer.table);
+        if (!g) return g.takeError();
+        const std::size_t firstPoint = set.xy.size();
+        geo::Point rep{std::nan(""), std::nan("")};
+        auto addRing = [&](const std::vector<geo::Point>& pts) {
+          set.xy.insert(set.xy.end(), pts.begin(), pts.end());
+          set.endRing();
+        };
+        auto addPolygon = [&](const geo::Polygon& p) {
+          addRing(p.outer);
+          for (const auto& h : p.holes) addRing(h);
+          set.endPart();
+          if (std::isnan(rep.x) && !p.outer.empty()) {
+            const geo::Point c = geo::centroid(p);
+            rep = geo::covers(p, c) ? c : p.outer.front();
+          }
+        };
+        auto addLine = [&](const geo::LineString& l) {
+          addRing(l);
+          set.endPart();
+          if (std::isnan(rep.x) && !l.empty()) rep = l[l.size() / 2];
+        };
+        if (const auto* pt = std::get_if<geo::Point>(&*g)) {
+          set.type = mvt::GeomType::kPoint;
+          addLine({*pt});
+        } else if (const auto* mp = std::get_if<geo::MultiPoint>(&*g)) {
+          set.type = mvt::GeomType::kPoint;
+          for (const auto& p : mp->points) addLine({p});
+        } else if (const auto* ls = std::get_if<geo::LineString>(&*g)) {
+          set.type = mvt::GeomType::kLineString;
+          addLine(*ls);
+        } else if (const auto* ml = std::get_if<geo::MultiLineString>(&*g)) {
+          set.type = mvt::GeomType::kLineString;
+          for (const auto& l : ml->lines) addLine(l);
+        } else if (const auto* pg = std::get_if<geo::Polygon>(&*g)) {
+          set.type = mvt::GeomType::kPolygon;
+          addPolygon(*pg);
+        } else if (const auto* mpg = std::get_if<geo::MultiPolygon>(&*g)) {
+          set.type = mvt::GeomType::kPolygon;
+          for (const auto& p : mpg->polygons) addPolygon(p);
+        } else {
+          return {};  // collections are not drawn
+        }
+        std::lock_guard lock(projection);
+        GRIDTWIN_TRY(project(std::span(set.xy).subspan(firstPoint)));
+        std::int32_t grid = kPublic;
+        if (layer.scoped) {
+          grid = query::Locator::kOutside;
+          if (std::isfinite(rep.x)) {
+            auto m = toMetric->transform(rep);
+            if (m) grid = twin->locator().find(*m);
+          }
+          if (grid == kPublic) grid = -2;  // located nowhere: seen only with the whole district
+        }
+        set.endFeature(grid);
+        layer.fid.push_back(feature.fid());
+        layer.ref.emplace_back(refField >= 0 ? feature.text(refField) : std::string_view{});
+        layer.name.emplace_back(nameField >= 0 ? feature.text(nameField) : std::string_view{});
+        return {};
+      };
+      GRIDTWIN_TRY(vl->forEachFeature(body));
+      return set.buildIndex();
+    }();
+  });
+  return layer.loadResult;
+}
+
+core::Result<std::vector<std::pair<BaseLayer, std::string>>> TileSource::Impl::select(
+    std::span<const std::string> names, std::vector<CatalogueLayer*>& cat) const {
+  std::vector<std::pair<BaseLayer, std::string>> base;
+  std::vector<std::string> wanted(names.begin(), names.end());
+  if (wanted.empty()) wanted = {"base"};
+  auto addBase = [&](BaseLayer b, std::string name) {
+    for (const auto& [bb, nn] : base) {
+      if (nn == name) return;
+    }
+    base.emplace_back(b, std::move(name));
+  };
+  for (const std::string& w : wanted) {
+    if (w == "base" || w == "grids") addBase(BaseLayer::kGrids, "grids");
+    if (w == "base" || w == "roads") addBase(BaseLayer::kRoads, "roads");
+    if (w == "base" || w == "buildings") addBase(BaseLayer::kBuildings, "buildings");
+    if (w == "base" || w == "facilities") addBase(BaseLayer::kFacilities, "facilities");
+    bool matched =
+        w == "base" || w == "grids" || w == "roads" || w == "buildings" || w == "facilities";
+    for (auto st : kStatuses) {
+      if (w == "base" || w == "events" || w == eventLayerName(st)) {
+        addBase(BaseLayer::kEvents, eventLayerName(st));
+        matched = true;
+      }
+    }
+    if (matched) continue;
+    auto it = catalogue.find(w);
+    if (it == catalogue.end()) {
+      std::string known;
+      for (const auto& b : baseLayerNames()) known += (known.empty() ? "" : ", ") + b;
+      return core::makeError(
+          core::ErrorCode::kInvalidArgument,
+          "unknown layer '" + w + "': expected one of " + known + ", events, base" +
+              (catalogue.empty() ? std::string(" (catalogue layers need the dataset's path)")
+                                 : std::string(" or a catalogue table (lyr_...)")));
+    }
+    if (std::find(cat.begin(), cat.end(), it->second.get()) == cat.end()) {
+      cat.push_back(it->second.get());
+    }
+  }
+  return base;
+}
+
+namespace {
+
+// Writes the features `rows` of `set` into `layer` (geometry only; the
+// caller's `props` adds the properties of row f).
+template <class Props>
+void writeFeatures(const FeatureSet& set, std::span<const std::uint32_t> rows,
+                   const TileFrame& frame, mvt::LayerBuilder& layer, Props props,
+                   std::vector<std::vector<mvt::TilePoint>>& scratchLines) {
+  std::vector<mvt::TilePoint> pts;
+  for (std::uint32_t f : rows) {
+    layer.beginFeature(set.type, std::nullopt);
+    bool any = false;
+    for (std::uint32_t p = set.partStart[f]; p < set.partStart[f + 1]; ++p) {
+      for (std::uint32_t r = set.ringStart[p]; r < set.ringStart[p + 1]; ++r) {
+        const std::span<const geo::Point> ring(set.xy.data() + set.pointStart[r],
+                                               set.pointStart[r + 1] - set.pointStart[r]);
+        if (set.type == mvt::GeomType::kPoint) {
+          mvt::TilePoint t;
+          if (!ring.empty() && clipPoint(frame, ring[0], t)) pts.push_back(t);
+        } else if (set.type == mvt::GeomType::kLineString) {
+          scratchLines.clear();
+          clipLine(frame, ring, scratchLines);
+          for (const auto& l : scratchLines) {
+            layer.line(l);
+            any = true;
+          }
+        } else {
+          const bool exterior = r == set.ringStart[p];
+          const auto clipped = clipRing(frame, ring, exterior);
+          if (clipped.empty()) {
+            if (exterior) break;  // the holes go with their exterior
+            continue;
+          }
+          layer.ring(clipped);
+          any = true;
+        }
+      }
+    }
+    if (set.type == mvt::GeomType::kPoint && !pts.empty()) {
+      layer.points(pts);
+      pts.clear();
+      any = true;
+    }
+    if (!any) {
+      layer.endFeature();  // empty geometry: dropped
+      continue;
+    }
+    props(f);
+    layer.endFeature();
+  }
+}
+
+}  // namespace
+
+core::Result<RenderedTile> TileSource::render(const query::Access& access, int z, int x, int y,
+                                              std::span<const std::string> names) const {
+  auto tile = checkTile(z, x, y);
+  if (!tile) return tile.takeError();
+  std::vector<CatalogueLayer*> cat;
+  auto base = m_impl->select(names, cat);
+  if (!base) return base.takeError();
+  for (CatalogueLayer* c : cat) GRIDTWIN_TRY(m_impl->loadCatalogue(*c));
+
+  const RenderOptions& o = m_impl->options;
+  TileFrame frame;
+  frame.bounds = tileBounds(*tile);
+  frame.extent = o.extent;
+  frame.buffer = o.buffer;
+  frame.tolerance = z >= o.fullDetailZoom ? 0 : o.tolerance;
+  const geo::Box clip = frame.clipBounds();
+
+  const model::District& d = m_impl->twin->district();
+  const query::Scope& scope = access.scope;
+  auto visible = [&](const FeatureSet& set, std::uint32_t f) {
+    const std::int32_t g = set.grid[f];
+    if (g == kPublic) return true;
+    if (g < 0) return scope.isAll();
+    return scope.contains(static_cast<std::uint32_t>(g));
+  };
+
+  std::vector<std::unique_ptr<mvt::LayerBuilder>> built;
+  std::vector<std::uint32_t> rows;
+  std::vector<std::vector<mvt::TilePoint>> lines;
+  auto pick = [&](const FeatureSet& set) {
+    set.candidates(clip, rows);
+    std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
+  };
+  auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
+
+  for (const auto& [kind, name] : *base) {
+    auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
+    switch (kind) {
+      case BaseLayer::kGrids: {
+        pick(m_impl->grids);
+        writeFeatures(
+            m_impl->grids, rows, frame, *layer,
+            [&](std::uint32_t f) {
+              const std::uint32_t c = d.grids().community[f];
+              layer->property("code", d.grids().code[f]);
+              layer->property("name", d.grids().name[f]);
+              layer->property("community", d.communities().code[c]);
+              layer->property("street", d.streets().code[d.communities().street[c]]);
+            },
+            lines);
+        break;
+      }
+      case BaseLayer::kRoads: {
+        pick(m_impl->roads);
+        writeFeatures(
+            m_impl->roads, rows, frame, *layer,
+            [&](std::uint32_t f) {
+              layer->property("id", d.roads().id[f]);
+              layer->property("name", d.roads().name[f]);
+              layer->property("class", model::name(d.roads().roadClass[f]));
+              layer->property("width_m", static_cast<double>(d.roads().widthM[f]));
+            },
+            lines);
+        break;
+      }
+      case BaseLayer::kBuildings: {
+        pick(m_impl->buildings);
+        writeFeatures(
+            m_impl->buildings, rows, frame, *layer,
+            [&](std::uint32_t f) {
+              layer->property("id", d.buildings().id[f]);
+              layer->property("use", model::name(d.buildings().use[f]));
+              layer->property("floors", static_cast<std::int64_t>(d.buildings().floors[f]));
+              layer->property("height_m", static_cast<double>(d.buildings().heightM[f]));
+              layer->property("grid", gridCode(d.buildings().grid[f]));
+            },
+            lines);
+        break;
+      }
+      case BaseLayer::kFacilities: {
+        pick(m_impl->facilities);
+        const auto& fc = d.facilities();
+        const auto& cols = d.columns();
+        writeFeatures(
+            m_impl->facilities, rows, frame, *layer,
+            [&](std::uint32_t f) {
+              layer->property("id", fc.id[f]);
+              layer->property("type", cols.facilityTypeCodes[fc.type[f]]);
+              layer->property("type_name", cols.facilityTypeNames[fc.type[f]]);
+              layer->property("owner",
+                              fc.owner[f] == model::kNone
+                                  ? std::string_view{}
+                                  : cols.departments[static_cast<std::size_t>(fc.owner[f])]);
+              layer->property("grid", gridCode(fc.grid[f]));
+            },
+            lines);
+        break;
+      }
+      case BaseLayer::kEvents: {
+        model::EventStatus st = model::EventStatus::kReported;
+        for (auto candidate : kStatuses) {
+          if (eventLayerName(candidate) == name) st = candidate;
+        }
+        const std::string_view status = statusCode(st);
+        pick(m_impl->events);
+        const auto& ev = d.events();
+        const auto& cols = d.columns();
+        std::erase_if(rows, [&](std::uint32_t f) { return ev.status[f] != st; });
+        auto props = [&](std::int64_t id, std::uint16_t category, model::EventSource source,
+                         std::int64_t at, model::DispatchLevel level, std::uint32_t grid) {
+          layer->property("id", id);
+          layer->property("category", cols.categoryCodes[category]);
+          layer->property("category_name", cols.categoryNames[category]);
+          layer->property("source", model::name(source));
+          layer->property("reported_at", at);
+          layer->property("status", status);
+          layer->property("status_name", model::name(st));
+          layer->property("level", model::name(level));
+          layer->property("grid", gridCode(grid));
+        };
+        writeFeatures(
+            m_impl->events, rows, frame, *layer,
+            [&](std::uint32_t f) {
+              props(ev.id[f], ev.category[f], ev.source[f], ev.reportedAt[f], ev.level[f],
+                    ev.grid[f]);
+            },
+            lines);
+        // The live events reported since the load.
+        const query::EventLog& live = m_impl->twin->liveEvents();
+        const std::uint64_t n = live.size();
+        for (std::uint64_t i = 0; i < n; ++i) {
+          const query::LiveEvent& e = live[i];
+          if (e.status != st || !scope.contains(e.grid)) continue;
+          mvt::TilePoint t;
+          if (!clipPoint(frame, lonLatToMercator(e.lonlat), t)) continue;
+          layer->beginFeature(mvt::GeomType::kPoint);
+          layer->points(std::span(&t, 1));
+          props(e.id, e.category, e.source, e.reportedAt, e.level, e.grid);
+          layer->endFeature();
+        }
+        break;
+      }
+    }
+    built.push_back(std::move(layer));
+  }
+  for (CatalogueLayer* c : cat) {
+    auto layer = std::make_unique<mvt::LayerBuilder>(c->table, o.extent);
+    pick(c->features);
+    writeFeatures(
+        c->features, rows, frame, *layer,
+        [&](std::uint32_t f) {
+          layer->property("ref", c->ref[f]);
+          layer->property("name", c->name[f]);
+        },
+        lines);
+    built.push_back(std::move(layer));
+  }
+
+  RenderedTile out;
+  std::vector<const mvt::LayerBuilder*> ptrs;
+  for (const auto& l : built) {
+    if (l->empty()) continue;
+    ptrs.push_back(l.get());
+    out.counts.emplace_back(l->name(), l->featureCount());
+  }
+  out.mvt = mvt::encodeTile(ptrs);
+  return out;
+}
+
+core::Result<std::string> TileSource::tileJson(std::string_view urlTemplate,
+                                               std::span<const std::string> names, int minzoom,
+                                               int maxzoom) const {
+  std::vector<CatalogueLayer*> cat;
+  auto base = m_impl->select(names, cat);
+  if (!base) return base.takeError();
+  std::vector<std::string> ids;
+  for (const auto& [k, n] : *base) ids.push_back(n);
+  for (CatalogueLayer* c : cat) ids.push_back(c->table);
+
+  std::string j = "{\"tilejson\":\"3.0.0\",\"name\":\"gridtwin\",\"scheme\":\"xyz\",\"tiles\":[";
+  core::appendJsonString(j, urlTemplate);
+  j += "],\"minzoom\":" + std::to_string(minzoom) + ",\"maxzoom\":" + std::to_string(maxzoom);
+  const geo::Box& b = m_impl->lonlatBounds;
+  j += ",\"bounds\":[";
+  core::appendJsonNumber(j, b.minx, 6);
+  j += ",";
+  core::appendJsonNumber(j, b.miny, 6);
+  j += ",";
+  core::appendJsonNumber(j, b.maxx, 6);
+  j += ",";
+  core::appendJsonNumber(j, b.maxy, 6);
+  j += "],\"center\":[";
+  core::appendJsonNumber(j, (b.minx + b.maxx) / 2, 6);
+  j += ",";
+  core::appendJsonNumber(j, (b.miny + b.maxy) / 2, 6);
+  j += "," + std::to_string(std::clamp(14, minzoom, maxzoom)) + "],\"vector_layers\":[";
+  bool first = true;
+  for (const std::string& id : ids) {
+    for (const LayerInfo& info : m_impl->infos) {
+      if (info.id != id) continue;
+      if (!first) j += ",";
+      first = false;
+      j += "{\"id\":";
+      core::appendJsonString(j, info.id);
+      j += ",\"description\":";
+      core::appendJsonString(j, info.description);
+      j += ",\"minzoom\":" + std::to_string(minzoom) + ",\"maxzoom\":" + std::to_string(maxzoom);
+      j += ",\"fields\":{";
+      for (std::size_t i = 0; i < info.fields.size(); ++i) {
+        if (i > 0) j += ",";
+        core::appendJsonString(j, info.fields[i].name);
+        j += ":";
+        core::appendJsonString(j, info.fields[i].type);
+      }
+      j += "}}";
+    }
+  }
+  j += "]}";
+  return j;
+}
+
+core::Result<RenderedTile> render(const query::Twin& twin, const query::Access& access, int z,
+                                  int x, int y, std::span<const std::string> layers,
+                                  const std::string& gpkgPath) {
+  auto tile = checkTile(z, x, y);
+  if (!tile) return tile.takeError();
+  auto source = TileSource::create(twin, gpkgPath);
+  if (!source) return source.takeError();
+  return (*source)->render(access, z, x, y, layers);
+}
+
+}  // namespace gridtwin::tiles

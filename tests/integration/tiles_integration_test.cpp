@@ -1,0 +1,339 @@
+// Vector tiles of the small district end to end: `gridtwin tile` writes the
+// densest z14 tile, GDAL's MVT driver (ogrinfo) reads it with the expected
+// layers and, per layer, as many features as the engine's columns hold
+// features meeting the tile and its buffer (counted here from the columns,
+// independently of engine/tiles); a grid head's tile holds nothing of another
+// grid; an empty tile is said to be empty; the TileJSON lists the layers.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "geo/algorithms.h"
+#include "query/twin.h"
+#include "tiles/render.h"
+#include "tiles/tile_math.h"
+#include "unit/tiles/mvt_decoder.h"
+
+namespace gridtwin::tiles {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path& workDir() {
+  static const fs::path dir = [] {
+    const fs::path d =
+        fs::temp_directory_path() / ("gridtwin_tiles_it_" + std::to_string(getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+// A private copy of the fixture, so the snapshot our loads write lands there.
+const std::string& dataset() {
+  static const std::string path = [] {
+    const fs::path to = workDir() / "district.gpkg";
+    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
+    return to.string();
+  }();
+  return path;
+}
+
+const query::Twin& twin() {
+  static const std::unique_ptr<query::Twin> t = std::move(query::Twin::open(dataset(), {}).value());
+  return *t;
+}
+
+struct CommandRun {
+  int exitCode = 0;
+  std::string out;
+};
+CommandRun run(const std::string& cmd) {
+  CommandRun r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// The z14 tile holding the most buildings, facilities and events.
+TileId densestTile(int z) {
+  const model::District& d = twin().district();
+  std::map<std::pair<int, int>, int> counts;
+  auto add = [&](const geo::Point& ll) {
+    if (!std::isfinite(ll.x)) return;
+    const TileId t = tileAt(ll, z);
+    ++counts[{t.x, t.y}];
+  };
+  for (const auto& p : d.facilities().point.lonlat) add(p);
+  for (const auto& p : d.events().point.lonlat) add(p);
+  for (std::size_t b = 0; b < d.buildings().size(); ++b) {
+    add(d.buildings()
+            .footprint
+            .lonlat[d.buildings().footprint.pointStart
+                        [d.buildings().footprint.ringStart[d.buildings().footprint.partStart[b]]]]);
+  }
+  auto best = counts.begin();
+  for (auto it = counts.begin(); it != counts.end(); ++it) {
+    if (it->second > best->second) best = it;
+  }
+  return TileId{z, best->first.first, best->first.second};
+}
+
+geo::Box clipBox(const TileId& t) {
+  const geo::Box b = tileBounds(t);
+  const double pad = b.width() * 64 / 4096;
+  return {b.minx - pad, b.miny - pad, b.maxx + pad, b.maxy + pad};
+}
+
+bool segmentMeetsBox(geo::Point a, geo::Point b, const geo::Box& box) {
+  // Sampled finely enough for shapes of metres in a box of kilometres.
+  for (int i = 0; i <= 64; ++i) {
+    const double t = i / 64.0;
+    if (box.contains({a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)})) return true;
+  }
+  return false;
+}
+
+// Polygon features (flat columns) meeting `box` (EPSG:3857), per the
+// columns: a vertex or an edge in the box, or the box's centre inside.
+template <class Shape, class Keep>
+std::size_t polygonsMeeting(const Shape& shape, const geo::Box& box, Keep keep) {
+  std::size_t n = 0;
+  for (std::size_t f = 0; f < shape.size(); ++f) {
+    if (!keep(f)) continue;
+    bool meets = false;
+    for (std::size_t p = shape.partStart[f]; p < shape.partStart[f + 1] && !meets; ++p) {
+      geo::Polygon poly;
+      for (std::size_t r = shape.ringStart[p]; r < shape.ringStart[p + 1]; ++r) {
+        geo::Ring ring;
+        for (std::size_t i = shape.pointStart[r]; i < shape.pointStart[r + 1]; ++i) {
+          ring.push_back(lonLatToMercator(shape.lonlat[i]));
+        }
+        if (r == shape.ringStart[p]) {
+          poly.outer = ring;
+        } else {
+          poly.holes.push_back(ring);
+        }
+      }
+      for (std::size_t i = 0; i + 1 < poly.outer.size() && !meets; ++i) {
+        meets = segmentMeetsBox(poly.outer[i], poly.outer[i + 1], box);
+      }
+      if (!meets) meets = geo::covers(poly, {(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2});
+    }
+    if (meets) ++n;
+  }
+  return n;
+}
+
+// Layer name -> feature count, from ogrinfo's summary of an .mvt file.
+std::map<std::string, std::size_t> ogrCounts(const std::string& mvt) {
+  const CommandRun r = run("ogrinfo -ro -so -al " + mvt);
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  std::map<std::string, std::size_t> out;
+  const std::regex layer(R"(Layer name: (\S+))"), count(R"(Feature Count: (\d+))");
+  std::string current;
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_search(line, m, layer)) current = m[1];
+    if (std::regex_search(line, m, count) && !current.empty()) out[current] = std::stoul(m[1]);
+  }
+  return out;
+}
+
+std::string tilePath(const std::string& who, const TileId& t) {
+  // z/x/y in the path: GDAL's MVT driver then knows where the tile lies.
+  const fs::path dir = workDir() / who / std::to_string(t.z) / std::to_string(t.x);
+  fs::create_directories(dir);
+  return (dir / (std::to_string(t.y) + ".mvt")).string();
+}
+
+TEST(TilesIntegration, GdalReadsTheDensestZ14TileWithTheEnginesCounts) {
+  const TileId t = densestTile(14);
+  const std::string out = tilePath("planner", t);
+  const CommandRun r = run(std::string(GRIDTWIN_CLI) + " tile " + dataset() + " 14 " +
+                           std::to_string(t.x) + " " + std::to_string(t.y) + " --out " + out);
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+
+  const model::District& d = twin().district();
+  const geo::Box box = clipBox(t);
+  std::map<std::string, std::size_t> expected;
+  for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+    if (box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) ++expected["facilities"];
+  }
+  for (std::size_t e = 0; e < d.events().size(); ++e) {
+    const geo::Point ll = d.events().point.lonlat[e];
+    if (std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) {
+      static const char* const kLayers[] = {"events_reported", "events_classified",
+                                            "events_handling", "events_follow_up", "events_closed"};
+      ++expected[kLayers[static_cast<int>(d.events().status[e])]];
+    }
+  }
+  std::erase_if(expected, [](const auto& kv) { return kv.second == 0; });
+  ASSERT_GE(expected.size(), 3u) << "the densest tile should hold several point layers";
+
+  auto got = ogrCounts(out);
+  ASSERT_TRUE(got.count("roads")) << "the densest tile has roads";
+  got.erase("roads");  // lines: their count depends on how clipping cuts them
+  // Polygons: every one that reaches a tile unit into the clip box is there;
+  // one that only grazes its edge may be dropped as degenerate (a sliver
+  // under a tile unit wide has no area once rounded); none from beyond it.
+  const double unit = tileBounds(t).width() / 4096;
+  const geo::Box inner{box.minx + unit, box.miny + unit, box.maxx - unit, box.maxy - unit};
+  auto all = [](std::size_t) { return true; };
+  for (const auto& [name, atLeast, atMost] :
+       {std::tuple{std::string("buildings"), polygonsMeeting(d.buildings().footprint, inner, all),
+                   polygonsMeeting(d.buildings().footprint, box, all)},
+        std::tuple{std::string("grids"), polygonsMeeting(d.grids().shape, inner, all),
+                   polygonsMeeting(d.grids().shape, box, all)}}) {
+    ASSERT_GT(atMost, 0u) << name;
+    EXPECT_GE(got[name], atLeast) << name;
+    EXPECT_LE(got[name], atMost) << name;
+    EXPECT_LE(atMost - atLeast, 3u)
+        << name << ": the fixture's shapes should rarely graze the edge";
+    got.erase(name);
+  }
+  EXPECT_EQ(got, expected);
+}
+
+TEST(TilesIntegration, AGridHeadsTileHoldsNothingOfAnotherGrid) {
+  const TileId t = densestTile(14);
+  const model::District& d = twin().district();
+  // The grid holding the most events in the tile.
+  std::map<std::uint32_t, int> perGrid;
+  const geo::Box box = clipBox(t);
+  for (std::size_t e = 0; e < d.events().size(); ++e) {
+    const geo::Point ll = d.events().point.lonlat[e];
+    if (std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) ++perGrid[d.events().grid[e]];
+  }
+  ASSERT_FALSE(perGrid.empty());
+  std::uint32_t grid = perGrid.begin()->first;
+  for (const auto& [g, n] : perGrid) {
+    if (n > perGrid[grid]) grid = g;
+  }
+  const std::string code(d.grids().code[grid]);
+  const std::string out = tilePath("head", t);
+  const CommandRun r =
+      run(std::string(GRIDTWIN_CLI) + " tile " + dataset() + " 14 " + std::to_string(t.x) + " " +
+          std::to_string(t.y) + " --out " + out + " --role grid_head --scope " + code);
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  std::ifstream in(out, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto layers = test::decode(bytes);
+  std::size_t features = 0;
+  for (const auto& layer : layers) {
+    for (const auto& f : layer.features) {
+      ++features;
+      if (layer.name == "roads") continue;  // public geography, no grid
+      const char* key = layer.name == "grids" ? "code" : "grid";
+      ASSERT_TRUE(f.properties.count(key)) << layer.name;
+      EXPECT_EQ(std::get<std::string>(f.properties.at(key)), code) << layer.name;
+    }
+  }
+  EXPECT_GT(features, 0u);
+  // The same tile through ogrinfo: the grid head's events are the grid's.
+  auto got = ogrCounts(out);
+  std::size_t events = 0;
+  for (const auto& [name, n] : got) {
+    if (name.rfind("events_", 0) == 0) events += n;
+  }
+  EXPECT_EQ(events, static_cast<std::size_t>(perGrid[grid]));
+}
+
+TEST(TilesIntegration, CatalogueLayersAndScopedCatalogueLayers) {
+  auto source = TileSource::create(twin(), dataset());
+  ASSERT_TRUE(source) << source.error().toString();
+  const TileId t = densestTile(14);
+  auto all = query::makeAccess(twin().district(), query::Role::kPlanner, "");
+  ASSERT_TRUE(all);
+  const std::vector<std::string> cams{"lyr_cameras"};
+  auto tile = (*source)->render(*all, t.z, t.x, t.y, cams);
+  ASSERT_TRUE(tile) << tile.error().toString();
+  // The cameras of the tile, from the facilities' columns.
+  const model::District& d = twin().district();
+  const geo::Box box = clipBox(t);
+  std::size_t cameras = 0;
+  for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+    if (d.columns().facilityTypeCodes[d.facilities().type[f]] == "camera" &&
+        box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) {
+      ++cameras;
+    }
+  }
+  if (cameras == 0) {
+    EXPECT_TRUE(tile->empty());
+  } else {
+    ASSERT_EQ(tile->counts.size(), 1u);
+    EXPECT_EQ(tile->counts[0].first, "lyr_cameras");
+    EXPECT_EQ(tile->counts[0].second, cameras);
+  }
+  // A grid head sees only the cameras of the grid (located by point).
+  const std::uint32_t grid = 0;
+  auto head = query::makeAccess(twin().district(), query::Role::kGridHead,
+                                std::string(d.grids().code[grid]));
+  ASSERT_TRUE(head);
+  auto scoped = (*source)->render(*head, t.z, t.x, t.y, cams);
+  ASSERT_TRUE(scoped);
+  std::size_t inGrid = 0;
+  for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+    if (d.columns().facilityTypeCodes[d.facilities().type[f]] == "camera" &&
+        d.facilities().grid[f] == grid &&
+        box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) {
+      ++inGrid;
+    }
+  }
+  EXPECT_EQ(scoped->counts.empty() ? 0u : scoped->counts[0].second, inGrid);
+  // An unknown layer is refused, naming it.
+  const std::vector<std::string> bad{"lyr_nope"};
+  auto refused = (*source)->render(*all, t.z, t.x, t.y, bad);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("lyr_nope"), std::string::npos);
+}
+
+TEST(TilesIntegration, AnEmptyTileIsSaidToBeEmpty) {
+  const std::string out = (workDir() / "empty.mvt").string();
+  const CommandRun r =
+      run(std::string(GRIDTWIN_CLI) + " tile " + dataset() + " 14 0 0 --out " + out);
+  ASSERT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_NE(r.out.find("empty"), std::string::npos) << r.out;
+  EXPECT_EQ(fs::file_size(out), 0u);
+  const CommandRun bad =
+      run(std::string(GRIDTWIN_CLI) + " tile " + dataset() + " 14 16384 0 --out " + out);
+  EXPECT_EQ(bad.exitCode, 1) << bad.out;
+  EXPECT_NE(bad.out.find("14/16384/0"), std::string::npos) << bad.out;
+}
+
+TEST(TilesIntegration, TileJsonDescribesTheLayers) {
+  auto source = TileSource::create(twin(), dataset());
+  ASSERT_TRUE(source);
+  auto doc = (*source)->tileJson("http://127.0.0.1:8080/tiles/{z}/{x}/{y}.mvt");
+  ASSERT_TRUE(doc);
+  const auto j = nlohmann::json::parse(*doc);
+  EXPECT_EQ(j["tilejson"], "3.0.0");
+  EXPECT_EQ(j["tiles"][0], "http://127.0.0.1:8080/tiles/{z}/{x}/{y}.mvt");
+  std::vector<std::string> ids;
+  for (const auto& l : j["vector_layers"]) ids.push_back(l["id"]);
+  EXPECT_EQ(ids, TileSource::baseLayerNames());
+  EXPECT_EQ(j["vector_layers"][0]["fields"]["code"], "String");
+  const auto& b = j["bounds"];
+  EXPECT_LT(b[0].get<double>(), 113.1);
+  EXPECT_GT(b[2].get<double>(), 113.0);
+  EXPECT_EQ(j["center"][2], 14);
+}
+
+}  // namespace
+}  // namespace gridtwin::tiles
