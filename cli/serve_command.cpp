@@ -1,0 +1,199 @@
+// gridtwin serve DATASET [--listen 127.0.0.1:8080] [--threads N]
+//                [--tokens FILE] [--access-log FILE|-] [--config serve.toml]
+//                [--catalog DIR] [--model PATH] [--no-geocode-cases]
+//
+// Serves the twin over HTTP (service/README.md): OGC API – Features, the
+// engine's queries, vector tiles, case intake (/cases: the journal beside a
+// GeoPackage, the cases table of a PostGIS store), /health, /metrics,
+// /events/stream. Listens on loopback
+// unless told otherwise; stops gracefully on SIGTERM/SIGINT. Prints
+// "listening on http://HOST:PORT" on stdout once it accepts connections
+// (--listen 127.0.0.1:0 picks a free port).
+//
+// --config FILE: a TOML subset, `key = value` lines with the option names
+// (listen, threads, tokens, access_log, max_body_bytes, max_connections,
+// read_timeout_ms); options given on the command line win.
+//
+// Exit codes: 0 after a graceful stop; 1 bad input (a dataset that does not
+// load, a bad tokens file, a port in use); 2 usage.
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "address/parser.h"
+#include "auth.h"
+#include "cases/intake.h"
+#include "commands.h"
+#include "http.h"
+#include "pgstore/case_store.h"
+#include "twin_service.h"
+#include "wire_routes.h"
+
+namespace gridtwin::cli {
+namespace {
+
+struct ServeOptions {
+  std::string dataset;
+  std::string listen = "127.0.0.1:8080";
+  unsigned threads = 0;
+  std::string tokens;
+  std::string accessLog = "-";
+  std::string config;
+  std::size_t maxBody = 4 * 1024 * 1024;
+  std::size_t maxConnections = 20000;
+  long readTimeoutMs = 10000;
+  std::string catalog = std::string(GRIDTWIN_SOURCE_DIR) + "/data/catalog";
+  std::string model;
+  bool geocodeCases = true;
+};
+
+int fail(const std::string& message, int code) {
+  std::cerr << "gridtwin serve: " << message << '\n';
+  return code;
+}
+
+// key = value lines ('#' comments, quotes around strings optional).
+int readConfig(ServeOptions& o, const CLI::App& cmd) {
+  std::ifstream in(o.config);
+  if (!in) return fail("--config: cannot read '" + o.config + "'", 1);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (const auto h = line.find('#'); h != std::string::npos) line.resize(h);
+    const auto eq = line.find('=');
+    const auto trim = [](std::string s) {
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+      if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+      return s;
+    };
+    if (trim(line).empty()) continue;
+    if (eq == std::string::npos) {
+      return fail(o.config + ":" + std::to_string(n) + ": expected key = value", 1);
+    }
+    const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+    const auto given = [&](const char* opt) { return cmd.get_option(opt)->count() > 0; };
+    try {
+      if (key == "listen") {
+        if (!given("--listen")) o.listen = value;
+      } else if (key == "threads") {
+        if (!given("--threads")) o.threads = static_cast<unsigned>(std::stoul(value));
+      } else if (key == "tokens") {
+        if (!given("--tokens")) o.tokens = value;
+      } else if (key == "access_log") {
+        if (!given("--access-log")) o.accessLog = value;
+      } else if (key == "max_body_bytes") {
+        o.maxBody = std::stoull(value);
+      } else if (key == "max_connections") {
+        o.maxConnections = std::stoull(value);
+      } else if (key == "read_timeout_ms") {
+        o.readTimeoutMs = std::stol(value);
+      } else {
+        return fail(o.config + ":" + std::to_string(n) + ": unknown key '" + key + "'", 1);
+      }
+    } catch (const std::exception&) {
+      return fail(o.config + ":" + std::to_string(n) + ": '" + value + "' is not a number", 1);
+    }
+  }
+  return 0;
+}
+
+int run(ServeOptions& o, const CLI::App& cmd) {
+  if (!o.config.empty()) {
+    if (int rc = readConfig(o, cmd)) return rc;
+  }
+  const auto colon = o.listen.rfind(':');
+  if (colon == std::string::npos)
+    return fail("--listen: expected HOST:PORT, got '" + o.listen + "'", 2);
+  service::ServerOptions so;
+  so.host = o.listen.substr(0, colon);
+  if (so.host.size() > 2 && so.host.front() == '[') so.host = so.host.substr(1, so.host.size() - 2);
+  try {
+    const unsigned long port = std::stoul(o.listen.substr(colon + 1));
+    if (port > 65535) throw std::out_of_range("port");
+    so.port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    return fail("--listen: '" + o.listen.substr(colon + 1) + "' is not a port (0-65535)", 2);
+  }
+  so.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  so.maxBodyBytes = o.maxBody;
+  so.maxConnections = o.maxConnections;
+  so.readTimeout = std::chrono::milliseconds(o.readTimeoutMs);
+  so.accessLog = o.accessLog == "off" ? std::string() : o.accessLog;
+  so.handleSignals = true;
+
+  auto svc = service::TwinService::open(o.dataset);
+  if (!svc) return fail(svc.error().toString(), 1);
+  (*svc)->setSharedData(GRIDTWIN_SHARED_DATA);
+  auto tokens = std::make_shared<service::TokenTable>(
+      service::TokenTable::anonymousOnly((*svc)->twin().district()));
+  if (!o.tokens.empty()) {
+    auto t = service::TokenTable::load(o.tokens, (*svc)->twin().district());
+    if (!t) return fail(t.error().toString(), 1);
+    *tokens = std::move(*t);
+  }
+  so.authenticate = [tokens](service::Request& req) { return tokens->authenticate(req); };
+  so.logCaller = [](const service::Request& req) {
+    return "\"" + (req.caller ? req.caller->name : std::string("anonymous")) + "\"";
+  };
+  // Cases: the journal beside a GeoPackage, the cases table of a PostGIS
+  // store (engine/cases, engine/pgstore).
+  const bool postgis = o.dataset.rfind("postgresql://", 0) == 0;
+  std::shared_ptr<const address::Geocoder> geocoder;
+  if (o.geocodeCases) {
+    auto g = cases::buildGeocoder((*svc)->twin(), GRIDTWIN_SHARED_DATA,
+                                  o.model.empty() ? address::defaultTaggerPath() : o.model);
+    if (!g) return fail("cases: " + g.error().toString(), 1);
+    geocoder = *g;
+  }
+  auto intake = [&]() -> core::Result<std::unique_ptr<cases::Intake>> {
+    if (!postgis) {
+      return cases::Intake::openWithJournal((*svc)->twin(), o.dataset, geocoder, o.catalog);
+    }
+    auto store = pgstore::PgCaseStore::open(o.dataset);
+    if (!store) return store.takeError();
+    return cases::Intake::openWithStore((*svc)->twin(), o.dataset, geocoder, o.catalog,
+                                        std::move(*store));
+  }();
+  if (!intake) return fail("cases: " + intake.error().toString(), 1);
+  if ((*intake)->replayReport().tornTail) {
+    std::cerr << "gridtwin serve: " << (*intake)->replayReport().note << '\n';
+  }
+  auto router = std::make_shared<service::Router>();
+  (*svc)->addRoutes(*router);
+  service::TileRoutes tileRoutes((*svc)->twin(), postgis ? std::string() : o.dataset);
+  tileRoutes.addRoutes(*router);
+  service::CaseRoutes caseRoutes(**intake, (*svc)->hubPtr());
+  caseRoutes.addRoutes(*router);
+  service::Server server(so, router);
+  (*svc)->setServer(&server);
+  if (auto r = server.start(); !r) return fail(r.error().toString(), 1);
+  (*svc)->startLiveEvents();
+  std::cout << "listening on http://" << so.host << ":" << server.port() << std::endl;
+  server.wait();
+  (*svc)->stopLiveEvents();
+  std::cerr << "gridtwin serve: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void addServeCommand(CLI::App& app, int& exitCode) {
+  auto* cmd = app.add_subcommand("serve", "Serve the twin over HTTP (OGC API - Features, queries)");
+  auto o = std::make_shared<ServeOptions>();
+  cmd->add_option("dataset", o->dataset, "Dataset GeoPackage")->required();
+  cmd->add_option("--listen", o->listen, "HOST:PORT (default 127.0.0.1:8080; port 0: any free)");
+  cmd->add_option("--threads", o->threads, "worker threads (default: one per core)");
+  cmd->add_option("--tokens", o->tokens, "bearer tokens file: TOKEN ROLE [SCOPE] per line");
+  cmd->add_option("--access-log", o->accessLog, "access log file, '-' stderr (default), 'off'");
+  cmd->add_option("--config", o->config, "serve.toml: key = value settings");
+  cmd->add_option("--catalog", o->catalog,
+                  "catalogue folder (event_types.csv, dispatch_rules.csv)");
+  cmd->add_option("--model", o->model, "address tagger model (default: the CLI's)");
+  cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
+                "cases: no geocoder (an address alone waits to be located by hand)");
+  cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });
+}
+
+}  // namespace gridtwin::cli

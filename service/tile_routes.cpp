@@ -1,0 +1,102 @@
+#include <string_view>
+#include <vector>
+
+#include "auth.h"
+#include "wire_routes.h"
+
+namespace gridtwin::service {
+namespace {
+
+std::vector<std::string> splitLayers(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    auto end = s.find(',', pos);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > pos) out.emplace_back(s.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+bool parseInt(const std::string& s, int& out) {
+  if (s.empty() || s.size() > 9) return false;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+Response engineError(const core::Error& e, std::string_view what) {
+  const int status = e.code == core::ErrorCode::kInvalidArgument ? 400 : 500;
+  return Response::error(status, status == 400 ? "InvalidParameterValue" : "ServerError",
+                         std::string(what) + ": " + e.toString());
+}
+
+}  // namespace
+
+TileRoutes::TileRoutes(const query::Twin& twin, std::string gpkgPath)
+    : m_twin(twin), m_gpkgPath(std::move(gpkgPath)) {}
+
+core::Result<const tiles::TileSource*> TileRoutes::source() {
+  std::lock_guard lock(m_mutex);
+  if (m_source) return static_cast<const tiles::TileSource*>(m_source.get());
+  if (m_failure) return *m_failure;
+  auto s = tiles::TileSource::create(m_twin, m_gpkgPath);
+  if (!s) {
+    m_failure = s.error();
+    return *m_failure;
+  }
+  m_source = std::move(*s);
+  return static_cast<const tiles::TileSource*>(m_source.get());
+}
+
+void TileRoutes::addRoutes(Router& router) {
+  (void)router.add("GET", "/tiles/{z}/{x}/{y}.mvt", [this](const Request& req) {
+    if (!req.caller) return Response::error(401, "Unauthorized", "no caller");
+    int z = 0, x = 0, y = 0;
+    for (const auto& [name, out] : {std::pair{"z", &z}, std::pair{"x", &x}, std::pair{"y", &y}}) {
+      if (!parseInt(req.param(name), *out)) {
+        return Response::error(400, "InvalidParameterValue",
+                               std::string("tile ") + name +
+                                   ": expected a whole number >= 0, got '" + req.param(name) + "'");
+      }
+    }
+    const auto layers = splitLayers(req.queryParam("layers").value_or(""));
+    auto src = source();
+    if (!src) return engineError(src.error(), "tiles");
+    auto tile = (*src)->render(req.caller->access, z, x, y, layers);
+    const std::string where =
+        "tile " + std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
+    if (!tile) return engineError(tile.error(), where);
+    Response res;
+    // Tiles differ by token (scope) and live events change them: private,
+    // short-lived.
+    res.header("Cache-Control", "private, max-age=60").header("Vary", "Authorization");
+    res.contentType = "application/vnd.mapbox-vector-tile";
+    if (tile->empty()) {
+      res.status = 204;
+      return res;
+    }
+    res.body = std::move(tile->mvt);
+    return res;
+  });
+  (void)router.add("GET", "/tiles.json", [this](const Request& req) {
+    const auto layersParam = req.queryParam("layers");
+    const auto layers = splitLayers(layersParam.value_or(""));
+    auto src = source();
+    if (!src) return engineError(src.error(), "tiles");
+    std::string url = req.baseUrl + "/tiles/{z}/{x}/{y}.mvt";
+    if (layersParam && !layersParam->empty()) url += "?layers=" + std::string(*layersParam);
+    auto doc = (*src)->tileJson(url, layers);
+    if (!doc) return engineError(doc.error(), "tiles.json");
+    Response res = Response::json(std::move(*doc));
+    res.header("Cache-Control", "private, max-age=300").header("Vary", "Authorization");
+    return res;
+  });
+}
+
+}  // namespace gridtwin::service

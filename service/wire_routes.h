@@ -1,0 +1,55 @@
+#pragma once
+// The routes of the tiles and cases modules on the service's Router
+// (README.md: Routes, Who may post cases).
+//
+//   TileRoutes tiles(twin, gpkgPath);   // the TileSource is built on first use
+//   tiles.addRoutes(router);            // /tiles/{z}/{x}/{y}.mvt, /tiles.json
+//   CaseRoutes cases(*intake, hubPtr);  // sets the intake's listener → hub
+//   cases.addRoutes(router);            // /cases, /cases/{id}
+//
+// Thread-safety: the routes may run on any number of threads at once. Both
+// objects must outlive the server; the twin and the intake must outlive them.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cases/intake.h"
+#include "core/error.h"
+#include "event_hub.h"
+#include "http.h"
+#include "query/twin.h"
+#include "tiles/render.h"
+
+namespace gridtwin::service {
+
+class TileRoutes {
+ public:
+  // `gpkgPath`: the GeoPackage whose lyr_* tables are the catalogue layers
+  // (empty: base layers only).
+  TileRoutes(const query::Twin& twin, std::string gpkgPath);
+  void addRoutes(Router& router);
+  // The one TileSource of the twin, built on the first call (thread-safe);
+  // its build error is kept and answered every time.
+  core::Result<const tiles::TileSource*> source();
+
+ private:
+  const query::Twin& m_twin;
+  std::string m_gpkgPath;
+  std::mutex m_mutex;
+  std::unique_ptr<tiles::TileSource> m_source;
+  std::optional<core::Error> m_failure;
+};
+
+class CaseRoutes {
+ public:
+  // Sets `intake`'s listener: each new or changed case goes to the hub's
+  // subscribers who may see it (Intake::visible), as event "case".
+  CaseRoutes(cases::Intake& intake, std::shared_ptr<EventHub> hub);
+  void addRoutes(Router& router);
+
+ private:
+  cases::Intake& m_intake;
+  std::shared_ptr<EventHub> m_hub;
+};
+
+}  // namespace gridtwin::service

@@ -1,0 +1,562 @@
+// gridtwin serve on the small generated district: the server in-process on
+// 127.0.0.1 port 0, our Beast client, GDAL's OAPIF driver (ogrinfo,
+// ogr2ogr) as a real client, the CLI as a child for SIGTERM.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "auth.h"
+#include "http.h"
+#include "http_client.h"
+#include "query/area_input.h"
+#include "query/query.h"
+#include "query/records.h"
+#include "twin_service.h"
+
+namespace {
+
+using gridtwin::testing::HttpClient;
+using gridtwin::testing::HttpResult;
+using nlohmann::json;
+namespace svc = gridtwin::service;
+namespace query = gridtwin::query;
+using gridtwin::model::Kind;
+
+const std::string kDistrict = GRIDTWIN_SMALL_DISTRICT;
+const std::string kWork = GRIDTWIN_BINARY_DIR "/tests/service";
+
+// One server for the suite (the district loads once).
+struct Fixture {
+  std::unique_ptr<svc::TwinService> service;
+  std::unique_ptr<svc::Server> server;
+  std::shared_ptr<svc::TokenTable> tokens;
+  std::string headGrid;  // the grid_head token's grid
+  std::uint32_t headRow = 0;
+  std::uint16_t port = 0;
+};
+
+Fixture& fixture() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    auto s = svc::TwinService::open(kDistrict);
+    if (!s) {
+      ADD_FAILURE() << s.error().toString();
+      return fx;
+    }
+    fx->service = std::move(*s);
+    const auto& d = fx->service->twin().district();
+    // The grid with most people: the scope test's grid.
+    std::size_t best = 0;
+    for (std::uint32_t g = 0; g < d.grids().size(); ++g) {
+      const auto n = fx->service->twin().rowsInGrid(Kind::kPerson, g).size();
+      if (n > best) {
+        best = n;
+        fx->headRow = g;
+      }
+    }
+    fx->headGrid = std::string(d.grids().code[fx->headRow]);
+    std::filesystem::create_directories(kWork);
+    const std::string tokens = kWork + "/tokens.txt";
+    std::ofstream(tokens) << "# test tokens\nDISTRICT district\nHEAD grid_head " << fx->headGrid
+                          << "\nPLAN planner\n";
+    auto t = svc::TokenTable::load(tokens, d);
+    if (!t) ADD_FAILURE() << t.error().toString();
+    fx->tokens = std::make_shared<svc::TokenTable>(std::move(*t));
+    svc::ServerOptions o;
+    o.port = 0;
+    o.threads = 4;
+    o.maxBodyBytes = 64 * 1024;
+    o.maxConnections = 300;
+    o.readTimeout = std::chrono::milliseconds(700);
+    o.accessLog = kWork + "/access.log";
+    auto tk = fx->tokens;
+    o.authenticate = [tk](svc::Request& r) { return tk->authenticate(r); };
+    auto router = std::make_shared<svc::Router>();
+    fx->service->addRoutes(*router);
+    fx->server = std::make_unique<svc::Server>(o, router);
+    fx->service->setServer(fx->server.get());
+    if (auto r = fx->server->start(); !r) ADD_FAILURE() << r.error().toString();
+    fx->service->startLiveEvents(10);
+    fx->port = fx->server->port();
+    std::printf("service test: listening on 127.0.0.1:%u\n", fx->port);
+    return fx;
+  }();
+  return *f;
+}
+
+json getJson(HttpClient& c, const std::string& target, int expect = 200,
+             const std::map<std::string, std::string>& h = {}) {
+  auto r = c.get(target, h);
+  EXPECT_EQ(r.status, expect) << target << ": " << r.body << r.error;
+  if (r.body.empty()) return json();
+  return json::parse(r.body, nullptr, false);
+}
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+TEST(Service, HealthMetricsAndLanding) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  HttpClient c(f.port);
+  auto h = getJson(c, "/health");
+  EXPECT_EQ(h["status"], "ok");
+  auto l = getJson(c, "/");
+  ASSERT_TRUE(l.contains("links"));
+  auto conf = getJson(c, "/conformance");
+  EXPECT_NE(conf.dump().find("ogcapi-features-2/1.0/conf/crs"), std::string::npos);
+  auto api = getJson(c, "/api");
+  EXPECT_EQ(api["openapi"], "3.0.3");
+  auto m = c.get("/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("gridtwin_http_requests_total{route=\"/health\",status=\"200\"}"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("gridtwin_http_request_duration_seconds_bucket"), std::string::npos);
+  auto nf = c.get("/nothing/here");
+  EXPECT_EQ(nf.status, 404);
+  auto na = c.request("DELETE", "/health");
+  EXPECT_EQ(na.status, 405);
+}
+
+TEST(Service, CollectionsAreTheBaseKindsAndEveryCatalogueLayer) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  auto j = getJson(c, "/collections");
+  std::set<std::string> ids;
+  for (const auto& col : j["collections"]) ids.insert(col["id"].get<std::string>());
+  for (const char* base : {"streets", "communities", "grids", "roads", "buildings", "addresses",
+                           "people", "entities", "houses", "facilities", "events"}) {
+    EXPECT_TRUE(ids.count(base)) << base;
+  }
+  const auto& layers = f.service->twin().district().layers();
+  std::size_t withTable = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (layers.table[i].empty()) continue;
+    ++withTable;
+    EXPECT_TRUE(ids.count(std::string(layers.table[i]))) << layers.table[i];
+  }
+  EXPECT_EQ(withTable, 244u);
+  EXPECT_EQ(ids.size(), 11u + withTable);
+}
+
+// Grids equal the engine's: every code once, rings vertex for vertex.
+TEST(Service, GridItemsEqualTheEngine) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto& g = f.service->twin().district().grids();
+  auto j = getJson(c, "/collections/grids/items?limit=10000");
+  ASSERT_EQ(j["numberMatched"], g.size());
+  ASSERT_EQ(j["features"].size(), g.size());
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const auto& feat = j["features"][i];
+    EXPECT_EQ(feat["id"], std::string(g.code[i]));
+    const auto& poly = feat["geometry"]["coordinates"][0][0];
+    const auto ring0 = g.shape.pointStart[g.shape.ringStart[g.shape.partStart[i]]];
+    ASSERT_GT(poly.size(), 3u);
+    for (std::size_t k = 0; k < poly.size(); ++k) {
+      EXPECT_EQ(poly[k][0].get<double>(), g.shape.lonlat[ring0 + k].x);
+      EXPECT_EQ(poly[k][1].get<double>(), g.shape.lonlat[ring0 + k].y);
+    }
+  }
+}
+
+TEST(Service, PagingBboxAndCrs) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto& twin = f.service->twin();
+  const auto all = query::Scope::all(twin.district().grids().size());
+  query::Access planner{query::Role::kPlanner, all};
+  auto sel = query::select(twin, planner, query::Area::wholeScope(),
+                           query::KindSet().add(Kind::kBuilding));
+  ASSERT_TRUE(sel);
+  auto p1 = getJson(c, "/collections/buildings/items?limit=7&offset=3");
+  EXPECT_EQ(p1["numberMatched"], sel->of(Kind::kBuilding).size());
+  EXPECT_EQ(p1["numberReturned"], 7);
+  EXPECT_EQ(p1["features"][0]["id"], twin.district().buildings().id[sel->of(Kind::kBuilding)[3]]);
+  bool next = false, prev = false;
+  for (const auto& l : p1["links"]) {
+    next = next || (l["rel"] == "next" &&
+                    l["href"].get<std::string>().find("offset=10") != std::string::npos);
+    prev = prev || l["rel"] == "prev";
+  }
+  EXPECT_TRUE(next && prev) << p1["links"].dump();
+  // bbox: the engine's box area.
+  const auto& ll = twin.district().buildings().footprint.lonlat;
+  double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+  for (const auto& p : ll) {
+    minx = std::min(minx, p.x);
+    miny = std::min(miny, p.y);
+    maxx = std::max(maxx, p.x);
+    maxy = std::max(maxy, p.y);
+  }
+  const double bx0 = minx + (maxx - minx) * 0.3, by0 = miny + (maxy - miny) * 0.3;
+  const double bx1 = minx + (maxx - minx) * 0.6, by1 = miny + (maxy - miny) * 0.6;
+  auto area = query::boxArea(twin, gridtwin::crs::kCgcs2000, {bx0, by0, bx1, by1});
+  ASSERT_TRUE(area);
+  auto boxSel = query::select(twin, planner, *area, query::KindSet().add(Kind::kBuilding));
+  ASSERT_TRUE(boxSel);
+  char bbox[200];
+  std::snprintf(bbox, sizeof bbox, "%.17g,%.17g,%.17g,%.17g", bx0, by0, bx1, by1);
+  auto jb = getJson(c, std::string("/collections/buildings/items?limit=10000&bbox=") + bbox);
+  EXPECT_EQ(jb["numberMatched"], boxSel->of(Kind::kBuilding).size());
+  EXPECT_GT(boxSel->of(Kind::kBuilding).size(), 0u);
+  // The same bbox in EPSG:4490 axis order (lat,lon) selects the same.
+  std::snprintf(bbox, sizeof bbox, "%.17g,%.17g,%.17g,%.17g", by0, bx0, by1, bx1);
+  auto jb2 = getJson(c, std::string("/collections/buildings/items?limit=10000&bbox-crs=") +
+                            "http://www.opengis.net/def/crs/EPSG/0/4490&bbox=" + bbox);
+  EXPECT_EQ(jb2["numberMatched"], jb["numberMatched"]);
+  // crs=EPSG:4490: lat,lon, and the Content-Crs header says so.
+  auto r = c.get("/collections/grids/items?limit=1&crs=http://www.opengis.net/def/crs/EPSG/0/4490");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["content-crs"], "<http://www.opengis.net/def/crs/EPSG/0/4490>");
+  auto jr = json::parse(r.body);
+  const auto& p0 = jr["features"][0]["geometry"]["coordinates"][0][0][0];
+  const auto& g = twin.district().grids().shape;
+  EXPECT_EQ(p0[0].get<double>(), g.lonlat[0].y);
+  EXPECT_EQ(p0[1].get<double>(), g.lonlat[0].x);
+  // GCJ-02 and EPSG:4547 answer; a property filter narrows.
+  EXPECT_EQ(c.get("/collections/facilities/items?crs=urn:gridtwin:def:crs:GCJ-02").status, 200);
+  EXPECT_EQ(c.get("/collections/facilities/items?crs=EPSG:4547").status, 200);
+  const std::string use(gridtwin::model::name(twin.district().buildings().use[0]));
+  auto jf = getJson(c, "/collections/buildings/items?limit=10000&use=" + use);
+  for (const auto& feat : jf["features"]) EXPECT_EQ(feat["properties"]["use"], use);
+  EXPECT_GT(jf["numberMatched"].get<std::size_t>(), 0u);
+  // One item by id; events by datetime.
+  auto one = getJson(c, "/collections/grids/items/" + std::string(twin.district().grids().code[0]));
+  EXPECT_EQ(one["type"], "Feature");
+  auto ev = getJson(c, "/collections/events/items?datetime=2026-06-01T00:00:00%2B08:00/..&limit=1");
+  EXPECT_GT(ev["numberMatched"].get<std::size_t>(), 0u);
+  auto layer = getJson(c, "/collections/lyr_cameras/items?limit=5");
+  EXPECT_EQ(layer["type"], "FeatureCollection");
+}
+
+TEST(Service, PersonalFieldsFollowTheToken) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  auto anon = getJson(c, "/collections/people/items?limit=20");
+  ASSERT_GT(anon["features"].size(), 0u);
+  for (const auto& feat : anon["features"]) {
+    EXPECT_FALSE(feat["properties"].contains("name"));
+    EXPECT_FALSE(feat["properties"].contains("id_number"));
+    EXPECT_FALSE(feat["properties"].contains("phone"));
+  }
+  auto district =
+      getJson(c, "/collections/people/items?limit=20", 200, {{"Authorization", "Bearer DISTRICT"}});
+  ASSERT_GT(district["features"].size(), 0u);
+  const auto& twin = f.service->twin();
+  const auto d = query::disclosureOf(query::Role::kDistrict);
+  for (const auto& feat : district["features"]) {
+    const auto id = feat["id"].get<std::int64_t>();
+    std::size_t row = 0;
+    while (twin.district().people().id[row] != id) ++row;
+    EXPECT_EQ(feat["properties"]["name"], query::shownName(d, twin.district().people().name[row]));
+    EXPECT_EQ(feat["properties"]["id_number"],
+              query::shownIdNumber(
+                  d, std::string_view(&twin.district().people().idNumber[row * 18], 18)));
+  }
+  EXPECT_EQ(c.get("/collections/people/items", {{"Authorization", "Bearer WRONG"}}).status, 401);
+  EXPECT_EQ(c.get("/health", {{"Authorization", "Basic abc"}}).status, 401);
+}
+
+// A grid head never receives a row, count or stream message of another grid.
+TEST(Service, GridHeadScopeOverRandomRequests) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const std::map<std::string, std::string> head = {{"Authorization", "Bearer HEAD"}};
+  const auto& d = f.service->twin().district();
+  std::mt19937 rng(13);
+  const char* kinds[] = {"buildings", "addresses",  "people", "entities",
+                         "houses",    "facilities", "events"};
+  for (int i = 0; i < 60; ++i) {
+    const std::string kind = kinds[rng() % 7];
+    const std::string target = "/collections/" + kind +
+                               "/items?limit=" + std::to_string(1 + rng() % 500) +
+                               "&offset=" + std::to_string(rng() % 50);
+    auto j = getJson(c, target, 200, head);
+    for (const auto& feat : j["features"]) {
+      ASSERT_EQ(feat["properties"]["grid"], f.headGrid) << target;
+    }
+    const std::size_t n = j["numberMatched"].get<std::size_t>();
+    EXPECT_LE(n, f.service->twin()
+                         .rowsInGrid(kind == "buildings"    ? Kind::kBuilding
+                                     : kind == "addresses"  ? Kind::kAddress
+                                     : kind == "people"     ? Kind::kPerson
+                                     : kind == "entities"   ? Kind::kEntity
+                                     : kind == "houses"     ? Kind::kHouse
+                                     : kind == "facilities" ? Kind::kFacility
+                                                            : Kind::kEvent,
+                                     f.headRow)
+                         .size() +
+                     f.service->twin().liveEvents().size());
+  }
+  auto grids = getJson(c, "/collections/grids/items?limit=10000", 200, head);
+  ASSERT_EQ(grids["features"].size(), 1u);
+  EXPECT_EQ(grids["features"][0]["id"], f.headGrid);
+  // Stats and reports of another grid: 403; its own: counts of its own grid.
+  for (std::uint32_t g = 0; g < d.grids().size(); ++g) {
+    const std::string code(d.grids().code[g]);
+    const int want = g == f.headRow ? 200 : 403;
+    EXPECT_EQ(c.get("/grids/" + code + "/report", head).status, want) << code;
+    EXPECT_EQ(c.request("POST", "/stats", "{\"grid\": \"" + code + "\"}", head).status, want);
+  }
+  auto st = json::parse(c.request("POST", "/stats", "{}", head).body);
+  EXPECT_EQ(st["counts"]["people"], f.service->twin().rowsInGrid(Kind::kPerson, f.headRow).size());
+  // Catalogue layers drawn from the registers: only the head's grid.
+  for (const char* layer : {"lyr_houses", "lyr_school_age_children", "lyr_cameras"}) {
+    auto all = getJson(c, std::string("/collections/") + layer + "/items?limit=10000");
+    auto mine = getJson(c, std::string("/collections/") + layer + "/items?limit=10000", 200, head);
+    EXPECT_LE(mine["numberMatched"].get<std::size_t>(), all["numberMatched"].get<std::size_t>());
+    if (std::string(layer) == "lyr_school_age_children") {
+      for (const auto& feat : mine["features"]) EXPECT_EQ(feat["properties"]["ref"], f.headGrid);
+    }
+  }
+  // Near: only the head's grid.
+  const auto& pts = f.service->twin().points(Kind::kFacility);
+  (void)pts;
+  const auto& fl = d.facilities().point.lonlat;
+  for (int i = 0; i < 10; ++i) {
+    const auto& p = fl[rng() % fl.size()];
+    char t[200];
+    std::snprintf(t, sizeof t, "/near?lon=%.10f&lat=%.10f&k=20&kind=facilities", p.x, p.y);
+    auto j = getJson(c, t, 200, head);
+    for (const auto& feat : j["features"]) EXPECT_EQ(feat["properties"]["grid"], f.headGrid);
+  }
+}
+
+TEST(Service, LocateMatchesTheEngine) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto& twin = f.service->twin();
+  const auto& a = twin.district().addresses();
+  for (std::size_t i = 0; i < a.size(); i += std::max<std::size_t>(1, a.size() / 50)) {
+    const auto p = a.point.lonlat[i];
+    char t[200];
+    std::snprintf(t, sizeof t, "/locate?lon=%.17g&lat=%.17g", p.x, p.y);
+    auto j = getJson(c, t);
+    const auto pl = query::place(twin, a.point.xy[i]);
+    if (pl.grid < 0) {
+      EXPECT_TRUE(j["grid"].is_null());
+    } else {
+      EXPECT_EQ(j["grid"],
+                std::string(twin.district().grids().code[static_cast<std::size_t>(pl.grid)]));
+    }
+  }
+  // Reverse geocoding: the engine's nearest door plate.
+  fixture().service->setSharedData(GRIDTWIN_SHARED_DATA);
+  const auto p0 = a.point.lonlat[0];
+  char rt[200];
+  std::snprintf(rt, sizeof rt, "/geocode/reverse?lon=%.17g&lat=%.17g", p0.x, p0.y);
+  auto rev = c.get(rt);
+  EXPECT_EQ(rev.status, 200) << rev.body;
+  EXPECT_NE(rev.body.find(std::string(a.code[0])), std::string::npos) << rev.body;
+  auto batch = c.request("POST", "/locate", "[[113.1, 23.0], [114.0, 23.0]]");
+  EXPECT_EQ(batch.status, 200) << batch.body;
+  EXPECT_EQ(c.get("/locate?lon=473.1&lat=23").status, 400);
+}
+
+TEST(Service, BadRequestsAndTheServerKeepsServing) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  auto r = c.get("/collections/buildings/items?bbox=1,2,3");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("bbox"), std::string::npos);
+  r = c.get("/collections/buildings/items?bbox=113,23,112,24");
+  EXPECT_EQ(r.status, 400);
+  r = c.get("/collections/buildings/items?crs=EPSG:9999999");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("crs"), std::string::npos);
+  r = c.get("/collections/buildings/items?limit=0");
+  EXPECT_EQ(r.status, 400);
+  r = c.request("POST", "/stats", "{\"wkt\": ");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("malformed JSON"), std::string::npos);
+  r = c.request("POST", "/stats", "{\"wkt\": \"POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))\"}");
+  EXPECT_EQ(r.status, 400) << r.body;
+  // A body over the limit: 413, and the connection is closed.
+  HttpClient big(f.port);
+  r = big.request("POST", "/stats", std::string(200 * 1024, 'x'));
+  EXPECT_EQ(r.status, 413) << r.error;
+  // Slowloris: half a request line, then silence: closed by the server.
+  {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket s(io);
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), f.port});
+    boost::asio::write(s, boost::asio::buffer(std::string("GET /health HTTP/1.1\r\nHost: x\r\n")));
+    char buf[256];
+    boost::system::error_code ec;
+    const auto t0 = std::chrono::steady_clock::now();
+    s.read_some(boost::asio::buffer(buf), ec);  // blocks until the server closes
+    EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset)
+        << ec.message();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  }
+  // Many idle connections: those over the cap refused, the others idle;
+  // a client is still served once they go.
+  {
+    boost::asio::io_context io;
+    std::vector<boost::asio::ip::tcp::socket> idle;
+    for (int i = 0; i < 350; ++i) {
+      idle.emplace_back(io);
+      boost::system::error_code ec;
+      idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), f.port}, ec);
+    }
+    idle.clear();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the idle ones time out
+  HttpClient after(f.port);
+  EXPECT_EQ(after.get("/health").status, 200);
+  EXPECT_EQ(c.get("/health").status == 200 || c.get("/health").status == 200, true);
+}
+
+TEST(Service, EventStreamReachesOnlyCallersInScope) {
+  auto& f = fixture();
+  auto& twin = f.service->twin();
+  const auto& d = twin.district();
+  // Two raw SSE clients: the grid head and the district.
+  boost::asio::io_context io;
+  const auto open = [&](const std::string& token) {
+    auto s = std::make_unique<boost::asio::ip::tcp::socket>(io);
+    s->connect({boost::asio::ip::make_address("127.0.0.1"), f.port});
+    const std::string req =
+        "GET /events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    boost::asio::write(*s, boost::asio::buffer(req));
+    return s;
+  };
+  auto headS = open("HEAD");
+  auto distS = open("DISTRICT");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::uint32_t other = f.headRow == 0 ? 1 : 0;
+  query::NewEvent mine, theirs;
+  mine.reportedAt = theirs.reportedAt = query::kReferenceNow;
+  mine.grid = f.headRow;
+  theirs.grid = other;
+  mine.id = 990000001;
+  theirs.id = 990000002;
+  ASSERT_TRUE(twin.reportEvent(theirs));
+  ASSERT_TRUE(twin.reportEvent(mine));
+  EXPECT_EQ(f.service->hub().subscriberCount(), 2u);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (f.service->hub().publishedCount() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(f.service->hub().publishedCount(), 2u);
+  const auto readFor = [&](boost::asio::ip::tcp::socket& s) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    s.non_blocking(true);
+    while (std::chrono::steady_clock::now() < until && got.find("990000001") == std::string::npos) {
+      char buf[4096];
+      boost::system::error_code ec;
+      const auto n = s.read_some(boost::asio::buffer(buf), ec);
+      if (n) got.append(buf, n);
+      if (ec && ec != boost::asio::error::would_block) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    char buf[4096];
+    boost::system::error_code ec;
+    const auto n = s.read_some(boost::asio::buffer(buf), ec);
+    if (n) got.append(buf, n);
+    return got;
+  };
+  const std::string h = readFor(*headS), dd = readFor(*distS);
+  EXPECT_NE(h.find("text/event-stream"), std::string::npos);
+  EXPECT_NE(h.find("990000001"), std::string::npos) << h;
+  EXPECT_EQ(h.find("990000002"), std::string::npos) << h;
+  EXPECT_NE(dd.find("990000001"), std::string::npos);
+  EXPECT_NE(dd.find("990000002"), std::string::npos) << dd;
+  (void)d;
+}
+
+// GDAL's OAPIF driver: ogrinfo lists every collection; ogr2ogr copies the
+// grids with the engine's count, ids and geometry (1e-7 degrees).
+TEST(Service, GdalReadsItAsOgcApiFeatures) {
+  auto& f = fixture();
+  const std::string url = "OAPIF:http://127.0.0.1:" + std::to_string(f.port) + "/";
+  const std::string info = run("ogrinfo -ro -q " + url + " 2>&1");
+  for (const auto& id : f.service->collectionIds()) {
+    EXPECT_NE(info.find(": " + id + " ") == std::string::npos ? info.find(": " + id + "\n")
+                                                              : info.find(": " + id + " "),
+              std::string::npos)
+        << id << " not in ogrinfo's list:\n"
+        << info.substr(0, 2000);
+  }
+  const std::string out = kWork + "/grids_copy.geojson";
+  std::remove(out.c_str());
+  const std::string log = run("ogr2ogr -f GeoJSON " + out + " " + url + " grids 2>&1");
+  std::ifstream in(out);
+  ASSERT_TRUE(in) << log;
+  json j = json::parse(in);
+  const auto& g = f.service->twin().district().grids();
+  ASSERT_EQ(j["features"].size(), g.size()) << log;
+  std::set<std::string> seen;
+  for (const auto& feat : j["features"]) {
+    const std::string code = feat["properties"].contains("code")
+                                 ? feat["properties"]["code"].get<std::string>()
+                                 : feat["properties"]["id"].get<std::string>();
+    seen.insert(code);
+    std::size_t i = 0;
+    while (i < g.size() && g.code[i] != code) ++i;
+    ASSERT_LT(i, g.size()) << code;
+    auto coords = feat["geometry"]["coordinates"];
+    if (feat["geometry"]["type"] == "MultiPolygon") coords = coords[0];
+    const auto& ring = coords[0];
+    const auto r0 = g.shape.pointStart[g.shape.ringStart[g.shape.partStart[i]]];
+    for (std::size_t k = 0; k < ring.size(); ++k) {
+      EXPECT_NEAR(ring[k][0].get<double>(), g.shape.lonlat[r0 + k].x, 1e-7);
+      EXPECT_NEAR(ring[k][1].get<double>(), g.shape.lonlat[r0 + k].y, 1e-7);
+    }
+  }
+  EXPECT_EQ(seen.size(), g.size());
+}
+
+// The CLI as a child: prints its port, serves, stops on SIGTERM with 0.
+TEST(Service, CliServeStopsGracefullyOnSigterm) {
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::execl(GRIDTWIN_CLI, GRIDTWIN_CLI, "serve", kDistrict.c_str(), "--listen", "127.0.0.1:0",
+            "--threads", "2", "--access-log", "off", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char ch;
+  while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  const auto colon = line.rfind(':');
+  ASSERT_NE(colon, std::string::npos) << line;
+  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+  HttpClient c(port);
+  EXPECT_EQ(c.get("/health").status, 200);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ::close(out[0]);
+}
+
+}  // namespace

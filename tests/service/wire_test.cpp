@@ -1,0 +1,557 @@
+// Tiles and cases over HTTP (service/wire_routes.h) on the small generated
+// district: the server in-process on 127.0.0.1 port 0 with the intake's
+// journal in the test's folder, our Beast client, the MVT decoder of the
+// tiles tests, GDAL's MVT driver (ogrinfo), and `gridtwin serve` as a child
+// killed with SIGKILL during a stream of POSTs.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "auth.h"
+#include "cases/intake.h"
+#include "http.h"
+#include "http_client.h"
+#include "query/query.h"
+#include "tiles/render.h"
+#include "tiles/tile_math.h"
+#include "twin_service.h"
+#include "unit/tiles/mvt_decoder.h"
+#include "wire_routes.h"
+
+namespace {
+
+using gridtwin::testing::HttpClient;
+using gridtwin::testing::HttpResult;
+using nlohmann::json;
+namespace svc = gridtwin::service;
+namespace query = gridtwin::query;
+namespace tiles = gridtwin::tiles;
+namespace cases = gridtwin::cases;
+namespace mvt = gridtwin::tiles::test;
+
+const std::string kDistrict = GRIDTWIN_SMALL_DISTRICT;
+// One folder per process: ctest runs the cases as parallel processes.
+const std::string kWork = GRIDTWIN_BINARY_DIR "/tests/service/wire/p" + std::to_string(::getpid());
+const std::string kCatalog = GRIDTWIN_SOURCE_DIR "/data/catalog";
+
+struct Fixture {
+  std::unique_ptr<svc::TwinService> service;
+  std::unique_ptr<cases::Intake> intake;
+  std::unique_ptr<svc::TileRoutes> tileRoutes;
+  std::unique_ptr<svc::CaseRoutes> caseRoutes;
+  std::unique_ptr<svc::Server> server;
+  std::shared_ptr<svc::TokenTable> tokens;
+  std::uint32_t headRow = 0, otherRow = 1;
+  std::string headGrid, otherGrid;
+  gridtwin::geo::Point headPoint, otherPoint;  // lon,lat of an address in each grid
+  std::uint16_t port = 0;
+};
+
+Fixture& fixture() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    std::filesystem::remove_all(kWork);
+    std::filesystem::create_directories(kWork);
+    std::atexit([] { std::filesystem::remove_all(kWork); });
+    auto s = svc::TwinService::open(kDistrict);
+    if (!s) {
+      ADD_FAILURE() << s.error().toString();
+      return fx;
+    }
+    fx->service = std::move(*s);
+    auto& twin = fx->service->twin();
+    const auto& d = twin.district();
+    // Two grids with an address each: the grid head's and another.
+    const auto& a = d.addresses();
+    std::map<std::int32_t, gridtwin::geo::Point> byGrid;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const auto pl = query::place(twin, a.point.xy[i]);
+      if (pl.grid >= 0) byGrid.emplace(pl.grid, a.point.lonlat[i]);
+    }
+    if (byGrid.size() < 2) {
+      ADD_FAILURE() << "fewer than two grids with addresses";
+      return fx;
+    }
+    auto it = byGrid.begin();
+    fx->headRow = static_cast<std::uint32_t>(it->first);
+    fx->headPoint = it->second;
+    ++it;
+    fx->otherRow = static_cast<std::uint32_t>(it->first);
+    fx->otherPoint = it->second;
+    fx->headGrid = std::string(d.grids().code[fx->headRow]);
+    fx->otherGrid = std::string(d.grids().code[fx->otherRow]);
+    const std::string tokens = kWork + "/tokens.txt";
+    std::ofstream(tokens) << "DISTRICT district\nHEAD grid_head " << fx->headGrid
+                          << "\nOTHER grid_head " << fx->otherGrid << "\n";
+    auto t = svc::TokenTable::load(tokens, d);
+    if (!t) {
+      ADD_FAILURE() << t.error().toString();
+      return fx;
+    }
+    fx->tokens = std::make_shared<svc::TokenTable>(std::move(*t));
+    // The journal lies beside this (absent) dataset path: the test's folder.
+    auto in = cases::Intake::openWithJournal(twin, kWork + "/district.gpkg", nullptr, kCatalog);
+    if (!in) {
+      ADD_FAILURE() << in.error().toString();
+      return fx;
+    }
+    fx->intake = std::move(*in);
+    svc::ServerOptions o;
+    o.port = 0;
+    o.threads = 4;
+    auto tk = fx->tokens;
+    o.authenticate = [tk](svc::Request& r) { return tk->authenticate(r); };
+    auto router = std::make_shared<svc::Router>();
+    fx->service->addRoutes(*router);
+    fx->tileRoutes = std::make_unique<svc::TileRoutes>(twin, kDistrict);
+    fx->tileRoutes->addRoutes(*router);
+    fx->caseRoutes = std::make_unique<svc::CaseRoutes>(*fx->intake, fx->service->hubPtr());
+    fx->caseRoutes->addRoutes(*router);
+    fx->server = std::make_unique<svc::Server>(o, router);
+    fx->service->setServer(fx->server.get());
+    if (auto r = fx->server->start(); !r) ADD_FAILURE() << r.error().toString();
+    fx->port = fx->server->port();
+    return fx;
+  }();
+  return *f;
+}
+
+std::map<std::string, std::string> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+query::Access accessOf(const std::string& token) {
+  svc::Request r;
+  r.headers.emplace_back("authorization", "Bearer " + token);
+  EXPECT_FALSE(fixture().tokens->authenticate(r).has_value()) << token;
+  return r.caller->access;
+}
+
+std::string run(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+std::string tilePath(const tiles::TileId& t) {
+  return "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" + std::to_string(t.y) +
+         ".mvt";
+}
+
+std::string caseBody(const std::string& id, const gridtwin::geo::Point& p,
+                     const std::string& category = "1") {
+  char pt[100];
+  std::snprintf(pt, sizeof pt, "[%.17g, %.17g]", p.x, p.y);
+  return R"({"source": "12345", "external_id": ")" + id + R"(", "point": )" + pt +
+         R"(, "category": ")" + category + R"(", "text": "test case"})";
+}
+
+// --- tiles -----------------------------------------------------------------
+
+TEST(ServiceWire, TileEqualsTheEngineAndHoldsOnlyTheScope) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  HttpClient c(f.port);
+  const auto tile = tiles::tileAt(f.headPoint, 14);
+  for (const std::string token : {"DISTRICT", "HEAD"}) {
+    auto r = c.get(tilePath(tile), bearer(token));
+    ASSERT_EQ(r.status, 200) << token << ": " << r.body;
+    EXPECT_EQ(r.headers["content-type"], "application/vnd.mapbox-vector-tile");
+    EXPECT_NE(r.headers["cache-control"].find("private"), std::string::npos);
+    auto engine = tiles::render(f.service->twin(), accessOf(token), tile.z, tile.x, tile.y);
+    ASSERT_TRUE(engine.ok()) << engine.error().toString();
+    EXPECT_EQ(r.body, engine->mvt) << token << ": the service's tile is not the engine's";
+    std::size_t grids = 0;
+    std::set<std::string> gridsSeen;
+    for (const auto& layer : mvt::decode(r.body)) {
+      for (const auto& feat : layer.features) {
+        std::string grid;
+        if (layer.name == "grids") {
+          grid = std::get<std::string>(feat.properties.at("code"));
+          ++grids;
+        } else if (feat.properties.count("grid")) {
+          grid = std::get<std::string>(feat.properties.at("grid"));
+        }
+        if (!grid.empty()) gridsSeen.insert(grid);
+        if (token == "HEAD" && !grid.empty()) {
+          EXPECT_EQ(grid, f.headGrid) << layer.name << ": a feature of another grid";
+        }
+      }
+    }
+    EXPECT_GE(grids, 1u) << token;
+    // The district's tile shows other grids too: the grid head's check means something.
+    if (token == "DISTRICT") {
+      EXPECT_GT(gridsSeen.size(), 1u);
+    }
+  }
+  // Catalogue layers by name; an unknown layer: 400 naming it.
+  auto bad = c.get(tilePath(tile) + "?layers=grids,no_such_layer", bearer("HEAD"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("no_such_layer"), std::string::npos) << bad.body;
+  auto some = c.get(tilePath(tile) + "?layers=grids", bearer("DISTRICT"));
+  EXPECT_EQ(some.status, 200);
+  const auto only = mvt::decode(some.body);
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].name, "grids");
+  // Out of range and not a number: 400.
+  EXPECT_EQ(c.get("/tiles/3/9/1.mvt").status, 400);
+  EXPECT_EQ(c.get("/tiles/a/1/1.mvt").status, 400);
+  // Far from the district: 204.
+  const auto empty = tiles::tileAt({f.headPoint.x + 3, f.headPoint.y}, 14);
+  auto e = c.get(tilePath(empty), bearer("DISTRICT"));
+  EXPECT_EQ(e.status, 204);
+  EXPECT_TRUE(e.body.empty());
+}
+
+// Random tiles over the district at z12..16: the grid head's tile is the
+// engine's for that access, and holds no feature of another grid.
+TEST(ServiceWire, GridHeadTilesOverRandomTiles) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto access = accessOf("HEAD");
+  gridtwin::geo::Box box;
+  for (const auto& p : f.service->twin().district().addresses().point.lonlat) box.expand(p);
+  std::mt19937 rng(13);
+  std::uniform_real_distribution<double> lon(box.minx, box.maxx), lat(box.miny, box.maxy);
+  std::uniform_int_distribution<int> zoom(12, 16);
+  std::size_t features = 0;
+  for (int i = 0; i < 40; ++i) {
+    const auto t = tiles::tileAt({lon(rng), lat(rng)}, zoom(rng));
+    auto r = c.get(tilePath(t), bearer("HEAD"));
+    auto engine = tiles::render(f.service->twin(), access, t.z, t.x, t.y);
+    ASSERT_TRUE(engine.ok()) << engine.error().toString();
+    if (engine->empty()) {
+      EXPECT_EQ(r.status, 204) << tilePath(t);
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << tilePath(t);
+    EXPECT_EQ(r.body, engine->mvt) << tilePath(t);
+    for (const auto& layer : mvt::decode(r.body)) {
+      for (const auto& feat : layer.features) {
+        ++features;
+        const char* key = layer.name == "grids" ? "code" : "grid";
+        if (!feat.properties.count(key)) continue;
+        EXPECT_EQ(std::get<std::string>(feat.properties.at(key)), f.headGrid)
+            << tilePath(t) << " " << layer.name;
+      }
+    }
+  }
+  EXPECT_GT(features, 0u);
+}
+
+TEST(ServiceWire, GdalReadsTheTile) {
+  auto& f = fixture();
+  if (run("command -v ogrinfo").empty()) GTEST_SKIP() << "no ogrinfo";
+  HttpClient c(f.port);
+  const auto tile = tiles::tileAt(f.headPoint, 14);
+  auto r = c.get(tilePath(tile), bearer("DISTRICT"));
+  ASSERT_EQ(r.status, 200);
+  const std::string dir = kWork + "/mvt/" + std::to_string(tile.z) + "/" + std::to_string(tile.x);
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/" + std::to_string(tile.y) + ".pbf";
+  std::ofstream(file, std::ios::binary) << r.body;
+  const std::string out =
+      run("ogrinfo -ro -so -oo X=" + std::to_string(tile.x) + " -oo Y=" + std::to_string(tile.y) +
+          " -oo Z=" + std::to_string(tile.z) + " MVT:" + file + " grids 2>&1");
+  std::size_t grids = 0;
+  for (const auto& l : mvt::decode(r.body)) {
+    if (l.name == "grids") grids = l.features.size();
+  }
+  EXPECT_NE(out.find("Feature Count: " + std::to_string(grids)), std::string::npos) << out;
+}
+
+TEST(ServiceWire, TileJsonNamesTheLayers) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  auto r = c.get("/tiles.json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = json::parse(r.body, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.body;
+  EXPECT_EQ(j["tiles"][0], "http://127.0.0.1:" + std::to_string(f.port) + "/tiles/{z}/{x}/{y}.mvt");
+  std::set<std::string> names;
+  for (const auto& l : j["vector_layers"]) names.insert(l["id"].get<std::string>());
+  for (const auto& n : tiles::TileSource::baseLayerNames()) EXPECT_TRUE(names.count(n)) << n;
+  auto cat = c.get("/tiles.json?layers=grids,lyr_cameras");
+  EXPECT_EQ(cat.status, 200) << cat.body;
+  EXPECT_NE(cat.body.find("layers=grids,lyr_cameras"), std::string::npos) << cat.body;
+  EXPECT_EQ(c.get("/tiles.json?layers=nope").status, 400);
+}
+
+TEST(ServiceWire, ExportQgisCollectionsAreTheService) {
+  auto& f = fixture();
+  const std::string qgs = kWork + "/district.qgs";
+  const std::string url = "http://127.0.0.1:" + std::to_string(f.port);
+  const std::string out = run(std::string(GRIDTWIN_CLI) + " export-qgis " + kDistrict + " " + qgs +
+                              " --service " + url + " 2>&1");
+  std::ifstream in(qgs);
+  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(xml.empty()) << out;
+  const auto ids = f.service->collectionIds();
+  const std::set<std::string> served(ids.begin(), ids.end());
+  std::size_t n = 0;
+  // The OAPIF data sources: typename='ID' (XML-escaped in the project).
+  const std::string key = "typename=&apos;";
+  for (std::size_t at = xml.find(key); at != std::string::npos; at = xml.find(key, at + 1)) {
+    const auto from = at + key.size(), to = xml.find('&', from);
+    const std::string id = xml.substr(from, to - from);
+    EXPECT_TRUE(served.count(id)) << "export-qgis names collection '" << id
+                                  << "' which the service does not serve";
+    ++n;
+  }
+  EXPECT_GT(n, 0u);
+}
+
+// --- cases -----------------------------------------------------------------
+
+TEST(ServiceWire, CasesPostReplayAndWaitingStates) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto H = bearer("DISTRICT");
+  // Anonymous: 401.
+  EXPECT_EQ(c.request("POST", "/cases", caseBody("anon-1", f.headPoint)).status, 401);
+  EXPECT_EQ(c.get("/cases").status, 401);
+  // A point in the head grid: 201 with the engine's grid.
+  auto r = c.request("POST", "/cases", caseBody("w-1", f.headPoint), H);
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["case"]["grid"], f.headGrid) << r.body;
+  EXPECT_EQ(j["outcome"], "created");
+  const auto id = j["case"]["id"].get<std::int64_t>();
+  // The same external_id again: 200, the same case.
+  auto again = c.request("POST", "/cases", caseBody("w-1", f.headPoint), H);
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json::parse(again.body)["case"]["id"], id);
+  EXPECT_EQ(json::parse(again.body)["replayed"], true);
+  // An address that matches nothing: 422, stored as to_locate.
+  auto lost = c.request("POST", "/cases",
+                        R"({"source": "12319", "external_id": "w-2", "address": "无此地址 99 号",
+                            "category": "1"})",
+                        H);
+  ASSERT_EQ(lost.status, 422) << lost.body;
+  const auto lostId = json::parse(lost.body)["case"]["id"].get<std::int64_t>();
+  auto shown = c.get("/cases/" + std::to_string(lostId), H);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(json::parse(shown.body)["state"], "to_locate") << shown.body;
+  // A point outside the district: 422, stored outside_district.
+  auto out = c.request("POST", "/cases", caseBody("w-3", {f.headPoint.x + 3, f.headPoint.y}), H);
+  ASSERT_EQ(out.status, 422) << out.body;
+  EXPECT_EQ(json::parse(out.body)["case"]["state"], "outside_district");
+  // An unknown category: 422, stored to_classify.
+  auto cat = c.request("POST", "/cases", caseBody("w-4", f.headPoint, "999999"), H);
+  ASSERT_EQ(cat.status, 422) << cat.body;
+  EXPECT_EQ(json::parse(cat.body)["case"]["state"], "to_classify");
+  // Malformed JSON: 400; unknown id: 404.
+  EXPECT_EQ(c.request("POST", "/cases", "{not json", H).status, 400);
+  EXPECT_EQ(c.get("/cases/987654321", H).status, 404);
+  // The list holds them.
+  auto list = json::parse(c.get("/cases", H).body);
+  std::set<std::string> ext;
+  for (const auto& k : list["cases"]) ext.insert(k["external_id"].get<std::string>());
+  for (const char* e : {"w-1", "w-2", "w-3", "w-4"}) EXPECT_TRUE(ext.count(e)) << e;
+}
+
+TEST(ServiceWire, CasePatchChainAndIllegalMove) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto H = bearer("HEAD");
+  auto r = c.request("POST", "/cases", caseBody("p-1", f.headPoint), H);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string path =
+      "/cases/" + std::to_string(json::parse(r.body)["case"]["id"].get<long>());
+  auto illegal = c.request("PATCH", path, R"({"to": "closed", "who": "王"})", H);
+  EXPECT_EQ(illegal.status, 409) << illegal.body;
+  EXPECT_EQ(c.request("PATCH", path, R"({"to": "nowhere", "who": "王"})", H).status, 422);
+  EXPECT_EQ(c.request("PATCH", path, "[1]", H).status, 400);
+  for (const char* to : {"classified", "handling", "follow_up", "closed"}) {
+    auto p = c.request("PATCH", path,
+                       std::string(R"({"to": ")") + to + R"(", "who": "王", "note": "ok"})", H);
+    ASSERT_EQ(p.status, 200) << to << ": " << p.body;
+    EXPECT_EQ(json::parse(p.body)["state"], to);
+  }
+  auto got = json::parse(c.get(path, H).body);
+  EXPECT_EQ(got["state"], "closed");
+  EXPECT_EQ(got["history"].size(), 4u);
+}
+
+std::unique_ptr<boost::asio::ip::tcp::socket> openStream(boost::asio::io_context& io,
+                                                         std::uint16_t port,
+                                                         const std::string& token) {
+  auto s = std::make_unique<boost::asio::ip::tcp::socket>(io);
+  s->connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  const std::string req =
+      "GET /events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+  boost::asio::write(*s, boost::asio::buffer(req));
+  return s;
+}
+
+std::string readUntil(boost::asio::ip::tcp::socket& s, const std::string& marker) {
+  std::string got;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  s.non_blocking(true);
+  while (std::chrono::steady_clock::now() < until && got.find(marker) == std::string::npos) {
+    char buf[4096];
+    boost::system::error_code ec;
+    const auto n = s.read_some(boost::asio::buffer(buf), ec);
+    if (n) got.append(buf, n);
+    if (ec && ec != boost::asio::error::would_block) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return got;
+}
+
+TEST(ServiceWire, GridHeadSeesOnlyItsGridsCases) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  boost::asio::io_context io;
+  auto headS = openStream(io, f.port, "HEAD");
+  auto distS = openStream(io, f.port, "DISTRICT");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Posted by the district: one in each grid, and one without a grid.
+  auto theirs = c.request("POST", "/cases", caseBody("s-other", f.otherPoint), bearer("DISTRICT"));
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  auto lost = c.request("POST", "/cases",
+                        R"({"source": "police", "external_id": "s-lost", "address": "无此处",
+                            "category": "1"})",
+                        bearer("DISTRICT"));
+  ASSERT_EQ(lost.status, 422) << lost.body;
+  auto mine = c.request("POST", "/cases", caseBody("s-mine", f.headPoint), bearer("DISTRICT"));
+  ASSERT_EQ(mine.status, 201) << mine.body;
+  const std::string h = readUntil(*headS, "s-mine");
+  const std::string d = readUntil(*distS, "s-mine");
+  EXPECT_NE(h.find("event: case"), std::string::npos) << h;
+  EXPECT_NE(h.find("s-mine"), std::string::npos) << h;
+  EXPECT_EQ(h.find("s-other"), std::string::npos) << h;
+  EXPECT_EQ(h.find("s-lost"), std::string::npos) << h;
+  EXPECT_NE(d.find("s-other"), std::string::npos) << d;
+  EXPECT_NE(d.find("s-lost"), std::string::npos) << d;
+  // GET / PATCH another grid's case: 404, as an unknown id.
+  const std::string other =
+      "/cases/" + std::to_string(json::parse(theirs.body)["case"]["id"].get<long>());
+  EXPECT_EQ(c.get(other, bearer("HEAD")).status, 404);
+  EXPECT_EQ(
+      c.request("PATCH", other, R"({"to": "classified", "who": "王"})", bearer("HEAD")).status,
+      404);
+  EXPECT_EQ(c.get(other, bearer("OTHER")).status, 200);
+  // The head's list: only its grid.
+  const auto headList = json::parse(c.get("/cases", bearer("HEAD")).body);
+  EXPECT_FALSE(headList["cases"].empty());
+  for (const auto& k : headList["cases"]) {
+    EXPECT_EQ(k["grid"], f.headGrid) << k.dump();
+  }
+}
+
+// --- kill -9 during a stream of POSTs --------------------------------------
+
+struct Child {
+  pid_t pid = -1;
+  std::uint16_t port = 0;
+};
+
+Child startServe(const std::string& dataset, const std::string& tokens) {
+  int out[2];
+  if (::pipe(out) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::execl(GRIDTWIN_CLI, GRIDTWIN_CLI, "serve", dataset.c_str(), "--listen", "127.0.0.1:0",
+            "--threads", "2", "--access-log", "off", "--tokens", tokens.c_str(),
+            "--no-geocode-cases", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char ch;
+  while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  ::close(out[0]);
+  const auto colon = line.rfind(':');
+  if (colon == std::string::npos) return {pid, 0};
+  return {pid, static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)))};
+}
+
+TEST(ServiceWire, KillDuringPostsStoresEachCaseOnce) {
+  auto& f = fixture();
+  // GRIDTWIN_WIRE_CASES: the issue's 10,000 (scripts/bench); 500 here.
+  const char* env = std::getenv("GRIDTWIN_WIRE_CASES");
+  const int total = env ? std::atoi(env) : 500;
+  const std::string dir = kWork + "/kill";
+  std::filesystem::create_directories(dir);
+  const std::string dataset = dir + "/district.gpkg";
+  std::filesystem::copy_file(kDistrict, dataset, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(dataset + ".cases.jsonl");
+  const std::string tokens = dir + "/tokens.txt";
+  std::ofstream(tokens) << "DISTRICT district\n";
+  Child child = startServe(dataset, tokens);
+  ASSERT_GT(child.port, 0);
+  std::atomic<std::uint16_t> port{child.port};
+  std::atomic<int> answered{0};
+  std::atomic<bool> killed{false};
+  std::atomic<int> retries{0};
+  const int threads = 4;
+  std::vector<std::thread> posters;
+  for (int t = 0; t < threads; ++t) {
+    posters.emplace_back([&, t] {
+      std::unique_ptr<HttpClient> c;
+      std::uint16_t usedPort = 0;
+      for (int i = t; i < total; i += threads) {
+        const std::string body = caseBody("k-" + std::to_string(i), f.headPoint);
+        for (int attempt = 0; attempt < 400; ++attempt) {
+          if (!c || usedPort != port.load()) {
+            usedPort = port.load();
+            c = std::make_unique<HttpClient>(usedPort);
+          }
+          auto r = c->request("POST", "/cases", body, bearer("DISTRICT"));
+          if (r.status == 200 || r.status == 201) {
+            ++answered;
+            break;
+          }
+          ++retries;
+          c.reset();
+          std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        }
+      }
+    });
+  }
+  while (answered.load() < total / 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ::kill(child.pid, SIGKILL);
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  killed = true;
+  Child again = startServe(dataset, tokens);
+  ASSERT_GT(again.port, 0);
+  port = again.port;
+  for (auto& p : posters) p.join();
+  EXPECT_EQ(answered.load(), total);
+  HttpClient c(again.port);
+  auto list = c.get("/cases", bearer("DISTRICT"));
+  ASSERT_EQ(list.status, 200);
+  std::map<std::string, int> seen;
+  const auto all = json::parse(list.body);
+  for (const auto& k : all["cases"]) ++seen[k["external_id"].get<std::string>()];
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(total)) << list.body.substr(0, 300);
+  for (const auto& [id, n] : seen) EXPECT_EQ(n, 1) << id << " stored " << n << " times";
+  std::printf("kill -9 after %d of %d answers; %d retries\n", total / 2, total, retries.load());
+  ::kill(again.pid, SIGTERM);
+  ::waitpid(again.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
