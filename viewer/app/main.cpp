@@ -1,6 +1,8 @@
 // gridtwin-viewer: the digital twin on the desktop (Qt 6 + OpenSceneGraph).
 //
 //   gridtwin-viewer [DATASET] [--role R --scope CODES] [--now TIME] [--hours H]
+//                   [--layer FILE[@CRS][,FILE...]]
+//   DATASET: a GeoPackage or a postgresql:// URL (the PostGIS loader)
 //   gridtwin-viewer DATASET --snapshot out.png [--view top|overview|grid]
 //                   [--size 1280x720] [--choropleth events7d] [--stats [--frames N]]
 //
@@ -15,6 +17,7 @@
 #include <iostream>
 
 #include "app/main_window.h"
+#include "app/open_twin.h"
 #include "app/snapshot.h"
 #include "core/output_file.h"
 #include "query/query.h"
@@ -34,9 +37,13 @@ int main(int argc, char** argv) {
   CLI::App app{"gridtwin-viewer: the digital twin of the district on the desktop"};
   std::string dataset, role = "planner", scope, now, snapshot, view = "top", size = "1280x720",
                        choropleth;
+  std::vector<std::string> layerFiles;
   int hours = 24 * 7, frames = 0;
   bool stats = false, naive = false;
-  app.add_option("dataset", dataset, "District GeoPackage");
+  app.add_option("dataset", dataset, "District GeoPackage or postgresql:// URL");
+  app.add_option("--layer", layerFiles,
+                 "vector files to add as layers, FILE or FILE@CRS (EPSG:4326, GCJ02, BD09, …)")
+      ->delimiter(',');
   app.add_option("--role", role, "district | street | community | grid_head | planner")
       ->capture_default_str();
   app.add_option("--scope", scope, "grid, community or street codes (comma-separated)");
@@ -86,6 +93,7 @@ int main(int argc, char** argv) {
     o.stats = stats;
     o.frames = frames;
     o.naive = naive;
+    o.layers = layerFiles;
     if (!parseSize(size, o.width, o.height)) {
       std::cerr << "gridtwin-viewer: --size '" << size << "' is not WIDTHxHEIGHT in 16..16384\n";
       return 2;
@@ -100,7 +108,7 @@ int main(int argc, char** argv) {
       std::cerr << "gridtwin-viewer: " << ok.error().toString() << "\n";
       return ok.error().code == gridtwin::core::ErrorCode::kInvalidArgument ? 2 : 1;
     }
-    auto twin = gq::Twin::open(dataset, {});
+    auto twin = gv::openTwin(dataset);
     if (!twin) {
       std::cerr << "gridtwin-viewer: " << twin.error().toString() << "\n";
       return 1;
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
   vo.scope = scope;
   vo.now = nowValue;
   vo.hours = hours;
+  vo.layers = layerFiles;
   gv::MainWindow window(vo);
   window.show();
   return QApplication::exec();

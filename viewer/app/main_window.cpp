@@ -21,6 +21,11 @@
 #include <cstdio>
 #include <thread>
 
+#include "app/area_query.h"
+#include "app/area_tools.h"
+#include "app/edit_preview.h"
+#include "app/layer_tree.h"
+#include "app/open_twin.h"
 #include "app/osg_widget.h"
 #include "query/query.h"
 #include "query/records.h"
@@ -74,6 +79,7 @@ void MainWindow::buildUi() {
         QFileDialog::getOpenFileName(this, "Open a district", QString(), "GeoPackage (*.gpkg)");
     if (!path.isEmpty()) openDataset(path);
   });
+  file->addAction("&Add layer…", this, &MainWindow::addLayerDialog);
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -84,7 +90,7 @@ void MainWindow::buildUi() {
   tools->addAction("3D", m_view, &OsgWidget::home);
   tools->addSeparator();
   m_search = new QLineEdit;
-  m_search->setPlaceholderText("grid / community / street code or name");
+  m_search->setPlaceholderText("grid / community / street, entity name or address");
   m_search->setMaximumWidth(320);
   tools->addWidget(m_search);
   connect(m_search, &QLineEdit::returnPressed, this, &MainWindow::search);
@@ -98,6 +104,9 @@ void MainWindow::buildUi() {
     item->setCheckState(0, Qt::Checked);
   }
   m_layers->expandAll();
+  m_layerTree = new LayerTree(m_layers, layerCatalogPath());
+  connect(m_layerTree, &LayerTree::problem, this, &MainWindow::showProblem);
+  connect(m_layerTree, &LayerTree::changed, m_view, qOverload<>(&QWidget::update));
   connect(m_layers, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int) {
     const QVariant layer = item->data(0, Qt::UserRole);
     if (!layer.isValid() || !m_view->districtScene()) return;
@@ -125,15 +134,19 @@ void MainWindow::buildUi() {
   m_progress->hide();
   statusBar()->addWidget(m_status, 1);
   statusBar()->addPermanentWidget(m_progress);
+  m_areaTools = new AreaTools(this, m_view);
+  m_editPreview = new EditPreviewPanel(this, m_areaTools);
 }
 
 void MainWindow::openDataset(const QString& path) {
   if (m_loading) return;
   m_loading = true;
+  m_datasetPath = path;
   m_progress->show();
   m_status->setText("Opening " + path + " …");
   const ViewerOptions o = m_options;
   const std::string file = path.toStdString();
+  m_openedPath = file;
   // The worker owns nothing of the window; it hands its results back through
   // a queued call, which Qt drops if the window is gone.
   QPointer<MainWindow> self(this);
@@ -142,7 +155,7 @@ void MainWindow::openDataset(const QString& path) {
     std::shared_ptr<scene::DistrictScene> sc;
     std::optional<query::Access> access;
     QString error;
-    auto t = query::Twin::open(file, {});
+    auto t = openTwin(file);
     if (!t) {
       error = QString::fromStdString(t.error().toString());
     } else {
@@ -186,6 +199,12 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
   m_access = std::move(access);
   m_scene = sc;
   m_view->setScene(sc);
+  m_areaTools->setDistrict(m_twin, *m_access, sc, m_options.now, m_options.hours,
+                           m_datasetPath.toStdString());
+  m_editPreview->setDistrict(m_twin, *m_access, sc, m_datasetPath.toStdString());
+  startFinder();
+  m_layerTree->setScene(sc, m_openedPath);
+  addPendingLayers();
   const auto& st = sc->stats();
   m_status->setText(QString("%1 buildings, %2 facilities, %3 events in %4 drawables — role %5")
                         .arg(st.buildings)
@@ -199,6 +218,7 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
 void MainWindow::identifyAt(QPoint p) {
   auto* sc = m_view->districtScene();
   if (!sc || !m_twin) return;
+  if (auto* overlay = m_areaTools->overlay()) overlay->setLabel({}, {});
   const double scale = m_view->devicePixelRatioF();
   const auto hit =
       sc->pick(m_view->osgView()->getCamera(), p.x() * scale, (m_view->height() - p.y()) * scale);
@@ -233,6 +253,11 @@ void MainWindow::identifyAt(QPoint p) {
     }
   }
   sc->highlight(hit->kind, hit->row);
+  if (auto* overlay = m_areaTools->overlay(); overlay && hit->kind == model::Kind::kBuilding) {
+    // The picked building's label, masked by scope like the panel.
+    overlay->setLabel(buildingLabel(*m_twin, *m_access, hit->row),
+                      sc->toLocal(hit->x, hit->y, hit->z + 2));
+  }
   if (hit->kind == model::Kind::kBuilding) showBuilding(hit->row);
   if (hit->kind == model::Kind::kGrid) showGrid(hit->row);
   m_view->update();
@@ -420,6 +445,7 @@ void MainWindow::search() {
       find(d.streets(), model::Kind::kStreet)) {
     return;
   }
+  if (searchFurther(m_search->text().trimmed())) return;
   m_status->setText("No grid, community or street is called '" + m_search->text() + "'");
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "query/access.h"
 #include "query/twin.h"
@@ -23,7 +24,11 @@ class QTreeWidgetItem;
 
 namespace gridtwin::viewer {
 
+class AreaTools;
+class EditPreviewPanel;
+class Finder;
 class OsgWidget;
+class LayerTree;
 
 struct ViewerOptions {
   std::string dataset;
@@ -31,6 +36,9 @@ struct ViewerOptions {
   std::string scope;
   std::int64_t now = 0;
   int hours = 24 * 7;
+  // Vector files to add as layers once the district is open: FILE or
+  // FILE@CRS (--layer).
+  std::vector<std::string> layers;
 };
 
 class MainWindow : public QMainWindow {
@@ -45,17 +53,39 @@ class MainWindow : public QMainWindow {
   OsgWidget* view() const { return m_view; }
   QTextBrowser* identifyPanel() const { return m_identify; }
   const query::Twin* twin() const { return m_twin.get(); }
+  AreaTools* areaTools() const { return m_areaTools; }
+  QLineEdit* searchBox() const { return m_search; }
+  EditPreviewPanel* editPreview() const { return m_editPreview; }
+  // The entity and address search is ready (its geocoder is built).
+  bool searchReady() const { return m_finder != nullptr; }
   // Identifies what is under widget position `p` of the view and shows it.
   void identifyAt(QPoint p);
+  // The catalogue and added layers (layer_tree.h).
+  LayerTree* layerTree() const { return m_layerTree; }
+  // Adds a vector file as a layer: "FILE" or "FILE@CRS" (main_window_layers.cpp).
+  void addLayer(const QString& argument);
+  // File → Add layer…: a file dialog, then the CRS to read it in.
+  void addLayerDialog();
+  // The status bar's text.
+  QString statusText() const;
 
  signals:
   void datasetOpened(bool ok);
+  void searchReadyChanged();
 
  private:
   void buildUi();
+  // A problem the user must see: status bar, stderr, and a message box that
+  // does not block the GUI thread.
+  void showProblem(const QString& message);
+  // Adds the --layer files once the first district is open.
+  void addPendingLayers();
   void onLoaded(std::shared_ptr<query::Twin> twin, std::shared_ptr<scene::DistrictScene> scene,
                 std::optional<query::Access> access, QString error);
   void search();
+  // main_window_search.cpp: entities and addresses (Finder) after the codes.
+  void startFinder();
+  bool searchFurther(const QString& text);
   void showBuilding(std::uint32_t row);
   void showGrid(std::uint32_t row);
   void showEvent(std::uint32_t row);
@@ -71,10 +101,16 @@ class MainWindow : public QMainWindow {
   QLineEdit* m_search = nullptr;
   QProgressBar* m_progress = nullptr;
   QLabel* m_status = nullptr;
+  LayerTree* m_layerTree = nullptr;
+  std::string m_openedPath;  // the dataset being opened or open
   bool m_loading = false;
   std::shared_ptr<query::Twin> m_twin;
   std::shared_ptr<scene::DistrictScene> m_scene;
   std::optional<query::Access> m_access;
+  AreaTools* m_areaTools = nullptr;  // area query, measure, boundary drawing (area_tools.h)
+  QString m_datasetPath;
+  std::shared_ptr<const Finder> m_finder;
+  EditPreviewPanel* m_editPreview = nullptr;  // grid-head mode (edit_preview.h)
 };
 
 }  // namespace gridtwin::viewer

@@ -3,6 +3,7 @@
 // one-line summary (and --stats: the scene's drawables and frame timings as
 // JSON) — for machines without a desktop, scripts/run and the render tests.
 #include <string>
+#include <vector>
 
 #include "query/access.h"
 #include "query/twin.h"
@@ -16,10 +17,11 @@ struct SnapshotOptions {
   int height = 720;
   int hours = 24 * 7;
   std::int64_t now = 0;
-  std::string choropleth;  // "" | events7d
-  bool stats = false;      // print {"drawables",...,"frame_ms"} on stdout
-  int frames = 0;          // frames to time with --stats
-  bool naive = false;      // one drawable per building (the bench's anchor)
+  std::string choropleth;           // "" | events7d
+  bool stats = false;               // print {"drawables",...,"frame_ms"} on stdout
+  int frames = 0;                   // frames to time with --stats
+  bool naive = false;               // one drawable per building (the bench's anchor)
+  std::vector<std::string> layers;  // vector files drawn over the scene, FILE or FILE@CRS
 };
 
 // Exit code convention of the CLI: 0 ok, 1 bad input or output failure.

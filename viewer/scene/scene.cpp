@@ -31,6 +31,7 @@ osg::Vec4 rgb(int r, int g, int b, float a = 1) { return {r / 255.f, g / 255.f, 
 const osg::Vec4 kStreetTints[] = {rgb(179, 205, 227), rgb(204, 235, 197), rgb(254, 217, 166),
                                   rgb(222, 203, 228), rgb(255, 255, 204), rgb(229, 216, 189)};
 const osg::Vec4 kHighlight = rgb(255, 40, 200);
+const osg::Vec4 kAreaHighlight = rgb(0, 200, 255);  // the hits of an area query
 const osg::Vec4 kOutsideScope = rgb(235, 235, 235);
 
 osg::Vec4 buildingColour(model::BuildingUse use) {
@@ -504,6 +505,16 @@ void DistrictScene::highlight(model::Kind kind, std::uint32_t row) {
     return;
   }
   m_highlight = {kind, row};
+}
+
+void DistrictScene::highlightBuildings(const std::vector<std::uint32_t>& rows) {
+  for (auto b : m_areaHighlight) recolour(m_buildingRanges[b], m_buildingColours[b]);
+  m_areaHighlight.clear();
+  for (auto b : rows) {
+    if (b >= m_buildingRanges.size() || m_buildingRanges[b].count == 0) continue;
+    recolour(m_buildingRanges[b], kAreaHighlight);
+    m_areaHighlight.push_back(b);
+  }
 }
 
 View topView(const DistrictScene& scene, double aspect) { return topView(scene.extent(), aspect); }

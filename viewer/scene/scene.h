@@ -106,6 +106,11 @@ class DistrictScene {
   // previous highlight returns to its own colour. kNone-like: clear().
   void highlight(model::Kind kind, std::uint32_t row);
   void clearHighlight();
+  // Draws every building of `rows` in the area-query colour (the hits of an
+  // area query); the previous set returns to its own colours. Rows the scene
+  // does not draw (outside a grid head's scope) are skipped.
+  void highlightBuildings(const std::vector<std::uint32_t>& rows);
+  const std::vector<std::uint32_t>& highlightedBuildings() const { return m_areaHighlight; }
 
   // Local ↔ EPSG:4547.
   osg::Vec3d toLocal(double x, double y, double z = 0) const {
@@ -132,6 +137,7 @@ class DistrictScene {
   std::vector<Range> m_gridRanges;  // per grid row, in the grid fill mesh
   std::vector<osg::Vec4> m_gridColours;
   std::optional<std::pair<model::Kind, std::uint32_t>> m_highlight;
+  std::vector<std::uint32_t> m_areaHighlight;
 };
 
 // A camera placement in local coordinates.
