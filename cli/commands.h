@@ -23,5 +23,10 @@ void addValidateCommand(CLI::App& app, int& exitCode);
 void addGridReportCommand(CLI::App& app, int& exitCode);
 void addEditPreviewCommand(CLI::App& app, int& exitCode);
 void addRenderCommand(CLI::App& app, int& exitCode);
+void addCaseCommand(CLI::App& app, int& exitCode);
+void addTileCommand(CLI::App& app, int& exitCode);
+void addExportQgisCommand(CLI::App& app, int& exitCode);
+void addServeCommand(CLI::App& app, int& exitCode);
+void addBimCommand(CLI::App& app, int& exitCode);
 
 }  // namespace gridtwin::cli

@@ -16,7 +16,9 @@
 // Streaming (point_stream.h): the input in big chunks, one worker per core
 // parsing, transforming (Transformer::transformStream: a batch at a time)
 // and answering its chunk into a buffer; the buffers written in input order.
-// A grid's answer after "x", "y" is formatted once per worker.
+// A grid's answer after "x", "y" is formatted once per worker. The dataset
+// is opened for the grids alone: from a valid snapshot only the admin
+// geography and the staff are read (Twin::Options::adminOnly).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -137,8 +139,14 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
 int runLocate(const LocateOptions& o) {
   qs::ToMetric toMetric;
   if (auto f = toMetric.init(o.crs)) return qs::fail("locate", *f);
+  // Only the grids, their links and their heads: the registers of records
+  // stay unread (Twin::Options::adminOnly).
+  query::Twin::Options twinOptions;
+  twinOptions.adminOnly = true;
   qs::Opened opened;
-  if (auto f = qs::openTwin(o.dataset, o.access, opened)) return qs::fail("locate", *f);
+  if (auto f = qs::openTwin(o.dataset, o.access, opened, twinOptions)) {
+    return qs::fail("locate", *f);
+  }
   const query::Twin& twin = *opened.twin;
   const Format format = o.format == "csv"     ? Format::kCsv
                         : o.format == "jsonl" ? Format::kJsonl

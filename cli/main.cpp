@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
   gridtwin::cli::addGridReportCommand(app, exitCode);
   gridtwin::cli::addEditPreviewCommand(app, exitCode);
   gridtwin::cli::addRenderCommand(app, exitCode);
+  gridtwin::cli::addCaseCommand(app, exitCode);
+  gridtwin::cli::addTileCommand(app, exitCode);
+  gridtwin::cli::addExportQgisCommand(app, exitCode);
+  gridtwin::cli::addServeCommand(app, exitCode);
+  gridtwin::cli::addBimCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -123,7 +123,10 @@ class ChunkReader {
     return true;
   }
 
-  static constexpr std::size_t kChunkBytes = std::size_t{1} << 18;
+  // 32 KiB: a chunk's answers (JSON is about 12 times its input) then stay
+  // in a core's cache on their way out, and buffers are handed back
+  // (run()); 256 KiB chunks measured slower for locate.
+  static constexpr std::size_t kChunkBytes = std::size_t{1} << 15;
 
  private:
   ChunkReader() = default;
@@ -360,6 +363,10 @@ core::Result<void> run(ChunkReader& reader, unsigned workers, Work&& work, Write
   std::condition_variable toWorkers, toMain;
   std::deque<Job> todo;
   std::map<std::uint64_t, ChunkOutput> finished;
+  // Written outputs' buffers, handed back to the workers: a chunk's output
+  // (megabytes) reuses memory already mapped instead of faulting in fresh
+  // pages every time.
+  std::vector<std::string> spare;
   bool closing = false;
   std::vector<std::thread> pool;
   pool.reserve(workers);
@@ -374,6 +381,10 @@ core::Result<void> run(ChunkReader& reader, unsigned workers, Work&& work, Write
           if (todo.empty()) return;
           job = std::move(todo.front());
           todo.pop_front();
+          if (!spare.empty()) {
+            local.text.swap(spare.back());
+            spare.pop_back();
+          }
         }
         local.clear();
         work(w, job.chunk, local);
@@ -421,6 +432,10 @@ core::Result<void> run(ChunkReader& reader, unsigned workers, Work&& work, Write
     if (out.error) {
       result = lineError(out);
       break;
+    }
+    {
+      std::lock_guard lock(mutex);
+      if (spare.size() < workers) spare.push_back(std::move(out.text));
     }
   }
   {

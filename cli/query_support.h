@@ -95,13 +95,13 @@ struct Opened {
 };
 
 inline std::optional<Failure> openTwin(const std::string& dataset, const AccessOptions& ao,
-                                       Opened& out) {
+                                       Opened& out, const query::Twin::Options& options = {}) {
   query::Role role;
   if (!query::parseRole(ao.role, role)) {
     return Failure{2, "--role: unknown role '" + ao.role +
                           "' (district, street, community, grid_head, planner)"};
   }
-  auto twin = query::Twin::open(dataset, {});
+  auto twin = query::Twin::open(dataset, options);
   if (!twin) return Failure{1, twin.error().toString()};
   auto access = query::makeAccess((*twin)->district(), role, ao.scope);
   if (!access) {

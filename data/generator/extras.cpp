@@ -229,7 +229,25 @@ CityExtras planExtras(const District& d, const BuildingPlan& plan, double scale,
       tall.emplace_back(-buildings[i].floors, i);
   }
   std::sort(tall.begin(), tall.end());
-  for (std::size_t i = 0; i < std::min<std::size_t>(60, tall.size()); ++i) {
+  // The four real IFC files on the four tallest; 56 models of our own on
+  // residential buildings with door plates and room addresses (4 to 80
+  // rooms: their spaces are the rooms), spread evenly over those.
+  const std::size_t real = std::min<std::size_t>(4, tall.size());
+  for (std::size_t i = 0; i < real; ++i) x.bimModel[tall[i].second] = kBimModels[i];
+  std::vector<std::size_t> homes;
+  for (std::size_t i = 0; i < buildings.size(); ++i) {
+    if (buildings[i].use == BuildingUse::kResidential && buildings[i].road >= 0 &&
+        buildings[i].rooms >= 4 && buildings[i].rooms <= 80 && x.bimModel[i].empty()) {
+      homes.push_back(i);
+    }
+  }
+  const std::size_t wanted = std::min<std::size_t>(60 - real, homes.size());
+  for (std::size_t k = 0; k < wanted; ++k) {
+    const Building& b = buildings[homes[k * homes.size() / wanted]];
+    x.bimModel[homes[k * homes.size() / wanted]] = "building_" + std::to_string(b.id) + ".ifc";
+  }
+  // Too few homes (a tiny district): the tallest public buildings take the rest.
+  for (std::size_t i = real; i < tall.size() && i < real + (60 - real - wanted); ++i) {
     x.bimModel[tall[i].second] = kBimModels[i % 4];
   }
   return x;

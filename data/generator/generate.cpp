@@ -8,6 +8,7 @@
 #include <map>
 #include <unordered_set>
 
+#include "bim_models.h"
 #include "catalogs.h"
 #include "city.h"
 #include "core/calendar.h"
@@ -24,6 +25,7 @@
 #include "ident/resident_id.h"
 #include "layer_tables.h"
 #include "layers/catalog.h"
+#include "layers/qgis_style.h"
 #include "names.h"
 #include "projection.h"
 #include "rng.h"
@@ -772,6 +774,11 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     }
   }
   report("houses", 0.36);
+  // ---- building models (bim_models.h: why a table of the GeoPackage)
+  {
+    auto bimRows = writeBimModels(w, plan, extras, doorText);
+    if (!bimRows) return bimRows.takeError();
+  }
   GRIDTWIN_TRY(w.addTable(table("houses", GeometryType::kPoint,
                                 {{"house_id", FieldType::kInteger},
                                  {"address_code", FieldType::kText},
@@ -1333,6 +1340,12 @@ core::Result<GenerateSummary> generate(const GenerateOptions& options, const Pro
     if (!totals) return totals.takeError();
     sum.layers = totals->layers;
     sum.layerFeatures = totals->features;
+  }
+  // QGIS's layer_styles: each catalogue layer opens with its catalogue style.
+  // A fixed update_time keeps the output a function of the inputs.
+  for (const std::string& sql :
+       layers::layerStylesSql(*layerSpecs, "geom", "2026-01-01T00:00:00.000Z")) {
+    GRIDTWIN_TRY(w.execute(sql));
   }
   report("closing", 0.95);
   GRIDTWIN_TRY(w.commit());

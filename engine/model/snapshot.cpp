@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "core/output_file.h"
@@ -214,8 +215,32 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
   return output->commit();
 }
 
+namespace {
+
+// Whether a section belongs to a register of records (left out of
+// SnapshotPart::kAdminGeography).
+bool isRecordSection(std::string_view name) {
+  for (std::string_view kind : {"roads.", "buildings.", "addresses.", "houses.", "people.",
+                                "entities.", "facilities.", "events."}) {
+    if (name.substr(0, kind.size()) == kind) return true;
+  }
+  return false;
+}
+
+// An offsets column (rows + 1 values): an empty register still has its one 0.
+bool isOffsetsSection(std::string_view name) {
+  for (std::string_view suffix : {".offsets", ".partStart", ".ringStart", ".pointStart"}) {
+    if (name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 core::Result<District> openSnapshot(const std::string& path, const SourceStamp& expected,
-                                    SnapshotCheck check) {
+                                    SnapshotCheck check, SnapshotPart part) {
   auto refuse = [&](const std::string& why) { return makeError(ErrorCode::kStore, why, path); };
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -265,6 +290,15 @@ core::Result<District> openSnapshot(const std::string& path, const SourceStamp& 
     std::string name(e.name, strnlen(e.name, kNameSize));
     if (e.offset > size || e.bytes > size - e.offset || e.offset % kAlign != 0) {
       return refuse("section " + name + " out of bounds");
+    }
+    if (part == SnapshotPart::kAdminGeography && isRecordSection(name)) {
+      // Left out: an empty column (offsets: the one 0 of zero rows).
+      static constexpr std::uint32_t kNoRows[1] = {0};
+      const bool offsets = isOffsetsSection(name) && e.elemSize == sizeof kNoRows[0];
+      sections[i] = {std::move(name), e.elemSize,
+                     offsets ? reinterpret_cast<const std::byte*>(kNoRows) : nullptr,
+                     offsets ? sizeof kNoRows : 0};
+      continue;
     }
     if (check == SnapshotCheck::kFull && checksum(base + e.offset, e.bytes) != e.checksum) {
       return refuse("section " + name + " checksum mismatch");

@@ -36,6 +36,18 @@ enum class SnapshotCheck {
   kHeaderOnly  // header and section table only; validate() still bounds every index
 };
 
+// How much of the district openSnapshot() maps and checks.
+enum class SnapshotPart {
+  kAll,
+  // The admin geography only: streets, communities, grids, the layer list
+  // and the code lists (industries, facility types, departments, event
+  // categories). Every register of records (roads, buildings, addresses,
+  // houses, people, entities, facilities, events) comes back empty, its
+  // sections neither read nor checksummed: what `gridtwin locate` needs,
+  // without touching the bulk of the file.
+  kAdminGeography
+};
+
 // Writes `district` to `path` atomically: a temporary file beside it, renamed
 // over `path` once complete. No fsync: a snapshot torn by a crash fails its
 // checks on the next open and is rebuilt. Errors: kWriteFailed naming the path.
@@ -47,8 +59,12 @@ core::Result<void> writeSnapshot(const District& district, const SourceStamp& so
 // stamp. Errors (kStore, naming the path and what failed): missing file,
 // wrong magic/version/byte order, stale stamp, truncated file, a section out
 // of bounds, a checksum mismatch, a failed validate().
+// With SnapshotPart::kAdminGeography the registers of records are empty
+// (see above); the header, the section table and the parts read are checked
+// as for kAll.
 core::Result<District> openSnapshot(const std::string& path, const SourceStamp& expected,
-                                    SnapshotCheck check = SnapshotCheck::kFull);
+                                    SnapshotCheck check = SnapshotCheck::kFull,
+                                    SnapshotPart part = SnapshotPart::kAll);
 
 // The checksum used for sections (exposed for tests): a fast 64-bit hash.
 std::uint64_t checksum(const void* data, std::size_t bytes);

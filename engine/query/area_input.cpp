@@ -1,6 +1,7 @@
 #include "query/area_input.h"
 
 #include <algorithm>
+#include <list>
 #include <string>
 
 #include "crs/transformer.h"
@@ -31,15 +32,41 @@ geo::Ring densified(const geo::Box& b) {
   return ring;
 }
 
+// A Transformer from `from` to `to` for this thread: create() consults
+// PROJ's database (milliseconds), so each thread keeps the last few it
+// made (a Transformer is not to be shared between threads; transformer.h),
+// most recently used first. A list: the pointer handed out stays valid while
+// later calls add entries (the one just used is never the one dropped).
+// Creation errors are not kept: the next call tries again.
+core::Result<const crs::Transformer*> transformerFor(const crs::Crs& from, const crs::Crs& to) {
+  struct Entry {
+    crs::Crs from, to;
+    crs::Transformer transformer;
+  };
+  constexpr std::size_t kKept = 16;
+  thread_local std::list<Entry> cache;
+  for (auto it = cache.begin(); it != cache.end(); ++it) {
+    if (it->from == from && it->to == to) {
+      cache.splice(cache.begin(), cache, it);
+      return &cache.front().transformer;
+    }
+  }
+  auto made = crs::Transformer::create(from, to);
+  if (!made) return made.takeError();
+  if (cache.size() == kKept) cache.pop_back();
+  cache.push_front(Entry{from, to, std::move(*made)});
+  return &cache.front().transformer;
+}
+
 // The district's box in `crs`: its widened EPSG:4547 box, edges densified
 // and projected back.
 core::Result<geo::Box> districtBoxIn(const Twin& twin, const crs::Crs& crs) {
   const geo::Box metric = districtBox(twin);
   if (crs == crs::kGaussKruger114) return metric;
-  auto back = crs::Transformer::create(crs::kGaussKruger114, crs);
+  auto back = transformerFor(crs::kGaussKruger114, crs);
   if (!back) return back.takeError();
   geo::Ring ring = densified(metric);
-  GRIDTWIN_TRY(back->transform(ring));
+  GRIDTWIN_TRY((*back)->transform(ring));
   geo::Box b;
   for (const auto& p : ring) b.expand(p);
   return b;
@@ -80,8 +107,9 @@ geo::Box districtBox(const Twin& twin) {
 }
 
 core::Result<Area> boxArea(const Twin& twin, const crs::Crs& crs, const geo::Box& box) {
-  auto to = crs::Transformer::create(crs, crs::kGaussKruger114);
-  if (!to) return to.takeError();
+  auto made = transformerFor(crs, crs::kGaussKruger114);
+  if (!made) return made.takeError();
+  const crs::Transformer* to = *made;
   if (!(box.minx <= box.maxx && box.miny <= box.maxy)) {
     return makeError(ErrorCode::kInvalidArgument, "the box's minimum exceeds its maximum");
   }
@@ -103,8 +131,9 @@ core::Result<Area> boxArea(const Twin& twin, const crs::Crs& crs, const geo::Box
 }
 
 core::Result<Area> polygonArea(const Twin& twin, const crs::Crs& crs, geo::Polygon polygon) {
-  auto to = crs::Transformer::create(crs, crs::kGaussKruger114);
-  if (!to) return to.takeError();
+  auto made = transformerFor(crs, crs::kGaussKruger114);
+  if (!made) return made.takeError();
+  const crs::Transformer* to = *made;
   if (polygon.outer.empty()) {
     return makeError(ErrorCode::kInvalidArgument,
                      "the polygon is empty; give at least three corners");

@@ -203,16 +203,14 @@ core::Result<std::unique_ptr<Twin>> Twin::build(model::District district,
 
 core::Result<std::unique_ptr<Twin>> Twin::open(const std::string& gpkgPath,
                                                const Options& options) {
-  auto dataset = store::openDataset(gpkgPath);
+  store::OpenOptions open;
+  if (options.adminOnly) open.part = model::SnapshotPart::kAdminGeography;
+  auto dataset = store::openDataset(gpkgPath, open);
   if (!dataset) return dataset.takeError();
   std::vector<store::StaffRow> staff;
-  auto has = store::hasStaffTable(gpkgPath);
-  if (!has) return has.takeError();
-  if (*has) {
-    auto rows = store::readStaff(gpkgPath);
-    if (!rows) return rows.takeError();
-    staff = std::move(*rows);
-  }
+  auto rows = store::readStaffIfPresent(gpkgPath);
+  if (!rows) return rows.takeError();
+  if (*rows) staff = std::move(**rows);
   return build(std::move(dataset->district), std::move(staff), options);
 }
 

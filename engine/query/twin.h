@@ -81,6 +81,13 @@ class Twin {
     // Use gridtwin::index for searches and the locator when it is built in;
     // false: the brute-force twins (tests' oracle).
     bool useIndex = true;
+    // open() only: the admin geography (streets, communities, grids) and
+    // the staff, every register of records empty (store::OpenOptions::part)
+    // when the dataset's snapshot is valid — for answers that need only the
+    // grids, their links and their heads (`gridtwin locate`). Searches,
+    // points and links downward are then empty; never use it for a query
+    // over records.
+    bool adminOnly = false;
   };
 
   // Errors: a staff row naming an unknown grid (kInvalidArgument naming the

@@ -391,7 +391,7 @@ core::Result<Dataset> openDataset(const std::string& gpkgPath, const OpenOptions
   auto stamp = model::stampOf(gpkgPath);
   if (!stamp) return stamp.takeError();
   if (options.useSnapshot) {
-    auto snap = model::openSnapshot(out.report.snapshotPath, *stamp, options.check);
+    auto snap = model::openSnapshot(out.report.snapshotPath, *stamp, options.check, options.part);
     if (snap) {
       out.district = std::move(*snap);
       out.report.fromSnapshot = true;

@@ -40,6 +40,10 @@ struct OpenOptions {
   bool useSnapshot = true;    // try the snapshot first
   bool writeSnapshot = true;  // after loading the GeoPackage, write one
   model::SnapshotCheck check = model::SnapshotCheck::kFull;
+  // kAdminGeography: from a valid snapshot, only the admin geography (the
+  // registers of records empty; model/snapshot.h). Without one the whole
+  // GeoPackage is loaded (and the snapshot written) as for kAll.
+  model::SnapshotPart part = model::SnapshotPart::kAll;
   unsigned threads = 0;
 };
 

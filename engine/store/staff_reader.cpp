@@ -67,22 +67,16 @@ std::vector<std::string> splitCodes(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-core::Result<bool> hasStaffTable(const std::string& gpkgPath) {
-  auto db = openReadOnly(gpkgPath);
-  if (!db) return db.takeError();
-  auto stmt = prepare(
-      db->get(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staff'", gpkgPath);
+core::Result<bool> hasTable(sqlite3* db, const std::string& gpkgPath) {
+  auto stmt =
+      prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staff'", gpkgPath);
   if (!stmt) return stmt.takeError();
   return sqlite3_step(stmt->get()) == SQLITE_ROW;
 }
 
-core::Result<std::vector<StaffRow>> readStaff(const std::string& gpkgPath) {
-  auto db = openReadOnly(gpkgPath);
-  if (!db) return db.takeError();
+core::Result<std::vector<StaffRow>> readFrom(const DbPtr& db, const std::string& gpkgPath) {
   auto stmt =
-      prepare(db->get(), "SELECT staff_id, name, role, phone, grid_codes FROM staff", gpkgPath);
+      prepare(db.get(), "SELECT staff_id, name, role, phone, grid_codes FROM staff", gpkgPath);
   if (!stmt) return stmt.takeError();
   std::vector<StaffRow> rows;
   int rc;
@@ -100,9 +94,34 @@ core::Result<std::vector<StaffRow>> readStaff(const std::string& gpkgPath) {
     rows.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) {
-    return makeError(ErrorCode::kStore, sqlite3_errmsg(db->get()), gpkgPath + ": table staff");
+    return makeError(ErrorCode::kStore, sqlite3_errmsg(db.get()), gpkgPath + ": table staff");
   }
   return rows;
+}
+
+}  // namespace
+
+core::Result<bool> hasStaffTable(const std::string& gpkgPath) {
+  auto db = openReadOnly(gpkgPath);
+  if (!db) return db.takeError();
+  return hasTable(db->get(), gpkgPath);
+}
+
+core::Result<std::vector<StaffRow>> readStaff(const std::string& gpkgPath) {
+  auto db = openReadOnly(gpkgPath);
+  if (!db) return db.takeError();
+  return readFrom(*db, gpkgPath);
+}
+
+core::Result<std::optional<std::vector<StaffRow>>> readStaffIfPresent(const std::string& gpkgPath) {
+  auto db = openReadOnly(gpkgPath);
+  if (!db) return db.takeError();
+  auto has = hasTable(db->get(), gpkgPath);
+  if (!has) return has.takeError();
+  if (!*has) return std::optional<std::vector<StaffRow>>();
+  auto rows = readFrom(*db, gpkgPath);
+  if (!rows) return rows.takeError();
+  return std::optional<std::vector<StaffRow>>(std::move(*rows));
 }
 
 }  // namespace gridtwin::store

@@ -9,6 +9,7 @@
 // separated 15-digit grid codes the person serves).
 //
 // Thread-safety: reentrant; each call opens its own read-only connection.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,9 @@ struct StaffRow {
 // with hasStaffTable().
 core::Result<std::vector<StaffRow>> readStaff(const std::string& gpkgPath);
 core::Result<bool> hasStaffTable(const std::string& gpkgPath);
+// Both through one connection (the dataset's schema, 244 layers and their
+// triggers, is parsed once): the rows, or nullopt when there is no staff
+// table. Errors: those of readStaff.
+core::Result<std::optional<std::vector<StaffRow>>> readStaffIfPresent(const std::string& gpkgPath);
 
 }  // namespace gridtwin::store

@@ -149,11 +149,17 @@ void VectorFile::Close::operator()(void* dataset) const {
   GDALClose(static_cast<GDALDatasetH>(dataset));
 }
 
-core::Result<VectorFile> VectorFile::open(const std::string& path) {
+core::Result<VectorFile> VectorFile::open(const std::string& path) { return open(path, {}); }
+
+core::Result<VectorFile> VectorFile::open(const std::string& path,
+                                          const std::vector<std::string>& openOptions) {
   GDALAllRegister();
   CPLErrorReset();  // no stale reason in the message
-  GDALDatasetH ds =
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  std::vector<const char*> options;
+  for (const auto& o : openOptions) options.push_back(o.c_str());
+  options.push_back(nullptr);
+  GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                               openOptions.empty() ? nullptr : options.data(), nullptr);
   if (ds == nullptr) {
     const char* why = CPLGetLastErrorMsg();
     return core::makeError(

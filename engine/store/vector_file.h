@@ -89,6 +89,10 @@ class VectorFile {
  public:
   // Errors: kIo when GDAL cannot open `path` as vector data (with GDAL's reason).
   static core::Result<VectorFile> open(const std::string& path);
+  // The same with GDAL open options ("KEY=VALUE"), e.g. the CSV driver's
+  // X_POSSIBLE_NAMES so that a table of coordinates becomes points.
+  static core::Result<VectorFile> open(const std::string& path,
+                                       const std::vector<std::string>& openOptions);
 
   const std::string& path() const { return m_path; }
   // GDAL's short name of the driver that opened it ("GPKG", "ESRI Shapefile").

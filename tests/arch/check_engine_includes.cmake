@@ -6,6 +6,8 @@ cmake_policy(SET CMP0057 NEW)  # if(... IN_LIST ...)
 #       GDAL (gdal*.h, ogr*.h, cpl_*.h)             engine/store
 #       PROJ (proj.h, proj/...)                     engine/crs
 #       libpq (libpq-fe.h)                          engine/pgstore
+#       Boost.Beast/Asio (boost/beast, boost/asio)  service
+#       IFC++ (ifcpp/, carve/), tinygltf, libcitygml engine/bim
 #     and no CMakeLists outside the module links the library's target, so that
 #     no other module can reach the library at all.
 # Exempt: the tests and benchmarks below, which use the library itself as an
@@ -34,7 +36,7 @@ endif()
 
 if(DEFINED SOURCE_DIR)
   # library | its module | include pattern | CMake target pattern
-  set(libraries GEOS GDAL PROJ libpq)
+  set(libraries GEOS GDAL PROJ libpq Beast IFCPP TinyGLTF citygml)
   set(GEOS_module "engine/geo")
   set(GEOS_include "geos_c\\.h|geos/[^>\"]*|geos\\.h")
   set(GEOS_target "GEOS::")
@@ -47,6 +49,18 @@ if(DEFINED SOURCE_DIR)
   set(libpq_module "engine/pgstore")
   set(libpq_include "libpq-fe\\.h|libpq/[^>\"]*")
   set(libpq_target "PkgConfig::LIBPQ|PostgreSQL::")
+  set(Beast_module "service")
+  set(Beast_include "boost/beast[^>\"]*|boost/asio[^>\"]*")
+  set(Beast_target "Boost::boost|Boost::system")
+  set(IFCPP_module "engine/bim")
+  set(IFCPP_include "ifcpp/[^>\"]*|carve/[^>\"]*")
+  set(IFCPP_target "IFCPP_LIBRARY|CARVE_LIBRARY")
+  set(TinyGLTF_module "engine/bim")
+  set(TinyGLTF_include "tiny_gltf\\.h")
+  set(TinyGLTF_target "TinyGLTF::")
+  set(citygml_module "engine/bim")
+  set(citygml_include "citygml/[^>\"]*")
+  set(citygml_target "citygml::")
 
   set(exempt
     # GDAL writes the shapefile, GeoJSON and CRS-less fixtures boundary then reads.
@@ -57,10 +71,15 @@ if(DEFINED SOURCE_DIR)
     tests/postgis/postgis_test.cpp tests/postgis/CMakeLists.txt
     # The anchors: GEOS's prepared geometry (index), GDAL's own GeoPackage reader (store).
     tests/bench/index_bench.cpp tests/bench/store_bench.cpp tests/bench/CMakeLists.txt
+    # The service's tests talk HTTP to it with a Beast client of their own.
+    tests/service/http_client.h tests/service/service_test.cpp tests/service/CMakeLists.txt
+    # IFC++'s own reader is the anchor of bim.*.
+    tests/bench/bim_bench.cpp
+    tests/service/wire_test.cpp
     # This script, which names every pattern.
     tests/arch/check_engine_includes.cmake)
 
-  set(dirs engine cli viewer layers data tests)
+  set(dirs engine cli viewer layers data tests service)
   set(files "")
   foreach(d IN LISTS dirs)
     file(GLOB_RECURSE found "${SOURCE_DIR}/${d}/*.h" "${SOURCE_DIR}/${d}/*.hpp" "${SOURCE_DIR}/${d}/*.cpp"
@@ -96,5 +115,5 @@ if(DEFINED SOURCE_DIR)
     string(REPLACE ";" "\n" bad "${bad}")
     message(FATAL_ERROR "a C library used outside its module:\n${bad}")
   endif()
-  message(STATUS "checked ${n} files: GEOS, GDAL, PROJ and libpq each stay in their module")
+  message(STATUS "checked ${n} files: GEOS, GDAL, PROJ, libpq and Beast each stay in their module")
 endif()

@@ -78,7 +78,10 @@ core::Result<std::vector<Figure>> runPostgisAnchor(Context& ctx);  // postgis_an
 core::Result<std::vector<Figure>> runTwin(Context& ctx);           // twin.*
 core::Result<std::vector<Figure>> runBoundary(Context& ctx);       // boundary.*
 core::Result<std::vector<Figure>> runViewer(Context& ctx);         // viewer.*
+core::Result<std::vector<Figure>> runCases(Context& ctx);          // cases.*
 core::Result<std::vector<Figure>> runCli(Context& ctx);            // cli.*
+core::Result<std::vector<Figure>> runServe(Context& ctx);          // serve.*
+core::Result<std::vector<Figure>> runBim(Context& ctx);            // bim.*
 
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;
 // returns the figures of the generate group. Called by main when a group

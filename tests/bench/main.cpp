@@ -50,10 +50,19 @@ const std::vector<Group>& groups() {
        runBoundary},
       {"viewer",
        {"viewer.scene_build_ms", "viewer.draw_calls", "viewer.cull_ms_1080p",
-        "viewer.frame_ms_1080p", "viewer.frame_ms_2160p"},
+        "viewer.frame_ms_1080p", "viewer.frame_ms_2160p", "viewer.qgis_2d_ms"},
        true,
        runViewer},
       {"cli", {"cli.locate_points_per_second", "cli.transform_points_per_second"}, true, runCli},
+      {"cases", {"cases.intake_per_second"}, true, runCases},
+      {"serve",
+       {"serve.locate_requests_per_second", "serve.items_1000_p50_ms", "serve.stats_p99_ms"},
+       true,
+       runServe},
+      {"bim",
+       {"bim.all_models_seconds", "bim.all_models_rss_mb", "bim.info_seconds"},
+       true,
+       runBim},
   };
   return kGroups;
 }

@@ -316,6 +316,9 @@ constexpr std::size_t kPoints = 60'000;  // ~1.6 MB: several chunks for several 
 TEST(StreamIntegration, LocateEqualsTheOldCommandByteForByte) {
   const std::string input = randomInput(kPoints, kLon0, kLon1, kLat0, kLat1, 11) + "113.1,23.02";
   const auto access = query::makeAccess(twin().district(), query::Role::kPlanner, "").value();
+  // twin() wrote the snapshot: locate opens only its admin geography
+  // (Twin::Options::adminOnly), the old command the whole district.
+  ASSERT_TRUE(fs::exists(dataset() + ".snap"));
   for (const std::string format : {"json", "jsonl", "csv"}) {
     long bad = 0;
     const std::string expected = oldLocate(input, crs::kCgcs2000, format, access, bad);

@@ -556,6 +556,30 @@ TEST(PostgisFaults, ServerDownGivesAClearError) {
   }
 }
 
+// A full disk under `export --to` (issue 11.7): a loud failure naming the
+// output, exit 1, no file and no temporary file left. A full file system is
+// stood in for by /dev/full (a streamed output) and by RLIMIT_FSIZE in the
+// command's shell (writes past 1 MB fail with EFBIG, SIGXFSZ ignored).
+TEST(PostgisFaults, ExportToAFullDiskFailsNamingTheOutputAndLeavesNoTemporaryFile) {
+  const std::string url = freshDatabase();
+  ingestOrFail(url, kSmall);
+  const fs::path dir = fs::path(GRIDTWIN_PG_WORK) / "export-full";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string to = (dir / "out.gpkg").string();
+  auto full =
+      run(std::string(GRIDTWIN_CLI) + " export --from " + shellQuote(url) + " --to /dev/full");
+  EXPECT_EQ(full.status, 1) << full.out;
+  EXPECT_NE(full.out.find("/dev/full"), std::string::npos) << full.out;
+  auto capped = run("trap '' XFSZ; ulimit -f 2000; " + std::string(GRIDTWIN_CLI) +
+                    " export --from " + shellQuote(url) + " --to " + shellQuote(to));
+  EXPECT_EQ(capped.status, 1) << capped.out;
+  EXPECT_NE(capped.out.find(to), std::string::npos) << capped.out;
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir)) left.push_back(e.path().string());
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
 TEST(PostgisFaults, ServerKilledMidIngestLeavesThePreviousDatasetAndARerunCompletes) {
   // A cluster of its own: killing it must not disturb the other tests.
   const std::string state = std::string(GRIDTWIN_PG_WORK) + "/pg-fault";

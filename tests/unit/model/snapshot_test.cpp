@@ -158,6 +158,52 @@ TEST_F(Snapshot, DamagedHeaderOrTableIsRejected) {
   expectRefused("format version");
 }
 
+TEST_F(Snapshot, AdminGeographyOpensTheGridsAndLeavesTheRecordsUnread) {
+  // A damaged register of records is not even read: only the admin part is.
+  auto bytes = readFile(m_snap);
+  const Entry e = findSection(bytes, "people.name.bytes");
+  bytes[e.offset + 1] ^= 0x20;
+  writeFile(m_snap, bytes);
+  auto admin = openSnapshot(m_snap, m_stamp, SnapshotCheck::kFull, SnapshotPart::kAdminGeography);
+  ASSERT_TRUE(admin.ok()) << admin.error().toString();
+  const auto sa = sectionsOf(admin->columns()), sl = sectionsOf(m_loaded.columns());
+  ASSERT_EQ(sa.size(), sl.size());
+  int kept = 0;
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    const std::string& name = sa[i].name;
+    bool record = false;
+    for (const char* kind : {"roads.", "buildings.", "addresses.", "houses.", "people.",
+                             "entities.", "facilities.", "events."}) {
+      record = record || name.rfind(kind, 0) == 0;
+    }
+    if (!record) {
+      ++kept;
+      ASSERT_EQ(sa[i].bytes, sl[i].bytes) << name;
+      EXPECT_EQ(std::memcmp(sa[i].data, sl[i].data, sa[i].bytes), 0) << name;
+    }
+  }
+  EXPECT_GT(kept, 20);
+  EXPECT_EQ(admin->grids().size(), m_loaded.grids().size());
+  EXPECT_GT(admin->grids().size(), 0u);
+  EXPECT_EQ(admin->grids().code[0], m_loaded.grids().code[0]);
+  EXPECT_EQ(admin->streetOfGrid(0), m_loaded.streetOfGrid(0));
+  for (Kind kind : {Kind::kRoad, Kind::kBuilding, Kind::kAddress, Kind::kHouse, Kind::kPerson,
+                    Kind::kEntity, Kind::kFacility, Kind::kEvent}) {
+    EXPECT_EQ(admin->count(kind), 0u) << static_cast<int>(kind);
+  }
+  // The whole district is refused as before.
+  expectRefused("people.name.bytes checksum mismatch");
+  // The admin part itself is still checked.
+  const Entry g = findSection(bytes, "grids.code.bytes");
+  bytes[g.offset] ^= 0x01;
+  writeFile(m_snap, bytes);
+  auto damaged = openSnapshot(m_snap, m_stamp, SnapshotCheck::kFull, SnapshotPart::kAdminGeography);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().toString().find("grids.code.bytes checksum mismatch"),
+            std::string::npos)
+      << damaged.error().toString();
+}
+
 TEST_F(Snapshot, StaleStampIsRejected) {
   SourceStamp other = m_stamp;
   other.mtimeNs += 1;
