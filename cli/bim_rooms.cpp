@@ -6,7 +6,6 @@
 // (engine/query/access.h); spaces that match no room are listed with the
 // reason, never guessed.
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -18,6 +17,7 @@
 #include "io.h"
 #include "model/columns.h"
 #include "query_support.h"
+#include "rooms/rooms.h"
 #include "store/bim_table.h"
 
 namespace gridtwin::cli {
@@ -76,61 +76,30 @@ void addBimRoomsCommand(CLI::App& bim, int& exitCode) {
       exitCode = qs::fail(cmdName, {1, model.error().toString()});
       return;
     }
-    // The building's room addresses.
-    const auto& houses = d.houses();
-    const auto& addresses = d.addresses();
-    bim::LinkInput in;
-    in.floors = buildings.floors[row];
-    in.storeyHeight = buildings.heightM[row] / std::max<int>(1, buildings.floors[row]);
-    std::vector<std::size_t> houseRow;
-    for (std::size_t h = 0; h < houses.size(); ++h) {
-      if (houses.building[h] != row) continue;
-      bim::HouseRef ref;
-      ref.houseId = houses.id[h];
-      ref.unit = houses.unit[h];
-      ref.floor = houses.floor[h];
-      const std::string_view room = houses.room[h];
-      std::from_chars(room.data(), room.data() + room.size(), ref.room);
-      if (houses.address[h] != model::kNone) {
-        ref.addressCode = std::string(addresses.code[static_cast<std::size_t>(houses.address[h])]);
-      }
-      in.multiUnit = in.multiUnit || ref.unit > 1;
-      in.houses.push_back(ref);
-      houseRow.push_back(h);
-    }
-    const bim::Links links = bim::linkRooms(*model, in);
-    const auto disclosure = opened.access.disclosure();
-    const auto& people = d.people();
-    std::vector<std::vector<std::size_t>> residents(in.houses.size());
-    std::vector<int> linkOfRow(houses.size(), -1);
-    for (std::size_t k = 0; k < houseRow.size(); ++k) linkOfRow[houseRow[k]] = static_cast<int>(k);
-    for (std::size_t p = 0; p < people.size(); ++p) {
-      const int k = linkOfRow[people.house[p]];
-      if (k >= 0) residents[static_cast<std::size_t>(k)].push_back(p);
-    }
-    const auto& entities = d.entities();
-    std::vector<std::size_t> entityRows;
-    for (std::size_t e = 0; e < entities.size(); ++e) {
-      if (entities.building[e] == row && opened.access.scope.contains(entities.grid[e])) {
-        entityRows.push_back(e);
-      }
-    }
+    // The links and the masked room records are engine/rooms' (the viewer
+    // shows the same).
+    const rooms::BuildingModel linked =
+        rooms::linkModel(*opened.twin, static_cast<std::uint32_t>(row), std::move(*model),
+                         bim::Anchor{m.anchorX, m.anchorY, m.anchorZ, m.rotationDeg, m.scale});
+    const bim::Links& links = linked.links;
+    const bim::Model& md = linked.model;
+    const auto entityList = rooms::entities(*opened.twin, opened.access, linked);
     const bool json = o->format == "json";
     std::ostream& out = std::cout;
     if (json) {
       out << "{\"building\": " << o->building << ", \"model\": " << jsonQuote(m.file)
           << ", \"storeys\": [";
       for (std::size_t i = 0; i < links.storeys.size(); ++i) {
-        out << (i ? ", " : "") << "{\"name\": " << jsonQuote(model->storeys[i].name)
+        out << (i ? ", " : "") << "{\"name\": " << jsonQuote(md.storeys[i].name)
             << ", \"floor\": " << links.storeys[i].floor
             << ", \"note\": " << jsonQuote(links.storeys[i].problem) << "}";
       }
       out << "],\n \"spaces\": [";
     } else {
-      out << "building " << o->building << "  model " << m.file << " (" << model->schema
+      out << "building " << o->building << "  model " << m.file << " (" << md.schema
           << ")\nstoreys\n";
       for (std::size_t i = 0; i < links.storeys.size(); ++i) {
-        out << "  " << model->storeys[i].name << " -> "
+        out << "  " << md.storeys[i].name << " -> "
             << (links.storeys[i].floor > 0 ? "floor " + std::to_string(links.storeys[i].floor)
                                            : std::string("unmatched"))
             << (links.storeys[i].problem.empty() ? "" : " (" + links.storeys[i].problem + ")")
@@ -138,34 +107,25 @@ void addBimRoomsCommand(CLI::App& bim, int& exitCode) {
       }
       out << "spaces\n";
     }
-    for (std::size_t i = 0; i < model->spaces.size(); ++i) {
-      const bim::Space& sp = model->spaces[i];
-      const bim::SpaceLink& link = links.spaces[i];
-      if (json) out << (i ? ",\n  " : "\n  ") << "{\"number\": " << jsonQuote(sp.number);
-      if (link.house < 0) {
+    for (std::size_t i = 0; i < md.spaces.size(); ++i) {
+      const rooms::Room r = rooms::room(*opened.twin, opened.access, linked, i);
+      if (json) out << (i ? ",\n  " : "\n  ") << "{\"number\": " << jsonQuote(r.number);
+      if (!r.matched) {
         if (json) {
-          out << ", \"house\": null, \"unmatched\": " << jsonQuote(link.problem) << "}";
+          out << ", \"house\": null, \"unmatched\": " << jsonQuote(r.problem) << "}";
         } else {
-          out << "  " << sp.number << "  unmatched: " << link.problem << "\n";
+          out << "  " << r.number << "  unmatched: " << r.problem << "\n";
         }
         continue;
       }
-      const auto k = static_cast<std::size_t>(link.house);
-      const std::size_t h = houseRow[k];
-      const bool visible = opened.access.scope.contains(houses.grid[h]);
-      std::string address;
-      if (houses.address[h] != model::kNone) {
-        address = std::string(addresses.fullText[static_cast<std::size_t>(houses.address[h])]);
-      }
       if (json) {
-        out << ", \"house\": " << in.houses[k].houseId
-            << ", \"address_code\": " << jsonQuote(in.houses[k].addressCode)
-            << ", \"address\": " << jsonQuote(address)
-            << ", \"in_scope\": " << (visible ? "true" : "false") << ", \"residents\": [";
+        out << ", \"house\": " << r.houseId << ", \"address_code\": " << jsonQuote(r.addressCode)
+            << ", \"address\": " << jsonQuote(r.address)
+            << ", \"in_scope\": " << (r.inScope ? "true" : "false") << ", \"residents\": [";
       } else {
-        out << "  " << sp.number << "  house " << in.houses[k].houseId << "  " << address << "\n";
+        out << "  " << r.number << "  house " << r.houseId << "  " << r.address << "\n";
       }
-      if (!visible) {
+      if (!r.inScope) {
         if (json) {
           out << "]}";
         } else {
@@ -174,17 +134,13 @@ void addBimRoomsCommand(CLI::App& bim, int& exitCode) {
         continue;
       }
       bool first = true;
-      for (std::size_t p : residents[k]) {
-        const std::string name = query::shownName(disclosure, people.name[p]);
-        const std::string phone = query::shownPhone(disclosure, people.phone[p]);
-        const std::string idn =
-            query::shownIdNumber(disclosure, model::fixedAt<18>(people.idNumber, p));
+      for (const rooms::Resident& p : r.residents) {
         if (json) {
-          out << (first ? "" : ", ") << "{\"name\": " << jsonQuote(name)
-              << ", \"phone\": " << jsonQuote(phone) << ", \"id_number\": " << jsonQuote(idn)
-              << "}";
+          out << (first ? "" : ", ") << "{\"name\": " << jsonQuote(p.name)
+              << ", \"phone\": " << jsonQuote(p.phone)
+              << ", \"id_number\": " << jsonQuote(p.idNumber) << "}";
         } else {
-          out << "      resident " << name << "  " << idn << "  " << phone << "\n";
+          out << "      resident " << p.name << "  " << p.idNumber << "  " << p.phone << "\n";
         }
         first = false;
       }
@@ -192,19 +148,16 @@ void addBimRoomsCommand(CLI::App& bim, int& exitCode) {
     }
     if (json) {
       out << "],\n \"entities\": [";
-      for (std::size_t k = 0; k < entityRows.size(); ++k) {
-        const std::size_t e = entityRows[k];
-        out << (k ? ", " : "") << "{\"name\": " << jsonQuote(entities.name[e])
-            << ", \"credit_code\": " << jsonQuote(model::fixedAt<18>(entities.creditCode, e))
-            << "}";
+      for (std::size_t k = 0; k < entityList.size(); ++k) {
+        out << (k ? ", " : "") << "{\"name\": " << jsonQuote(entityList[k].name)
+            << ", \"credit_code\": " << jsonQuote(entityList[k].creditCode) << "}";
       }
       out << "],\n \"unmatched_spaces\": " << links.unmatchedSpaces.size()
           << ", \"rooms_without_space\": " << links.housesWithoutSpace.size() << "}\n";
     } else {
-      out << "entities in the building (" << entityRows.size() << ")\n";
-      for (std::size_t e : entityRows) {
-        out << "  " << entities.name[e] << "  " << model::fixedAt<18>(entities.creditCode, e)
-            << "\n";
+      out << "entities in the building (" << entityList.size() << ")\n";
+      for (const rooms::Entity& e : entityList) {
+        out << "  " << e.name << "  " << e.creditCode << "\n";
       }
       out << "unmatched spaces " << links.unmatchedSpaces.size() << ", rooms without a space "
           << links.housesWithoutSpace.size() << "\n";

@@ -11,9 +11,14 @@
 #include <ctime>
 #include <random>
 
+#include <QComboBox>
+#include <QDoubleSpinBox>
+
+#include "app/bim_panel.h"
 #include "app/main_window.h"
 #include "app/osg_widget.h"
 #include "geo/algorithms.h"
+#include "rooms/rooms.h"
 
 namespace gv = gridtwin::viewer;
 namespace gm = gridtwin::model;
@@ -254,6 +259,82 @@ TEST(ViewerApp, AGridHeadNeverSeesAnotherGridsRecords) {
   }
   EXPECT_GT(ownBuildings, 0);
   EXPECT_GT(records, 0);
+}
+
+// Issue 14's room picking: near a building model, a click names the room
+// under the cursor with its room address; the BIM panel isolates a storey and
+// the next click finds that storey's room.
+TEST(ViewerApp, ClickingABuildingModelNamesTheRoomAndIsolatesItsStorey) {
+  auto w = openWindow("district", "");
+  if (!w->bimReady()) {
+    QSignalSpy ready(w.get(), &gv::MainWindow::bimReadyChanged);
+    ASSERT_TRUE(ready.wait(120000)) << "the building models did not load";
+  }
+  auto* bim = w->bimModels();
+  ASSERT_NE(bim, nullptr) << "the small district's models did not load";
+  const gridtwin::rooms::Loaded& loaded = *w->bimLoaded();
+  std::int32_t i = -1;
+  for (std::size_t k = 0; k < bim->size() && i < 0; ++k) {
+    const auto& m = loaded.models[bim->input(k)];
+    if (m.source == "generated" && m.model.storeys.size() >= 2) i = static_cast<std::int32_t>(k);
+  }
+  ASSERT_GE(i, 0) << "no generated model of two storeys or more";
+  const auto& bm = loaded.models[bim->input(static_cast<std::size_t>(i))];
+  // Straight down over the plan centre of a matched room of `floor`.
+  auto aboveRoom = [&](int floor) {
+    for (std::size_t s = 0; s < bm.model.spaces.size(); ++s) {
+      const auto& sp = bm.model.spaces[s];
+      if (bm.links.spaces[s].house < 0 || sp.bounds.empty() || sp.storey < 0) continue;
+      if (bm.links.storeys[static_cast<std::size_t>(sp.storey)].floor != floor) continue;
+      const auto c =
+          gridtwin::bim::place(bm.anchor, bm.model.bounds,
+                               {(sp.bounds.min.x + sp.bounds.max.x) / 2,
+                                (sp.bounds.min.y + sp.bounds.max.y) / 2, bm.model.bounds.max.z});
+      const osg::Vec3d local = w->view()->districtScene()->toLocal(c.x, c.y, c.z);
+      w->view()->setView(gs::obliqueView(local, 150, 0, 0));
+      w->view()->grabFramebuffer();
+      return widgetPosition(w->view(), local);
+    }
+    ADD_FAILURE() << "no matched room on floor " << floor;
+    return QPoint();
+  };
+  auto access =
+      gridtwin::query::makeAccess(w->twin()->district(), gridtwin::query::Role::kDistrict, "");
+  ASSERT_TRUE(access);
+  // The room and its address as engine/rooms gives them, for the floor.
+  auto expectRoomOnFloor = [&](int floor) {
+    const QString text = w->identifyPanel()->toPlainText();
+    EXPECT_TRUE(text.contains(QString("Building %1").arg(bm.buildingId))) << text.toStdString();
+    bool found = false;
+    for (std::size_t s = 0; s < bm.model.spaces.size() && !found; ++s) {
+      const auto r = gridtwin::rooms::room(*w->twin(), *access, bm, s);
+      if (!r.matched || r.floor != floor) continue;
+      found = text.contains(QString::fromStdString("Room " + r.number)) &&
+              text.contains(QString::fromStdString(r.address));
+    }
+    EXPECT_TRUE(found) << "no room of floor " << floor << " in: " << text.toStdString();
+  };
+  // The highest floor with room addresses (the small district's upper
+  // floors may have none): the first room under the roof there.
+  int highest = 0;
+  for (std::size_t s = 0; s < bm.model.spaces.size(); ++s) {
+    const auto storey = bm.model.spaces[s].storey;
+    if (bm.links.spaces[s].house >= 0 && storey >= 0) {
+      highest = std::max(highest, bm.links.storeys[static_cast<std::size_t>(storey)].floor);
+    }
+  }
+  ASSERT_GT(highest, 1);
+  QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier, aboveRoom(highest));
+  EXPECT_EQ(w->bimPanel()->selected(), i);
+  expectRoomOnFloor(highest);
+  // Only the lowest storey: the click reaches its room.
+  w->bimPanel()->storeyBox()->setCurrentIndex(1);
+  EXPECT_EQ(bim->isolated(static_cast<std::size_t>(i)),
+            bim->storeyAtRank(static_cast<std::size_t>(i), 0));
+  QTest::mouseClick(w->view(), Qt::LeftButton, Qt::NoModifier, aboveRoom(1));
+  expectRoomOnFloor(1);
+  w->bimPanel()->explodeBox()->setValue(3);
+  EXPECT_FLOAT_EQ(bim->exploded(static_cast<std::size_t>(i)), 3.f);
 }
 
 int main(int argc, char** argv) {

@@ -10,16 +10,20 @@
 // GRIDTWIN_UPDATE_CONTROL_IMAGES=1 writes the control images instead of comparing
 // (scripts/update-control-images); look at them before committing.
 #include <gtest/gtest.h>
+#include <osg/ComputeBoundsVisitor>
 #include <osgDB/ReadFile>
 
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <set>
 
 #include "query/access.h"
 #include "query/twin.h"
+#include "rooms/rooms.h"
+#include "scene/bim.h"
 #include "scene/labels.h"
 #include "scene/offscreen.h"
 #include "scene/scene.h"
@@ -289,4 +293,226 @@ TEST_F(ViewerRender, GridHeadSeesOnlyTheirGridsRecords) {
   auto image = s_off->render(sc->root(), view);
   ASSERT_TRUE(image);
   expectMatchesControl(**image, "grid_head");
+}
+
+// Building models (issue 14): the small district's models in their
+// buildings' slots — the model near, the footprint far — one drawable each,
+// a pick through a model naming the room behind the face it hits, storeys
+// isolated and exploded, a grid head's scope.
+class ViewerBim : public ViewerRender {
+ protected:
+  static void SetUpTestSuite() {
+    ViewerRender::SetUpTestSuite();
+    gridtwin::rooms::LoadOptions lo;
+    lo.sharedData = GRIDTWIN_SHARED_DATA;
+    auto l = gridtwin::rooms::loadModels(GRIDTWIN_SMALL_DISTRICT, *s_twin, lo);
+    ASSERT_TRUE(l) << l.error().toString();
+    s_loaded = std::make_unique<gridtwin::rooms::Loaded>(std::move(*l));
+  }
+  static void TearDownTestSuite() {
+    s_loaded.reset();
+    ViewerRender::TearDownTestSuite();
+  }
+  void SetUp() override {
+    ViewerRender::SetUp();
+    ASSERT_TRUE(s_loaded);
+    ASSERT_TRUE(s_loaded->problems.empty()) << s_loaded->problems.front();
+    ASSERT_FALSE(s_loaded->models.empty()) << "the small district has no building model";
+  }
+  // The scene with every model's slot, and the models hung in them.
+  struct WithModels {
+    std::unique_ptr<gs::DistrictScene> sc;
+    std::unique_ptr<gs::BimModels> bim;
+  };
+  static WithModels withModels(gs::SceneOptions o = {}) {
+    for (const auto& m : s_loaded->models) o.modelBuildings.push_back(m.building);
+    WithModels w;
+    w.sc = scene(o);
+    std::vector<gs::ModelInput> inputs;
+    for (const auto& m : s_loaded->models) inputs.push_back({m.building, &m.model, m.anchor});
+    w.bim = gs::BimModels::build(*w.sc, inputs);
+    w.bim->attach(*w.sc);
+    return w;
+  }
+  // The first generated model with at least two storeys (its index among
+  // the loaded ones).
+  static std::size_t generatedModel() {
+    for (std::size_t i = 0; i < s_loaded->models.size(); ++i) {
+      const auto& m = s_loaded->models[i];
+      if (m.source == "generated" && m.model.storeys.size() >= 2) return i;
+    }
+    ADD_FAILURE() << "no generated model of two storeys or more";
+    return 0;
+  }
+  // The local position of the plan centre of a matched space on `floor`, at
+  // the model's top; none when the floor has no matched space.
+  static std::optional<osg::Vec3d> aboveRoomOnFloor(const WithModels& w,
+                                                    const gridtwin::rooms::BuildingModel& bm,
+                                                    int floor) {
+    for (std::size_t s = 0; s < bm.model.spaces.size(); ++s) {
+      const auto& sp = bm.model.spaces[s];
+      if (bm.links.spaces[s].house < 0 || sp.bounds.empty() || sp.storey < 0) continue;
+      if (bm.links.storeys[static_cast<std::size_t>(sp.storey)].floor != floor) continue;
+      const auto c =
+          gridtwin::bim::place(bm.anchor, bm.model.bounds,
+                               {(sp.bounds.min.x + sp.bounds.max.x) / 2,
+                                (sp.bounds.min.y + sp.bounds.max.y) / 2, bm.model.bounds.max.z});
+      return w.sc->toLocal(c.x, c.y, c.z);
+    }
+    return std::nullopt;
+  }
+  static osg::Node* modelNode(const WithModels& w, std::size_t bimIndex) {
+    return w.sc->modelSlot(w.bim->building(bimIndex))->getChild(1);
+  }
+  static std::unique_ptr<gridtwin::rooms::Loaded> s_loaded;
+};
+std::unique_ptr<gridtwin::rooms::Loaded> ViewerBim::s_loaded;
+
+TEST_F(ViewerBim, EveryModelHangsInItsSlotAsOneDrawable) {
+  const auto w = withModels();
+  ASSERT_EQ(w.bim->size(), s_loaded->models.size());
+  EXPECT_EQ(w.bim->stats().drawables, w.bim->size());
+  std::size_t triangles = 0;
+  for (std::size_t i = 0; i < w.bim->size(); ++i) {
+    osg::LOD* slot = w.sc->modelSlot(w.bim->building(i));
+    ASSERT_TRUE(slot);
+    ASSERT_EQ(slot->getNumChildren(), 2u);
+    // The footprint far, the model near.
+    EXPECT_EQ(slot->getMinRange(0), gs::kModelNearM);
+    EXPECT_EQ(slot->getMaxRange(1), gs::kModelNearM);
+    EXPECT_EQ(slot->getMinRange(1), 0.f);
+    // The model sits on its building: its centre within the footprint's box.
+    const osg::BoundingBox footprint = slot->getChild(0)->asGeometry()->getBoundingBox();
+    const osg::Vec3 c = w.bim->centre(i);
+    EXPECT_TRUE(c.x() > footprint.xMin() && c.x() < footprint.xMax() && c.y() > footprint.yMin() &&
+                c.y() < footprint.yMax())
+        << "model " << i << " of building " << w.bim->building(i);
+    triangles += s_loaded->models[w.bim->input(i)].model.triangleCount();
+  }
+  // Room volumes are not drawn; every other triangle is.
+  EXPECT_GT(w.bim->stats().triangles, 0u);
+  EXPECT_LE(w.bim->stats().triangles, triangles);
+}
+
+TEST_F(ViewerBim, NearTheModelIsDrawnAndFarItsFootprint) {
+  const auto w = withModels();
+  const std::size_t i =
+      static_cast<std::size_t>(w.bim->modelOf(s_loaded->models[generatedModel()].building));
+  const osg::Vec3d c = w.bim->centre(i);
+  // Straight down from 150 m: the ray at the centre meets the model.
+  auto near = gs::obliqueView(c, 150, 0, 0);
+  ASSERT_TRUE(s_off->render(w.sc->root(), near));
+  osg::Vec3d p = project(s_off->camera(), c);
+  auto hit = w.sc->pick(s_off->camera(), p.x(), p.y());
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->kind, gm::Kind::kBuilding);
+  EXPECT_EQ(hit->row, w.bim->building(i));
+  EXPECT_EQ(hit->model, static_cast<std::int32_t>(i));
+  // From 3 km the footprint: the same building, no model.
+  auto far = gs::obliqueView(c, 3000, 0, 0);
+  ASSERT_TRUE(s_off->render(w.sc->root(), far));
+  p = project(s_off->camera(), c);
+  hit = w.sc->pick(s_off->camera(), p.x(), p.y());
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->row, w.bim->building(i));
+  EXPECT_EQ(hit->model, -1);
+}
+
+TEST_F(ViewerBim, APickThroughTheRoofNamesTheRoomBelowAndItsAddress) {
+  const auto w = withModels();
+  const std::size_t k = generatedModel();
+  const auto& bm = s_loaded->models[k];
+  const std::size_t i = static_cast<std::size_t>(w.bim->modelOf(bm.building));
+  // Straight down over a room of the highest floor that has room addresses
+  // (the small district's upper floors may have none).
+  int highest = 0;
+  for (std::size_t s = 0; s < bm.model.spaces.size(); ++s) {
+    const auto storey = bm.model.spaces[s].storey;
+    if (bm.links.spaces[s].house >= 0 && storey >= 0) {
+      highest = std::max(highest, bm.links.storeys[static_cast<std::size_t>(storey)].floor);
+    }
+  }
+  ASSERT_GT(highest, 1);
+  const auto above = aboveRoomOnFloor(w, bm, highest);
+  ASSERT_TRUE(above) << "no matched room on floor " << highest;
+  ASSERT_TRUE(s_off->render(w.sc->root(), gs::obliqueView(*above, 150, 0, 0)));
+  const osg::Vec3d p = project(s_off->camera(), *above);
+  const auto hit = w.sc->pick(s_off->camera(), p.x(), p.y());
+  ASSERT_TRUE(hit);
+  ASSERT_EQ(hit->model, static_cast<std::int32_t>(i));
+  ASSERT_GE(hit->space, 0) << "no room behind the roof";
+  // The first room the ray meets below the roof: on that floor (the floors
+  // above it have no room volumes there).
+  const auto& space = bm.model.spaces[static_cast<std::size_t>(hit->space)];
+  EXPECT_EQ(bm.links.storeys[static_cast<std::size_t>(space.storey)].floor, highest);
+  // Its record: the room address of the top floor, residents masked for a
+  // grid head of another grid and shown to the district.
+  auto whole = gq::makeAccess(district(), gq::Role::kDistrict, "");
+  ASSERT_TRUE(whole);
+  const auto room =
+      gridtwin::rooms::room(*s_twin, *whole, bm, static_cast<std::size_t>(hit->space));
+  ASSERT_TRUE(room.matched) << room.problem;
+  EXPECT_EQ(room.floor, highest);
+  EXPECT_FALSE(room.address.empty());
+  EXPECT_TRUE(room.inScope);
+  const auto& grids = district().grids();
+  const std::uint32_t own = district().buildings().grid[bm.building];
+  const std::uint32_t other = own == 0 ? 1 : 0;
+  auto head = gq::makeAccess(district(), gq::Role::kGridHead, std::string(grids.code[other]));
+  ASSERT_TRUE(head) << head.error().toString();
+  const auto hidden =
+      gridtwin::rooms::room(*s_twin, *head, bm, static_cast<std::size_t>(hit->space));
+  EXPECT_FALSE(hidden.inScope);
+  EXPECT_TRUE(hidden.residents.empty());
+}
+
+TEST_F(ViewerBim, IsolateShowsOneStoreyAndExplodeLiftsEach) {
+  const auto w = withModels();
+  const std::size_t i =
+      static_cast<std::size_t>(w.bim->modelOf(s_loaded->models[generatedModel()].building));
+  const auto& bm = s_loaded->models[w.bim->input(i)].model;
+  osg::Node* node = modelNode(w, i);
+  auto top = [&] {
+    osg::ComputeBoundsVisitor v;
+    node->accept(v);
+    return v.getBoundingBox().zMax();
+  };
+  const float built = top();
+  const std::size_t n = w.bim->storeys(i).size();
+  // Only the lowest storey: nothing above its storey height.
+  w.bim->setStoreyView(i, w.bim->storeyAtRank(i, 0), 0);
+  const float storeyHeight = built / static_cast<float>(n);
+  EXPECT_LT(top(), built - 0.5f * storeyHeight) << n << " storeys";
+  // All storeys 5 m apart: the top lifted by (n - 1) × 5 m.
+  w.bim->setStoreyView(i, -1, 5);
+  EXPECT_NEAR(top(), built + 5.f * static_cast<float>(n - 1), 0.5f);
+  // Back as built.
+  w.bim->setStoreyView(i, -1, 0);
+  EXPECT_NEAR(top(), built, 0.01f);
+  EXPECT_GE(bm.storeys.size(), 2u);
+}
+
+TEST_F(ViewerBim, ExplodedModelMatchesControl) {
+  const auto w = withModels();
+  const std::size_t i =
+      static_cast<std::size_t>(w.bim->modelOf(s_loaded->models[generatedModel()].building));
+  w.bim->setStoreyView(i, -1, 4);
+  const osg::BoundingSphere b = modelNode(w, i)->getBound();
+  auto image = s_off->render(w.sc->root(),
+                             gs::obliqueView(osg::Vec3d(b.center()), 4.4 * b.radius(), 55, 30));
+  ASSERT_TRUE(image);
+  expectMatchesControl(**image, "bim_exploded");
+}
+
+TEST_F(ViewerBim, AGridHeadGetsNoModelOfAnotherGrid) {
+  const auto& bm = s_loaded->models.front();
+  const std::uint32_t own = district().buildings().grid[bm.building];
+  const std::uint32_t other = own == 0 ? 1 : 0;
+  gs::SceneOptions o;
+  o.scope = {other};
+  const auto w = withModels(o);
+  EXPECT_EQ(w.bim->modelOf(bm.building), -1);
+  for (std::size_t i = 0; i < w.bim->size(); ++i) {
+    EXPECT_EQ(district().buildings().grid[w.bim->building(i)], other);
+  }
 }

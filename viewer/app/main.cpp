@@ -3,8 +3,9 @@
 //   gridtwin-viewer [DATASET] [--role R --scope CODES] [--now TIME] [--hours H]
 //                   [--layer FILE[@CRS][,FILE...]]
 //   DATASET: a GeoPackage or a postgresql:// URL (the PostGIS loader)
-//   gridtwin-viewer DATASET --snapshot out.png [--view top|overview|grid]
+//   gridtwin-viewer DATASET --snapshot out.png [--view top|overview|grid|bim]
 //                   [--size 1280x720] [--choropleth events7d] [--stats [--frames N]]
+//                   [--model BUILDING_ID --storey N --explode M]   (--view bim)
 //
 // --snapshot renders offscreen (no window; needs an X display such as
 // xvfb-run's) and exits. Exit codes as the gridtwin CLI: 0 ok, 1 bad input,
@@ -38,6 +39,10 @@ int main(int argc, char** argv) {
   std::string dataset, role = "planner", scope, now, snapshot, view = "top", size = "1280x720",
                        choropleth;
   std::vector<std::string> layerFiles;
+  std::string sharedData;
+  std::int64_t modelBuilding = 0;
+  int storey = -1;
+  float explode = 0;
   int hours = 24 * 7, frames = 0;
   bool stats = false, naive = false;
   app.add_option("dataset", dataset, "District GeoPackage or postgresql:// URL");
@@ -51,8 +56,17 @@ int main(int argc, char** argv) {
   app.add_option("--hours", hours, "events of the last this many hours")
       ->check(CLI::Range(0, 24 * 3650));
   app.add_option("--snapshot", snapshot, "render offscreen to this PNG and exit");
-  app.add_option("--view", view, "top | overview | grid (the scope's grids)")
-      ->check(CLI::IsMember({"top", "overview", "grid"}));
+  app.add_option("--view", view,
+                 "top | overview | grid (the scope's grids) | bim (a building model, near)")
+      ->check(CLI::IsMember({"top", "overview", "grid", "bim"}));
+  app.add_option("--model", modelBuilding, "--view bim: the building_id whose model is shown")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--storey", storey, "--view bim: show only this storey (0 = the lowest)")
+      ->check(CLI::Range(0, 500));
+  app.add_option("--explode", explode, "--view bim: metres between exploded storeys")
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--shared-data", sharedData,
+                 "folder the real IFC files of the district's models are read from");
   app.add_option("--size", size, "WIDTHxHEIGHT pixels (default 1280x720)");
   app.add_option("--choropleth", choropleth, "events7d: grids by events of the last 7 days")
       ->check(CLI::IsMember({"events7d"}));
@@ -94,6 +108,11 @@ int main(int argc, char** argv) {
     o.frames = frames;
     o.naive = naive;
     o.layers = layerFiles;
+    o.dataset = dataset;
+    o.sharedData = sharedData;
+    o.model = modelBuilding;
+    o.storey = storey;
+    o.explode = explode;
     if (!parseSize(size, o.width, o.height)) {
       std::cerr << "gridtwin-viewer: --size '" << size << "' is not WIDTHxHEIGHT in 16..16384\n";
       return 2;
@@ -133,6 +152,7 @@ int main(int argc, char** argv) {
   vo.now = nowValue;
   vo.hours = hours;
   vo.layers = layerFiles;
+  vo.sharedData = sharedData;
   gv::MainWindow window(vo);
   window.show();
   return QApplication::exec();

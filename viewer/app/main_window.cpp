@@ -23,6 +23,7 @@
 
 #include "app/area_query.h"
 #include "app/area_tools.h"
+#include "app/bim_panel.h"
 #include "app/edit_preview.h"
 #include "app/layer_tree.h"
 #include "app/open_twin.h"
@@ -60,6 +61,7 @@ const LayerEntry kLayers[] = {
 }  // namespace
 
 MainWindow::MainWindow(ViewerOptions options) : m_options(std::move(options)) {
+  if (m_options.sharedData.empty()) m_options.sharedData = GRIDTWIN_SHARED_DATA;
   buildUi();
   if (!m_options.dataset.empty()) openDataset(QString::fromStdString(m_options.dataset));
 }
@@ -127,6 +129,13 @@ void MainWindow::buildUi() {
   identifyDock->setWidget(m_identify);
   addDockWidget(Qt::RightDockWidgetArea, identifyDock);
 
+  m_bimPanel = new BimPanel;
+  connect(m_bimPanel, &BimPanel::sceneChanged, m_view, qOverload<>(&QWidget::update));
+  auto* bimDock = new QDockWidget("BIM 建筑模型", this);
+  bimDock->setObjectName("bim");
+  bimDock->setWidget(m_bimPanel);
+  addDockWidget(Qt::RightDockWidgetArea, bimDock);
+
   m_status = new QLabel;
   m_progress = new QProgressBar;
   m_progress->setRange(0, 0);  // busy: the open has no meaningful fraction
@@ -171,6 +180,11 @@ void MainWindow::openDataset(const QString& path) {
         if (!a->scope.isAll()) so.scope = a->scope.grids();
         so.now = o.now;
         so.eventHours = o.hours;
+        // Buildings with a model get their own slot (scene/bim.h); the
+        // models themselves load after the open (startBim).
+        if (file.rfind("postgresql:", 0) != 0) {
+          if (auto rows = rooms::modelBuildings(file, *twin)) so.modelBuildings = *rows;
+        }
         sc = scene::DistrictScene::build(twin->district(), so);
       }
     }
@@ -205,6 +219,7 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
   startFinder();
   m_layerTree->setScene(sc, m_openedPath);
   addPendingLayers();
+  startBim();
   const auto& st = sc->stats();
   m_status->setText(QString("%1 buildings, %2 facilities, %3 events in %4 drawables — role %5")
                         .arg(st.buildings)
@@ -253,14 +268,104 @@ void MainWindow::identifyAt(QPoint p) {
     }
   }
   sc->highlight(hit->kind, hit->row);
+  QString room;
+  if (m_bim) {
+    m_bim->clearRoom();
+    if (hit->kind == model::Kind::kBuilding && hit->model >= 0) {
+      m_bim->highlightRoom(static_cast<std::size_t>(hit->model), hit->space);
+      m_bimPanel->select(hit->model);
+      room = roomHtml(hit->model, hit->space, hit->storey);
+    }
+  }
   if (auto* overlay = m_areaTools->overlay(); overlay && hit->kind == model::Kind::kBuilding) {
     // The picked building's label, masked by scope like the panel.
     overlay->setLabel(buildingLabel(*m_twin, *m_access, hit->row),
                       sc->toLocal(hit->x, hit->y, hit->z + 2));
   }
-  if (hit->kind == model::Kind::kBuilding) showBuilding(hit->row);
+  if (hit->kind == model::Kind::kBuilding) showBuilding(hit->row, room);
   if (hit->kind == model::Kind::kGrid) showGrid(hit->row);
   m_view->update();
+}
+
+void MainWindow::startBim() {
+  m_bim.reset();
+  m_bimLoaded.reset();
+  m_bimReady = false;
+  m_bimPanel->setModels(nullptr, nullptr);
+  const std::string path = m_datasetPath.toStdString();
+  if (path.rfind("postgresql:", 0) == 0) {
+    m_bimReady = true;
+    emit bimReadyChanged();
+    return;
+  }
+  QPointer<MainWindow> self(this);
+  std::shared_ptr<const query::Twin> twin = m_twin;
+  std::shared_ptr<scene::DistrictScene> sc = m_scene;
+  const std::string shared = m_options.sharedData;
+  std::thread([self, twin, sc, path, shared] {
+    rooms::LoadOptions lo;
+    lo.sharedData = shared;
+    std::shared_ptr<rooms::Loaded> loaded;
+    std::shared_ptr<scene::BimModels> models;
+    QString problem;
+    if (auto l = rooms::loadModels(path, *twin, lo)) {
+      loaded = std::make_shared<rooms::Loaded>(std::move(*l));
+      std::vector<scene::ModelInput> inputs;
+      for (const auto& m : loaded->models) inputs.push_back({m.building, &m.model, m.anchor});
+      models = scene::BimModels::build(*sc, inputs);
+      for (const auto& p : loaded->problems) problem += QString::fromStdString(p) + "\n";
+    } else {
+      problem = QString::fromStdString(l.error().toString());
+    }
+    QMetaObject::invokeMethod(
+        qApp,
+        [self, sc, loaded, models, problem] {
+          if (!self || self->m_scene != sc) return;  // another district opened meanwhile
+          if (!problem.isEmpty()) {
+            std::fprintf(stderr, "gridtwin-viewer: building models: %s\n",
+                         problem.trimmed().toUtf8().constData());
+          }
+          if (models && models->size() > 0) {
+            models->attach(*sc);
+            self->m_bim = models;
+            self->m_bimLoaded = loaded;
+            self->m_bimPanel->setModels(models, loaded);
+            self->m_status->setText(self->m_status->text() +
+                                    QString(" · %1 building models").arg(models->size()));
+            self->m_view->update();
+          }
+          self->m_bimReady = true;
+          emit self->bimReadyChanged();
+        },
+        Qt::QueuedConnection);
+  }).detach();
+}
+
+QString MainWindow::roomHtml(std::int32_t model, std::int32_t space, std::int32_t storey) const {
+  if (!m_bim || !m_bimLoaded || model < 0) return {};
+  const rooms::BuildingModel& bm =
+      m_bimLoaded->models[m_bim->input(static_cast<std::size_t>(model))];
+  QString h = QString("<p><i>BIM: %1 (%2)</i></p>").arg(esc(bm.file), q(bm.model.schema));
+  if (space < 0) {
+    if (storey >= 0 && static_cast<std::size_t>(storey) < bm.model.storeys.size()) {
+      h += "<p>storey " + esc(bm.model.storeys[static_cast<std::size_t>(storey)].name) + "</p>";
+    }
+    return h;
+  }
+  const rooms::Room r = rooms::room(*m_twin, *m_access, bm, static_cast<std::size_t>(space));
+  h += "<h3>房间 Room " + esc(r.number) + (r.name.empty() ? "" : " " + esc(r.name)) + "</h3>";
+  h += "<p>storey " + esc(r.storey) +
+       (r.floor > 0 ? QString(" → floor %1").arg(r.floor) : QString(" (no floor matched)")) +
+       "</p>";
+  if (!r.matched) return h + "<p>No room address matches this space: " + esc(r.problem) + "</p>";
+  h += "<p>" + esc(r.address) + QString(" · house %1</p>").arg(r.houseId);
+  if (!r.inScope) return h + "<p>Residents: outside your scope.</p>";
+  h += QString("<p>%1 residents</p><table border=0 cellspacing=2>").arg(r.residents.size());
+  for (const auto& p : r.residents) {
+    h += "<tr><td>" + esc(p.name) + "</td><td>" + esc(p.phone) + "</td><td>" + esc(p.idNumber) +
+         "</td></tr>";
+  }
+  return h + "</table><hr>";
 }
 
 std::optional<std::uint32_t> MainWindow::nearestShown(model::Kind kind, geo::Point at,
@@ -321,7 +426,7 @@ void MainWindow::showFacility(std::uint32_t f) {
   m_identify->setHtml(h);
 }
 
-void MainWindow::showBuilding(std::uint32_t b) {
+void MainWindow::showBuilding(std::uint32_t b, const QString& room) {
   const auto& d = m_twin->district();
   const auto& bs = d.buildings();
   const std::uint32_t grid = bs.grid[b];
@@ -330,7 +435,7 @@ void MainWindow::showBuilding(std::uint32_t b) {
     return;
   }
   const auto dis = m_access->disclosure();
-  QString h;
+  QString h = room;
   h += QString("<h3>建筑 Building %1</h3>").arg(bs.id[b]);
   if (bs.address[b] >= 0) {
     h += "<p>" + esc(d.addresses().fullText[static_cast<std::size_t>(bs.address[b])]) + "</p>";

@@ -13,6 +13,8 @@
 
 #include "query/access.h"
 #include "query/twin.h"
+#include "rooms/rooms.h"
+#include "scene/bim.h"
 #include "scene/scene.h"
 
 class QLabel;
@@ -25,6 +27,7 @@ class QTreeWidgetItem;
 namespace gridtwin::viewer {
 
 class AreaTools;
+class BimPanel;
 class EditPreviewPanel;
 class Finder;
 class OsgWidget;
@@ -39,6 +42,9 @@ struct ViewerOptions {
   // Vector files to add as layers once the district is open: FILE or
   // FILE@CRS (--layer).
   std::vector<std::string> layers;
+  // Folder the dataset's real IFC files are read from (bim_models rows of
+  // source "shared"); the build's ../shared/data by default (--shared-data).
+  std::string sharedData;
 };
 
 class MainWindow : public QMainWindow {
@@ -60,6 +66,12 @@ class MainWindow : public QMainWindow {
   bool searchReady() const { return m_finder != nullptr; }
   // Identifies what is under widget position `p` of the view and shows it.
   void identifyAt(QPoint p);
+  // The building models (BIM), once loaded after the open: null before, and
+  // for a district without models (a PostGIS URL has none either).
+  scene::BimModels* bimModels() const { return m_bim.get(); }
+  const rooms::Loaded* bimLoaded() const { return m_bimLoaded.get(); }
+  bool bimReady() const { return m_bimReady; }
+  BimPanel* bimPanel() const { return m_bimPanel; }
   // The catalogue and added layers (layer_tree.h).
   LayerTree* layerTree() const { return m_layerTree; }
   // Adds a vector file as a layer: "FILE" or "FILE@CRS" (main_window_layers.cpp).
@@ -72,6 +84,8 @@ class MainWindow : public QMainWindow {
  signals:
   void datasetOpened(bool ok);
   void searchReadyChanged();
+  // The building models finished loading (bimReady(); none is fine).
+  void bimReadyChanged();
 
  private:
   void buildUi();
@@ -86,7 +100,14 @@ class MainWindow : public QMainWindow {
   // main_window_search.cpp: entities and addresses (Finder) after the codes.
   void startFinder();
   bool searchFurther(const QString& text);
-  void showBuilding(std::uint32_t row);
+  // `room`: the picked room's section (showRoom), shown above the building.
+  void showBuilding(std::uint32_t row, const QString& room = {});
+  // The room `space` of BIM model `model` (engine/rooms: address, residents
+  // masked by role), as HTML for the identify panel.
+  QString roomHtml(std::int32_t model, std::int32_t space, std::int32_t storey) const;
+  // After the open: reads, links and builds the district's building models
+  // on a worker, then hangs them in the scene on the GUI thread.
+  void startBim();
   void showGrid(std::uint32_t row);
   void showEvent(std::uint32_t row);
   void showFacility(std::uint32_t row);
@@ -111,6 +132,10 @@ class MainWindow : public QMainWindow {
   QString m_datasetPath;
   std::shared_ptr<const Finder> m_finder;
   EditPreviewPanel* m_editPreview = nullptr;  // grid-head mode (edit_preview.h)
+  std::shared_ptr<scene::BimModels> m_bim;
+  std::shared_ptr<const rooms::Loaded> m_bimLoaded;
+  bool m_bimReady = false;
+  BimPanel* m_bimPanel = nullptr;
 };
 
 }  // namespace gridtwin::viewer

@@ -10,10 +10,13 @@
 
 #include "app/area_query.h"
 #include "core/output_file.h"
+#include "rooms/rooms.h"
+#include "scene/bim.h"
 #include "scene/catalog_layers.h"
 #include "scene/offscreen.h"
 #include "scene/overlay.h"
 #include "scene/scene.h"
+#include "store/bim_table.h"
 
 namespace gridtwin::viewer {
 namespace {
@@ -89,6 +92,15 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
   so.eventHours = o.hours;
   so.oneDrawablePerBuilding = o.naive;
   if (o.choropleth == "events7d") so.gridValues = eventsLast7Days(d, access.scope, o.now);
+  const bool bimView = o.view == "bim";
+  if (bimView) {
+    auto rows = rooms::modelBuildings(o.dataset, twin);
+    if (!rows) {
+      std::cerr << "gridtwin-viewer: " << rows.error().toString() << "\n";
+      return 1;
+    }
+    so.modelBuildings = *rows;
+  }
 
   const auto t0 = std::chrono::steady_clock::now();
   auto sc = scene::DistrictScene::build(d, so);
@@ -120,6 +132,44 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
     }
   }
 
+  // --view bim: one building's model in its slot, seen from near.
+  std::unique_ptr<scene::BimModels> bim;
+  rooms::Loaded loaded;
+  if (bimView) {
+    rooms::LoadOptions lo;
+    lo.sharedData = o.sharedData.empty() ? std::string(GRIDTWIN_SHARED_DATA) : o.sharedData;
+    if (o.model != 0) {
+      lo.buildingId = o.model;
+    } else if (auto first = store::readBimModels(o.dataset); first && !first->empty()) {
+      lo.buildingId = first->front().buildingId;
+    }
+    auto l = rooms::loadModels(o.dataset, twin, lo);
+    if (!l) {
+      std::cerr << "gridtwin-viewer: " << l.error().toString() << "\n";
+      return 1;
+    }
+    for (const auto& p : l->problems) std::cerr << "gridtwin-viewer: " << p << "\n";
+    loaded = std::move(*l);
+    std::vector<scene::ModelInput> inputs;
+    for (const auto& m : loaded.models) inputs.push_back({m.building, &m.model, m.anchor});
+    bim = scene::BimModels::build(*sc, inputs);
+    if (bim->size() == 0) {
+      std::cerr << "gridtwin-viewer: --view bim: "
+                << (o.model ? "building " + std::to_string(o.model) + " has no model in scope"
+                            : std::string("the dataset has no building model in scope"))
+                << " (" << o.dataset << ")\n";
+      return 1;
+    }
+    bim->attach(*sc);
+    if (o.storey >= static_cast<int>(bim->storeys(0).size())) {
+      std::cerr << "gridtwin-viewer: --storey " << o.storey << ": the model has "
+                << bim->storeys(0).size() << " storeys (0 = the lowest)\n";
+      return 2;
+    }
+    bim->setStoreyView(
+        0, o.storey < 0 ? -1 : bim->storeyAtRank(0, static_cast<std::size_t>(o.storey)), o.explode);
+  }
+
   auto off = scene::Offscreen::open(o.width, o.height);
   if (!off) {
     std::cerr << "gridtwin-viewer: " << off.error().message << "\n";
@@ -127,7 +177,10 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
   }
   const double aspect = double(o.width) / o.height;
   scene::View view = scene::topView(*sc, aspect);
-  if (o.view == "overview") {
+  if (bimView) {
+    const osg::BoundingSphere b = sc->modelSlot(bim->building(0))->getChild(1)->getBound();
+    view = scene::obliqueView(osg::Vec3d(b.center()), std::max(40.0, 4.4 * b.radius()), 55, 30);
+  } else if (o.view == "overview") {
     view = scene::overviewView(*sc, aspect);
   } else if (o.view == "grid" && !so.scope.empty()) {
     osg::BoundingBox box;
@@ -163,10 +216,11 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
         "{\"drawables\": %zu, \"triangles\": %zu, \"buildings\": %zu, \"facilities\": %zu, "
         "\"events\": %zu, \"scene_build_ms\": %.1f, \"cull_ms\": %.3f, \"draw_ms\": %.3f, "
         "\"frame_ms\": %.3f, \"drawn\": %zu, \"labels\": %zu, \"width\": %d, \"height\": %d, "
-        "\"renderer\": \"%s\", \"area_query_ms\": %.2f}\n",
+        "\"renderer\": \"%s\", \"area_query_ms\": %.2f, \"bim_models\": %zu, "
+        "\"bim_triangles\": %zu}\n",
         st.drawables, st.triangles, st.buildings, st.facilities, st.events, buildMs, t.cullMs,
         t.drawMs, t.frameMs, t.drawables, st.labels, o.width, o.height, (*off)->renderer().c_str(),
-        areaMs);
+        areaMs, bim ? bim->stats().models : 0, bim ? bim->stats().triangles : 0);
   } else {
     std::printf(
         "wrote %s (%dx%d, %s view): %zu buildings, %zu facilities, %zu events in %zu "

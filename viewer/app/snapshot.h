@@ -12,7 +12,12 @@ namespace gridtwin::viewer {
 
 struct SnapshotOptions {
   std::string out;           // PNG path
-  std::string view = "top";  // top | overview | grid
+  std::string view = "top";  // top | overview | grid | bim
+  std::string dataset;       // the GeoPackage (its bim_models table, for --view bim)
+  std::string sharedData;    // folder of the real IFC files (empty: the build's default)
+  std::int64_t model = 0;    // --view bim: the building_id whose model is shown (0: the first)
+  int storey = -1;           // --view bim: isolate this storey, 0 = lowest (-1: all)
+  float explode = 0;         // --view bim: metres between exploded storeys
   int width = 1280;
   int height = 720;
   int hours = 24 * 7;

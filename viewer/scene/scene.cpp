@@ -9,20 +9,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "geo/algorithms.h"
 #include "geo/triangulate.h"
 #include "scene/labels.h"
+#include "scene/owners.h"
 
 namespace gridtwin::scene {
 namespace {
-
-// Which row each triangle of a merged mesh belongs to (ray hit → record).
-struct TriangleOwners : osg::Referenced {
-  model::Kind kind = model::Kind::kBuilding;
-  std::vector<std::uint32_t> rows;
-};
 
 osg::Vec4 rgb(int r, int g, int b, float a = 1) { return {r / 255.f, g / 255.f, b / 255.f, a}; }
 
@@ -263,6 +259,11 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
   litByVertexColour(buildingGroup->getOrCreateStateSet());
   std::map<std::pair<int, int>, std::uint32_t> tileOf;  // tile key → index into m_meshes
   std::vector<osg::ref_ptr<TriangleOwners>> owners;
+  std::vector<bool> hasModel(buildings.size(), false);
+  for (const auto b : o.modelBuildings) {
+    if (b < hasModel.size()) hasModel[b] = true;
+  }
+  std::map<std::uint32_t, std::uint32_t> modelMesh;  // building row → its own mesh
   s->m_buildingRanges.resize(buildings.size());
   s->m_buildingColours.resize(buildings.size());
   float top = 0;
@@ -272,7 +273,8 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     if (shape.polygons.empty() || shape.polygons.front().outer.empty()) continue;
     const auto& anchor = shape.polygons.front().outer.front();
     const std::pair<int, int> key =
-        o.oneDrawablePerBuilding
+        hasModel[b] ? std::pair<int, int>{static_cast<int>(b), -2}
+        : o.oneDrawablePerBuilding
             ? std::pair<int, int>{static_cast<int>(b), -1}
             : std::pair<int, int>{static_cast<int>(std::floor((anchor.x - box.minx) / kTileM)),
                                   static_cast<int>(std::floor((anchor.y - box.miny) / kTileM))};
@@ -283,6 +285,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
       g->addPrimitiveSet(new osg::DrawElementsUInt(GL_TRIANGLES));
       owners.push_back(new TriangleOwners);
       g->setUserData(owners.back().get());
+      if (hasModel[b]) modelMesh[b] = static_cast<std::uint32_t>(s->m_meshes.size());
       s->m_meshes.push_back(g);
     }
     osg::Geometry* g = s->m_meshes[it->second].get();
@@ -345,7 +348,19 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     s->m_buildingColours[b] = colour;
     ++s->m_stats.buildings;
   }
-  for (auto& g : s->m_meshes) buildingGroup->addChild(g.get());
+  std::vector<bool> inSlot(s->m_meshes.size(), false);
+  for (const auto& [b, mesh] : modelMesh) {
+    // The footprint at every distance until a model is attached (bim.h).
+    osg::ref_ptr<osg::LOD> lod = new osg::LOD;
+    lod->setName("model_slot");
+    lod->addChild(s->m_meshes[mesh].get(), 0, std::numeric_limits<float>::max());
+    buildingGroup->addChild(lod.get());
+    s->m_modelSlots[b] = lod;
+    inSlot[mesh] = true;
+  }
+  for (std::size_t i = 0; i < s->m_meshes.size(); ++i) {
+    if (!inSlot[i]) buildingGroup->addChild(s->m_meshes[i].get());
+  }
   // The grid fill mesh goes last into m_meshes so ranges can name it.
   for (auto& r : s->m_gridRanges) r.geometry = static_cast<std::uint32_t>(s->m_meshes.size());
   s->m_meshes.push_back(fill);
@@ -465,16 +480,55 @@ bool DistrictScene::visible(Layer layer) const {
   return m_layers->getValue(static_cast<unsigned>(layer));
 }
 
+namespace {
+
+// OSG's IntersectionVisitor answers LOD::traverse's distance question with 0,
+// so it always walks the most detailed child; this one measures from the eye
+// (getDistanceToEyePoint), so a ray meets what is drawn.
+class EyeLodIntersectionVisitor : public osgUtil::IntersectionVisitor {
+ public:
+  using osgUtil::IntersectionVisitor::IntersectionVisitor;
+  float getDistanceToViewPoint(const osg::Vec3& pos, bool withLodScale) const override {
+    return getDistanceToEyePoint(pos, withLodScale);
+  }
+};
+
+}  // namespace
+
 std::optional<Hit> DistrictScene::pick(osg::Camera* camera, double x, double y) const {
   osg::ref_ptr<osgUtil::LineSegmentIntersector> picker =
       new osgUtil::LineSegmentIntersector(osgUtil::Intersector::WINDOW, x, y);
-  osgUtil::IntersectionVisitor iv(picker.get());
+  EyeLodIntersectionVisitor iv(picker.get());
+  // LODs as drawn: a building model near, its footprint far (bim.h).
+  osg::Vec3d eye, center, up;
+  camera->getViewMatrixAsLookAt(eye, center, up);
+  iv.setLODSelectionMode(osgUtil::IntersectionVisitor::USE_EYE_POINT_FOR_LOD_LEVEL_SELECTION);
+  iv.setReferenceEyePointCoordinateFrame(osgUtil::Intersector::MODEL);
+  iv.setReferenceEyePoint(eye);
   camera->accept(iv);
-  for (const auto& hit : picker->getIntersections()) {  // nearest first
-    const auto* owners = dynamic_cast<const TriangleOwners*>(hit.drawable->getUserData());
-    if (!owners || hit.primitiveIndex >= owners->rows.size()) continue;
-    const osg::Vec3d p = hit.getWorldIntersectPoint() + m_origin;
-    return Hit{owners->kind, owners->rows[hit.primitiveIndex], p.x(), p.y(), p.z()};
+  const auto& hits = picker->getIntersections();  // nearest first
+  for (auto it = hits.begin(); it != hits.end(); ++it) {
+    const auto* owners = dynamic_cast<const TriangleOwners*>(it->drawable->getUserData());
+    if (!owners || it->primitiveIndex >= owners->rows.size()) continue;
+    const auto* mt = dynamic_cast<const ModelTriangles*>(owners);
+    // Pick-only room volumes count only behind a drawn face of their model.
+    if (mt && mt->pickOnly) continue;
+    const osg::Vec3d p = it->getWorldIntersectPoint() + m_origin;
+    Hit hit{owners->kind, owners->rows[it->primitiveIndex], p.x(), p.y(), p.z()};
+    if (mt) {
+      hit.model = mt->model;
+      hit.storey = mt->storey[it->primitiveIndex];
+      hit.space = mt->space[it->primitiveIndex];
+      for (auto behind = it; hit.space < 0 && behind != hits.end(); ++behind) {
+        const auto* room = dynamic_cast<const ModelTriangles*>(behind->drawable->getUserData());
+        if (!room || room->model != mt->model || behind->primitiveIndex >= room->space.size()) {
+          continue;
+        }
+        hit.space = room->space[behind->primitiveIndex];
+        if (hit.space >= 0) hit.storey = room->storey[behind->primitiveIndex];
+      }
+    }
+    return hit;
   }
   return std::nullopt;
 }

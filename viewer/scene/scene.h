@@ -21,9 +21,11 @@
 #include <osg/Camera>
 #include <osg/Geometry>
 #include <osg/Group>
+#include <osg/LOD>
 #include <osg/Switch>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -63,6 +65,10 @@ struct SceneOptions {
   // The naive scene, for the benchmark's anchor only: one drawable per
   // building instead of one per tile.
   bool oneDrawablePerBuilding = false;
+  // Building rows that carry a BIM model (the dataset's bim_models table):
+  // each gets its own footprint mesh under an osg::LOD (modelSlot()) that
+  // scene::BimModels later fills with the model for near views (bim.h).
+  std::vector<std::uint32_t> modelBuildings;
 };
 
 // What a ray hit: the kind and row, and where (EPSG:4547 metres).
@@ -72,6 +78,12 @@ struct Hit {
   double x = 0;
   double y = 0;
   double z = 0;
+  // A building model's triangle (scene::BimModels): the model's index among
+  // the attached ones, the storey and the space (room) hit, -1 for none. The
+  // space is the first room along the ray inside the model hit first.
+  std::int32_t model = -1;
+  std::int32_t storey = -1;
+  std::int32_t space = -1;
 };
 
 struct SceneStats {
@@ -112,6 +124,13 @@ class DistrictScene {
   void highlightBuildings(const std::vector<std::uint32_t>& rows);
   const std::vector<std::uint32_t>& highlightedBuildings() const { return m_areaHighlight; }
 
+  // The LOD of a building with a model (SceneOptions::modelBuildings): child 0
+  // is its extruded footprint; null for other buildings and out of scope.
+  osg::LOD* modelSlot(std::uint32_t building) const {
+    const auto it = m_modelSlots.find(building);
+    return it == m_modelSlots.end() ? nullptr : it->second.get();
+  }
+
   // Local ↔ EPSG:4547.
   osg::Vec3d toLocal(double x, double y, double z = 0) const {
     return osg::Vec3d(x, y, z) - m_origin;
@@ -138,6 +157,7 @@ class DistrictScene {
   std::vector<osg::Vec4> m_gridColours;
   std::optional<std::pair<model::Kind, std::uint32_t>> m_highlight;
   std::vector<std::uint32_t> m_areaHighlight;
+  std::map<std::uint32_t, osg::ref_ptr<osg::LOD>> m_modelSlots;
 };
 
 // A camera placement in local coordinates.
