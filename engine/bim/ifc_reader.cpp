@@ -43,6 +43,54 @@ using core::makeError;
 
 namespace {
 
+// The classes readIfc looks for. Which of them an entity is gets decided once
+// per class (dynamic_cast on its first entity) and then found by the class's
+// name pointer: every IFC++ class returns its own string literal from
+// className(). The passes below walk every entity of the file (tens of
+// thousands), and dynamic_cast on each, through IFC++'s deep hierarchy, was a
+// large share of a read.
+enum KindBit : std::uint32_t {
+  kStorey = 1u << 0,
+  kSpace = 1u << 1,
+  kElement = 1u << 2,
+  kBuildingBit = 1u << 3,
+  kRelAggregates = 1u << 4,
+  kRelContained = 1u << 5,
+  kSiteBit = 1u << 6,
+  kPostalAddress = 1u << 7,
+  kMapConversion = 1u << 8,
+  kContext = 1u << 9,
+  kSubContext = 1u << 10,
+  kOpening = 1u << 11,
+};
+
+class KindCache {
+ public:
+  std::uint32_t of(const BuildingEntity* p) {
+    if (!p) return 0;
+    const char* name = p->className();
+    if (auto it = m_kinds.find(name); it != m_kinds.end()) return it->second;
+    std::uint32_t k = 0;
+    if (dynamic_cast<const IfcBuildingStorey*>(p)) k |= kStorey;
+    if (dynamic_cast<const IfcSpace*>(p)) k |= kSpace;
+    if (dynamic_cast<const IfcElement*>(p)) k |= kElement;
+    if (dynamic_cast<const IfcBuilding*>(p)) k |= kBuildingBit;
+    if (dynamic_cast<const IfcRelAggregates*>(p)) k |= kRelAggregates;
+    if (dynamic_cast<const IfcRelContainedInSpatialStructure*>(p)) k |= kRelContained;
+    if (dynamic_cast<const IfcSite*>(p)) k |= kSiteBit;
+    if (dynamic_cast<const IfcPostalAddress*>(p)) k |= kPostalAddress;
+    if (dynamic_cast<const IfcMapConversion*>(p)) k |= kMapConversion;
+    if (dynamic_cast<const IfcGeometricRepresentationContext*>(p)) k |= kContext;
+    if (dynamic_cast<const IfcGeometricRepresentationSubContext*>(p)) k |= kSubContext;
+    if (dynamic_cast<const IfcOpeningElement*>(p)) k |= kOpening;
+    m_kinds.emplace(name, k);
+    return k;
+  }
+
+ private:
+  std::unordered_map<const char*, std::uint32_t> m_kinds;
+};
+
 std::string utf8(const std::wstring& w) {
   std::string out;
   out.reserve(w.size());
@@ -200,10 +248,18 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
   double unit = 1.0;
   if (ifc->getUnitConverter()) unit = ifc->getUnitConverter()->getLengthInMeterFactor();
 
+  // The few entities the passes below look at, in file id order (the rest —
+  // points, loops, faces, placements — are skipped once, by class).
+  KindCache kinds;
+  std::vector<std::pair<int, shared_ptr<BuildingEntity>>> interesting;
+  for (const auto& [id, entity] : entities) {
+    if (kinds.of(entity.get()) != 0) interesting.emplace_back(id, entity);
+  }
+
   // Storeys, ordered by elevation (then file order).
   std::vector<std::pair<int, shared_ptr<IfcBuildingStorey>>> storeys;
   std::vector<shared_ptr<IfcSpace>> spaces;
-  for (const auto& [id, entity] : entities) {
+  for (const auto& [id, entity] : interesting) {
     if (auto st = dynamic_pointer_cast<IfcBuildingStorey>(entity)) {
       storeys.emplace_back(id, st);
     } else if (auto sp = dynamic_pointer_cast<IfcSpace>(entity)) {
@@ -243,7 +299,7 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
   // Spaces under storeys (IfcRelAggregates), elements in storeys or spaces
   // (IfcRelContainedInSpatialStructure).
   std::unordered_map<int, int> elementStorey, elementSpace;
-  for (const auto& [id, entity] : entities) {
+  for (const auto& [id, entity] : interesting) {
     if (auto agg = dynamic_pointer_cast<IfcRelAggregates>(entity)) {
       if (!agg->m_RelatingObject) continue;
       auto parent = storeyOf.find(agg->m_RelatingObject->m_entity_id);
@@ -257,7 +313,7 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
       }
     }
   }
-  for (const auto& [id, entity] : entities) {
+  for (const auto& [id, entity] : interesting) {
     if (auto rel = dynamic_pointer_cast<IfcRelContainedInSpatialStructure>(entity)) {
       if (!rel->m_RelatingStructure) continue;
       const int container = rel->m_RelatingStructure->m_entity_id;
@@ -278,7 +334,7 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
   // Address: the building's, else the site's, else the first in the file.
   shared_ptr<IfcPostalAddress> address;
   shared_ptr<IfcSite> site;
-  for (const auto& [id, entity] : entities) {
+  for (const auto& [id, entity] : interesting) {
     if (auto b = dynamic_pointer_cast<IfcBuilding>(entity); b && b->m_BuildingAddress && !address) {
       address = b->m_BuildingAddress;
     }
@@ -286,7 +342,7 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
   }
   if (!address && site && site->m_SiteAddress) address = site->m_SiteAddress;
   if (!address) {
-    for (const auto& [id, entity] : entities) {
+    for (const auto& [id, entity] : interesting) {
       if ((address = dynamic_pointer_cast<IfcPostalAddress>(entity))) break;
     }
   }
@@ -310,7 +366,7 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
     g.longitude = compoundAngle(site->m_RefLongitude);
     g.elevation = site->m_RefElevation ? site->m_RefElevation->m_value * unit : 0;
   }
-  for (const auto& [id, entity] : entities) {
+  for (const auto& [id, entity] : interesting) {
     if (auto mc = dynamic_pointer_cast<IfcMapConversion>(entity)) {
       g.hasMapConversion = true;
       g.eastings = mc->m_Eastings ? mc->m_Eastings->m_value * unit : 0;
@@ -346,12 +402,9 @@ core::Result<Model> readIfc(const std::string& path, std::string content,
     for (auto& [id, product] : converter.getShapeInputData()) {
       if (!product) continue;
       shared_ptr<IfcObjectDefinition> def(product->m_ifc_object_definition);
-      if (!def || dynamic_pointer_cast<IfcSite>(def) ||
-          dynamic_pointer_cast<IfcOpeningElement>(def) ||
-          dynamic_pointer_cast<IfcBuildingStorey>(def) || dynamic_pointer_cast<IfcBuilding>(def)) {
-        continue;
-      }
-      if (!dynamic_pointer_cast<IfcElement>(def) && !dynamic_pointer_cast<IfcSpace>(def)) continue;
+      const std::uint32_t kind = kinds.of(def.get());
+      if (!def || (kind & (kSiteBit | kOpening | kStorey | kBuildingBit))) continue;
+      if (!(kind & (kElement | kSpace))) continue;
       int storey = -1, space = -1;
       if (auto it = spaceOf.find(def->m_entity_id); it != spaceOf.end()) {
         space = it->second;
