@@ -33,13 +33,14 @@ std::string binDir() {
 
 // One run of the viewer's --stats: its JSON line.
 core::Result<nlohmann::json> viewerStats(const Context& ctx, int w, int h, bool naive,
-                                         const std::string& view = "overview") {
+                                         const std::string& view = "overview",
+                                         const std::string& extra = "") {
   const std::string out = ctx.workDir + "/viewer-bench.png";
   const std::string cmd = "xvfb-run -a -s '-screen 0 " + std::to_string(w) + "x" +
                           std::to_string(h) + "x24' '" + binDir() + "/gridtwin-viewer' '" +
                           ctx.dataset + "' --snapshot '" + out + "' --view " + view + " --size " +
                           std::to_string(w) + "x" + std::to_string(h) + " --stats --frames 12" +
-                          (naive ? " --naive" : "") + " 2>/dev/null";
+                          (naive ? " --naive" : "") + extra + " 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start gridtwin-viewer", cmd);
   std::string text;
@@ -115,6 +116,19 @@ core::Result<std::vector<Figure>> runViewer(Context& ctx) {
     f.push_back({"viewer.qgis_2d_ms", top["frame_ms"].get<double>(), "ms", false, std::nullopt,
                  std::nullopt, "no anchor: " + qgis.error().message});
   }
+  // The building models (issue 14): every model drawn at once (LOD ranges
+  // lifted) beside the same view without them.
+  GT_ASSIGN(models, viewerStats(ctx, 1920, 1080, false, "overview", " --all-models"));
+  f.push_back({"viewer.bim_added_draw_calls",
+               models["drawn"].get<double>() - hd["drawn"].get<double>(), "drawables", false,
+               "one drawable per model and material", models["bim_meshes"].get<double>(),
+               std::to_string(models["bim_models"].get<int>()) + " models, " +
+                   std::to_string(models["bim_triangles"].get<int>()) +
+                   " triangles drawn; target <= 60"});
+  f.push_back({"viewer.bim_load_ms", models["bim_load_ms"].get<double>(), "ms", false, std::nullopt,
+               std::nullopt,
+               "every model read, tessellated, linked to its rooms and built into the scene "
+               "(rooms::loadModels + BimModels::build), the viewer's worker threads"});
   f.push_back({"viewer.area_query_ms", hd["area_query_ms"].get<double>(), "ms", false, std::nullopt,
                std::nullopt,
                "polygon closed → counts: a 24-gon of 2 km radius at the district centre "

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   int storey = -1;
   float explode = 0;
   int hours = 24 * 7, frames = 0;
-  bool stats = false, naive = false;
+  bool stats = false, naive = false, allModels = false;
   app.add_option("dataset", dataset, "District GeoPackage or postgresql:// URL");
   app.add_option("--layer", layerFiles,
                  "vector files to add as layers, FILE or FILE@CRS (EPSG:4326, GCJ02, BD09, …)")
@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 500));
   app.add_option("--explode", explode, "--view bim: metres between exploded storeys")
       ->check(CLI::Range(0.0, 100.0));
+  app.add_flag("--all-models", allModels,
+               "with --snapshot: every building model drawn at any distance (the benchmark)");
   app.add_option("--shared-data", sharedData,
                  "folder the real IFC files of the district's models are read from");
   app.add_option("--size", size, "WIDTHxHEIGHT pixels (default 1280x720)");
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
     o.model = modelBuilding;
     o.storey = storey;
     o.explode = explode;
+    o.allModels = allModels;
     if (!parseSize(size, o.width, o.height)) {
       std::cerr << "gridtwin-viewer: --size '" << size << "' is not WIDTHxHEIGHT in 16..16384\n";
       return 2;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <limits>
 
 #include "app/area_query.h"
 #include "core/output_file.h"
@@ -92,8 +93,10 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
   so.eventHours = o.hours;
   so.oneDrawablePerBuilding = o.naive;
   if (o.choropleth == "events7d") so.gridValues = eventsLast7Days(d, access.scope, o.now);
+  // Buildings with a model get their own slot, as in the window (their
+  // footprints drawn apart from the tiles); a PostGIS URL has no models.
   const bool bimView = o.view == "bim";
-  if (bimView) {
+  if (!o.dataset.empty() && o.dataset.rfind("postgresql:", 0) != 0) {
     auto rows = rooms::modelBuildings(o.dataset, twin);
     if (!rows) {
       std::cerr << "gridtwin-viewer: " << rows.error().toString() << "\n";
@@ -133,12 +136,18 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
   }
 
   // --view bim: one building's model in its slot, seen from near.
+  // --all-models: every model of the dataset, each drawn at any distance (the
+  // bench's count of the draw calls the models add, and their load time).
   std::unique_ptr<scene::BimModels> bim;
   rooms::Loaded loaded;
-  if (bimView) {
+  double bimLoadMs = 0;
+  if (bimView || o.allModels) {
+    const auto tb = std::chrono::steady_clock::now();
     rooms::LoadOptions lo;
     lo.sharedData = o.sharedData.empty() ? std::string(GRIDTWIN_SHARED_DATA) : o.sharedData;
-    if (o.model != 0) {
+    if (o.allModels) {
+      // every model
+    } else if (o.model != 0) {
       lo.buildingId = o.model;
     } else if (auto first = store::readBimModels(o.dataset); first && !first->empty()) {
       lo.buildingId = first->front().buildingId;
@@ -152,7 +161,10 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
     loaded = std::move(*l);
     std::vector<scene::ModelInput> inputs;
     for (const auto& m : loaded.models) inputs.push_back({m.building, &m.model, m.anchor});
-    bim = scene::BimModels::build(*sc, inputs);
+    bim = scene::BimModels::build(
+        *sc, inputs, o.allModels ? std::numeric_limits<float>::max() : scene::kModelNearM);
+    bimLoadMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tb).count();
     if (bim->size() == 0) {
       std::cerr << "gridtwin-viewer: --view bim: "
                 << (o.model ? "building " + std::to_string(o.model) + " has no model in scope"
@@ -209,6 +221,11 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
     return 1;
   }
   const auto& st = sc->stats();
+  // Per model and material: the draw calls the models would cost unmerged.
+  std::size_t bimMeshes = 0;
+  for (std::size_t i = 0; bim && i < bim->size(); ++i) {
+    bimMeshes += loaded.models[bim->input(i)].model.meshes.size();
+  }
   if (o.stats) {
     const auto t = (*off)->time(sc->root(), view, std::max(2, o.frames));
     const double areaMs = areaQueryMs(twin, access, *sc, o.now, o.hours);
@@ -217,10 +234,11 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
         "\"events\": %zu, \"scene_build_ms\": %.1f, \"cull_ms\": %.3f, \"draw_ms\": %.3f, "
         "\"frame_ms\": %.3f, \"drawn\": %zu, \"labels\": %zu, \"width\": %d, \"height\": %d, "
         "\"renderer\": \"%s\", \"area_query_ms\": %.2f, \"bim_models\": %zu, "
-        "\"bim_triangles\": %zu}\n",
+        "\"bim_triangles\": %zu, \"bim_meshes\": %zu, \"bim_load_ms\": %.1f}\n",
         st.drawables, st.triangles, st.buildings, st.facilities, st.events, buildMs, t.cullMs,
         t.drawMs, t.frameMs, t.drawables, st.labels, o.width, o.height, (*off)->renderer().c_str(),
-        areaMs, bim ? bim->stats().models : 0, bim ? bim->stats().triangles : 0);
+        areaMs, bim ? bim->stats().models : 0, bim ? bim->stats().triangles : 0, bimMeshes,
+        bimLoadMs);
   } else {
     std::printf(
         "wrote %s (%dx%d, %s view): %zu buildings, %zu facilities, %zu events in %zu "

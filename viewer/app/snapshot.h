@@ -18,6 +18,7 @@ struct SnapshotOptions {
   std::int64_t model = 0;    // --view bim: the building_id whose model is shown (0: the first)
   int storey = -1;           // --view bim: isolate this storey, 0 = lowest (-1: all)
   float explode = 0;         // --view bim: metres between exploded storeys
+  bool allModels = false;    // every model of the dataset, drawn at any distance (the bench)
   int width = 1280;
   int height = 720;
   int hours = 24 * 7;
