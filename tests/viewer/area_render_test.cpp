@@ -1,7 +1,7 @@
 // An area query's picture: the small district from above with a box drawn
 // (the overlay's rubber band), its buildings highlighted and its facilities
 // and events marked, compared with tests/viewer/control/area_query.png under
-// the tolerance render_test.cpp states (a pixel differs beyond 24 levels in a
+// the tolerance control_image.h states (a pixel differs beyond 24 levels in a
 // channel; at most 1 % may differ). GRIDTWIN_UPDATE_CONTROL_IMAGES=1 writes
 // the control image instead (scripts/update-control-images).
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "app/area_query.h"
+#include "control_image.h"
 #include "query/access.h"
 #include "query/twin.h"
 #include "scene/offscreen.h"
@@ -20,33 +21,16 @@
 namespace gq = gridtwin::query;
 namespace gs = gridtwin::scene;
 namespace gm = gridtwin::model;
+using gridtwin::testing::differingPixels;
+using gridtwin::testing::expectMatchesControl;
 namespace gv = gridtwin::viewer;
 
 namespace {
 
-constexpr int kChannelTolerance = 24;
-constexpr double kDifferingShare = 0.01;
 constexpr int kW = 320;
 constexpr int kH = 240;
 constexpr std::int64_t kNow = 1782835200;
 constexpr double kHalfM = 500;  // the box: 1 km square at the district's centre
-
-std::size_t differing(const osg::Image& a, const osg::Image& b) {
-  std::size_t n = 0;
-  for (int y = 0; y < a.t(); ++y) {
-    for (int x = 0; x < a.s(); ++x) {
-      const unsigned char* p = a.data(x, y);
-      const unsigned char* q = b.data(x, y);
-      for (int c = 0; c < 3; ++c) {
-        if (std::abs(int(p[c]) - int(q[c])) > kChannelTolerance) {
-          ++n;
-          break;
-        }
-      }
-    }
-  }
-  return n;
-}
 
 }  // namespace
 
@@ -77,33 +61,14 @@ TEST(ViewerAreaRender, AnAreaQueryWithItsHighlightMatchesItsControlImage) {
   auto image = (*off)->render(sc->root(), view);
   ASSERT_TRUE(image);
   // The highlight is visible: a good part of the picture changed.
-  EXPECT_GT(differing(**before, **image), static_cast<std::size_t>(kW * kH / 50));
+  EXPECT_GT(differingPixels(**before, **image), static_cast<std::size_t>(kW * kH / 50));
 
-  const std::string path =
-      std::string(GRIDTWIN_SOURCE_DIR) + "/tests/viewer/control/area_query.png";
-  if (std::getenv("GRIDTWIN_UPDATE_CONTROL_IMAGES")) {
-    auto png = gs::encodePng(**image);
-    ASSERT_TRUE(png);
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(png->data()),
-               static_cast<std::streamsize>(png->size()));
-    std::printf("wrote control image %s\n", path.c_str());
-    return;
-  }
-  osg::ref_ptr<osg::Image> control = osgDB::readImageFile(path);
-  ASSERT_TRUE(control) << "no control image " << path
-                       << " (scripts/update-control-images writes it)";
-  ASSERT_EQ(control->s(), kW);
-  ASSERT_EQ(control->t(), kH);
-  const std::size_t n = differing(**image, *control);
-  EXPECT_LE(n, static_cast<std::size_t>(kDifferingShare * kW * kH))
-      << n << " of " << kW * kH << " pixels differ by more than " << kChannelTolerance
-      << " levels from " << path;
+  expectMatchesControl(**image, "area_query");
 
   // Cleared, the picture is the district's own again.
   sc->highlightBuildings({});
   overlay.clear();
   auto after = (*off)->render(sc->root(), view);
   ASSERT_TRUE(after);
-  EXPECT_EQ(differing(**before, **after), 0u);
+  EXPECT_EQ(differingPixels(**before, **after), 0u);
 }

@@ -20,6 +20,7 @@
 #include <set>
 #include <span>
 
+#include "control_image.h"
 #include "crs/transformer.h"
 #include "layers/catalog.h"
 #include "query/twin.h"
@@ -32,17 +33,16 @@
 namespace gq = gridtwin::query;
 namespace gs = gridtwin::scene;
 namespace gm = gridtwin::model;
+using gridtwin::testing::differingPixels;
+using gridtwin::testing::expectMatchesControl;
 namespace gc = gridtwin::crs;
 
 namespace {
 
-constexpr int kChannelTolerance = 24;
-constexpr double kDifferingShare = 0.01;
 constexpr int kW = 320;
 constexpr int kH = 240;
 constexpr std::int64_t kNow = 1782835200;
 
-const std::string kControlDir = std::string(GRIDTWIN_SOURCE_DIR) + "/tests/viewer/control/";
 const std::string kCatalog = std::string(GRIDTWIN_SOURCE_DIR) + "/layers/catalog.csv";
 
 std::filesystem::path tempDir() {
@@ -111,45 +111,6 @@ class ViewerLayers : public ::testing::Test {
 std::unique_ptr<gq::Twin> ViewerLayers::s_twin;
 std::unique_ptr<gs::Offscreen> ViewerLayers::s_off;
 std::vector<gridtwin::layers::LayerSpec> ViewerLayers::s_catalog;
-
-std::size_t differing(const osg::Image& a, const osg::Image& b) {
-  std::size_t d = 0;
-  for (int y = 0; y < a.t(); ++y) {
-    for (int x = 0; x < a.s(); ++x) {
-      const unsigned char* p = a.data(x, y);
-      const unsigned char* q = b.data(x, y);
-      for (int c = 0; c < 3; ++c) {
-        if (std::abs(int(p[c]) - int(q[c])) > kChannelTolerance) {
-          ++d;
-          break;
-        }
-      }
-    }
-  }
-  return d;
-}
-
-void expectMatchesControl(const osg::Image& image, const std::string& name) {
-  const std::string path = kControlDir + name + ".png";
-  if (std::getenv("GRIDTWIN_UPDATE_CONTROL_IMAGES")) {
-    auto png = gs::encodePng(image);
-    ASSERT_TRUE(png);
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(png->data()),
-               static_cast<std::streamsize>(png->size()));
-    std::printf("wrote control image %s\n", path.c_str());
-    return;
-  }
-  osg::ref_ptr<osg::Image> control = osgDB::readImageFile(path);
-  ASSERT_TRUE(control) << "no control image " << path
-                       << " (scripts/update-control-images writes it)";
-  ASSERT_EQ(control->s(), image.s());
-  ASSERT_EQ(control->t(), image.t());
-  const std::size_t d = differing(image, *control);
-  EXPECT_LE(d, static_cast<std::size_t>(kDifferingShare * kW * kH))
-      << name << ": " << d << " pixels differ by more than " << kChannelTolerance << " levels from "
-      << path;
-}
 
 // A GeoJSON FeatureCollection of points (x, y as given).
 std::string pointsGeoJson(const std::vector<gridtwin::geo::Point>& points) {
@@ -234,18 +195,19 @@ TEST_F(ViewerLayers, TogglingALayerChangesThePicture) {
   auto shown = s_off->render(sc->root(), view);
   ASSERT_TRUE(shown);
   EXPECT_TRUE(overlay.inScale(streets, overlay.lastScale())) << overlay.lastScale();
-  EXPECT_GT(differing(**hidden, **shown), std::size_t(kW * kH / 4)) << "the communities' fill";
+  EXPECT_GT(differingPixels(**hidden, **shown), std::size_t(kW * kH / 4))
+      << "the communities' fill";
   expectMatchesControl(**shown, "catalog_population");
   // Opacity 0 is the same as hidden; back to 1 the same as shown.
   overlay.setOpacity(streets, 0);
   auto clear = s_off->render(sc->root(), view);
   ASSERT_TRUE(clear);
-  EXPECT_LE(differing(**hidden, **clear), std::size_t(kW * kH / 100));
+  EXPECT_LE(differingPixels(**hidden, **clear), std::size_t(kW * kH / 100));
   overlay.setOpacity(streets, 1);
   overlay.setVisible(streets, false);
   auto again = s_off->render(sc->root(), view);
   ASSERT_TRUE(again);
-  EXPECT_EQ(differing(**hidden, **again), 0u);
+  EXPECT_EQ(differingPixels(**hidden, **again), 0u);
 }
 
 TEST_F(ViewerLayers, ALayerIsHiddenOutsideItsScaleRange) {
@@ -366,12 +328,12 @@ TEST_F(ViewerLayers, AGcj02GeoJsonLandsWhereItsWgs84TwinLands) {
   overlay.setVisible(iw, true);
   auto one = s_off->render(sc->root(), view);
   ASSERT_TRUE(none && one);
-  EXPECT_GE(differing(**none, **one), xy.size()) << "the points are drawn";
+  EXPECT_GE(differingPixels(**none, **one), xy.size()) << "the points are drawn";
   overlay.setVisible(iw, false);
   overlay.setVisible(ig, true);
   auto other = s_off->render(sc->root(), view);
   ASSERT_TRUE(one && other);
-  EXPECT_EQ(differing(**one, **other), 0u);
+  EXPECT_EQ(differingPixels(**one, **other), 0u);
 }
 
 TEST_F(ViewerLayers, KmlAndCsvFilesAreLayersToo) {

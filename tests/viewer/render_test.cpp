@@ -2,13 +2,7 @@
 // (Mesa under Xvfb): pictures compared with committed control images, picks
 // at projected positions, and the grid-head scope.
 //
-// Picture tolerance: a pixel differs when any channel differs by more than
-// kChannelTolerance (antialiased edges and llvmpipe's rounding move a few
-// levels); at most kDifferingShare of the pixels may differ. A missing layer,
-// a wrong colour or a moved camera changes far more than that.
-//
-// GRIDTWIN_UPDATE_CONTROL_IMAGES=1 writes the control images instead of comparing
-// (scripts/update-control-images); look at them before committing.
+// Picture tolerance and the control images: control_image.h.
 #include <gtest/gtest.h>
 #include <osg/ComputeBoundsVisitor>
 #include <osgDB/ReadFile>
@@ -20,6 +14,7 @@
 #include <random>
 #include <set>
 
+#include "control_image.h"
 #include "query/access.h"
 #include "query/twin.h"
 #include "rooms/rooms.h"
@@ -31,16 +26,14 @@
 namespace gq = gridtwin::query;
 namespace gs = gridtwin::scene;
 namespace gm = gridtwin::model;
+using gridtwin::testing::differingPixels;
+using gridtwin::testing::expectMatchesControl;
 
 namespace {
 
-constexpr int kChannelTolerance = 24;
-constexpr double kDifferingShare = 0.01;
 constexpr int kW = 320;
 constexpr int kH = 240;
 constexpr std::int64_t kNow = 1782835200;  // the dataset's reference now
-
-const std::string kControlDir = std::string(GRIDTWIN_SOURCE_DIR) + "/tests/viewer/control/";
 
 class ViewerRender : public ::testing::Test {
  protected:
@@ -72,52 +65,6 @@ class ViewerRender : public ::testing::Test {
 };
 std::unique_ptr<gq::Twin> ViewerRender::s_twin;
 std::unique_ptr<gs::Offscreen> ViewerRender::s_off;
-
-struct Diff {
-  std::size_t differing = 0;
-  std::size_t total = 0;
-};
-
-Diff compare(const osg::Image& a, const osg::Image& b) {
-  Diff d;
-  d.total = static_cast<std::size_t>(a.s()) * a.t();
-  for (int y = 0; y < a.t(); ++y) {
-    for (int x = 0; x < a.s(); ++x) {
-      const unsigned char* p = a.data(x, y);
-      const unsigned char* q = b.data(x, y);
-      for (int c = 0; c < 3; ++c) {
-        if (std::abs(int(p[c]) - int(q[c])) > kChannelTolerance) {
-          ++d.differing;
-          break;
-        }
-      }
-    }
-  }
-  return d;
-}
-
-void expectMatchesControl(const osg::Image& image, const std::string& name) {
-  const std::string path = kControlDir + name + ".png";
-  if (std::getenv("GRIDTWIN_UPDATE_CONTROL_IMAGES")) {
-    auto png = gs::encodePng(image);
-    ASSERT_TRUE(png);
-    std::ofstream(path, std::ios::binary)
-        .write(reinterpret_cast<const char*>(png->data()),
-               static_cast<std::streamsize>(png->size()));
-    std::printf("wrote control image %s\n", path.c_str());
-    return;
-  }
-  osg::ref_ptr<osg::Image> control = osgDB::readImageFile(path);
-  ASSERT_TRUE(control) << "no control image " << path
-                       << " (scripts/update-control-images writes it)";
-  ASSERT_EQ(control->s(), image.s());
-  ASSERT_EQ(control->t(), image.t());
-  ASSERT_EQ(control->getPixelFormat(), static_cast<GLenum>(GL_RGB)) << path;
-  const Diff d = compare(image, *control);
-  EXPECT_LE(d.differing, static_cast<std::size_t>(kDifferingShare * d.total))
-      << name << ": " << d.differing << " of " << d.total << " pixels differ by more than "
-      << kChannelTolerance << " levels from " << path;
-}
 
 // Window position (OSG: origin bottom-left) of local point p.
 osg::Vec3d project(osg::Camera* camera, const osg::Vec3d& p) {
@@ -200,7 +147,7 @@ TEST_F(ViewerRender, HiddenLayersLeaveThePicture) {
   auto none = s_off->render(sc->root(), view);
   ASSERT_TRUE(none);
   EXPECT_EQ(distinctColours(**none), 1u) << "only the background is left";
-  EXPECT_GT(compare(**all, **none).differing, std::size_t(kW * kH / 4));
+  EXPECT_GT(differingPixels(**all, **none), std::size_t(kW * kH / 4));
 }
 
 TEST_F(ViewerRender, APickAtABuildingsRoofGivesThatBuilding) {
@@ -254,11 +201,11 @@ TEST_F(ViewerRender, HighlightRecoloursOnlyThePickedBuilding) {
   auto lit = s_off->render(sc->root(), view);
   ASSERT_TRUE(lit);
   // The roof alone covers hundreds of pixels at this zoom.
-  EXPECT_GT(compare(**before, **lit).differing, 100u);
+  EXPECT_GT(differingPixels(**before, **lit), 100u);
   sc->clearHighlight();
   auto after = s_off->render(sc->root(), view);
   ASSERT_TRUE(after);
-  EXPECT_EQ(compare(**before, **after).differing, 0u);
+  EXPECT_EQ(differingPixels(**before, **after), 0u);
 }
 
 TEST_F(ViewerRender, GridHeadSeesOnlyTheirGridsRecords) {
