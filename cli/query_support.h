@@ -367,49 +367,10 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
                                            std::int64_t now) {
   if (format == "gpkg") {
     if (outPath.empty()) return Failure{2, "--format gpkg needs --out FILE"};
-    auto w = store::GpkgWriter::create(outPath);
-    if (!w) return Failure{1, w.error().toString()};
-    std::optional<model::Kind> current;
-    core::Result<void> status;
-    auto startTable = [&](model::Kind kind) -> core::Result<void> {
-      store::TableSpec spec;
-      spec.name = std::string(model::kindTable(kind));
-      spec.geometry = store::GeometryType::kPoint;
-      spec.fields = {{"id", store::FieldType::kInteger}, {"grid_code", store::FieldType::kText}};
-      for (auto n : query::fieldNames(kind))
-        spec.fields.push_back({std::string(n), store::FieldType::kText});
-      spec.description = "gridtwin query (role " + std::string(query::name(access.role)) + ")";
-      return w->addTable(spec);
-    };
-    query::forEachRecord(
-        twin, access, sel,
-        [&](const query::Record& r) {
-          if (!status.ok()) return;
-          if (current != r.kind) {
-            current = r.kind;
-            status = startTable(r.kind);
-            if (!status.ok()) return;
-          }
-          w->setInt(0, r.id);
-          w->setText(1, twin.district().grids().code[r.grid]);
-          for (std::size_t i = 0; i < r.values.size(); ++i) {
-            w->setText(static_cast<int>(i) + 2, r.values[i]);
-          }
-          if (std::isfinite(r.lonlat.x)) {
-            w->setPoint(r.lonlat);
-          } else {
-            w->clearGeometry();
-          }
-          status = w->writeRow();
-        },
-        now);
-    // Empty kinds still get their (empty) table, so a reader sees the schema.
-    for (model::Kind k : query::kQueryKinds) {
-      if (!status.ok()) break;
-      if (kinds.has(k) && sel.count(k) == 0) status = startTable(k);
-    }
-    if (status.ok()) status = w->commit();
-    if (!status.ok()) return Failure{1, status.error().toString()};
+    auto written = query::writeRecordsGpkg(
+        twin, access, sel, kinds, outPath,
+        "gridtwin query (role " + std::string(query::name(access.role)) + ")", now);
+    if (!written) return Failure{1, written.error().toString()};
     return std::nullopt;
   }
   // --out FILE: the same text, written all or nothing (cli/io.h).

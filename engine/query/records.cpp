@@ -3,10 +3,12 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "geo/algorithms.h"
 #include "ident/masking.h"
 #include "query/detail/calendar.h"
+#include "store/gpkg_writer.h"
 
 namespace gridtwin::query {
 namespace {
@@ -231,6 +233,54 @@ void forEachRecord(const Twin& twin, const Access& access, const Selection& sel,
     eventValues(e.category, e.source, e.reportedAt, e.status, e.level, e.grid, true);
     onRecord(r);
   }
+}
+
+core::Result<void> writeRecordsGpkg(const Twin& twin, const Access& access,
+                                    const Selection& selection, const KindSet& kinds,
+                                    const std::string& path, const std::string& description,
+                                    std::int64_t now) {
+  auto w = store::GpkgWriter::create(path);
+  if (!w) return w.error();
+  std::optional<model::Kind> current;
+  core::Result<void> status;
+  auto startTable = [&](model::Kind kind) -> core::Result<void> {
+    store::TableSpec spec;
+    spec.name = std::string(model::kindTable(kind));
+    spec.geometry = store::GeometryType::kPoint;
+    spec.fields = {{"id", store::FieldType::kInteger}, {"grid_code", store::FieldType::kText}};
+    for (auto n : fieldNames(kind))
+      spec.fields.push_back({std::string(n), store::FieldType::kText});
+    spec.description = description;
+    return w->addTable(spec);
+  };
+  forEachRecord(
+      twin, access, selection,
+      [&](const Record& r) {
+        if (!status.ok()) return;
+        if (current != r.kind) {
+          current = r.kind;
+          status = startTable(r.kind);
+          if (!status.ok()) return;
+        }
+        w->setInt(0, r.id);
+        w->setText(1, twin.district().grids().code[r.grid]);
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+          w->setText(static_cast<int>(i) + 2, r.values[i]);
+        }
+        if (std::isfinite(r.lonlat.x)) {
+          w->setPoint(r.lonlat);
+        } else {
+          w->clearGeometry();
+        }
+        status = w->writeRow();
+      },
+      now);
+  for (model::Kind k : kQueryKinds) {
+    if (!status.ok()) break;
+    if (kinds.has(k) && selection.count(k) == 0) status = startTable(k);
+  }
+  if (status.ok()) status = w->commit();
+  return status;
 }
 
 }  // namespace gridtwin::query

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "geo/types.h"
 #include "query/access.h"
 #include "query/query.h"
@@ -39,6 +40,17 @@ std::span<const std::string_view> fieldNames(model::Kind kind);
 void forEachRecord(const Twin& twin, const Access& access, const Selection& selection,
                    const std::function<void(const Record&)>& onRecord,
                    std::int64_t now = kReferenceNow);
+
+// The selection's records, masked as forEachRecord gives them, into a new
+// GeoPackage at `path` (store::GpkgWriter: all or nothing, never over an
+// input): one EPSG:4490 point table per kind named as the dataset's
+// (model::kindTable), with id, grid_code and the kind's fields as text. Kinds
+// of `kinds` without a record still get their (empty) table, so a reader sees
+// the schema. `description` goes into each table's gpkg_contents row.
+core::Result<void> writeRecordsGpkg(const Twin& twin, const Access& access,
+                                    const Selection& selection, const KindSet& kinds,
+                                    const std::string& path, const std::string& description,
+                                    std::int64_t now = kReferenceNow);
 
 // A staff member as the role may see them (name always, phone masked unless
 // Disclosure::staffPhone).

@@ -38,54 +38,6 @@ geo::Point metric(const osg::Vec3d& local, const osg::Vec3d& origin) {
   return {local.x() + origin.x(), local.y() + origin.y()};
 }
 
-core::Result<void> writeGpkg(const query::Twin& twin, const query::Access& access,
-                             const query::Selection& sel, const std::string& path,
-                             std::int64_t now) {
-  auto w = store::GpkgWriter::create(path);
-  if (!w) return w.error();
-  std::optional<model::Kind> current;
-  core::Result<void> status;
-  auto startTable = [&](model::Kind kind) -> core::Result<void> {
-    store::TableSpec spec;
-    spec.name = std::string(model::kindTable(kind));
-    spec.geometry = store::GeometryType::kPoint;
-    spec.fields = {{"id", store::FieldType::kInteger}, {"grid_code", store::FieldType::kText}};
-    for (auto n : query::fieldNames(kind)) spec.fields.push_back({std::string(n)});
-    spec.description =
-        "gridtwin-viewer area query (role " + std::string(query::name(access.role)) + ")";
-    return w->addTable(spec);
-  };
-  query::forEachRecord(
-      twin, access, sel,
-      [&](const query::Record& r) {
-        if (!status.ok()) return;
-        if (current != r.kind) {
-          current = r.kind;
-          status = startTable(r.kind);
-          if (!status.ok()) return;
-        }
-        w->setInt(0, r.id);
-        w->setText(1, twin.district().grids().code[r.grid]);
-        for (std::size_t i = 0; i < r.values.size(); ++i) {
-          w->setText(static_cast<int>(i) + 2, r.values[i]);
-        }
-        if (std::isfinite(r.lonlat.x)) {
-          w->setPoint(r.lonlat);
-        } else {
-          w->clearGeometry();
-        }
-        status = w->writeRow();
-      },
-      now);
-  // Empty kinds still get their (empty) table, so a reader sees the schema.
-  for (model::Kind k : query::kQueryKinds) {
-    if (!status.ok()) break;
-    if (sel.count(k) == 0) status = startTable(k);
-  }
-  if (status.ok()) status = w->commit();
-  return status;
-}
-
 void writeCsv(const query::Twin& twin, const query::Access& access, const query::Selection& sel,
               std::ostream& out, std::int64_t now) {
   std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
@@ -238,7 +190,11 @@ core::Result<void> exportHits(const query::Twin& twin, const query::Access& acce
                               const std::string& path, const std::vector<std::string>& inputs,
                               std::int64_t now) {
   if (auto c = core::checkOutput(path, inputs, "export"); !c) return c.error();
-  if (format == ExportFormat::kGpkg) return writeGpkg(twin, access, selection, path, now);
+  if (format == ExportFormat::kGpkg) {
+    return query::writeRecordsGpkg(
+        twin, access, selection, query::KindSet::all(), path,
+        "gridtwin-viewer area query (role " + std::string(query::name(access.role)) + ")", now);
+  }
   auto file = core::OutputFile::begin(path, format == ExportFormat::kCsv ? ".csv" : ".geojson");
   if (!file) return file.error();
   {
