@@ -1,4 +1,5 @@
 #include "layers/qgis_style.h"
+#include "core/markup.h"
 
 #include <cstdio>
 #include <map>
@@ -7,31 +8,7 @@ namespace gridtwin::layers {
 
 namespace {
 
-std::string xmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string xmlEscape(std::string_view s) { return core::markupEscape(s); }
 
 std::string sqlQuote(std::string_view s) {
   std::string out = "'";

@@ -1,4 +1,5 @@
 #include "report/grid_report.h"
+#include "core/markup.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -33,28 +34,7 @@ std::string number(double v, int decimals) {
 
 std::string number(std::uint64_t v) { return number(static_cast<double>(v), 0); }
 
-std::string html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string html(std::string_view s) { return core::markupEscape(s); }
 
 std::string codesText(const std::vector<std::string>& codes) {
   std::string s;
