@@ -16,7 +16,9 @@
 // Streaming (point_stream.h): the input in big chunks, one worker per core
 // parsing, transforming (Transformer::transformStream: a batch at a time)
 // and answering its chunk into a buffer; the buffers written in input order.
-// A grid's answer after "x", "y" is formatted once per worker. The dataset
+// A grid's answer after "x", "y" is formatted once per worker; "x" and "y"
+// are the user's own digits when they are already the shortest text of the
+// number (stream::appendEcho), so no number is formatted per point. The dataset
 // is opened for the grids alone: from a valid snapshot only the admin
 // geography and the staff are read (Twin::Options::adminOnly).
 #include <CLI/CLI.hpp>
@@ -77,6 +79,7 @@ struct LocateWorker {
   crs::Transformer toMetric;
   std::vector<long> lines;
   std::vector<geo::Point> in, xy;
+  std::vector<std::string_view> xText, yText;  // the fields of `in`, in the chunk's text
   std::vector<std::string> tails;
 };
 
@@ -89,11 +92,14 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
                  LocateWorker& w, const stream::Chunk& chunk, stream::ChunkOutput& out) {
   w.lines.clear();
   w.in.clear();
+  w.xText.clear();
+  w.yText.clear();
   stream::forEachLineOf(chunk, [&](std::string_view line, long number) {
     const std::string_view content = stream::trim(line);
     if (content.empty() || content.front() == '#') return true;
     double x, y;
-    if (!stream::parsePoint(content, x, y)) {
+    std::string_view xText, yText;
+    if (!stream::parsePoint(content, x, y, xText, yText)) {
       out.error = core::makeError(core::ErrorCode::kSyntax,
                                   "expected 'x,y' (finite numbers), got " + quoteInput(line));
       out.errorLine = number;
@@ -101,6 +107,8 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     }
     w.lines.push_back(number);
     w.in.push_back({x, y});
+    w.xText.push_back(xText);
+    w.yText.push_back(yText);
     return true;
   });
   // Batched: the CRS transform of every point, then the answers. A point
@@ -119,18 +127,18 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     if (format == Format::kCsv) {
       stream::appendInt(out.text, w.lines[i]);
       out.text += ',';
-      stream::appendShortest(out.text, w.in[i].x);
+      stream::appendEcho(out.text, w.xText[i], w.in[i].x);
       out.text += ',';
-      stream::appendShortest(out.text, w.in[i].y);
+      stream::appendEcho(out.text, w.yText[i], w.in[i].y);
       out.text += tail;
       continue;
     }
     out.text += format == Format::kJson ? ",\n  {\"line\": " : "{\"line\": ";
     stream::appendInt(out.text, w.lines[i]);
     out.text += ", \"x\": ";
-    stream::appendShortest(out.text, w.in[i].x);
+    stream::appendEcho(out.text, w.xText[i], w.in[i].x);
     out.text += ", \"y\": ";
-    stream::appendShortest(out.text, w.in[i].y);
+    stream::appendEcho(out.text, w.yText[i], w.in[i].y);
     out.text += tail;
     if (format == Format::kJsonl) out.text += '\n';
   }
@@ -157,7 +165,7 @@ int runLocate(const LocateOptions& o) {
   for (unsigned i = 0; i < workers; ++i) {
     auto t = toMetric.transformer().clone();
     if (!t) return qs::fail("locate", {2, "--crs: " + t.error().toString()});
-    state.push_back({std::move(*t), {}, {}, {}, {}});
+    state.push_back({std::move(*t), {}, {}, {}, {}, {}, {}});
     state.back().tails.resize(twin.district().grids().size() + 1);
   }
   if (format == Format::kCsv) {
