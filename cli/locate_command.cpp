@@ -81,6 +81,9 @@ struct LocateWorker {
   std::vector<geo::Point> in, xy;
   std::vector<std::string_view> xText, yText;  // the fields of `in`, in the chunk's text
   std::vector<std::string> tails;
+  std::vector<std::int32_t> grid;  // each point's grid (or -1), once known
+  std::vector<std::size_t> slow;   // points the shortcut left undecided
+  std::vector<geo::Point> slowIn;  // ... and their coordinates
 };
 
 enum class Format { kJson, kJsonl, kCsv };
@@ -88,8 +91,9 @@ enum class Format { kJson, kJsonl, kCsv };
 // The answers of one chunk's lines, up to the first bad one. A JSON array
 // element always starts with ",\n  "; the writer drops the comma of the
 // first one.
-void locateChunk(const query::Twin& twin, const query::Access& access, Format format,
-                 LocateWorker& w, const stream::Chunk& chunk, stream::ChunkOutput& out) {
+void locateChunk(const query::Twin& twin, const query::Access& access,
+                 const query::SourceLocator* shortcut, Format format, LocateWorker& w,
+                 const stream::Chunk& chunk, stream::ChunkOutput& out) {
   w.lines.clear();
   w.in.clear();
   w.xText.clear();
@@ -111,19 +115,36 @@ void locateChunk(const query::Twin& twin, const query::Access& access, Format fo
     w.yText.push_back(yText);
     return true;
   });
-  // Batched: the CRS transform of every point, then the answers. A point
-  // the transform refuses comes before any parse error (its line is earlier).
-  w.xy.resize(w.in.size());
-  std::size_t done = 0;
-  if (auto r = w.toMetric.transformStream(w.in, w.xy, done); !r) {
+  // Batched: the grids the shortcut decides from the points as given, then
+  // the CRS transform of the rest, their grids, and the answers. A point the
+  // transform refuses comes before any parse error (its line is earlier);
+  // the shortcut decides only points the transform takes.
+  const std::size_t n = w.in.size();
+  w.grid.resize(n);
+  w.slow.clear();
+  w.slowIn.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t g = shortcut ? shortcut->find(w.in[i]) : query::SourceLocator::kUndecided;
+    w.grid[i] = g;
+    if (g == query::SourceLocator::kUndecided) {
+      w.slow.push_back(i);
+      w.slowIn.push_back(w.in[i]);
+    }
+  }
+  w.xy.resize(w.slowIn.size());
+  std::size_t slowDone = 0, done = n;
+  if (auto r = w.toMetric.transformStream(w.slowIn, w.xy, slowDone); !r) {
+    done = w.slow[slowDone];
     out.error = r.takeError();
     out.errorLine = w.lines[done];
   }
+  for (std::size_t k = 0; k < slowDone; ++k) w.grid[w.slow[k]] = twin.locator().find(w.xy[k]);
   out.text.reserve(done * (format == Format::kCsv ? 160 : 320));
   for (std::size_t i = 0; i < done; ++i) {
-    const query::Placement p = query::place(twin, w.xy[i]);
-    std::string& tail = w.tails[static_cast<std::size_t>(p.grid + 1)];
-    if (tail.empty()) tail = answerTail(twin, access, p, format == Format::kCsv);
+    std::string& tail = w.tails[static_cast<std::size_t>(w.grid[i] + 1)];
+    if (tail.empty()) {
+      tail = answerTail(twin, access, query::placeGrid(twin, w.grid[i]), format == Format::kCsv);
+    }
     if (format == Format::kCsv) {
       stream::appendInt(out.text, w.lines[i]);
       out.text += ',';
@@ -165,8 +186,16 @@ int runLocate(const LocateOptions& o) {
   for (unsigned i = 0; i < workers; ++i) {
     auto t = toMetric.transformer().clone();
     if (!t) return qs::fail("locate", {2, "--crs: " + t.error().toString()});
-    state.push_back({std::move(*t), {}, {}, {}, {}, {}, {}});
+    state.push_back({std::move(*t), {}, {}, {}, {}, {}, {}, {}, {}, {}});
     state.back().tails.resize(twin.district().grids().size() + 1);
+  }
+  // Points in CGCS2000 (or WGS84, taken as equal) over the grids' own
+  // lon/lat box: most are answered without the transform (SourceLocator).
+  std::unique_ptr<query::SourceLocator> shortcut;
+  if (toMetric.crs() == crs::kCgcs2000 || toMetric.crs() == crs::kWgs84) {
+    geo::Box box;
+    for (const auto& p : twin.district().grids().shape.lonlat) box.expand(p);
+    if (!box.empty()) shortcut = twin.locator().sourceLocator(toMetric.transformer(), box);
   }
   if (format == Format::kCsv) {
     std::cout << "line,x,y,grid,grid_name,community,community_name,street,street_name,"
@@ -182,7 +211,7 @@ int runLocate(const LocateOptions& o) {
     r = stream::run(
         *reader, workers,
         [&](unsigned w, const stream::Chunk& chunk, stream::ChunkOutput& out) {
-          locateChunk(twin, opened.access, format, state[w], chunk, out);
+          locateChunk(twin, opened.access, shortcut.get(), format, state[w], chunk, out);
         },
         [&](std::string_view text) {
           if (text.empty()) return;
