@@ -15,16 +15,15 @@
 // grid, or outside). A cell keeps that answer, or kUndecided: its points take
 // the usual path (transform, then GridLocator::find). Exact because the image
 // of a source cell lies within the box of its corners' images up to the
-// curvature of the projection over one cell (under a micrometre for cells of
-// tens of metres; the transverse Mercator's second derivative is about
-// 1/earth radius) and the series' agreement with PROJ (well under a
-// micrometre), while the margin is a centimetre plus a thousandth of the
-// box. A cell whose corners do not all transform, or whose source box is not
+// curvature of the projection over one cell (about L²/(8R), 0.1 mm for a
+// 70 m cell, R the earth's radius) and the series' agreement with PROJ
+// (under a micrometre), while the margin is a centimetre plus a thousandth
+// of the box. A cell whose corners do not all transform, or whose source box is not
 // finite, is kUndecided; the source and target domains are boxes, so a cell
 // whose corners are inside is inside.
 //
-// Numbers (Chancheng, 478 grids, 64k source cells of about 70 m): build
-// about 5 ms on one core (the corner transforms); see DESIGN.md.
+// Numbers (Chancheng, 478 grids, 64k source cells of about 70 m): 81% of
+// uniform points decided; build 10-15 ms of CPU; see DESIGN.md.
 //
 // Thread-safety: immutable after build(); any number of threads may query it.
 #include <cstdint>
