@@ -357,6 +357,65 @@ std::int32_t GridLocator::boundaryCell(const geo::Point& xy, std::uint32_t cell,
   return testCandidates(xy, cell, row);
 }
 
+std::int32_t GridLocator::boxAnswer(const geo::Box& box) const noexcept {
+  const detail::Raster& R = m_raster;
+  // The same arithmetic as find(): every point of the box has fx in
+  // [fx0, fx1] and fy in [fy0, fy1] (the maps are monotone).
+  const double fx0 = (box.minx - R.ox) * R.inv, fx1 = (box.maxx - R.ox) * R.inv;
+  const double fy0 = (box.miny - R.oy) * R.inv, fy1 = (box.maxy - R.oy) * R.inv;
+  if (!(std::isfinite(fx0) && std::isfinite(fx1) && std::isfinite(fy0) && std::isfinite(fy1)) ||
+      fx0 > fx1 || fy0 > fy1) {
+    return kUndecided;
+  }
+  std::int64_t answer = -4;  // none yet
+  const auto meet = [&answer](std::int64_t v) {
+    if (answer == -4) answer = v;
+    return answer == v;
+  };
+  // A finite point off the raster is kOutside.
+  if ((fx0 < 0 || fy0 < 0 || fx1 >= m_nxd || fy1 >= m_nyd) && !meet(kOutside)) return kUndecided;
+  if (fx1 < 0 || fy1 < 0 || fx0 >= m_nxd || fy0 >= m_nyd) return kOutside;
+  // The part on the raster; a side cut by the raster's edge reaches the
+  // last sub-cell of its cells.
+  const bool cutX0 = fx0 < 0, cutY0 = fy0 < 0, cutX1 = fx1 >= m_nxd, cutY1 = fy1 >= m_nyd;
+  const std::uint32_t i0 = cutX0 ? 0 : static_cast<std::uint32_t>(fx0);
+  const std::uint32_t i1 = cutX1 ? R.nx - 1 : static_cast<std::uint32_t>(fx1);
+  const std::uint32_t j0 = cutY0 ? 0 : static_cast<std::uint32_t>(fy0);
+  const std::uint32_t j1 = cutY1 ? R.ny - 1 : static_cast<std::uint32_t>(fy1);
+  if (i1 - i0 >= 16 || j1 - j0 >= 16) return kUndecided;
+  const std::int64_t outside = m_outsideValue;
+  for (std::uint32_t j = j0; j <= j1; ++j) {
+    for (std::uint32_t i = i0; i <= i1; ++i) {
+      const std::size_t cell = std::size_t{j} * R.nx + i;
+      const std::uint32_t v = m_compact ? m_cells16[cell] : m_cells[cell];
+      if (v < m_firstBoundary) {
+        if (!meet(v == outside ? kOutside : std::int64_t{v})) return kUndecided;
+        continue;
+      }
+      // Sub-cells the box reaches in this cell, by subcell()'s arithmetic:
+      // (f - cell) * kSubcells is monotone in f.
+      const std::uint32_t b = v - m_firstBoundary;
+      const auto sub = [](double f, std::uint32_t c) {
+        return static_cast<std::uint32_t>((f - c) * kSubcells);
+      };
+      constexpr std::uint32_t kLast = kSubcells - 1;
+      const std::uint32_t sx0 = i == i0 && !cutX0 ? sub(fx0, i) : 0;
+      const std::uint32_t sx1 = i == i1 && !cutX1 ? std::min(sub(fx1, i), kLast) : kLast;
+      const std::uint32_t sy0 = j == j0 && !cutY0 ? sub(fy0, j) : 0;
+      const std::uint32_t sy1 = j == j1 && !cutY1 ? std::min(sub(fy1, j), kLast) : kLast;
+      for (std::uint32_t sy = sy0; sy <= sy1; ++sy) {
+        for (std::uint32_t sx = sx0; sx <= sx1; ++sx) {
+          const std::size_t at = std::size_t{b} * kSubcells * kSubcells + sy * kSubcells + sx;
+          const std::uint32_t w = m_compact ? m_subcells16[at] : m_subcells[at];
+          if (w > m_outsideValue) return kUndecided;  // the exact test decides
+          if (!meet(w == m_outsideValue ? kOutside : std::int64_t{w})) return kUndecided;
+        }
+      }
+    }
+  }
+  return static_cast<std::int32_t>(answer);
+}
+
 template <class Cell>
 std::size_t GridLocator::locateRange(const geo::Point* xy, std::int32_t* out, std::size_t n,
                                      std::size_t& first) const noexcept {

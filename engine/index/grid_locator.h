@@ -99,6 +99,15 @@ class GridLocator {
     return boundaryCell(xy, v - m_firstBoundary, cy, fx, fy);
   }
 
+  // The one answer find() gives for every point of `box` (EPSG:4547), when
+  // the cell and sub-cell tables decide it without the exact test: a grid or
+  // kOutside; kUndecided when the box reaches a "test" sub-cell, two
+  // answers, more than 16 cells a side, or is not finite. For
+  // SourceShortcut (source_shortcut.h). Exact by the raster's monotone maps:
+  // every point of the box goes to a cell (and sub-cell) of those looked at.
+  static constexpr std::int32_t kUndecided = -3;
+  std::int32_t boxAnswer(const geo::Box& box) const noexcept;
+
   // Checked single point: the grid or kOutside; kNonFinite error naming the
   // point for NaN/infinite coordinates.
   core::Result<std::int32_t> locate(const geo::Point& xy) const;

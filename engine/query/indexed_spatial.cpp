@@ -2,6 +2,7 @@
 // Built only when the index module is (engine/query/CMakeLists.txt).
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
+#include "index/source_shortcut.h"
 #include "query/spatial.h"
 
 namespace gridtwin::query {
@@ -46,10 +47,31 @@ class IndexedLocator final : public Locator {
     const std::int32_t g = m_locator.find(xy);
     return g < 0 ? kOutside : g;
   }
+  std::unique_ptr<SourceLocator> sourceLocator(const crs::Transformer& toMetric,
+                                               const geo::Box& sourceBox) const override;
 
  private:
   index::GridLocator m_locator;
 };
+
+class IndexedSourceLocator final : public SourceLocator {
+ public:
+  explicit IndexedSourceLocator(index::SourceShortcut shortcut) : m_shortcut(std::move(shortcut)) {}
+  std::int32_t find(const geo::Point& p) const override {
+    const std::int32_t g = m_shortcut.find(p);
+    return g == index::SourceShortcut::kUndecided ? kUndecided : g < 0 ? kOutside : g;
+  }
+
+ private:
+  index::SourceShortcut m_shortcut;
+};
+
+std::unique_ptr<SourceLocator> IndexedLocator::sourceLocator(const crs::Transformer& toMetric,
+                                                             const geo::Box& sourceBox) const {
+  auto s = index::SourceShortcut::build(m_locator, toMetric, sourceBox);
+  if (!s) return nullptr;
+  return std::make_unique<IndexedSourceLocator>(std::move(*s));
+}
 
 }  // namespace
 

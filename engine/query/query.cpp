@@ -337,8 +337,11 @@ core::Result<std::vector<Nearby>> nearest(const Twin& twin, const Access& access
 }
 
 Placement place(const Twin& twin, const geo::Point& xy) {
+  return placeGrid(twin, twin.locator().find(xy));
+}
+
+Placement placeGrid(const Twin& twin, std::int32_t g) {
   Placement p;
-  const std::int32_t g = twin.locator().find(xy);
   if (g < 0) return p;
   const auto grid = static_cast<std::uint32_t>(g);
   p.grid = g;

@@ -149,5 +149,7 @@ struct Placement {
   std::int32_t stationHead = -1;
 };
 Placement place(const Twin& twin, const geo::Point& xy);
+// The same for a grid already found (a row, or -1: outside).
+Placement placeGrid(const Twin& twin, std::int32_t grid);
 
 }  // namespace gridtwin::query

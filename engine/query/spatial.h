@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "crs/transformer.h"
 #include "geo/types.h"
 #include "model/district.h"
 
@@ -46,12 +47,30 @@ class PointSearch {
   virtual void nearest(const geo::Point& q, std::size_t k, std::vector<Neighbour>& out) const = 0;
 };
 
+// Points in another CRS: find(toMetric(p)) where a cell of a raster in that
+// CRS decides it without the transform (index/source_shortcut.h), else
+// kUndecided and the caller transforms p. Immutable; share across threads.
+class SourceLocator {
+ public:
+  static constexpr std::int32_t kOutside = -1;
+  static constexpr std::int32_t kUndecided = -3;
+  virtual ~SourceLocator() = default;
+  virtual std::int32_t find(const geo::Point& p) const = 0;
+};
+
 class Locator {
  public:
   static constexpr std::int32_t kOutside = -1;
   virtual ~Locator() = default;
   // The owning grid's row, or kOutside (also for NaN/infinite input).
   virtual std::int32_t find(const geo::Point& xy) const = 0;
+  // A SourceLocator over `sourceBox` (in toMetric's source CRS; its target
+  // must be EPSG:4547), or null when this locator has none (brute force) or
+  // it cannot be built. Does not keep toMetric.
+  virtual std::unique_ptr<SourceLocator> sourceLocator(const crs::Transformer& /*toMetric*/,
+                                                       const geo::Box& /*sourceBox*/) const {
+    return nullptr;
+  }
 };
 
 // `xy` must outlive the search (it is the Twin's point column).

@@ -486,6 +486,52 @@ TEST(StreamIntegration, NumbersAreReadAsFromCharsReadsThem) {
   }
 }
 
+TEST(StreamIntegration, EchoedNumbersAreWhatToCharsWrites) {
+  std::mt19937_64 rng(21);
+  std::uniform_real_distribution<double> lon(-180, 180), metres(-1e7, 1e7), unit(0, 1);
+  std::uniform_int_distribution<int> places(0, 17), exponent(-20, 20);
+  std::vector<std::string> texts = {"113.1",
+                                    "113.10",
+                                    "113.0",
+                                    "113.",
+                                    "-113.5",
+                                    "0.5",
+                                    "-0.0",
+                                    "0.00001",
+                                    "100000",
+                                    "100000.0",
+                                    "1e5",
+                                    "1.5e2",
+                                    "007.5",
+                                    " 113.1",
+                                    "123456789012345.5",
+                                    "1.5000",
+                                    "12345678901234.5",
+                                    "123456789.123456",
+                                    "113.1234567890123",
+                                    "113.12345678901234",
+                                    "9.999999999999999"};
+  char buf[64];
+  for (int i = 0; i < 300'000; ++i) {
+    std::snprintf(buf, sizeof buf, "%.*f", places(rng), lon(rng));
+    texts.emplace_back(buf);
+    std::snprintf(buf, sizeof buf, "%.*f", places(rng), metres(rng));
+    texts.emplace_back(buf);
+    std::snprintf(buf, sizeof buf, "%.*f", places(rng), unit(rng) * std::pow(10.0, exponent(rng)));
+    texts.emplace_back(buf);
+    std::snprintf(buf, sizeof buf, "%.7f", lon(rng));
+    texts.emplace_back(buf);
+  }
+  for (const auto& t : texts) {
+    double v = 0;
+    if (!stream::parseNumber(t, v)) continue;
+    std::string ours, theirs;
+    stream::appendEcho(ours, stream::trim(t), v);
+    stream::appendShortest(theirs, v);
+    ASSERT_EQ(ours, theirs) << t;
+  }
+}
+
 TEST(StreamIntegration, ReaderGivesTheLinesGetlineGives) {
   // Lines across chunk borders, CRLF, a last line without a newline, a line
   // longer than a chunk, empty lines at the end.

@@ -11,6 +11,7 @@
 #include "crs/gcj02.h"
 #include "crs/transformer.h"
 #include "index/grid_locator.h"
+#include "index/source_shortcut.h"
 #include "unit/index/synthetic.h"
 
 namespace gridtwin::index {
@@ -388,6 +389,104 @@ TEST(GridLocator, StatsReportMemory) {
   EXPECT_EQ(locator.memoryBytes(), s.memoryBytes);
   EXPECT_EQ(locator.placement(0).community, GridLocator::kOutside);  // no district links
   EXPECT_EQ(locator.placement(-1).grid, GridLocator::kOutside);
+}
+
+}  // namespace
+}  // namespace gridtwin::index
+
+namespace gridtwin::index {
+namespace {
+
+TEST(GridLocator, BoxAnswerIsEveryPointsAnswer) {
+  const auto grids = syntheticCoverage(4);
+  for (double cells : {384.0 * 1024, 2000.0}) {
+    GridLocator::Options options;
+    options.targetCells = cells;
+    const GridLocator locator = mustBuild(grids, options);
+    geo::Box all = boxOf(grids);
+    all = {all.minx - 300, all.miny - 300, all.maxx + 300, all.maxy + 300};
+    std::mt19937_64 rng(41);
+    std::uniform_real_distribution<double> ux(all.minx, all.maxx), uy(all.miny, all.maxy);
+    std::uniform_real_distribution<double> side(0.0, 60.0), unit(0.0, 1.0);
+    std::size_t decided = 0;
+    for (int k = 0; k < 20'000; ++k) {
+      const double x = ux(rng), y = uy(rng);
+      const geo::Box box{x, y, x + side(rng), y + side(rng)};
+      const std::int32_t answer = locator.boxAnswer(box);
+      if (answer == GridLocator::kUndecided) continue;
+      ++decided;
+      // Its corners, edge points and random points inside.
+      std::vector<geo::Point> probes = {{box.minx, box.miny},
+                                        {box.maxx, box.miny},
+                                        {box.minx, box.maxy},
+                                        {box.maxx, box.maxy},
+                                        {(box.minx + box.maxx) / 2, box.miny},
+                                        {box.maxx, (box.miny + box.maxy) / 2}};
+      for (int r = 0; r < 8; ++r) {
+        probes.push_back({box.minx + unit(rng) * box.width(), box.miny + unit(rng) * box.height()});
+      }
+      for (const auto& p : probes) {
+        ASSERT_EQ(locator.find(p), answer) << std::hexfloat << p.x << "," << p.y;
+      }
+    }
+    EXPECT_GT(decided, 5'000u) << cells;
+  }
+  const GridLocator locator = mustBuild(grids);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(locator.boxAnswer({nan, 0, 1, 1}), GridLocator::kUndecided);
+  EXPECT_EQ(locator.boxAnswer({0, 0, 1, 1}), GridLocator::kOutside);    // far off the raster
+  EXPECT_EQ(locator.boxAnswer(boxOf(grids)), GridLocator::kUndecided);  // many cells
+}
+
+TEST(SourceShortcut, AnswersAsTransformThenFind) {
+  const auto toMetric = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114).value();
+  const auto toLonLat = crs::Transformer::create(crs::kGaussKruger114, crs::kCgcs2000).value();
+  for (std::uint64_t seed : {5u, 6u}) {
+    const auto grids = syntheticCoverage(seed);
+    const GridLocator locator = mustBuild(grids);
+    // The coverage's lon/lat box, and a margin beyond it.
+    const geo::Box metric = boxOf(grids);
+    geo::Box source;
+    for (const geo::Point& c :
+         {geo::Point{metric.minx, metric.miny}, geo::Point{metric.maxx, metric.miny},
+          geo::Point{metric.minx, metric.maxy}, geo::Point{metric.maxx, metric.maxy}}) {
+      source.expand(toLonLat.transform(c).value());
+    }
+    // Probes: random points over a larger box, and every vertex and edge
+    // midpoint brought back to lon/lat (points on and near the edges).
+    std::vector<geo::Point> probes;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> ux(source.minx - 0.01, source.maxx + 0.01);
+    std::uniform_real_distribution<double> uy(source.miny - 0.01, source.maxy + 0.01);
+    for (int k = 0; k < 200'000; ++k) probes.push_back({ux(rng), uy(rng)});
+    for (const auto& p : verticesAndMidpoints(grids))
+      probes.push_back(toLonLat.transform(p).value());
+    std::vector<geo::Point> xy(probes.size());
+    std::size_t done = 0;
+    ASSERT_TRUE(toMetric.transformStream(probes, xy, done).ok());
+    for (double cells : {64.0 * 1024, 2000.0, 1024.0 * 1024}) {
+      const SourceShortcut shortcut =
+          SourceShortcut::build(locator, toMetric, source, cells).value();
+      if (cells == 64.0 * 1024) {
+        EXPECT_GT(shortcut.decidedShare(), 0.5);
+      }
+      std::size_t decided = 0;
+      for (std::size_t i = 0; i < probes.size(); ++i) {
+        const std::int32_t s = shortcut.find(probes[i]);
+        if (s == SourceShortcut::kUndecided) continue;
+        ++decided;
+        ASSERT_EQ(s, locator.find(xy[i]))
+            << std::hexfloat << probes[i].x << "," << probes[i].y << " cells " << cells;
+      }
+      EXPECT_GT(decided, probes.size() / 4) << cells;
+    }
+  }
+  // Only towards EPSG:4547; an empty box decides nothing.
+  const auto grids = syntheticCoverage(7);
+  const GridLocator locator = mustBuild(grids);
+  EXPECT_FALSE(SourceShortcut::build(locator, toLonLat, {113, 23, 114, 24}).ok());
+  EXPECT_FALSE(SourceShortcut::build(locator, toMetric, geo::Box{}).ok());
+  EXPECT_EQ(SourceShortcut().find({113.5, 23.0}), SourceShortcut::kUndecided);
 }
 
 }  // namespace
