@@ -79,13 +79,6 @@ core::Result<nlohmann::json> qgisStats(const Context& ctx, int w, int h) {
   return j;
 }
 
-// The value of a Result, or its error returned (the macro was local to
-// engine/store and never reached this file: the bench did not build).
-#define GT_ASSIGN(var, expr)                          \
-  auto var##_result = (expr);                         \
-  if (!var##_result) return var##_result.takeError(); \
-  auto& var = *var##_result
-
 }  // namespace
 
 core::Result<std::vector<Figure>> runViewer(Context& ctx) {
