@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -543,6 +544,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
   };
   auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
+  std::optional<std::vector<std::uint32_t>> eventRows;  // visible events in the clip
 
   for (const auto& [kind, name] : *base) {
     auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
@@ -613,10 +615,17 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           if (eventLayerName(candidate) == name) st = candidate;
         }
         const std::string_view status = statusCode(st);
-        pick(m_impl->events);
         const auto& ev = d.events();
         const auto& cols = d.columns();
-        std::erase_if(rows, [&](std::uint32_t f) { return ev.status[f] != st; });
+        // The five status layers share one search of the event index (a
+        // dense tile has 300,000 candidates to find and sort).
+        if (!eventRows) {
+          pick(m_impl->events);
+          eventRows = rows;
+        }
+        rows.clear();
+        std::copy_if(eventRows->begin(), eventRows->end(), std::back_inserter(rows),
+                     [&](std::uint32_t f) { return ev.status[f] == st; });
         auto props = [&](std::int64_t id, std::uint16_t category, model::EventSource source,
                          std::int64_t at, model::DispatchLevel level, std::uint32_t grid) {
           layer->uniqueProperty("id", id);
