@@ -16,6 +16,8 @@
 //
 // Exit codes: 0 after a graceful stop; 1 bad input (a dataset that does not
 // load, a bad tokens file, a port in use); 2 usage.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -99,6 +101,10 @@ int readConfig(ServeOptions& o, const CLI::App& cmd) {
   return 0;
 }
 
+// Descriptors besides the connections: the dataset and its snapshot, the
+// journal, the access log, GDAL's catalogue reads, epoll and the threads'.
+constexpr std::size_t kSpareFiles = 64;
+
 int run(ServeOptions& o, const CLI::App& cmd) {
   if (!o.config.empty()) {
     if (int rc = readConfig(o, cmd)) return rc;
@@ -166,6 +172,23 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   tileRoutes.addRoutes(*router);
   service::CaseRoutes caseRoutes(**intake, (*svc)->hubPtr());
   caseRoutes.addRoutes(*router);
+  // Each connection is a file descriptor: lift the soft open-file limit to
+  // the hard one (often 1,024 soft), so that max_connections can be reached
+  // (about 40 descriptors go to the dataset, the journal and the threads).
+  if (rlimit lim{}; ::getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    if (lim.rlim_cur < lim.rlim_max) {
+      lim.rlim_cur = lim.rlim_max;
+      (void)::setrlimit(RLIMIT_NOFILE, &lim);
+      (void)::getrlimit(RLIMIT_NOFILE, &lim);
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < so.maxConnections + kSpareFiles) {
+      std::cerr << "gridtwin serve: the open-file limit (" << lim.rlim_cur
+                << ") is below max_connections (" << so.maxConnections << ") + " << kSpareFiles
+                << ": connections beyond about "
+                << (lim.rlim_cur > kSpareFiles ? lim.rlim_cur - kSpareFiles : 0)
+                << " wait in the listen queue until others close (raise it with ulimit -n)\n";
+    }
+  }
   service::Server server(so, router);
   (*svc)->setServer(&server);
   if (auto r = server.start(); !r) return fail(r.error().toString(), 1);

@@ -30,6 +30,9 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// The wait before accepting again after a failed accept: short against a
+// client's connect timeout, long against a busy loop.
+constexpr std::chrono::milliseconds kAcceptRetry{50};
 
 // ---------------------------------------------------------------- values
 
@@ -209,6 +212,7 @@ struct Server::Impl {
   std::shared_ptr<const Router> router;
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
+  net::steady_timer acceptRetry{ioc};  // after a failed accept (out of descriptors)
   std::optional<net::signal_set> signals;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
@@ -485,7 +489,14 @@ class Session : public std::enable_shared_from_this<Session> {
 void Server::Impl::doAccept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (!stopping && acceptor.is_open()) doAccept();
+      if (stopping || !acceptor.is_open()) return;
+      // Out of descriptors (EMFILE/ENFILE): the connection stays queued and
+      // an accept now would fail at once, spinning a thread at 100%; retry
+      // when a connection may have closed. Others: the same, harmless.
+      acceptRetry.expires_after(kAcceptRetry);
+      acceptRetry.async_wait([this](beast::error_code e) {
+        if (!e && !stopping) doAccept();
+      });
       return;
     }
     if (stopping) return;
@@ -521,6 +532,7 @@ void Server::Impl::beginStop() {
   net::post(ioc, [this] {
     beast::error_code ec;
     acceptor.close(ec);
+    acceptRetry.cancel();
     if (signals) signals->cancel(ec);
     std::vector<std::shared_ptr<Session>> live;
     {

@@ -69,26 +69,34 @@ void LayerBuilder::beginFeature(GeomType type, std::optional<std::uint64_t> id) 
 }
 
 std::uint32_t LayerBuilder::keyIndex(std::string_view key) {
-  auto it = m_keyIndex.find(std::string(key));
-  if (it != m_keyIndex.end()) return it->second;
-  const auto index = static_cast<std::uint32_t>(m_keys.size());
+  for (std::size_t i = 0; i < m_keys.size(); ++i) {
+    if (m_keys[i] == key) return static_cast<std::uint32_t>(i);
+  }
   m_keys.emplace_back(key);
-  m_keyIndex.emplace(std::string(key), index);
-  return index;
+  return static_cast<std::uint32_t>(m_keys.size() - 1);
 }
 
 std::uint32_t LayerBuilder::valueIndex(std::string encodedValue) {
-  auto it = m_valueIndex.find(encodedValue);
-  if (it != m_valueIndex.end()) return it->second;
-  const auto index = static_cast<std::uint32_t>(m_values.size());
-  m_values.push_back(encodedValue);
-  m_valueIndex.emplace(std::move(encodedValue), index);
-  return index;
+  const auto next = static_cast<std::uint32_t>(m_values.size());
+  const auto [it, added] = m_valueIndex.try_emplace(std::move(encodedValue), next);
+  if (added) m_values.push_back(&it->first);
+  return it->second;
 }
 
 void LayerBuilder::addTag(std::string_view key, std::string encodedValue) {
-  m_tags.push_back(keyIndex(key));
-  m_tags.push_back(valueIndex(std::move(encodedValue)));
+  const std::uint32_t k = keyIndex(key);
+  m_tags.push_back(k);
+  // Neighbouring features often repeat a key's value (a layer's status,
+  // level, source): the key's last value is checked before the hash.
+  if (k >= m_lastValue.size()) m_lastValue.resize(k + 1, kNoValue);
+  const std::uint32_t last = m_lastValue[k];
+  if (last != kNoValue && *m_values[last] == encodedValue) {
+    m_tags.push_back(last);
+    return;
+  }
+  const std::uint32_t v = valueIndex(std::move(encodedValue));
+  m_lastValue[k] = v;
+  m_tags.push_back(v);
 }
 
 void LayerBuilder::property(std::string_view key, std::string_view value) {
@@ -97,7 +105,8 @@ void LayerBuilder::property(std::string_view key, std::string_view value) {
   addTag(key, std::move(v));
 }
 
-void LayerBuilder::property(std::string_view key, std::int64_t value) {
+namespace {
+std::string intValue(std::int64_t value) {
   std::string v;
   if (value >= 0) {
     appendTag(v, 4, kVarint);  // int_value
@@ -107,7 +116,19 @@ void LayerBuilder::property(std::string_view key, std::int64_t value) {
     appendVarint(
         v, (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63));
   }
-  addTag(key, std::move(v));
+  return v;
+}
+}  // namespace
+
+void LayerBuilder::property(std::string_view key, std::int64_t value) {
+  addTag(key, intValue(value));
+}
+
+void LayerBuilder::uniqueProperty(std::string_view key, std::int64_t value) {
+  m_tags.push_back(keyIndex(key));
+  m_tags.push_back(static_cast<std::uint32_t>(m_values.size()));
+  m_uniqueValues.push_back(intValue(value));
+  m_values.push_back(&m_uniqueValues.back());
 }
 
 void LayerBuilder::property(std::string_view key, double value) {
@@ -193,7 +214,7 @@ void LayerBuilder::appendTo(std::string& tile) const {
   appendBytesField(layer, 1, m_name);
   layer.append(m_features);
   for (const std::string& k : m_keys) appendBytesField(layer, 3, k);
-  for (const std::string& v : m_values) appendBytesField(layer, 4, v);
+  for (const std::string* v : m_values) appendBytesField(layer, 4, *v);
   appendTag(layer, 5, kVarint);
   appendVarint(layer, m_extent);
   appendBytesField(tile, 3, layer);

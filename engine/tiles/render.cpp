@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -543,6 +544,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
   };
   auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
+  std::optional<std::vector<std::uint32_t>> eventRows;  // visible events in the clip
 
   for (const auto& [kind, name] : *base) {
     auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
@@ -566,7 +568,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         writeFeatures(
             m_impl->roads, rows, frame, *layer,
             [&](std::uint32_t f) {
-              layer->property("id", d.roads().id[f]);
+              layer->uniqueProperty("id", d.roads().id[f]);
               layer->property("name", d.roads().name[f]);
               layer->property("class", model::name(d.roads().roadClass[f]));
               layer->property("width_m", static_cast<double>(d.roads().widthM[f]));
@@ -579,7 +581,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         writeFeatures(
             m_impl->buildings, rows, frame, *layer,
             [&](std::uint32_t f) {
-              layer->property("id", d.buildings().id[f]);
+              layer->uniqueProperty("id", d.buildings().id[f]);
               layer->property("use", model::name(d.buildings().use[f]));
               layer->property("floors", static_cast<std::int64_t>(d.buildings().floors[f]));
               layer->property("height_m", static_cast<double>(d.buildings().heightM[f]));
@@ -595,7 +597,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         writeFeatures(
             m_impl->facilities, rows, frame, *layer,
             [&](std::uint32_t f) {
-              layer->property("id", fc.id[f]);
+              layer->uniqueProperty("id", fc.id[f]);
               layer->property("type", cols.facilityTypeCodes[fc.type[f]]);
               layer->property("type_name", cols.facilityTypeNames[fc.type[f]]);
               layer->property("owner",
@@ -613,17 +615,24 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           if (eventLayerName(candidate) == name) st = candidate;
         }
         const std::string_view status = statusCode(st);
-        pick(m_impl->events);
         const auto& ev = d.events();
         const auto& cols = d.columns();
-        std::erase_if(rows, [&](std::uint32_t f) { return ev.status[f] != st; });
+        // The five status layers share one search of the event index (a
+        // dense tile has 300,000 candidates to find and sort).
+        if (!eventRows) {
+          pick(m_impl->events);
+          eventRows = rows;
+        }
+        rows.clear();
+        std::copy_if(eventRows->begin(), eventRows->end(), std::back_inserter(rows),
+                     [&](std::uint32_t f) { return ev.status[f] == st; });
         auto props = [&](std::int64_t id, std::uint16_t category, model::EventSource source,
                          std::int64_t at, model::DispatchLevel level, std::uint32_t grid) {
-          layer->property("id", id);
+          layer->uniqueProperty("id", id);
           layer->property("category", cols.categoryCodes[category]);
           layer->property("category_name", cols.categoryNames[category]);
           layer->property("source", model::name(source));
-          layer->property("reported_at", at);
+          layer->uniqueProperty("reported_at", at);
           layer->property("status", status);
           layer->property("status_name", model::name(st));
           layer->property("level", model::name(level));

@@ -80,7 +80,10 @@ core::Result<std::vector<Figure>> runBoundary(Context& ctx);       // boundary.*
 core::Result<std::vector<Figure>> runViewer(Context& ctx);         // viewer.*
 core::Result<std::vector<Figure>> runCases(Context& ctx);          // cases.*
 core::Result<std::vector<Figure>> runCli(Context& ctx);            // cli.*
-core::Result<std::vector<Figure>> runServe(Context& ctx);          // serve.*
+core::Result<std::vector<Figure>> runServe(Context& ctx);          // serve.* (wrk)
+core::Result<std::vector<Figure>> runServeTile(Context& ctx);      // serve.tile_*
+core::Result<std::vector<Figure>> runServeStream(Context& ctx);    // serve.stream_*
+core::Result<std::vector<Figure>> runServeIdle(Context& ctx);      // serve.idle_*
 core::Result<std::vector<Figure>> runBim(Context& ctx);            // bim.*
 
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;

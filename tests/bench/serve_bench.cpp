@@ -5,10 +5,6 @@
 //   serve.stats_p99_ms                GET /stats?bbox=... (a fixed box)
 // Anchor of the items page: PostGIS's own SELECT ... ST_AsGeoJSON of the same
 // 1,000 buildings through libpq (pg_featureserv is not packaged), p50 of 50.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -17,73 +13,26 @@
 
 #include "bench.h"
 #include "pgstore/connection.h"
+#include "serve_child.h"
 #include "store/gpkg_reader.h"
 #include "workloads.h"
 
 namespace gridtwin::bench {
-namespace {
-
-// wrk's "Requests/sec:" and a latency percentile line ("99%  1.23ms") in ms.
-double wrkNumber(const std::string& out, const std::string& key) {
-  const auto at = out.find(key);
-  if (at == std::string::npos) return 0;
-  std::size_t i = at + key.size();
-  while (i < out.size() && out[i] == ' ') ++i;
-  double v = std::atof(out.c_str() + i);
-  while (i < out.size() && (std::isdigit(static_cast<unsigned char>(out[i])) || out[i] == '.')) ++i;
-  const std::string unit = out.substr(i, 2);
-  if (unit == "us") v /= 1000;
-  if (unit[0] == 's') v *= 1000;
-  return v;
-}
-
-struct Child {
-  pid_t pid = -1;
-  int port = 0;
-};
-
-core::Result<Child> startServer(const std::string& dataset) {
-  int out[2];
-  if (::pipe(out) != 0) return core::makeError(core::ErrorCode::kIo, "pipe failed");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::close(out[0]);
-    ::execl(GRIDTWIN_CLI, GRIDTWIN_CLI, "serve", dataset.c_str(), "--listen", "127.0.0.1:0",
-            "--threads", "1", "--access-log", "off", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string line;
-  char ch;
-  while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
-  ::close(out[0]);
-  const auto colon = line.rfind(':');
-  if (colon == std::string::npos) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return core::makeError(core::ErrorCode::kIo, "gridtwin serve did not start: '" + line + "'");
-  }
-  return Child{pid, std::atoi(line.c_str() + colon + 1)};
-}
-
-}  // namespace
 
 core::Result<std::vector<Figure>> runServe(Context& ctx) {
   if (!shell("command -v wrk")) {
     return core::makeError(core::ErrorCode::kUnsupported, "serve.* needs wrk (apt install wrk)");
   }
-  auto server = startServer(ctx.dataset);
+  auto server = startServe(ctx.dataset, {"--threads", "1"});
   if (!server) return server.takeError();
-  const std::string base = "http://127.0.0.1:" + std::to_string(server->port);
+  const std::string base = server->base;
   (void)shell("curl -s -o /dev/null " + base + "/collections/buildings/items?limit=1000");
   auto locate = shell("wrk -t1 -c64 -d5s --latency '" + base + "/locate?lon=113.1&lat=23.02'");
   auto items = shell("wrk -t1 -c1 -d5s --latency '" + base +
                      "/collections/buildings/items?limit=1000&offset=0'");
   auto stats =
       shell("wrk -t1 -c1 -d5s --latency '" + base + "/stats?bbox=113.08,23.00,113.12,23.04'");
-  ::kill(server->pid, SIGTERM);
-  ::waitpid(server->pid, nullptr, 0);
+  stopServe(*server);
   if (!locate) return locate.takeError();
   if (!items) return items.takeError();
   if (!stats) return stats.takeError();

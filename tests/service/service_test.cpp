@@ -2,13 +2,19 @@
 // 127.0.0.1 port 0, our Beast client, GDAL's OAPIF driver (ogrinfo,
 // ogr2ogr) as a real client, the CLI as a child for SIGTERM.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -426,6 +432,100 @@ TEST(Service, BadRequestsAndTheServerKeepsServing) {
   HttpClient after(f.port);
   EXPECT_EQ(after.get("/health").status, 200);
   EXPECT_EQ(c.get("/health").status == 200 || c.get("/health").status == 200, true);
+}
+
+// Idle connections (issue 13: 10,000 in the bench, 300 here): while they
+// are open the server answers another client, and it closes each of them
+// by itself (its read timeout) rather than letting them pile up. A server
+// of its own, with a route that reports how many connections were open
+// when it ran; the timeouts below are hang guards, not speed checks.
+TEST(Service, IdleConnectionsAreClosedAndOthersStillServed) {
+  constexpr int kIdle = 300;
+  rlimit lim{};  // ours and the server's sockets, in one process
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &lim), 0);
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur < static_cast<rlim_t>(2 * kIdle + 64))
+    GTEST_SKIP() << "RLIMIT_NOFILE " << lim.rlim_cur;
+  svc::ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  o.maxConnections = 1000;
+  // Long enough for 300 loopback connects and one request on a busy
+  // machine; the idle ones end after it.
+  o.readTimeout = std::chrono::milliseconds(3000);
+  auto router = std::make_shared<svc::Router>();
+  svc::Server* self = nullptr;
+  std::atomic<std::size_t> openWhenServed{0};
+  ASSERT_TRUE(router->add("GET", "/ping", [&](const svc::Request&) {
+    openWhenServed = self->openConnections();
+    return svc::Response::json("{\"pong\": true}");
+  }));
+  svc::Server server(o, router);
+  self = &server;
+  ASSERT_TRUE(server.start());
+  const auto guard = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(30); };
+
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  for (int i = 0; i < kIdle; ++i) {
+    idle.emplace_back(io);
+    idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  }
+  for (auto until = guard(); server.openConnections() < static_cast<std::size_t>(kIdle) &&
+                             std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(server.openConnections(), static_cast<std::size_t>(kIdle));
+
+  // Another client is answered while they are all open.
+  {
+    boost::asio::ip::tcp::socket s(io);
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+    const timeval tv{30, 0};  // hang guard
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    boost::asio::write(s, boost::asio::buffer(std::string(
+                              "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+    // recv(), not asio's read: asio waits out SO_RCVTIMEO with a poll of
+    // its own, without end.
+    std::string answer;
+    char buf[1024];
+    ssize_t n = 0;
+    while ((n = ::recv(s.native_handle(), buf, sizeof buf, 0)) > 0) {
+      answer.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(n, 0) << "no end of the answer: " << std::strerror(errno);
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 200") << answer;
+    EXPECT_NE(answer.find("pong"), std::string::npos) << answer;
+    EXPECT_EQ(openWhenServed.load(), static_cast<std::size_t>(kIdle) + 1)
+        << "the idle connections were not all open when the request was served";
+  }
+
+  // Each idle connection is closed by the server: EOF without our sending
+  // anything.
+  int closedByServer = 0;
+  const auto until = guard();
+  for (auto& s : idle) {
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;  // hang guard for all of them together
+    const timeval tv{static_cast<time_t>(left.count() / 1000000),
+                     static_cast<suseconds_t>(left.count() % 1000000)};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[64];
+    const ssize_t n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) ++closedByServer;
+  }
+  EXPECT_EQ(closedByServer, kIdle);
+  for (auto end = guard();
+       server.openConnections() > 0 && std::chrono::steady_clock::now() < end;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(server.openConnections(), 0u);
+  server.stop();
+  server.wait();
 }
 
 TEST(Service, EventStreamReachesOnlyCallersInScope) {

@@ -458,6 +458,113 @@ TEST(ServiceWire, GridHeadSeesOnlyItsGridsCases) {
   }
 }
 
+// The SSE frames "event: NAME\ndata: JSON\n\n" of a stream's bytes, in order.
+std::vector<std::pair<std::string, std::string>> sseFrames(const std::string& bytes) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t pos = bytes.find("\r\n\r\n");  // after the response head
+  pos = pos == std::string::npos ? 0 : pos + 4;
+  while (pos < bytes.size()) {
+    const auto end = bytes.find("\n\n", pos);
+    if (end == std::string::npos) break;
+    std::string event, data;
+    std::size_t line = pos;
+    while (line < end) {
+      const auto eol = std::min(bytes.find('\n', line), end);
+      const std::string_view l(bytes.data() + line, eol - line);
+      if (l.starts_with("event: ")) event = std::string(l.substr(7));
+      if (l.starts_with("data: ")) data += std::string(l.substr(6));
+      line = eol + 1;
+    }
+    if (!event.empty()) out.emplace_back(std::move(event), std::move(data));
+    pos = end + 2;
+  }
+  return out;
+}
+
+// Fan-out (issue 13: 1,000 clients in the bench, 50 here): every stream
+// client receives each case it may see exactly once, and no other: the
+// district every case, a grid head only its grid's. Four cases alternate
+// between the two grids; a last message for everyone, published after
+// them, ends each client's reading (a stream keeps the hub's order).
+TEST(ServiceWire, EveryStreamClientGetsEachCaseOnceAndInScope) {
+  auto& f = fixture();
+  const std::vector<std::string> tokens = {"DISTRICT", "HEAD", "OTHER"};
+  constexpr int kClients = 50;
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>> clients;
+  std::vector<std::string> tokenOf, got(kClients);
+  for (int i = 0; i < kClients; ++i) {
+    tokenOf.push_back(tokens[static_cast<std::size_t>(i) % tokens.size()]);
+    clients.push_back(openStream(io, f.port, tokenOf.back()));
+    clients.back()->non_blocking(true);
+  }
+  // Every client subscribed (its ": connected" comment read) before a case.
+  const auto readRound = [&] {
+    for (int i = 0; i < kClients; ++i) {
+      char buf[8192];
+      boost::system::error_code ec;
+      const auto n = clients[i]->read_some(boost::asio::buffer(buf), ec);
+      if (n) got[i].append(buf, n);
+    }
+  };
+  const auto hangGuard = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto allHave = [&](const std::string& needle) {
+    for (const auto& g : got) {
+      if (g.find(needle) == std::string::npos) return false;
+    }
+    return true;
+  };
+  while (!allHave(": connected") && std::chrono::steady_clock::now() < hangGuard) {
+    readRound();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(allHave(": connected"));
+
+  const std::string tag = "fan-" + std::to_string(::getpid()) + "-";
+  const std::vector<std::pair<std::string, gridtwin::geo::Point>> posted = {
+      {tag + "a", f.headPoint},
+      {tag + "b", f.otherPoint},
+      {tag + "c", f.headPoint},
+      {tag + "d", f.otherPoint}};
+  HttpClient c(f.port);
+  for (const auto& [id, point] : posted) {
+    auto r = c.request("POST", "/cases", caseBody(id, point), bearer("DISTRICT"));
+    ASSERT_EQ(r.status, 201) << id << ": " << r.body;
+  }
+  const std::string end = tag + "end";
+  f.service->hub().publish(-1, "{\"end\":\"" + end + "\"}", "marker");
+  while (!allHave(end) && std::chrono::steady_clock::now() < hangGuard) {
+    readRound();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(allHave(end)) << "a stream client never got the last message";
+
+  const std::map<std::string, std::string> gridOfCase = {{tag + "a", f.headGrid},
+                                                         {tag + "b", f.otherGrid},
+                                                         {tag + "c", f.headGrid},
+                                                         {tag + "d", f.otherGrid}};
+  for (int i = 0; i < kClients; ++i) {
+    std::map<std::string, int> count;
+    for (const auto& [event, data] : sseFrames(got[i])) {
+      if (event != "case") continue;
+      const auto j = json::parse(data, nullptr, false);
+      ASSERT_FALSE(j.is_discarded()) << data;
+      const std::string id = j["external_id"].get<std::string>();
+      if (!gridOfCase.count(id)) continue;  // another test's case
+      ++count[id];
+      EXPECT_EQ(j["grid"], gridOfCase.at(id)) << id;
+    }
+    for (const auto& [id, grid] : gridOfCase) {
+      const bool visible = tokenOf[i] == "DISTRICT" ||
+                           (tokenOf[i] == "HEAD" && grid == f.headGrid) ||
+                           (tokenOf[i] == "OTHER" && grid == f.otherGrid);
+      EXPECT_EQ(count[id], visible ? 1 : 0)
+          << "client " << i << " (" << tokenOf[i] << ") received case " << id << " " << count[id]
+          << " times";
+    }
+  }
+}
+
 // --- kill -9 during a stream of POSTs --------------------------------------
 
 struct Child {

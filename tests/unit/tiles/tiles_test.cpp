@@ -146,6 +146,31 @@ TEST(Mvt, PropertiesShareKeysAndValues) {
   EXPECT_TRUE(std::get<bool>(l.features[1].properties.at("ok")));
 }
 
+// uniqueProperty skips the sharing (ids, times); a shared value that comes
+// back after another one (a, b, a) is still stored once.
+TEST(Mvt, UniquePropertiesAndAlternatingSharedValuesDecodeRight) {
+  mvt::LayerBuilder layer("l");
+  const char* status[] = {"a", "b", "a", "a"};
+  for (int i = 0; i < 4; ++i) {
+    layer.beginFeature(mvt::GeomType::kPoint);
+    const TilePoint p[] = {{i, i}};
+    layer.points(p);
+    layer.uniqueProperty("id", 1000 + (i % 2));  // 1000, 1001, 1000, 1001
+    layer.property("status", status[i]);
+    layer.endFeature();
+  }
+  const mvt::LayerBuilder* layers[] = {&layer};
+  const auto l = decode(mvt::encodeTile(layers))[0];
+  EXPECT_EQ(l.keys, (std::vector<std::string>{"id", "status"}));
+  // Four ids written as they come, "a" and "b" once each.
+  EXPECT_EQ(l.values.size(), 6u);
+  ASSERT_EQ(l.features.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(std::get<std::int64_t>(l.features[i].properties.at("id")), 1000 + (i % 2)) << i;
+    EXPECT_EQ(std::get<std::string>(l.features[i].properties.at("status")), status[i]) << i;
+  }
+}
+
 TEST(Mvt, EmptyFeaturesAndLayersAreLeftOut) {
   mvt::LayerBuilder empty("empty");
   mvt::LayerBuilder layer("l");

@@ -1,0 +1,77 @@
+#include "serve_child.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+
+namespace gridtwin::bench {
+
+core::Result<ServeChild> startServe(const std::string& dataset,
+                                    const std::vector<std::string>& args) {
+  int out[2];
+  if (::pipe(out) != 0) return core::makeError(core::ErrorCode::kIo, "pipe failed");
+  std::vector<std::string> argv = {GRIDTWIN_CLI,  "serve",        dataset, "--listen",
+                                   "127.0.0.1:0", "--access-log", "off"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::execv(GRIDTWIN_CLI, cargv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char ch;
+  while (::read(out[0], &ch, 1) == 1 && ch != '\n') line += ch;
+  ::close(out[0]);
+  const auto colon = line.rfind(':');
+  if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return core::makeError(core::ErrorCode::kIo, "gridtwin serve did not start: '" + line + "'");
+  }
+  ServeChild child{pid, std::atoi(line.c_str() + colon + 1), {}};
+  child.base = "http://127.0.0.1:" + std::to_string(child.port);
+  return child;
+}
+
+void stopServe(ServeChild& child) {
+  if (child.pid <= 0) return;
+  ::kill(child.pid, SIGTERM);
+  ::waitpid(child.pid, nullptr, 0);
+  child.pid = -1;
+}
+
+double wrkNumber(const std::string& out, const std::string& key) {
+  const auto at = out.find(key);
+  if (at == std::string::npos) return 0;
+  std::size_t i = at + key.size();
+  while (i < out.size() && out[i] == ' ') ++i;
+  double v = std::atof(out.c_str() + i);
+  while (i < out.size() && (std::isdigit(static_cast<unsigned char>(out[i])) || out[i] == '.')) ++i;
+  const std::string unit = out.substr(i, 2);
+  if (unit == "us") v /= 1000;
+  if (!unit.empty() && unit[0] == 's') v *= 1000;
+  return v;
+}
+
+std::size_t raiseFileLimit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 0;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &lim);
+    (void)::getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  return static_cast<std::size_t>(lim.rlim_cur);
+}
+
+}  // namespace gridtwin::bench

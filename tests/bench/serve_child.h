@@ -1,0 +1,36 @@
+#pragma once
+// `gridtwin serve` as a child process of the bench, and wrk's numbers: what
+// every serve.* group (serve_bench.cpp, serve_tile_bench.cpp,
+// serve_live_bench.cpp) shares.
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace gridtwin::bench {
+
+struct ServeChild {
+  pid_t pid = -1;
+  int port = 0;
+  std::string base;  // "http://127.0.0.1:PORT"
+};
+
+// Starts `gridtwin serve DATASET --listen 127.0.0.1:0 --access-log off`
+// plus `args` (e.g. {"--threads", "1"}) and waits for its "listening on"
+// line. Errors: kIo with the line it printed instead.
+core::Result<ServeChild> startServe(const std::string& dataset,
+                                    const std::vector<std::string>& args);
+// SIGTERM (graceful stop) and wait.
+void stopServe(ServeChild& child);
+
+// A number of wrk's output in ms ("99%  1.23ms", "50%  310.00us") or as
+// written ("Requests/sec:  1234.5"); 0 when absent.
+double wrkNumber(const std::string& out, const std::string& key);
+
+// Raises this process's soft RLIMIT_NOFILE to its hard limit (children
+// inherit it); returns the new soft limit.
+std::size_t raiseFileLimit();
+
+}  // namespace gridtwin::bench

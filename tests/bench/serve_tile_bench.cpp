@@ -1,0 +1,257 @@
+// serve.tile_z14_p50_ms: GET /tiles/14/{x}/{y}.mvt (the base layers) of the
+// densest z14 tile of the district from `gridtwin serve` on one thread, wrk
+// -c1 on loopback, p50; beside it, in the same run, PostGIS's own ST_AsMVT of
+// the same tile, the same layers, properties and buffer, over the same
+// tables (EPSG:3857 columns with GiST indexes, as our TileSource projects
+// once), through libpq, p50 of 50 (pg_tileserv is not packaged).
+//
+// The densest tile: the z14 tile holding most building, facility and event
+// features (a building counted at its footprint's first vertex).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+#include "pgstore/connection.h"
+#include "query/access.h"
+#include "query/twin.h"
+#include "serve_child.h"
+#include "tiles/render.h"
+#include "tiles/tile_math.h"
+#include "workloads.h"
+
+namespace gridtwin::bench {
+namespace {
+
+constexpr int kZoom = 14;
+
+std::string msText(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", ms);
+  return buf;
+}
+constexpr int kAnchorRuns = 50;
+
+// The densest z14 tile and what our renderer puts in it (for the note and
+// for comparing with PostGIS's tile): {"x","y","counted","layers":{..},"bytes"}.
+core::Result<nlohmann::json> densestTile(const std::string& dataset) {
+  auto twin = query::Twin::open(dataset, {});
+  if (!twin) return twin.takeError();
+  const model::District& d = (*twin)->district();
+  std::map<std::pair<int, int>, std::size_t> count;
+  const auto add = [&](const geo::Point& lonlat) {
+    if (!std::isfinite(lonlat.x) || !std::isfinite(lonlat.y)) return;
+    const auto t = tiles::tileAt(lonlat, kZoom);
+    ++count[{t.x, t.y}];
+  };
+  const auto& fp = d.buildings().footprint;
+  for (std::size_t f = 0; f < fp.size(); ++f) {
+    add(fp.lonlat[fp.pointStart[fp.ringStart[fp.partStart[f]]]]);
+  }
+  for (const auto& p : d.facilities().point.lonlat) add(p);
+  for (const auto& p : d.events().point.lonlat) add(p);
+  if (count.empty()) return core::makeError(core::ErrorCode::kNotFound, "no features", dataset);
+  const auto best = std::max_element(
+      count.begin(), count.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  auto access = query::makeAccess(d, query::Role::kPlanner, "");
+  if (!access) return access.takeError();
+  auto tile = tiles::render(**twin, *access, kZoom, best->first.first, best->first.second);
+  if (!tile) return tile.takeError();
+  nlohmann::json out = {{"x", best->first.first},
+                        {"y", best->first.second},
+                        {"counted", best->second},
+                        {"bytes", tile->mvt.size()}};
+  out["layers"] = nlohmann::json::object();
+  for (const auto& [name, n] : tile->counts) out["layers"][name] = n;
+  return out;
+}
+
+// The base layers as tables of EPSG:3857 geometry and the tile's properties
+// (render.h), from the dataset's own tables loaded by ogr2ogr into "src".
+constexpr const char* kPrepare = R"SQL(
+DROP TABLE IF EXISTS mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events;
+CREATE TABLE mvt_grids AS SELECT ST_Transform(geom, 3857) AS geom, code, name,
+  community_code AS community, street_code AS street FROM src.grids;
+CREATE TABLE mvt_roads AS SELECT ST_Transform(geom, 3857) AS geom, road_id AS id, name, class,
+  width_m FROM src.roads;
+CREATE TABLE mvt_buildings AS SELECT ST_Transform(geom, 3857) AS geom, building_id AS id, use,
+  floors, height_m, grid_code AS grid FROM src.buildings;
+CREATE TABLE mvt_facilities AS SELECT ST_Transform(geom, 3857) AS geom, facility_id AS id, type,
+  type_name, owner_department AS owner, grid_code AS grid FROM src.facilities;
+CREATE TABLE mvt_events AS SELECT ST_Transform(geom, 3857) AS geom, event_id AS id,
+  category_code AS category, category_name, source,
+  extract(epoch FROM reported_at::timestamptz)::bigint AS reported_at,
+  CASE status WHEN '发现上报' THEN 'reported' WHEN '分类推送' THEN 'classified'
+    WHEN '协同处理' THEN 'handling' WHEN '跟踪回访' THEN 'follow_up' ELSE 'closed' END AS status,
+  status AS status_name, dispatch_level AS level, grid_code AS grid
+  FROM src.events WHERE geom IS NOT NULL;
+CREATE INDEX ON mvt_grids USING gist (geom);
+CREATE INDEX ON mvt_roads USING gist (geom);
+CREATE INDEX ON mvt_buildings USING gist (geom);
+CREATE INDEX ON mvt_facilities USING gist (geom);
+CREATE INDEX ON mvt_events USING gist (geom);
+ANALYZE mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events;
+)SQL";
+
+struct AnchorLayer {
+  std::string name, table, columns, where;
+};
+
+std::vector<AnchorLayer> anchorLayers() {
+  std::vector<AnchorLayer> out = {
+      {"grids", "mvt_grids", "code, name, community, street", ""},
+      {"roads", "mvt_roads", "id, name, class, width_m", ""},
+      {"buildings", "mvt_buildings", "id, use, floors, height_m, grid", ""},
+      {"facilities", "mvt_facilities", "id, type, type_name, owner, grid", ""},
+  };
+  for (const char* st : {"reported", "classified", "handling", "follow_up", "closed"}) {
+    out.push_back({std::string("events_") + st, "mvt_events",
+                   "id, category, category_name, source, reported_at, status, status_name, level, "
+                   "grid",
+                   std::string(" AND status = '") + st + "'"});
+  }
+  return out;
+}
+
+// The tile as one bytea (the layers concatenated, as MVT allows), buffer 64
+// of 4096 as render.h's RenderOptions; `what`: "length(...)" or the counts.
+std::string anchorSql(int x, int y) {
+  const std::string env = "ST_TileEnvelope(" + std::to_string(kZoom) + ", " + std::to_string(x) +
+                          ", " + std::to_string(y) + ")";
+  std::string sql = "WITH b AS (SELECT " + env + " AS env, ST_Expand(" + env + ", " +
+                    std::to_string(tiles::tileSize(kZoom) * 64 / 4096) +
+                    ") AS clip) SELECT length(";
+  bool first = true;
+  for (const auto& l : anchorLayers()) {
+    if (!first) sql += " || ";
+    first = false;
+    sql += "COALESCE((SELECT ST_AsMVT(t, '" + l.name +
+           "', 4096, 'geom') FROM (SELECT ST_AsMVTGeom(s.geom, b.env, 4096, 64, true) AS geom, " +
+           l.columns + " FROM " + l.table + " s, b WHERE s.geom && b.clip" + l.where +
+           ") t), ''::bytea)";
+  }
+  return sql + ") FROM b";
+}
+
+// Features per layer PostGIS writes into the tile (ST_AsMVTGeom not null).
+std::string anchorCountSql(int x, int y) {
+  const std::string env = "ST_TileEnvelope(" + std::to_string(kZoom) + ", " + std::to_string(x) +
+                          ", " + std::to_string(y) + ")";
+  std::string sql;
+  for (const auto& l : anchorLayers()) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT '" + l.name + "', count(*) FROM " + l.table + " s WHERE s.geom && ST_Expand(" +
+           env + ", " + std::to_string(tiles::tileSize(kZoom) * 64 / 4096) + ")" + l.where +
+           " AND ST_AsMVTGeom(s.geom, " + env + ", 4096, 64, true) IS NOT NULL";
+  }
+  return sql;
+}
+
+}  // namespace
+
+core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
+  if (!shell("command -v wrk")) {
+    return core::makeError(core::ErrorCode::kUnsupported, "serve.tile_* needs wrk");
+  }
+  auto densest =
+      inChild("the densest z14 tile of " + ctx.dataset,
+              [&]() -> core::Result<nlohmann::json> { return densestTile(ctx.dataset); });
+  if (!densest) return densest.takeError();
+  const int x = (*densest)["x"].get<int>(), y = (*densest)["y"].get<int>();
+  const std::string path = "/tiles/" + std::to_string(kZoom) + "/" + std::to_string(x) + "/" +
+                           std::to_string(y) + ".mvt";
+  std::printf("  serve.tile: densest z14 tile %s: %s\n", path.c_str(), densest->dump().c_str());
+
+  auto server = startServe(ctx.dataset, {"--threads", "1"});
+  if (!server) return server.takeError();
+  // The first tile builds the TileSource (projection, indexes): not timed.
+  auto first = shell("curl -s -o /dev/null -w '%{http_code} %{size_download}' '" + server->base +
+                     path + "'");
+  auto wrk = shell("wrk -t1 -c1 -d5s --latency '" + server->base + path + "'");
+  stopServe(*server);
+  if (!first) return first.takeError();
+  if (!wrk) return wrk.takeError();
+  if (first->compare(0, 3, "200") != 0) {
+    return core::makeError(core::ErrorCode::kIo, "GET " + path + " answered " + *first);
+  }
+
+  std::optional<double> anchorMs;
+  std::string anchorNote = "PostGIS anchor not measured";
+  const std::string state = ctx.workDir + "/pg-serve-tile";
+  const std::string script = postgisScript(state);
+  if (auto url = shell(script + "start")) {
+    auto c = pgstore::Connection::open(*url);
+    if (c && c->execute("CREATE SCHEMA IF NOT EXISTS src")) {
+      const std::string load = "ogr2ogr -overwrite -f PostgreSQL 'PG:" + *url + "' '" +
+                               ctx.dataset +
+                               "' grids roads buildings facilities events -lco SCHEMA=src "
+                               "-lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE";
+      if (auto loaded = shell(load); !loaded) {
+        anchorNote = "PostGIS anchor: ogr2ogr failed: " + loaded.error().toString();
+      } else if (auto prep = c->execute(kPrepare); !prep) {
+        anchorNote = "PostGIS anchor: " + prep.error().toString();
+      } else {
+        const std::string sql = anchorSql(x, y);
+        std::string bytes = "?";
+        if (auto r = c->query(sql); r && r->rows() == 1) bytes = std::string(r->text(0, 0));
+        std::vector<double> ms;
+        for (int i = 0; i < kAnchorRuns; ++i) {
+          const auto t0 = Clock::now();
+          auto r = c->query(sql);
+          ms.push_back(secondsSince(t0) * 1000);
+          if (!r) {
+            anchorNote = "PostGIS anchor: " + r.error().toString();
+            break;
+          }
+        }
+        std::string counts;
+        if (auto r = c->query(anchorCountSql(x, y))) {
+          for (int i = 0; i < r->rows(); ++i) {
+            if (r->text(i, 1) == "0") continue;
+            counts += (counts.empty() ? "" : ", ") + std::string(r->text(i, 0)) + " " +
+                      std::string(r->text(i, 1));
+          }
+        }
+        if (ms.size() == static_cast<std::size_t>(kAnchorRuns)) {
+          std::sort(ms.begin(), ms.end());
+          anchorMs = ms[ms.size() / 2];
+          anchorNote =
+              "PostGIS ST_AsMVT(ST_AsMVTGeom(geom 3857 with GiST, env, 4096, 64)) of the "
+              "9 layers through libpq, p50 of " +
+              std::to_string(kAnchorRuns) + ", " + bytes +
+              " bytes (computed, not sent: length()); its features: " + counts;
+        }
+      }
+    } else {
+      anchorNote = "PostGIS anchor: cannot connect to " + *url;
+    }
+    (void)shell(script + "purge");
+  }
+
+  std::string ours;
+  for (const auto& [name, n] : (*densest)["layers"].items()) {
+    ours += (ours.empty() ? "" : ", ") + name + " " + std::to_string(n.get<std::size_t>());
+  }
+  Figure f{"serve.tile_z14_p50_ms",
+           wrkNumber(*wrk, "50%"),
+           "ms",
+           false,
+           std::nullopt,
+           std::nullopt,
+           "target <= 5 ms; GET " + path + " (the densest z14 tile, " +
+               std::to_string((*densest)["counted"].get<std::size_t>()) +
+               " building/facility/event points; base layers, anonymous), server 1 thread, wrk "
+               "-t1 -c1 -d5s, p99 " +
+               msText(wrkNumber(*wrk, "99%")) + " ms, " + first->substr(first->find(' ') + 1) +
+               " bytes; our features: " + ours + "; anchor: " + anchorNote};
+  if (anchorMs) {
+    f.anchor = "PostGIS ST_AsMVT of the same tile through libpq";
+    f.anchorValue = *anchorMs;
+  }
+  return std::vector<Figure>{f};
+}
+
+}  // namespace gridtwin::bench
