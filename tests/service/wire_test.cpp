@@ -307,8 +307,9 @@ TEST(ServiceWire, ExportQgisCollectionsAreTheService) {
   const auto ids = f.service->collectionIds();
   const std::set<std::string> served(ids.begin(), ids.end());
   std::size_t n = 0;
-  // The OAPIF data sources: typename='ID' (XML-escaped in the project).
-  const std::string key = "typename=&apos;";
+  // The OAPIF data sources: typename='ID' (XML-escaped in the project by
+  // core::markupEscape, which writes ' as &#39;).
+  const std::string key = "typename=&#39;";
   for (std::size_t at = xml.find(key); at != std::string::npos; at = xml.find(key, at + 1)) {
     const auto from = at + key.size(), to = xml.find('&', from);
     const std::string id = xml.substr(from, to - from);
