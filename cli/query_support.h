@@ -382,33 +382,7 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
     return std::nullopt;
   };
   if (format == "csv") {
-    std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
-    std::vector<std::pair<model::Kind, std::size_t>> offset;  // kind → first column
-    for (model::Kind k : query::kQueryKinds) {
-      if (!kinds.has(k)) continue;
-      offset.emplace_back(k, header.size());
-      for (auto n : query::fieldNames(k)) header.push_back(n);
-    }
-    for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << header[i];
-    out << '\n';
-    query::forEachRecord(
-        twin, access, sel,
-        [&](const query::Record& r) {
-          std::vector<std::string> row(header.size());
-          row[0] = std::string(model::kindTable(r.kind));
-          row[1] = std::to_string(r.id);
-          row[2] = std::string(twin.district().grids().code[r.grid]);
-          row[3] = coord(r.lonlat.x);
-          row[4] = coord(r.lonlat.y);
-          std::size_t first = 0;
-          for (const auto& [k, o] : offset) {
-            if (k == r.kind) first = o;
-          }
-          for (std::size_t i = 0; i < r.values.size(); ++i) row[first + i] = r.values[i];
-          for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv(row[i]);
-          out << '\n';
-        },
-        now);
+    query::writeRecordsCsv(twin, access, sel, kinds, out, now);
     return done();
   }
   const bool lines = format == "jsonl";

@@ -1,9 +1,11 @@
 #include "query/records.h"
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <ostream>
 
 #include "geo/algorithms.h"
 #include "ident/masking.h"
@@ -281,6 +283,58 @@ core::Result<void> writeRecordsGpkg(const Twin& twin, const Access& access,
   }
   if (status.ok()) status = w->commit();
   return status;
+}
+
+namespace {
+
+std::string csvField(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string shortest(double v) {
+  if (!std::isfinite(v)) return {};
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string();
+}
+
+}  // namespace
+
+void writeRecordsCsv(const Twin& twin, const Access& access, const Selection& selection,
+                     const KindSet& kinds, std::ostream& out, std::int64_t now) {
+  std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
+  std::vector<std::pair<model::Kind, std::size_t>> offset;  // kind → first column
+  for (model::Kind k : kQueryKinds) {
+    if (!kinds.has(k)) continue;
+    offset.emplace_back(k, header.size());
+    for (auto n : fieldNames(k)) header.push_back(n);
+  }
+  for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << header[i];
+  out << '\n';
+  forEachRecord(
+      twin, access, selection,
+      [&](const Record& r) {
+        std::vector<std::string> row(header.size());
+        row[0] = std::string(model::kindTable(r.kind));
+        row[1] = std::to_string(r.id);
+        row[2] = std::string(twin.district().grids().code[r.grid]);
+        row[3] = shortest(r.lonlat.x);
+        row[4] = shortest(r.lonlat.y);
+        std::size_t first = 0;
+        for (const auto& [k, o] : offset) {
+          if (k == r.kind) first = o;
+        }
+        for (std::size_t i = 0; i < r.values.size(); ++i) row[first + i] = r.values[i];
+        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csvField(row[i]);
+        out << '\n';
+      },
+      now);
 }
 
 }  // namespace gridtwin::query

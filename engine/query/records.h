@@ -9,6 +9,7 @@
 // Thread-safety: pure functions.
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,15 @@ core::Result<void> writeRecordsGpkg(const Twin& twin, const Access& access,
                                     const Selection& selection, const KindSet& kinds,
                                     const std::string& path, const std::string& description,
                                     std::int64_t now = kReferenceNow);
+
+// The selection's records as CSV: one header — kind, id, grid, lon, lat, then
+// the fields of every kind in `kinds` — and a row per record with its kind's
+// fields in their columns and the others empty; lon/lat as the shortest text
+// that reads back to the same double (empty when unknown); a field holding a
+// comma, quote or line break quoted as RFC 4180 says. The caller checks
+// `out` (an output that fails must fail loudly).
+void writeRecordsCsv(const Twin& twin, const Access& access, const Selection& selection,
+                     const KindSet& kinds, std::ostream& out, std::int64_t now = kReferenceNow);
 
 // A staff member as the role may see them (name always, phone masked unless
 // Disclosure::staffPhone).

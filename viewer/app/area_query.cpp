@@ -24,48 +24,8 @@ std::string coord(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::string();
 }
 
-std::string csvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 geo::Point metric(const osg::Vec3d& local, const osg::Vec3d& origin) {
   return {local.x() + origin.x(), local.y() + origin.y()};
-}
-
-void writeCsv(const query::Twin& twin, const query::Access& access, const query::Selection& sel,
-              std::ostream& out, std::int64_t now) {
-  std::vector<std::string_view> header = {"kind", "id", "grid", "lon", "lat"};
-  std::vector<std::pair<model::Kind, std::size_t>> offset;  // kind → first column
-  for (model::Kind k : query::kQueryKinds) {
-    offset.emplace_back(k, header.size());
-    for (auto n : query::fieldNames(k)) header.push_back(n);
-  }
-  for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << header[i];
-  out << '\n';
-  query::forEachRecord(
-      twin, access, sel,
-      [&](const query::Record& r) {
-        std::vector<std::string> row(header.size());
-        row[0] = std::string(model::kindTable(r.kind));
-        row[1] = std::to_string(r.id);
-        row[2] = std::string(twin.district().grids().code[r.grid]);
-        row[3] = coord(r.lonlat.x);
-        row[4] = coord(r.lonlat.y);
-        std::size_t first = 0;
-        for (const auto& [k, o] : offset) {
-          if (k == r.kind) first = o;
-        }
-        for (std::size_t i = 0; i < r.values.size(); ++i) row[first + i] = r.values[i];
-        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csvField(row[i]);
-        out << '\n';
-      },
-      now);
 }
 
 void writeGeoJson(const query::Twin& twin, const query::Access& access, const query::Selection& sel,
@@ -203,7 +163,7 @@ core::Result<void> exportHits(const query::Twin& twin, const query::Access& acce
       return core::makeError(core::ErrorCode::kIo, "cannot write the export", path);
     }
     if (format == ExportFormat::kCsv) {
-      writeCsv(twin, access, selection, out, now);
+      query::writeRecordsCsv(twin, access, selection, query::KindSet::all(), out, now);
     } else {
       writeGeoJson(twin, access, selection, out, now);
     }
