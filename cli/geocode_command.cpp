@@ -30,6 +30,7 @@
 #include "address/json.h"
 #include "address/matcher.h"
 #include "commands.h"
+#include "core/csv.h"
 #include "io.h"
 #include "store/gpkg_reader.h"
 
@@ -73,16 +74,6 @@ std::vector<std::string> splitCsv(std::string_view line) {
   return fields;
 }
 
-std::string csvField(std::string_view s) {
-  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // The "address" value of a JSONL object line, or the line itself when it is
 // not an object. Only plain string values are understood (escapes \" and \\).
 std::string addressOfJsonLine(std::string_view line) {
@@ -104,14 +95,15 @@ std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geo
   out += std::string(address::matchStatusName(g.match.status)) + ",";
   char conf[32];
   std::snprintf(conf, sizeof conf, "%.3f", g.match.confidence);
-  out += std::string(conf) + "," + csvField(g.code) + "," + csvField(g.standardText) + ",";
+  out +=
+      std::string(conf) + "," + core::csvField(g.code) + "," + core::csvField(g.standardText) + ",";
   if (g.match.address >= 0) {
     out += formatCoordinate(g.lon) + "," + formatCoordinate(g.lat);  // round-trip precision
   } else {
     out += ",";
   }
-  out += "," + csvField(g.gridCode) + "," + csvField(g.communityName) + "," +
-         csvField(g.streetName) + ",";
+  out += "," + core::csvField(g.gridCode) + "," + core::csvField(g.communityName) + "," +
+         core::csvField(g.streetName) + ",";
   std::string candidates;
   for (const auto& c : g.match.candidates) {
     address::GeocodeResult d;
@@ -119,7 +111,7 @@ std::string csvRow(const address::GeocodeResult& g, const address::Geocoder& geo
     if (!candidates.empty()) candidates += '|';
     candidates += d.code;
   }
-  out += csvField(candidates) + "," + csvField(g.match.reason);
+  out += core::csvField(candidates) + "," + core::csvField(g.match.reason);
   return out;
 }
 
@@ -235,7 +227,7 @@ int runGeocode(const GeocodeOptions& o) {
         std::cerr << "gridtwin geocode: " << why << '\n';
         status = 1;
         std::cout << std::string(headerFields > 0 ? headerFields - 1 : 0, ',') << ",error,,,,,,,,,,"
-                  << csvField(why) << '\n';
+                  << core::csvField(why) << '\n';
         return {};
       }
       text = fields[static_cast<std::size_t>(addressColumn)];
@@ -247,7 +239,7 @@ int runGeocode(const GeocodeOptions& o) {
       std::cerr << "gridtwin geocode: " << g.error().toString() << '\n';
       status = 1;
       if (csv) {
-        std::cout << line << ",error,,,,,,,,,," << csvField(g.error().toString()) << '\n';
+        std::cout << line << ",error,,,,,,,,,," << core::csvField(g.error().toString()) << '\n';
       } else {
         std::string out = "{\"error\":";
         address::appendJsonString(out, g.error().toString());

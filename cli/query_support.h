@@ -17,6 +17,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "crs/crs.h"
 #include "crs/transformer.h"
@@ -331,15 +332,7 @@ inline std::optional<Failure> parseEvents(const EventOptions& o, const query::Tw
 
 inline std::string json(std::string_view s) { return jsonQuote(s); }
 
-inline std::string csv(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
+inline std::string csv(std::string_view s) { return core::csvField(s); }
 
 // Full precision: the shortest text that reads back to the same double.
 inline std::string coord(double v) { return formatCoordinate(v); }

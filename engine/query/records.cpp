@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 
+#include "core/csv.h"
 #include "geo/algorithms.h"
 #include "ident/masking.h"
 #include "query/detail/calendar.h"
@@ -287,16 +288,6 @@ core::Result<void> writeRecordsGpkg(const Twin& twin, const Access& access,
 
 namespace {
 
-std::string csvField(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string shortest(double v) {
   if (!std::isfinite(v)) return {};
   char buf[32];
@@ -331,7 +322,8 @@ void writeRecordsCsv(const Twin& twin, const Access& access, const Selection& se
           if (k == r.kind) first = o;
         }
         for (std::size_t i = 0; i < r.values.size(); ++i) row[first + i] = r.values[i];
-        for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csvField(row[i]);
+        for (std::size_t i = 0; i < row.size(); ++i)
+          out << (i ? "," : "") << core::csvField(row[i]);
         out << '\n';
       },
       now);
