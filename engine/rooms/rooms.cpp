@@ -96,7 +96,7 @@ core::Result<Loaded> loadModels(const std::string& gpkgPath, const query::Twin& 
 
 core::Result<std::vector<std::uint32_t>> modelBuildings(const std::string& gpkgPath,
                                                         const query::Twin& twin) {
-  auto rows = store::readBimModels(gpkgPath);
+  auto rows = store::readBimModels(gpkgPath, std::nullopt, /*withIfc=*/false);
   if (!rows) return rows.error();
   const auto& buildings = twin.district().buildings();
   std::unordered_map<std::int64_t, std::uint32_t> rowOfId;

@@ -11,7 +11,8 @@ using core::ErrorCode;
 using core::makeError;
 
 core::Result<std::vector<BimModelRow>> readBimModels(const std::string& gpkgPath,
-                                                     std::optional<std::int64_t> buildingId) {
+                                                     std::optional<std::int64_t> buildingId,
+                                                     bool withIfc) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(gpkgPath, ec)) {
     return makeError(ErrorCode::kNotFound, "no such file", gpkgPath);
@@ -36,8 +37,10 @@ core::Result<std::vector<BimModelRow>> readBimModels(const std::string& gpkgPath
   sqlite3_finalize(st);
   if (!has) return rows;
   std::string sql =
-      "SELECT building_id, source, file, anchor_x, anchor_y, anchor_z, rotation_deg, scale, ifc "
-      "FROM bim_models";
+      std::string(
+          "SELECT building_id, source, file, anchor_x, anchor_y, anchor_z, rotation_deg, "
+          "scale, ") +
+      (withIfc ? "ifc" : "NULL") + " FROM bim_models";
   if (buildingId) sql += " WHERE building_id = ?";
   sql += " ORDER BY building_id";
   if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {

@@ -21,8 +21,11 @@ struct BimModelRow {
 };
 
 // Every row, or the one of `buildingId`. A dataset without the table (older
-// than issue 14) has no models: an empty list. Errors name the file.
+// than issue 14) has no models: an empty list. `withIfc` false leaves `ifc`
+// empty (the rows only: megabytes of STEP text less to read). Errors name
+// the file.
 core::Result<std::vector<BimModelRow>> readBimModels(
-    const std::string& gpkgPath, std::optional<std::int64_t> buildingId = std::nullopt);
+    const std::string& gpkgPath, std::optional<std::int64_t> buildingId = std::nullopt,
+    bool withIfc = true);
 
 }  // namespace gridtwin::store

@@ -8,8 +8,9 @@
 // A case, blank-line separated (lines starting with '#' are comments):
 //   case: what it shows                 (required, first)
 //   setup: shell line                   (run in the case folder before the run)
-//   run: shell line                     (required; $GT gridtwin, $D the district,
-//                                        $W the case folder, $SHARED the shared data)
+//   run: shell line                     (required; $GT gridtwin, $GV gridtwin-viewer,
+//                                        $D the district, $W the case folder,
+//                                        $SHARED the shared data)
 //   stdin: one line of the run's stdin  (repeatable)
 //   exit: N                             (required)
 //   err: words that stderr contains     (repeatable)
@@ -161,7 +162,11 @@ class CliTableCase : public ::testing::Test {
         {"$GT", std::string("'") + GRIDTWIN_CLI + "'"},
         {"$D", "'" + district.string() + "'"},
         {"$W", "'" + dir.string() + "'"},
-        {"$SHARED", std::string(GRIDTWIN_SHARED_DATA)}};
+        {"$SHARED", std::string(GRIDTWIN_SHARED_DATA)},
+#ifdef GRIDTWIN_VIEWER_BIN
+        {"$GV", std::string("'") + GRIDTWIN_VIEWER_BIN + "'"},
+#endif
+    };
     for (const auto& s : c.setup) {
       ASSERT_EQ(shell("cd '" + dir.string() + "' && " + substitute(s, vars)), 0) << "setup: " << s;
     }

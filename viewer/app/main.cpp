@@ -14,7 +14,9 @@
 #include <QSurfaceFormat>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/main_window.h"
@@ -60,11 +62,26 @@ int main(int argc, char** argv) {
                  "top | overview | grid (the scope's grids) | bim (a building model, near)")
       ->check(CLI::IsMember({"top", "overview", "grid", "bim"}));
   app.add_option("--model", modelBuilding, "--view bim: the building_id whose model is shown")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](const std::string& s) {
+            return !s.empty() && s.front() != '-' && s.front() != '0' &&
+                           s.find_first_not_of("0123456789") == std::string::npos
+                       ? std::string()
+                       : "'" + s + "' is not a building_id (a positive whole number)";
+          },
+          "BUILDING_ID"));
   app.add_option("--storey", storey, "--view bim: show only this storey (0 = the lowest)")
       ->check(CLI::Range(0, 500));
   app.add_option("--explode", explode, "--view bim: metres between exploded storeys")
-      ->check(CLI::Range(0.0, 100.0));
+      ->check(CLI::Validator(
+          [](const std::string& s) {
+            char* end = nullptr;
+            const double v = std::strtod(s.c_str(), &end);
+            return end != s.c_str() && *end == '\0' && std::isfinite(v) && v >= 0 && v <= 100
+                       ? std::string()
+                       : "'" + s + "' is not a gap in metres from 0 to 100";
+          },
+          "METRES"));
   app.add_flag("--all-models", allModels,
                "with --snapshot: every building model drawn at any distance (the benchmark)");
   app.add_option("--shared-data", sharedData,

@@ -149,7 +149,8 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
       // every model
     } else if (o.model != 0) {
       lo.buildingId = o.model;
-    } else if (auto first = store::readBimModels(o.dataset); first && !first->empty()) {
+    } else if (auto first = store::readBimModels(o.dataset, std::nullopt, /*withIfc=*/false);
+               first && !first->empty()) {
       lo.buildingId = first->front().buildingId;
     }
     auto l = rooms::loadModels(o.dataset, twin, lo);
