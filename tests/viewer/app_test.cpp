@@ -3,6 +3,7 @@
 // under the cursor, and a grid head never sees another grid's records.
 #include <gtest/gtest.h>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTextBrowser>
@@ -17,6 +18,7 @@
 #include "app/bim_panel.h"
 #include "app/main_window.h"
 #include "app/osg_widget.h"
+#include "app/startup_probe.h"
 #include "geo/algorithms.h"
 #include "rooms/rooms.h"
 
@@ -71,15 +73,7 @@ std::unique_ptr<gv::MainWindow> openWindow(const std::string& role, const std::s
   return w;
 }
 
-// The widget position (Qt: origin top-left) of local point p.
-QPoint widgetPosition(gv::OsgWidget* view, const osg::Vec3d& p) {
-  osg::Camera* c = view->osgView()->getCamera();
-  const osg::Vec3d w =
-      p * (c->getViewMatrix() * c->getProjectionMatrix() * c->getViewport()->computeWindowMatrix());
-  const double scale = view->devicePixelRatioF();
-  return QPoint(static_cast<int>(std::lround(w.x() / scale)),
-                static_cast<int>(std::lround(view->height() - w.y() / scale)));
-}
+QPoint widgetPosition(gv::OsgWidget* view, const osg::Vec3d& p) { return view->widgetPosition(p); }
 
 void showTop(gv::MainWindow& w) {
   auto* view = w.view();
@@ -335,6 +329,34 @@ TEST(ViewerApp, ClickingABuildingModelNamesTheRoomAndIsolatesItsStorey) {
   expectRoomOnFloor(1);
   w->bimPanel()->explodeBox()->setValue(3);
   EXPECT_FLOAT_EQ(bim->exploded(static_cast<std::size_t>(i)), 3.f);
+}
+
+// gridtwin-viewer --measure-startup (scripts/bench's start, identify and
+// memory figures): every click it times lands on the building it aims at (or
+// a facility symbol drawn over that roof), and its figures are in order.
+TEST(ViewerApp, TheStartupProbeClicksTheBuildingsItTimes) {
+  gv::ViewerOptions o;
+  o.role = "district";
+  o.now = kNow;
+  gv::MainWindow w(o);
+  w.resize(1280, 900);
+  w.show();
+  std::optional<gv::StartupFigures> got;
+  gv::probeStartup(w, GRIDTWIN_SMALL_DISTRICT, 8, [&](const gv::StartupFigures& f) { got = f; });
+  QElapsedTimer waited;
+  waited.start();
+  while (!got && waited.elapsed() < 180000)
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+  ASSERT_TRUE(got.has_value()) << "the probe never finished";
+  EXPECT_TRUE(got->opened);
+  EXPECT_EQ(got->clicks, 8);
+  EXPECT_EQ(got->identified + got->facilities, got->clicks);
+  EXPECT_GT(got->identified, 0);
+  EXPECT_GE(got->firstFrameEpochMs, got->openStartEpochMs);
+  EXPECT_GT(got->openedRssMb, 0);
+  EXPECT_GE(got->peakRssMb, got->firstFrameRssMb);
+  EXPECT_TRUE(got->modelsLoaded);
+  EXPECT_LE(got->identifyMedianMs, got->identifyMaxMs);
 }
 
 int main(int argc, char** argv) {

@@ -77,14 +77,7 @@ std::unique_ptr<gv::MainWindow> openWindow(const std::string& role, const std::s
   return w;
 }
 
-QPoint widgetPosition(gv::OsgWidget* view, const osg::Vec3d& p) {
-  osg::Camera* c = view->osgView()->getCamera();
-  const osg::Vec3d w =
-      p * (c->getViewMatrix() * c->getProjectionMatrix() * c->getViewport()->computeWindowMatrix());
-  const double scale = view->devicePixelRatioF();
-  return QPoint(static_cast<int>(std::lround(w.x() / scale)),
-                static_cast<int>(std::lround(view->height() - w.y() / scale)));
-}
+QPoint widgetPosition(gv::OsgWidget* view, const osg::Vec3d& p) { return view->widgetPosition(p); }
 
 // Metres one widget pixel spans on the ground at the view's centre.
 double metresPerPixel(gv::OsgWidget* view) {

@@ -6,6 +6,11 @@
 //   gridtwin-viewer DATASET --snapshot out.png [--view top|overview|grid|bim]
 //                   [--size 1280x720] [--choropleth events7d] [--stats [--frames N]]
 //                   [--model BUILDING_ID --storey N --explode M]   (--view bim)
+//   gridtwin-viewer DATASET --measure-startup [--size WxH]
+//
+// --measure-startup opens the window, measures the start (first full frame,
+// clicks to identify, peak memory; app/startup_probe.h), prints them as one
+// JSON line and exits: scripts/bench's viewer.start_to_first_frame_ms.
 //
 // --snapshot renders offscreen (no window; needs an X display such as
 // xvfb-run's) and exits. Exit codes as the gridtwin CLI: 0 ok, 1 bad input,
@@ -22,6 +27,7 @@
 #include "app/main_window.h"
 #include "app/open_twin.h"
 #include "app/snapshot.h"
+#include "app/startup_probe.h"
 #include "core/output_file.h"
 #include "query/query.h"
 
@@ -46,7 +52,7 @@ int main(int argc, char** argv) {
   int storey = -1;
   float explode = 0;
   int hours = 24 * 7, frames = 0;
-  bool stats = false, naive = false, allModels = false;
+  bool stats = false, naive = false, allModels = false, measureStartup = false;
   app.add_option("dataset", dataset, "District GeoPackage or postgresql:// URL");
   app.add_option("--layer", layerFiles,
                  "vector files to add as layers, FILE or FILE@CRS (EPSG:4326, GCJ02, BD09, …)")
@@ -91,6 +97,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"events7d"}));
   app.add_flag("--stats", stats, "with --snapshot: scene and frame figures as JSON");
   app.add_flag("--naive", naive, "one drawable per building (the benchmark's anchor scene)");
+  app.add_flag("--measure-startup", measureStartup,
+               "open the window, print the start's figures as JSON and exit (the benchmark)");
   app.add_option("--frames", frames, "frames to time with --stats")->check(CLI::Range(2, 10000));
   try {
     app.parse(argc, argv);
@@ -173,6 +181,35 @@ int main(int argc, char** argv) {
   vo.hours = hours;
   vo.layers = layerFiles;
   vo.sharedData = sharedData;
+  if (measureStartup) {
+    int w = 0, h = 0;
+    if (dataset.empty() || !parseSize(size, w, h)) {
+      std::cerr << "gridtwin-viewer: --measure-startup needs a dataset and a valid --size\n";
+      return 2;
+    }
+    vo.dataset.clear();  // opened by the probe, which times it
+    gv::MainWindow window(vo);
+    window.resize(w, h);
+    window.show();
+    int rc = 0;
+    gv::probeStartup(
+        window, QString::fromStdString(dataset), 20, [&rc](const gv::StartupFigures& f) {
+          std::printf(
+              "{\"opened\": %s, \"open_start_epoch_ms\": %.3f, \"first_frame_epoch_ms\": %.3f, "
+              "\"open_ms\": %.1f, "
+              "\"clicks\": %d, \"identified\": %d, \"facilities\": %d, \"identify_median_ms\": "
+              "%.3f, "
+              "\"identify_max_ms\": %.3f, \"models_loaded\": %s, "
+              "\"opened_rss_mb\": %.1f, \"first_frame_rss_mb\": %.1f, \"peak_rss_mb\": %.1f}\n",
+              f.opened ? "true" : "false", f.openStartEpochMs, f.firstFrameEpochMs, f.openMs,
+              f.clicks, f.identified, f.facilities, f.identifyMedianMs, f.identifyMaxMs,
+              f.modelsLoaded ? "true" : "false", f.openedRssMb, f.firstFrameRssMb, f.peakRssMb);
+          rc = f.opened && std::fflush(stdout) == 0 ? 0 : 1;
+          QApplication::exit(rc);
+        });
+    QApplication::exec();
+    return rc;
+  }
   gv::MainWindow window(vo);
   window.show();
   return QApplication::exec();

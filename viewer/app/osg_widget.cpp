@@ -8,6 +8,7 @@
 #include <osgGA/OrbitManipulator>
 
 #include <chrono>
+#include <cmath>
 
 namespace gridtwin::viewer {
 namespace {
@@ -44,6 +45,15 @@ void OsgWidget::setScene(std::shared_ptr<scene::DistrictScene> sc) {
     m_viewer->getCameraManipulator()->home(0);
   }
   update();
+}
+
+QPoint OsgWidget::widgetPosition(const osg::Vec3d& p) const {
+  const osg::Camera* c = m_viewer->getCamera();
+  const osg::Vec3d w =
+      p * (c->getViewMatrix() * c->getProjectionMatrix() * c->getViewport()->computeWindowMatrix());
+  const double scale = devicePixelRatioF();
+  return QPoint(static_cast<int>(std::lround(w.x() / scale)),
+                static_cast<int>(std::lround(height() - w.y() / scale)));
 }
 
 void OsgWidget::flyTo(const scene::View& to) {

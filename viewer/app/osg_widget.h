@@ -34,6 +34,9 @@ class OsgWidget : public QOpenGLWidget {
   void home();     // the whole district, tilted
   void topDown();  // the whole district from straight above (2D)
   osgViewer::Viewer* osgView() const { return m_viewer.get(); }
+  // The widget position (Qt: origin top-left) where scene-local point p is
+  // drawn under the current camera.
+  QPoint widgetPosition(const osg::Vec3d& p) const;
 
  signals:
   // A click (press and release within a few pixels) at widget position.
