@@ -171,6 +171,17 @@ core::Result<VectorFile> VectorFile::open(const std::string& path,
   return VectorFile(path, ds);
 }
 
+core::Result<VectorFile> VectorFile::openPostgis(const std::string& url,
+                                                 const std::string& schema) {
+  // GDAL's PostgreSQL driver takes libpq's connection URI after "PG:"; the
+  // schema is its active one, so its tables need no prefix. A reply with
+  // the URL as the user gave it.
+  auto file = open("PG:" + url, {"ACTIVE_SCHEMA=" + schema, "LIST_ALL_TABLES=NO"});
+  if (!file) return core::makeError(file.error().code, file.error().message, url);
+  file->m_path = url;
+  return file;
+}
+
 std::string VectorFile::driverName() const {
   GDALDriverH driver = GDALGetDatasetDriver(m_dataset.get());
   return driver != nullptr ? GDALGetDriverShortName(driver) : "";

@@ -93,6 +93,12 @@ class VectorFile {
   // X_POSSIBLE_NAMES so that a table of coordinates becomes points.
   static core::Result<VectorFile> open(const std::string& path,
                                        const std::vector<std::string>& openOptions);
+  // The tables and views of one schema of a PostGIS database, named without
+  // the schema (a district ingested by `gridtwin ingest`: schema "gridtwin",
+  // its lyr_* catalogue layers among them). `url` is a postgresql:// URL;
+  // the rows are those the URL's role may read (row-level security holds).
+  // Errors: kIo when the server cannot be reached (with its reason).
+  static core::Result<VectorFile> openPostgis(const std::string& url, const std::string& schema);
 
   const std::string& path() const { return m_path; }
   // GDAL's short name of the driver that opened it ("GPKG", "ESRI Shapefile").

@@ -7,11 +7,15 @@
 #include <QApplication>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTreeWidgetItem>
 
+#include "app/layer_tree.h"
 #include "app/main_window.h"
 #include "pg_support.h"
 #include "pgstore/ingest.h"
 #include "query/twin.h"
+#include "scene/catalog_layers.h"
+#include "scene/vector_data.h"
 
 namespace gv = gridtwin::viewer;
 using gridtwin::pgtest::urlFor;
@@ -47,6 +51,28 @@ TEST(ViewerPostgis, APostgresqlUrlOpensTheDistrict) {
   EXPECT_EQ(a.buildings().size(), b.buildings().size());
   EXPECT_EQ(a.events().size(), b.events().size());
   EXPECT_TRUE(w.statusText().contains("buildings")) << w.statusText().toStdString();
+
+  // The catalogue layers come from the database too (the ingested lyr_*
+  // tables and views), with the GeoPackage's features.
+  auto* tree = w.layerTree();
+  ASSERT_NE(tree->overlay(), nullptr);
+  const auto& catalogue = tree->catalogue();
+  for (const char* id : {"L002", "L214"}) {
+    std::size_t entry = catalogue.size();
+    for (std::size_t i = 0; i < catalogue.size(); ++i) {
+      if (catalogue[i].id == id) entry = i;
+    }
+    ASSERT_LT(entry, catalogue.size()) << id;
+    if (!tree->overlay()->loaded(entry)) {
+      tree->itemOf(id)->setCheckState(0, Qt::Checked);
+      for (int k = 0; k < 1200 && tree->pending() > 0; ++k) QTest::qWait(50);
+    }
+    ASSERT_TRUE(tree->overlay()->loaded(entry)) << id << " did not load from " << url;
+    auto fromFile = gridtwin::scene::readVectorLayer(kSmall, catalogue[entry].table);
+    ASSERT_TRUE(fromFile) << fromFile.error().toString();
+    EXPECT_GT(tree->overlay()->features(entry), 0u) << id;
+    EXPECT_EQ(tree->overlay()->features(entry), fromFile->features) << id;
+  }
   (void)admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 }
 

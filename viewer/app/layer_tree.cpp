@@ -156,9 +156,8 @@ void LayerTree::load(std::size_t i) {
   Entry& e = *m_entries[i];
   if (!m_overlay || m_overlay->loaded(i) || e.loading) return;
   const bool catalogue = !e.table.empty();
-  if (catalogue && (m_dataset.empty() || m_dataset.rfind("postgres", 0) == 0)) {
-    e.item->setToolTip(0, e.item->toolTip(0).section('\n', 0, 1) +
-                              "\nno layer tables: the district was not opened from a GeoPackage");
+  if (catalogue && m_dataset.empty()) {
+    e.item->setToolTip(0, e.item->toolTip(0).section('\n', 0, 1) + "\nno district is open");
     return;
   }
   e.loading = true;

@@ -187,6 +187,10 @@ core::Result<VectorData> readLayer(const store::VectorLayer& layer,
 }
 
 core::Result<store::VectorFile> openFile(const std::string& path) {
+  // A district in PostGIS: its ingested tables and views (lyr_* included).
+  if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
+    return store::VectorFile::openPostgis(path, "gridtwin");
+  }
   // A CSV becomes points through its coordinate columns (or a WKT column,
   // which GDAL finds by itself).
   std::vector<std::string> options;
