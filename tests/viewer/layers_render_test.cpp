@@ -17,11 +17,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <span>
 
 #include "control_image.h"
 #include "crs/transformer.h"
+#include "geo/algorithms.h"
 #include "layers/catalog.h"
 #include "query/twin.h"
 #include "scene/catalog_layers.h"
@@ -367,6 +369,79 @@ TEST_F(ViewerLayers, KmlAndCsvFilesAreLayersToo) {
   auto withCrs = gs::readVectorFile(csv, gc::kWgs84);
   ASSERT_TRUE(withCrs) << withCrs.error().toString();
   EXPECT_EQ(withCrs->front().data.points.size(), 2u);
+}
+
+// A layer the catalogue extrudes (L061 高层建筑, "extrude": "floors") stands
+// as prisms as tall as the district's buildings of the same ids; without
+// heights it lies flat.
+TEST_F(ViewerLayers, ExtrudedLayersStandAsTallAsTheirBuildings) {
+  const gridtwin::layers::LayerSpec* spec = nullptr;
+  for (const auto& s : s_catalog) {
+    if (s.id == "L061") spec = &s;
+  }
+  ASSERT_NE(spec, nullptr);
+  const auto look = gs::lookOf(*spec);
+  ASSERT_TRUE(look.extrude);
+  auto data = gs::readVectorLayer(GRIDTWIN_SMALL_DISTRICT, spec->table);
+  ASSERT_TRUE(data) << data.error().toString();
+  ASSERT_GT(data->polygons.size(), 0u);
+  ASSERT_EQ(data->polygonRef.size(), data->polygons.size());
+  const auto& b = district().buildings();
+  std::map<std::string, float> heights;
+  for (std::size_t i = 0; i < b.size(); ++i) heights[std::to_string(b.id[i])] = b.heightM[i];
+  float tallest = 0;
+  std::size_t tallestPolygon = 0;
+  for (std::size_t k = 0; k < data->polygonRef.size(); ++k) {
+    const auto& ref = data->polygonRef[k];
+    ASSERT_TRUE(heights.count(ref)) << "no building " << ref;
+    if (heights[ref] > tallest) {
+      tallest = heights[ref];
+      tallestPolygon = k;
+    }
+  }
+  auto heightOf = [&](std::string_view ref) {
+    const auto it = heights.find(std::string(ref));
+    return it == heights.end() ? 0.f : it->second;
+  };
+  auto sc = scene();
+  sc->setVisible(gs::Layer::kLabels, false);
+  sc->setVisible(gs::Layer::kBuildings, false);
+  gs::LayerOverlay flatOverlay(sc->origin()), tallOverlay(sc->origin());
+  const auto flat = flatOverlay.add(spec->name, look);
+  flatOverlay.attach(flat, *gs::LayerOverlay::prepare(*data, look, sc->origin()));
+  const auto tall = tallOverlay.add(spec->name, look);
+  tallOverlay.attach(tall, *gs::LayerOverlay::prepare(*data, look, sc->origin(), heightOf));
+  flatOverlay.setVisible(flat, true);
+  tallOverlay.setVisible(tall, true);
+  // The highest vertex the overlay holds (its drawables' vertex arrays).
+  auto top = [](gs::LayerOverlay& o) {
+    float z = -1;
+    std::size_t vertices = 0;
+    for (unsigned i = 0; i < o.root()->getNumChildren(); ++i) {
+      auto* g = o.root()->getChild(i)->asGeometry();
+      const auto* v = g ? dynamic_cast<const osg::Vec3Array*>(g->getVertexArray()) : nullptr;
+      for (std::size_t k = 0; v && k < v->size(); ++k, ++vertices) z = std::max(z, (*v)[k].z());
+    }
+    EXPECT_GT(vertices, 0u);
+    return z;
+  };
+  const float flatTop = top(flatOverlay);
+  EXPECT_GE(flatTop, 0.f);
+  EXPECT_LT(flatTop, 1.f) << "drawn flat without heights";
+  EXPECT_NEAR(top(tallOverlay), tallest, 0.01f) << "the tallest prism's roof";
+  EXPECT_EQ(tallOverlay.features(tall), data->features);
+  // Seen from the side, close enough for the layer's scale range (from
+  // 1:25,000 inwards), the prisms cover far more of the picture.
+  const auto c = gridtwin::geo::centroid(data->polygons[tallestPolygon]);
+  const auto view = gs::obliqueView(sc->toLocal(c.x, c.y), 400, 60, 30);
+  sc->root()->addChild(flatOverlay.root());
+  auto flatImage = s_off->render(sc->root(), view);
+  ASSERT_TRUE(flatImage);
+  sc->root()->removeChild(flatOverlay.root());
+  sc->root()->addChild(tallOverlay.root());
+  auto tallImage = s_off->render(sc->root(), view);
+  ASSERT_TRUE(tallImage);
+  EXPECT_GT(differingPixels(**flatImage, **tallImage), std::size_t(kW * kH / 50));
 }
 
 TEST_F(ViewerLayers, BrokenFilesAreClearErrors) {

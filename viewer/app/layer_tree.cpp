@@ -186,7 +186,8 @@ void LayerTree::flush() {
   const int generation = m_generation;
   const osg::Vec3d origin = m_scene->origin();
   const std::string dataset = m_dataset;
-  std::thread([self, generation, origin, dataset, jobs] {
+  const auto heightOf = m_heightOf;
+  std::thread([self, generation, origin, dataset, jobs, heightOf] {
     std::vector<std::string> tables;
     for (const auto& j : jobs) {
       if (!j.data) tables.push_back(j.table);
@@ -202,7 +203,7 @@ void LayerTree::flush() {
       } else if (auto& r = read[next++]; !r) {
         error = q(r.error().toString());
       } else {
-        prepared = scene::LayerOverlay::prepare(*r, j.look, origin);
+        prepared = scene::LayerOverlay::prepare(*r, j.look, origin, heightOf);
       }
       const std::size_t i = j.entry;
       const QString name = q(j.name);

@@ -13,9 +13,11 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crs/crs.h"
@@ -46,6 +48,11 @@ class LayerTree : public QObject {
   // PostgreSQL URL: the catalogue layers have no tables to read). Layers
   // already checked start loading.
   void setScene(std::shared_ptr<scene::DistrictScene> scene, const std::string& dataset);
+  // The height in metres of a catalogue feature by its `ref` (a building's
+  // id), for the layers the catalogue extrudes; set before setScene.
+  void setHeights(std::function<float(std::string_view ref)> heightOf) {
+    m_heightOf = std::move(heightOf);
+  }
 
   // Adds every layer of a vector file in the background; fileAdded() tells
   // how it went.
@@ -85,6 +92,7 @@ class LayerTree : public QObject {
   std::vector<layers::LayerSpec> m_catalogue;
   std::vector<std::unique_ptr<Entry>> m_entries;  // catalogue first, then added
   std::shared_ptr<scene::DistrictScene> m_scene;
+  std::function<float(std::string_view)> m_heightOf;
   std::unique_ptr<scene::LayerOverlay> m_overlay;
   std::string m_dataset;
   std::vector<std::size_t> m_queue;  // entries to load in the next batch

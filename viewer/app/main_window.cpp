@@ -17,9 +17,11 @@
 #include <QToolBar>
 #include <QTreeWidget>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <thread>
+#include <unordered_map>
 
 #include "app/area_query.h"
 #include "app/area_tools.h"
@@ -217,6 +219,21 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
                            m_datasetPath.toStdString());
   m_editPreview->setDistrict(m_twin, *m_access, sc, m_datasetPath.toStdString());
   startFinder();
+  {
+    // Extruded catalogue layers (buildings by floors) stand as tall as the
+    // district's own buildings: heights by building id.
+    auto heights = std::make_shared<std::unordered_map<std::int64_t, float>>();
+    const auto& b = m_twin->district().buildings();
+    heights->reserve(b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) (*heights)[b.id[i]] = b.heightM[i];
+    m_layerTree->setHeights([heights](std::string_view ref) {
+      std::int64_t id = 0;
+      const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+      if (ec != std::errc() || end != ref.data() + ref.size()) return 0.f;
+      const auto it = heights->find(id);
+      return it == heights->end() ? 0.f : it->second;
+    });
+  }
   m_layerTree->setScene(sc, m_openedPath);
   addPendingLayers();
   startBim();

@@ -29,6 +29,7 @@ struct PreparedLayer {
     unsigned mode = GL_TRIANGLES;
     float size = 1;
     bool dashed = false;
+    bool solid = false;  // prisms: drawn with depth writes
     osg::Vec4 colour;
     std::vector<osg::Vec3> vertices;
   };
@@ -40,6 +41,7 @@ struct LayerOverlay::Bucket {
   unsigned mode = GL_TRIANGLES;
   float size = 1;
   bool dashed = false;
+  bool solid = false;
   osg::ref_ptr<osg::Geometry> geometry;
   osg::ref_ptr<osg::Vec3Array> vertices;
   osg::ref_ptr<osg::Vec4Array> colours;
@@ -120,6 +122,7 @@ LayerLook lookOf(const layers::LayerSpec& spec) {
   l.opacity = static_cast<float>(std::clamp(s.opacity, 0.0, 1.0));
   l.minScale = spec.minScale;
   l.maxScale = spec.maxScale;
+  l.extrude = !s.extrude.empty();
   return l;
 }
 
@@ -164,24 +167,57 @@ std::size_t LayerOverlay::features(std::size_t layer) const { return m_layers.at
 bool LayerOverlay::visible(std::size_t layer) const { return m_layers.at(layer).visible; }
 float LayerOverlay::opacity(std::size_t layer) const { return m_layers.at(layer).opacity; }
 
-std::shared_ptr<const PreparedLayer> LayerOverlay::prepare(const VectorData& data,
-                                                           const LayerLook& look,
-                                                           const osg::Vec3d& origin) {
+std::shared_ptr<const PreparedLayer> LayerOverlay::prepare(
+    const VectorData& data, const LayerLook& look, const osg::Vec3d& origin,
+    const std::function<float(std::string_view ref)>& heightOf) {
   auto p = std::make_shared<PreparedLayer>();
   p->features = data.features;
   auto local = [&](const geo::Point& q, float z) {
     return osg::Vec3(static_cast<float>(q.x - origin.x()), static_cast<float>(q.y - origin.y()), z);
   };
-  PreparedLayer::Part fill{GL_TRIANGLES, 1, false, look.fill, {}};
-  PreparedLayer::Part lines{GL_LINES, look.width, look.dashed, look.stroke, {}};
-  PreparedLayer::Part points{GL_POINTS, look.pointSize, false, look.fill, {}};
+  PreparedLayer::Part fill{GL_TRIANGLES, 1, false, false, look.fill, {}};
+  PreparedLayer::Part lines{GL_LINES, look.width, look.dashed, false, look.stroke, {}};
+  PreparedLayer::Part points{GL_POINTS, look.pointSize, false, false, look.fill, {}};
+  // Prisms: roofs in the fill colour, walls a shade darker (the overlay is
+  // unlit), both writing depth so that near walls hide far ones.
+  PreparedLayer::Part roofs{GL_TRIANGLES, 1, false, true, look.fill, {}};
+  PreparedLayer::Part walls{
+      GL_TRIANGLES,
+      1,
+      false,
+      true,
+      osg::Vec4(look.fill.r() * 0.72f, look.fill.g() * 0.72f, look.fill.b() * 0.72f, look.fill.a()),
+      {}};
+  const bool prisms = look.extrude && heightOf && data.polygonRef.size() == data.polygons.size();
   auto ring = [&](const std::vector<geo::Point>& r) {
     for (std::size_t i = 0; i + 1 < r.size(); ++i) {
       lines.vertices.push_back(local(r[i], kLineZ));
       lines.vertices.push_back(local(r[i + 1], kLineZ));
     }
   };
-  for (const auto& polygon : data.polygons) {
+  auto prism = [&](const geo::Polygon& polygon, float h) {
+    const auto vs = geo::triangulationVertices(polygon);
+    for (auto i : geo::triangulate(polygon)) roofs.vertices.push_back(local(vs[i], h));
+    auto side = [&](const std::vector<geo::Point>& r) {
+      for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        const auto a0 = local(r[i], kFillZ), b0 = local(r[i + 1], kFillZ);
+        const auto a1 = local(r[i], h), b1 = local(r[i + 1], h);
+        walls.vertices.insert(walls.vertices.end(), {a0, b0, b1, a0, b1, a1});
+        lines.vertices.push_back(a1);  // the roof's outline
+        lines.vertices.push_back(b1);
+      }
+    };
+    side(polygon.outer);
+    for (const auto& hole : polygon.holes) side(hole);
+  };
+  for (std::size_t k = 0; k < data.polygons.size(); ++k) {
+    const auto& polygon = data.polygons[k];
+    if (prisms) {
+      if (const float h = heightOf(data.polygonRef[k]); h > 0) {
+        prism(polygon, h);
+        continue;
+      }
+    }
     if (look.hasFill) {
       const auto vs = geo::triangulationVertices(polygon);
       for (auto i : geo::triangulate(polygon)) fill.vertices.push_back(local(vs[i], kFillZ));
@@ -191,24 +227,26 @@ std::shared_ptr<const PreparedLayer> LayerOverlay::prepare(const VectorData& dat
   }
   for (const auto& l : data.lines) ring(l);
   for (const auto& q : data.points) points.vertices.push_back(local(q, kPointZ));
-  for (auto* part : {&fill, &lines, &points}) {
+  for (auto* part : {&fill, &roofs, &walls, &lines, &points}) {
     if (!part->vertices.empty()) p->parts.push_back(std::move(*part));
   }
   return p;
 }
 
-LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashed) {
+LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashed, bool solid) {
   for (auto& b : m_buckets) {
-    if (b->mode == mode && b->size == size && b->dashed == dashed) return *b;
+    if (b->mode == mode && b->size == size && b->dashed == dashed && b->solid == solid) return *b;
   }
   auto b = std::make_unique<Bucket>();
   b->mode = mode;
   b->size = size;
   b->dashed = dashed;
+  b->solid = solid;
   b->geometry = new osg::Geometry;
-  b->geometry->setName(mode == GL_TRIANGLES ? "overlay_fill"
-                       : mode == GL_LINES   ? "overlay_lines"
-                                            : "overlay_points");
+  b->geometry->setName(mode == GL_TRIANGLES && solid ? "overlay_prisms"
+                       : mode == GL_TRIANGLES        ? "overlay_fill"
+                       : mode == GL_LINES            ? "overlay_lines"
+                                                     : "overlay_points");
   b->geometry->setUseDisplayList(false);
   b->geometry->setUseVertexBufferObjects(true);
   b->geometry->setDataVariance(osg::Object::DYNAMIC);
@@ -221,7 +259,10 @@ LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashe
   auto* ss = b->geometry->getOrCreateStateSet();
   // Fills first, then lines, then symbols, after the district's opaque
   // geometry and before its labels (bin 100).
-  if (mode == GL_TRIANGLES) {
+  if (mode == GL_TRIANGLES && solid) {
+    ss->setAttributeAndModes(new osg::Depth(osg::Depth::LEQUAL, 0, 0.99999, true));
+    ss->setRenderBinDetails(20, "RenderBin");
+  } else if (mode == GL_TRIANGLES) {
     ss->setRenderBinDetails(20, "RenderBin");
   } else if (mode == GL_LINES) {
     ss->setAttributeAndModes(new osg::LineWidth(size));
@@ -242,7 +283,7 @@ void LayerOverlay::attach(std::size_t index, const PreparedLayer& prepared) {
   Layer& layer = m_layers.at(index);
   if (layer.loaded) return;
   for (const auto& part : prepared.parts) {
-    Bucket& b = bucket(part.mode, part.size, part.dashed);
+    Bucket& b = bucket(part.mode, part.size, part.dashed, part.solid);
     std::size_t which = 0;
     for (; which < m_buckets.size(); ++which) {
       if (m_buckets[which].get() == &b) break;

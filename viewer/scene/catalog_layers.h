@@ -25,8 +25,10 @@
 #include <osg/Matrixd>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scene/vector_data.h"
@@ -48,6 +50,9 @@ struct LayerLook {
   float opacity = 1;    // the style's own opacity (0..1)
   int minScale = 0;     // shown while maxScale <= denominator <= minScale; 0: no limit
   int maxScale = 0;
+  // Polygons drawn as prisms (the style's "extrude"): each feature's height
+  // comes from prepare()'s heightOf, by the feature's `ref`.
+  bool extrude = false;
 };
 
 // The look a catalogue row asks for (its style JSON and scale columns).
@@ -81,8 +86,11 @@ class LayerOverlay {
   const LayerLook& look(std::size_t layer) const;
 
   // Any thread.
-  static std::shared_ptr<const PreparedLayer> prepare(const VectorData& data, const LayerLook& look,
-                                                      const osg::Vec3d& origin);
+  // `heightOf`: an extruded layer's height in metres for a polygon's `ref`
+  // (VectorData::polygonRef; 0 or less, or no function: drawn flat).
+  static std::shared_ptr<const PreparedLayer> prepare(
+      const VectorData& data, const LayerLook& look, const osg::Vec3d& origin,
+      const std::function<float(std::string_view ref)>& heightOf = {});
   // Render thread: appends the prepared vertices to the shared drawables.
   // A layer attaches once; a second attach is ignored.
   void attach(std::size_t layer, const PreparedLayer& prepared);
@@ -109,7 +117,7 @@ class LayerOverlay {
  private:
   struct Bucket;
   struct Layer;
-  Bucket& bucket(unsigned mode, float size, bool dashed);
+  Bucket& bucket(unsigned mode, float size, bool dashed, bool solid);
   void recolour(Layer& layer);
 
   osg::ref_ptr<osg::Group> m_root;

@@ -159,6 +159,7 @@ core::Result<VectorData> readLayer(const store::VectorLayer& layer,
   if (!t) return t.takeError();
   VectorData data;
   std::vector<std::uint8_t> wkb;
+  const int refField = layer.fieldIndex("ref");
   auto r = layer.forEachFeature([&](const store::VectorFeature& f) -> core::Result<void> {
     if (!f.hasGeometry() || !f.wkb(wkb)) return {};
     VectorData one;
@@ -178,6 +179,11 @@ core::Result<VectorData> readLayer(const store::VectorLayer& layer,
     }
     data.points.insert(data.points.end(), one.points.begin(), one.points.end());
     std::move(one.lines.begin(), one.lines.end(), std::back_inserter(data.lines));
+    if (refField >= 0) {
+      data.polygonRef.resize(data.polygons.size());
+      data.polygonRef.insert(data.polygonRef.end(), one.polygons.size(),
+                             f.isNull(refField) ? std::string() : std::string(f.text(refField)));
+    }
     std::move(one.polygons.begin(), one.polygons.end(), std::back_inserter(data.polygons));
     ++data.features;
     return {};

@@ -25,6 +25,9 @@ struct VectorData {
   std::vector<geo::LineString> lines;
   std::vector<geo::Polygon> polygons;
   std::size_t features = 0;  // features with a geometry
+  // Per polygon, its feature's `ref` field where the layer has one (the
+  // catalogue's lyr_* tables: a building's id, a grid's code), else empty.
+  std::vector<std::string> polygonRef;
 };
 
 struct VectorLayerData {
