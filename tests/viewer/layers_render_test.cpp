@@ -27,6 +27,7 @@
 #include "layers/catalog.h"
 #include "query/twin.h"
 #include "scene/catalog_layers.h"
+#include "scene/icons.h"
 #include "scene/labels.h"
 #include "scene/offscreen.h"
 #include "scene/scene.h"
@@ -442,6 +443,79 @@ TEST_F(ViewerLayers, ExtrudedLayersStandAsTallAsTheirBuildings) {
   auto tallImage = s_off->render(sc->root(), view);
   ASSERT_TRUE(tallImage);
   EXPECT_GT(differingPixels(**flatImage, **tallImage), std::size_t(kW * kH / 50));
+}
+
+// The catalogue's icons are pictures: every icon name has its own character
+// (no fallback letter), and an icon layer (L014 镇街驻地, "government": 政 on
+// a purple disc) draws a disc of its fill with white strokes inside, unlike
+// the round symbol it was before.
+TEST_F(ViewerLayers, IconLayersDrawTheirCharacterOnADisc) {
+  std::size_t icons = 0;
+  for (const auto& spec : s_catalog) {
+    if (spec.style.icon.empty()) continue;
+    ++icons;
+    EXPECT_GE(gs::lookOf(spec).icon, 0) << spec.id;
+    EXPECT_GE(static_cast<std::uint32_t>(gs::iconGlyph(spec.style.icon)), 0x4E00u)
+        << spec.id << ": icon '" << spec.style.icon << "' has no character of its own";
+  }
+  EXPECT_EQ(icons, 146u);
+  EXPECT_EQ(gs::iconIndex(""), -1);
+  EXPECT_EQ(gs::iconGlyph("zebra"), U'Z') << "an unknown name: its first letter";
+
+  const gridtwin::layers::LayerSpec* spec = nullptr;
+  for (const auto& s : s_catalog) {
+    if (s.id == "L014") spec = &s;
+  }
+  ASSERT_NE(spec, nullptr);
+  auto data = gs::readVectorLayer(GRIDTWIN_SMALL_DISTRICT, spec->table);
+  ASSERT_TRUE(data) << data.error().toString();
+  ASSERT_FALSE(data->points.empty());
+  auto sc = scene();
+  for (auto l :
+       {gs::Layer::kLabels, gs::Layer::kFacilities, gs::Layer::kEvents, gs::Layer::kBuildings}) {
+    sc->setVisible(l, false);
+  }
+  auto look = gs::lookOf(*spec);
+  auto round = look;
+  round.icon = -1;
+  gs::LayerOverlay iconOverlay(sc->origin()), roundOverlay(sc->origin());
+  const auto i = iconOverlay.add(spec->name, look);
+  iconOverlay.attach(i, *gs::LayerOverlay::prepare(*data, look, sc->origin()));
+  iconOverlay.setVisible(i, true);
+  const auto r = roundOverlay.add(spec->name, round);
+  roundOverlay.attach(r, *gs::LayerOverlay::prepare(*data, round, sc->origin()));
+  roundOverlay.setVisible(r, true);
+  const osg::Vec3d at = sc->toLocal(data->points.front().x, data->points.front().y);
+  const osg::Vec3d half(150, 150, 0);
+  const auto view = gs::topView(osg::BoundingBox(at - half, at + half), double(kW) / kH);
+  sc->root()->addChild(iconOverlay.root());
+  auto withIcon = s_off->render(sc->root(), view);
+  ASSERT_TRUE(withIcon);
+  sc->root()->removeChild(iconOverlay.root());
+  sc->root()->addChild(roundOverlay.root());
+  auto withRound = s_off->render(sc->root(), view);
+  ASSERT_TRUE(withRound);
+  // Pixels within 40 px of the centre: the disc's purple, and white ones.
+  auto count = [&](const osg::Image& image, auto&& match) {
+    std::size_t n = 0;
+    for (int y = kH / 2 - 40; y < kH / 2 + 40; ++y) {
+      for (int x = kW / 2 - 40; x < kW / 2 + 40; ++x) {
+        const unsigned char* p = image.data(x, y);
+        if (match(p[0], p[1], p[2])) ++n;
+      }
+    }
+    return n;
+  };
+  auto purple = [](int red, int green, int blue) {
+    return std::abs(red - 0x98) < 40 && std::abs(green - 0x4e) < 40 && std::abs(blue - 0xa3) < 40;
+  };
+  auto white = [](int red, int green, int blue) { return red > 235 && green > 235 && blue > 235; };
+  EXPECT_GT(count(**withIcon, purple), 60u) << "the disc";
+  // The grid lines are white too: the icon adds white over the round symbol.
+  const auto iconWhite = count(**withIcon, white), roundWhite = count(**withRound, white);
+  EXPECT_GT(iconWhite, roundWhite + 25) << "the ring and 政";
+  EXPECT_GT(count(**withRound, purple), 20u) << "the round symbol";
+  expectMatchesControl(**withIcon, "catalog_icon");
 }
 
 TEST_F(ViewerLayers, BrokenFilesAreClearErrors) {

@@ -14,6 +14,7 @@
 
 #include "geo/triangulate.h"
 #include "layers/catalog.h"
+#include "scene/icons.h"
 
 namespace gridtwin::scene {
 
@@ -30,6 +31,7 @@ struct PreparedLayer {
     float size = 1;
     bool dashed = false;
     bool solid = false;  // prisms: drawn with depth writes
+    int icon = -1;       // points: the icon's atlas cell (scene/icons.h)
     osg::Vec4 colour;
     std::vector<osg::Vec3> vertices;
   };
@@ -42,6 +44,8 @@ struct LayerOverlay::Bucket {
   float size = 1;
   bool dashed = false;
   bool solid = false;
+  bool icons = false;
+  osg::ref_ptr<osg::FloatArray> cells;  // icons: each vertex's atlas cell
   osg::ref_ptr<osg::Geometry> geometry;
   osg::ref_ptr<osg::Vec3Array> vertices;
   osg::ref_ptr<osg::Vec4Array> colours;
@@ -123,6 +127,10 @@ LayerLook lookOf(const layers::LayerSpec& spec) {
   l.minScale = spec.minScale;
   l.maxScale = spec.maxScale;
   l.extrude = !s.extrude.empty();
+  l.icon = iconIndex(s.icon);
+  // A character needs ~20 px to be read: icons are drawn 2.5 times the
+  // symbol size (the catalogue's 8 → 20 px).
+  if (l.icon >= 0) l.pointSize = std::clamp(l.pointSize * 2.5f, 16.f, 48.f);
   return l;
 }
 
@@ -175,19 +183,15 @@ std::shared_ptr<const PreparedLayer> LayerOverlay::prepare(
   auto local = [&](const geo::Point& q, float z) {
     return osg::Vec3(static_cast<float>(q.x - origin.x()), static_cast<float>(q.y - origin.y()), z);
   };
-  PreparedLayer::Part fill{GL_TRIANGLES, 1, false, false, look.fill, {}};
-  PreparedLayer::Part lines{GL_LINES, look.width, look.dashed, false, look.stroke, {}};
-  PreparedLayer::Part points{GL_POINTS, look.pointSize, false, false, look.fill, {}};
+  PreparedLayer::Part fill{GL_TRIANGLES, 1, false, false, -1, look.fill, {}};
+  PreparedLayer::Part lines{GL_LINES, look.width, look.dashed, false, -1, look.stroke, {}};
+  PreparedLayer::Part points{GL_POINTS, look.pointSize, false, false, look.icon, look.fill, {}};
   // Prisms: roofs in the fill colour, walls a shade darker (the overlay is
   // unlit), both writing depth so that near walls hide far ones.
-  PreparedLayer::Part roofs{GL_TRIANGLES, 1, false, true, look.fill, {}};
-  PreparedLayer::Part walls{
-      GL_TRIANGLES,
-      1,
-      false,
-      true,
-      osg::Vec4(look.fill.r() * 0.72f, look.fill.g() * 0.72f, look.fill.b() * 0.72f, look.fill.a()),
-      {}};
+  PreparedLayer::Part roofs{GL_TRIANGLES, 1, false, true, -1, look.fill, {}};
+  const osg::Vec4 wall(look.fill.r() * 0.72f, look.fill.g() * 0.72f, look.fill.b() * 0.72f,
+                       look.fill.a());
+  PreparedLayer::Part walls{GL_TRIANGLES, 1, false, true, -1, wall, {}};
   const bool prisms = look.extrude && heightOf && data.polygonRef.size() == data.polygons.size();
   auto ring = [&](const std::vector<geo::Point>& r) {
     for (std::size_t i = 0; i + 1 < r.size(); ++i) {
@@ -233,19 +237,25 @@ std::shared_ptr<const PreparedLayer> LayerOverlay::prepare(
   return p;
 }
 
-LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashed, bool solid) {
+LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashed, bool solid,
+                                           bool icons) {
   for (auto& b : m_buckets) {
-    if (b->mode == mode && b->size == size && b->dashed == dashed && b->solid == solid) return *b;
+    if (b->mode == mode && b->size == size && b->dashed == dashed && b->solid == solid &&
+        b->icons == icons) {
+      return *b;
+    }
   }
   auto b = std::make_unique<Bucket>();
   b->mode = mode;
   b->size = size;
   b->dashed = dashed;
   b->solid = solid;
+  b->icons = icons;
   b->geometry = new osg::Geometry;
   b->geometry->setName(mode == GL_TRIANGLES && solid ? "overlay_prisms"
                        : mode == GL_TRIANGLES        ? "overlay_fill"
                        : mode == GL_LINES            ? "overlay_lines"
+                       : icons                       ? "overlay_icons"
                                                      : "overlay_points");
   b->geometry->setUseDisplayList(false);
   b->geometry->setUseVertexBufferObjects(true);
@@ -256,6 +266,11 @@ LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashe
   b->geometry->setColorArray(b->colours.get(), osg::Array::BIND_PER_VERTEX);
   b->draws = new osg::MultiDrawArrays(mode);
   b->geometry->addPrimitiveSet(b->draws.get());
+  if (icons) {
+    b->cells = new osg::FloatArray;
+    b->geometry->setVertexAttribArray(kIconAttribute, b->cells.get(), osg::Array::BIND_PER_VERTEX);
+    b->geometry->setStateSet(iconState(size));
+  }
   auto* ss = b->geometry->getOrCreateStateSet();
   // Fills first, then lines, then symbols, after the district's opaque
   // geometry and before its labels (bin 100).
@@ -268,6 +283,8 @@ LayerOverlay::Bucket& LayerOverlay::bucket(unsigned mode, float size, bool dashe
     ss->setAttributeAndModes(new osg::LineWidth(size));
     if (dashed) ss->setAttributeAndModes(new osg::LineStipple(2, 0x0F0F));
     ss->setRenderBinDetails(21, "RenderBin");
+  } else if (icons) {
+    ss->setRenderBinDetails(22, "RenderBin");
   } else {
     ss->setAttributeAndModes(new osg::Point(size));
     ss->setMode(GL_POINT_SMOOTH, osg::StateAttribute::ON);  // round symbols
@@ -283,7 +300,7 @@ void LayerOverlay::attach(std::size_t index, const PreparedLayer& prepared) {
   Layer& layer = m_layers.at(index);
   if (layer.loaded) return;
   for (const auto& part : prepared.parts) {
-    Bucket& b = bucket(part.mode, part.size, part.dashed, part.solid);
+    Bucket& b = bucket(part.mode, part.size, part.dashed, part.solid, part.icon >= 0);
     std::size_t which = 0;
     for (; which < m_buckets.size(); ++which) {
       if (m_buckets[which].get() == &b) break;
@@ -295,6 +312,10 @@ void LayerOverlay::attach(std::size_t index, const PreparedLayer& prepared) {
     span.colour = part.colour;
     b.vertices->insert(b.vertices->end(), part.vertices.begin(), part.vertices.end());
     b.colours->resize(b.vertices->size());
+    if (b.cells) {
+      b.cells->resize(b.vertices->size(), static_cast<float>(part.icon));
+      b.cells->dirty();
+    }
     b.vertices->dirty();
     b.geometry->dirtyBound();
     layer.spans.push_back(span);

@@ -53,6 +53,9 @@ struct LayerLook {
   // Polygons drawn as prisms (the style's "extrude"): each feature's height
   // comes from prepare()'s heightOf, by the feature's `ref`.
   bool extrude = false;
+  // Points drawn as the style's icon (scene/icons.h: its atlas cell), or
+  // round symbols (-1).
+  int icon = -1;
 };
 
 // The look a catalogue row asks for (its style JSON and scale columns).
@@ -117,7 +120,7 @@ class LayerOverlay {
  private:
   struct Bucket;
   struct Layer;
-  Bucket& bucket(unsigned mode, float size, bool dashed, bool solid);
+  Bucket& bucket(unsigned mode, float size, bool dashed, bool solid, bool icons);
   void recolour(Layer& layer);
 
   osg::ref_ptr<osg::Group> m_root;
