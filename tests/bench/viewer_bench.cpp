@@ -32,6 +32,18 @@ std::string binDir() {
       .string();
 }
 
+// The standard output of shell command `cmd`, or an error saying `failed`
+// with what it printed.
+core::Result<std::string> output(const std::string& cmd, const std::string& failed) {
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start: " + failed, cmd);
+  std::string text;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p)) text += buf.data();
+  if (::pclose(p) != 0) return core::makeError(core::ErrorCode::kIo, failed + ": " + text, cmd);
+  return text;
+}
+
 // One run of the viewer's --stats: its JSON line.
 core::Result<nlohmann::json> viewerStats(const Context& ctx, int w, int h, bool naive,
                                          const std::string& view = "overview",
@@ -42,16 +54,10 @@ core::Result<nlohmann::json> viewerStats(const Context& ctx, int w, int h, bool 
                           ctx.dataset + "' --snapshot '" + out + "' --view " + view + " --size " +
                           std::to_string(w) + "x" + std::to_string(h) + " --stats --frames 12" +
                           (naive ? " --naive" : "") + extra + " 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start gridtwin-viewer", cmd);
-  std::string text;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) text += buf.data();
-  const int rc = ::pclose(p);
+  auto run = output(cmd, "gridtwin-viewer --stats failed");
   std::filesystem::remove(out);
-  if (rc != 0) {
-    return core::makeError(core::ErrorCode::kIo, "gridtwin-viewer --stats failed: " + text, cmd);
-  }
+  if (!run) return run.takeError();
+  std::string text = std::move(*run);
   // OSG reports Xvfb's X11 errors (harmless BadMatch) on stdout: the figures
   // are the last line that is a JSON object.
   if (const auto at = text.rfind("\n{"); at != std::string::npos) text.erase(0, at + 1);
@@ -66,16 +72,8 @@ core::Result<nlohmann::json> qgisStats(const Context& ctx, int w, int h) {
                           "/tests/bench/qgis_2d.py' '" +
                           ctx.dataset + "' " + std::to_string(w) + " " + std::to_string(h) +
                           " 6 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start python3", cmd);
-  std::string text;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) text += buf.data();
-  if (::pclose(p) != 0) {
-    return core::makeError(
-        core::ErrorCode::kIo,
-        "qgis_2d.py failed (python3-qgis missing? scripts/setup installs it): " + text, cmd);
-  }
+  GT_ASSIGN(text,
+            output(cmd, "qgis_2d.py failed (python3-qgis missing? scripts/setup installs it)"));
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return core::makeError(core::ErrorCode::kParse, "not JSON: " + text, cmd);
   return j;
@@ -90,15 +88,9 @@ core::Result<nlohmann::json> viewerStartup(const Context& ctx) {
       "xvfb-run -a -s '-screen 0 1920x1080x24' sh -c 'date +%s%N; exec \"$0\" \"$1\" "
       "--measure-startup --size 1920x1080' '" +
       binDir() + "/gridtwin-viewer' '" + ctx.dataset + "' 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return core::makeError(core::ErrorCode::kIo, "cannot start gridtwin-viewer", cmd);
-  std::string text;
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), p)) text += buf.data();
-  if (::pclose(p) != 0) {
-    return core::makeError(core::ErrorCode::kIo,
-                           "gridtwin-viewer --measure-startup failed: " + text, cmd);
-  }
+  auto run = output(cmd, "gridtwin-viewer --measure-startup failed");
+  if (!run) return run.takeError();
+  std::string text = std::move(*run);
   const double startNs = std::atof(text.c_str());
   if (const auto at = text.rfind("\n{"); at != std::string::npos) text.erase(0, at + 1);
   auto j = nlohmann::json::parse(text, nullptr, false);

@@ -107,6 +107,15 @@ class ViewerLayers : public ::testing::Test {
     return 0;
   }
 
+  // `sc` with `overlay` over it, rendered from `view` (the overlay taken
+  // off again).
+  static auto renderWith(gs::DistrictScene& sc, gs::LayerOverlay& overlay, const gs::View& view) {
+    sc.root()->addChild(overlay.root());
+    auto image = s_off->render(sc.root(), view);
+    sc.root()->removeChild(overlay.root());
+    return image;
+  }
+
   static std::unique_ptr<gq::Twin> s_twin;
   static std::unique_ptr<gs::Offscreen> s_off;
   static std::vector<gridtwin::layers::LayerSpec> s_catalog;
@@ -435,12 +444,9 @@ TEST_F(ViewerLayers, ExtrudedLayersStandAsTallAsTheirBuildings) {
   // 1:25,000 inwards), the prisms cover far more of the picture.
   const auto c = gridtwin::geo::centroid(data->polygons[tallestPolygon]);
   const auto view = gs::obliqueView(sc->toLocal(c.x, c.y), 400, 60, 30);
-  sc->root()->addChild(flatOverlay.root());
-  auto flatImage = s_off->render(sc->root(), view);
+  auto flatImage = renderWith(*sc, flatOverlay, view);
   ASSERT_TRUE(flatImage);
-  sc->root()->removeChild(flatOverlay.root());
-  sc->root()->addChild(tallOverlay.root());
-  auto tallImage = s_off->render(sc->root(), view);
+  auto tallImage = renderWith(*sc, tallOverlay, view);
   ASSERT_TRUE(tallImage);
   EXPECT_GT(differingPixels(**flatImage, **tallImage), std::size_t(kW * kH / 50));
 }
@@ -488,12 +494,9 @@ TEST_F(ViewerLayers, IconLayersDrawTheirCharacterOnADisc) {
   const osg::Vec3d at = sc->toLocal(data->points.front().x, data->points.front().y);
   const osg::Vec3d half(150, 150, 0);
   const auto view = gs::topView(osg::BoundingBox(at - half, at + half), double(kW) / kH);
-  sc->root()->addChild(iconOverlay.root());
-  auto withIcon = s_off->render(sc->root(), view);
+  auto withIcon = renderWith(*sc, iconOverlay, view);
   ASSERT_TRUE(withIcon);
-  sc->root()->removeChild(iconOverlay.root());
-  sc->root()->addChild(roundOverlay.root());
-  auto withRound = s_off->render(sc->root(), view);
+  auto withRound = renderWith(*sc, roundOverlay, view);
   ASSERT_TRUE(withRound);
   // Pixels within 40 px of the centre: the disc's purple, and white ones.
   auto count = [&](const osg::Image& image, auto&& match) {
