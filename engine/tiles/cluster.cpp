@@ -75,15 +75,18 @@ PointClusters PointClusters::build(std::span<const geo::Point> lonlat,
       const std::uint64_t runKey = entries[i].key >> cellShift;
       PointCluster c;
       c.grid = static_cast<std::uint32_t>(entries[i].key >> kGridShift);
-      c.firstTime = c.lastTime = time[entries[i].row];
+      const bool timed = !time.empty();
+      if (timed) c.firstTime = c.lastTime = time[entries[i].row];
       double sx = 0, sy = 0;
       std::size_t j = i;
       for (; j < entries.size() && (entries[j].key >> cellShift) == runKey; ++j) {
         const Entry& e = entries[j];
         sx += e.xy.x;
         sy += e.xy.y;
-        c.firstTime = std::min(c.firstTime, time[e.row]);
-        c.lastTime = std::max(c.lastTime, time[e.row]);
+        if (timed) {
+          c.firstTime = std::min(c.firstTime, time[e.row]);
+          c.lastTime = std::max(c.lastTime, time[e.row]);
+        }
         const std::uint16_t v = value[e.row];
         if (valueCount[v]++ == 0) touched.push_back(v);
       }

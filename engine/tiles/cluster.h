@@ -5,8 +5,9 @@
 // of a radius so that a cluster belongs to exactly one tile).
 //
 // Why: the densest z14 tile of the full-scale district held 302,858 closed
-// events of three years as points (16.9 MB, 383 ms to render); as clusters it
-// holds a few thousand points with a count (design note: engine/tiles/README.md).
+// events of three years and 21,700 facilities as points (16.9 MB, 383 ms to
+// render); as clusters they are a few thousand points with a count (design
+// note with the numbers: engine/tiles/README.md).
 //
 // The rule: at zoom z (0..kMaxZoom) the Web Mercator plane is cut into cells
 // of 1/2^kCellBits of a tile (zoom z + kCellBits tiles: 128 of 4096 tile
@@ -51,8 +52,9 @@ class PointClusters {
 
   PointClusters() = default;
 
-  // Clusters of the points `rows` (into lonlat, grid, value, time); a row
-  // whose point is not finite is left out (not drawn at any zoom).
+  // Clusters of the points `rows` (into lonlat, grid, value, time; `time`
+  // may be empty: the times are then 0); a row whose point is not finite is
+  // left out (not drawn at any zoom).
   static PointClusters build(std::span<const geo::Point> lonlat,
                              std::span<const std::uint32_t> grid,
                              std::span<const std::uint16_t> value,

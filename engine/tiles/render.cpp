@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 
 #include "core/json.h"
@@ -84,7 +85,15 @@ struct FeatureSet {
   }
 };
 
-enum class BaseLayer { kGrids, kRoads, kBuildings, kFacilities, kEvents, kEventClusters };
+enum class BaseLayer {
+  kGrids,
+  kRoads,
+  kBuildings,
+  kFacilities,
+  kFacilityClusters,
+  kEvents,
+  kEventClusters
+};
 
 struct CatalogueLayer {
   std::string table;
@@ -143,8 +152,10 @@ std::string eventLayerName(model::EventStatus status) {
   return "events_" + std::string(statusCode(status));
 }
 
-// The closed events below z16, counted per grid and cell (cluster.h).
+// The closed events and the facilities below z16, counted per grid and cell
+// (cluster.h).
 constexpr std::string_view kClosedClusters = "events_closed_clusters";
+constexpr std::string_view kFacilityClusters = "facilities_clusters";
 
 constexpr std::array<model::EventStatus, 5> kStatuses = {
     model::EventStatus::kReported, model::EventStatus::kClassified, model::EventStatus::kHandling,
@@ -156,7 +167,10 @@ struct TileSource::Impl {
   const query::Twin* twin = nullptr;
   std::string gpkgPath;
   RenderOptions options;
-  FeatureSet grids, roads, buildings, facilities;
+  FeatureSet grids, roads, buildings;
+  // Facilities: points from PointClusters::kMaxZoom + 1, counted below it.
+  FeatureSet facilities;
+  PointClusters facilityClusters;
   // Events as two sets, each with its district rows: the open ones (four
   // statuses, drawn at every zoom) and the closed ones (drawn one by one from
   // PointClusters::kMaxZoom + 1; below it counted in `closedClusters`), so that a
@@ -196,7 +210,8 @@ TileSource::TileSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TileSource::~TileSource() = default;
 
 std::vector<std::string> TileSource::baseLayerNames() {
-  std::vector<std::string> names{"grids", "roads", "buildings", "facilities"};
+  std::vector<std::string> names{"grids", "roads", "buildings", "facilities",
+                                 std::string(kFacilityClusters)};
   for (auto s : kStatuses) names.push_back(eventLayerName(s));
   names.emplace_back(kClosedClusters);
   return names;
@@ -289,6 +304,12 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
     return static_cast<std::int32_t>(d.facilities().grid[f]);
   }));
   {
+    std::vector<std::uint32_t> all(d.facilities().size());
+    std::iota(all.begin(), all.end(), 0u);
+    impl->facilityClusters = PointClusters::build(d.facilities().point.lonlat, d.facilities().grid,
+                                                  d.facilities().type, {}, all);
+  }
+  {
     const auto& ev = d.events();
     std::vector<geo::Point> open, closed;
     for (std::uint32_t e = 0; e < ev.size(); ++e) {
@@ -318,10 +339,27 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
                          "建筑 buildings",
                          {n("id"), s("use"), n("floors"), n("height_m"), s("grid")},
                          false});
+  const std::string clusterRule = "one point per grid and cell of 1/" +
+                                  std::to_string(1 << PointClusters::kCellBits) +
+                                  " tile, at the mean of its members, in the tile that holds "
+                                  "them (no buffer): a tile's counts add up to its ";
   impl->infos.push_back({"facilities",
-                         "部件 facilities",
+                         "部件 facilities, one point each from zoom " +
+                             std::to_string(PointClusters::kMaxZoom + 1) +
+                             " (below it: " + std::string(kFacilityClusters) + ")",
                          {n("id"), s("type"), s("type_name"), s("owner"), s("grid")},
-                         false});
+                         false,
+                         PointClusters::kMaxZoom + 1});
+  impl->infos.push_back(
+      {std::string(kFacilityClusters),
+       "部件 facilities counted up to zoom " + std::to_string(PointClusters::kMaxZoom) + ": " +
+           clusterRule +
+           "facilities in the reader's scope; count, grid, type = the most frequent "
+           "(type_count of them, types distinct ones)",
+       {n("count"), s("grid"), s("type"), s("type_name"), n("type_count"), n("types")},
+       false,
+       0,
+       PointClusters::kMaxZoom});
   for (auto st : kStatuses) {
     LayerInfo info{eventLayerName(st),
                    "事件 events, status " + std::string(model::name(st)),
@@ -337,10 +375,8 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
       impl->infos.push_back(
           {std::string(kClosedClusters),
            "事件 events, status " + std::string(model::name(st)) + ", counted up to zoom " +
-               std::to_string(PointClusters::kMaxZoom) + ": one point per grid and cell of 1/" +
-               std::to_string(1 << PointClusters::kCellBits) +
-               " tile, at the mean of its events; count = its closed events (a tile's counts "
-               "add up to its closed events in the reader's scope), category = the most "
+               std::to_string(PointClusters::kMaxZoom) + ": " + clusterRule +
+               "closed events in the reader's scope; count, grid, category = the most "
                "frequent (category_count events, categories distinct ones), reported_from/"
                "reported_to = the earliest and latest report (Unix seconds)",
            {n("count"), s("grid"), s("category"), s("category_name"), n("category_count"),
@@ -479,8 +515,11 @@ core::Result<std::vector<std::pair<BaseLayer, std::string>>> TileSource::Impl::s
     if (w == "base" || w == "roads") addBase(BaseLayer::kRoads, "roads");
     if (w == "base" || w == "buildings") addBase(BaseLayer::kBuildings, "buildings");
     if (w == "base" || w == "facilities") addBase(BaseLayer::kFacilities, "facilities");
-    bool matched =
-        w == "base" || w == "grids" || w == "roads" || w == "buildings" || w == "facilities";
+    if (w == "base" || w == kFacilityClusters) {
+      addBase(BaseLayer::kFacilityClusters, std::string(kFacilityClusters));
+    }
+    bool matched = w == "base" || w == "grids" || w == "roads" || w == "buildings" ||
+                   w == "facilities" || w == kFacilityClusters;
     for (auto st : kStatuses) {
       if (w == "base" || w == "events" || w == eventLayerName(st)) {
         addBase(BaseLayer::kEvents, eventLayerName(st));
@@ -597,8 +636,9 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
   };
   auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
-  std::optional<std::vector<std::uint32_t>> openRows;   // visible open events in the clip
-  const bool clustered = z <= PointClusters::kMaxZoom;  // closed events counted, not drawn
+  std::optional<std::vector<std::uint32_t>> openRows;  // visible open events in the clip
+  // Closed events and facilities counted, not drawn one by one.
+  const bool clustered = z <= PointClusters::kMaxZoom;
 
   for (const auto& [kind, name] : *base) {
     auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
@@ -645,6 +685,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         break;
       }
       case BaseLayer::kFacilities: {
+        if (clustered) break;  // facilities_clusters carries them
         pick(m_impl->facilities);
         const auto& fc = d.facilities();
         const auto& cols = d.columns();
@@ -661,6 +702,27 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
               layer->property("grid", gridCode(fc.grid[f]));
             },
             lines);
+        break;
+      }
+      case BaseLayer::kFacilityClusters: {
+        if (!clustered) break;  // facilities carries them one by one
+        const auto& cols = d.columns();
+        // A cluster is one grid's facilities in one cell of this tile: in
+        // scope whole or not at all.
+        for (const PointCluster& c : m_impl->facilityClusters.inTile(*tile)) {
+          if (!scope.contains(c.grid)) continue;
+          mvt::TilePoint t;
+          if (!clipPoint(frame, c.xy, t)) continue;  // inside its cell: always drawn
+          layer->beginFeature(mvt::GeomType::kPoint);
+          layer->points(std::span(&t, 1));
+          layer->property("count", static_cast<std::int64_t>(c.count));
+          layer->property("grid", gridCode(c.grid));
+          layer->property("type", cols.facilityTypeCodes[c.topValue]);
+          layer->property("type_name", cols.facilityTypeNames[c.topValue]);
+          layer->property("type_count", static_cast<std::int64_t>(c.topCount));
+          layer->property("types", static_cast<std::int64_t>(c.values));
+          layer->endFeature();
+        }
         break;
       }
       case BaseLayer::kEvents: {

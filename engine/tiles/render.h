@@ -7,7 +7,11 @@
 //   grids                 the grids in scope: code, name, community, street
 //   roads                 every road (public geography): id, name, class, width_m
 //   buildings             buildings of grids in scope: id, use, floors, height_m, grid
-//   facilities            facilities of grids in scope: id, type, type_name, owner, grid
+//   facilities            facilities of grids in scope: id, type, type_name, owner, grid;
+//                         from zoom PointClusters::kMaxZoom + 1 (16)
+//   facilities_clusters   the facilities up to zoom 15, as events_closed_clusters:
+//                         count, grid, type (the most frequent), type_name,
+//                         type_count, types (distinct)
 //   events_<status>       one layer per status (events_reported, events_classified,
 //                         events_handling, events_follow_up, events_closed), events of
 //                         grids in scope, the loaded ones and the live ones reported

@@ -4,9 +4,10 @@
 // features meeting the tile and its buffer (counted here from the columns,
 // independently of engine/tiles); a grid head's tile holds nothing of another
 // grid; an empty tile is said to be empty; the TileJSON lists the layers.
-// Below z16 the closed events come as clusters (cluster.h): their counts add
-// up, per grid and per scope, to the closed events the columns hold in the
-// tile; from z16 every closed event is a point again.
+// Below z16 the closed events and the facilities come as clusters
+// (cluster.h): their counts add up, per grid and per scope, to the closed
+// events and facilities the columns hold in the tile; from z16 each is a
+// point again.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,11 +192,26 @@ std::int64_t asInt(const test::Value& v) {
   return static_cast<std::int64_t>(std::get<double>(v));
 }
 
-// The counts of a tile's events_closed_clusters per grid code.
-std::map<std::string, std::int64_t> clusterCounts(const std::string& mvt) {
+// The facilities in tile t (no buffer) per grid code, for the grids `keep`
+// admits: a direct scan of the facility columns.
+template <class Keep>
+std::map<std::string, std::int64_t> facilitiesInTile(const TileId& t, Keep keep) {
+  const model::District& d = twin().district();
+  std::map<std::string, std::int64_t> out;
+  for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+    const geo::Point ll = d.facilities().point.lonlat[f];
+    if (!std::isfinite(ll.x) || !keep(d.facilities().grid[f])) continue;
+    if (tileAt(ll, t.z) == t) ++out[std::string(d.grids().code[d.facilities().grid[f]])];
+  }
+  return out;
+}
+
+// The counts of a tile's cluster layer per grid code.
+std::map<std::string, std::int64_t> clusterCounts(
+    const std::string& mvt, const std::string& name = "events_closed_clusters") {
   std::map<std::string, std::int64_t> out;
   for (const auto& layer : test::decode(mvt)) {
-    if (layer.name != "events_closed_clusters") continue;
+    if (layer.name != name) continue;
     for (const auto& f : layer.features) {
       out[std::get<std::string>(f.properties.at("grid"))] += asInt(f.properties.at("count"));
     }
@@ -213,12 +229,17 @@ TEST(TilesIntegration, GdalReadsTheDensestZ14TileWithTheEnginesCounts) {
   const model::District& d = twin().district();
   const geo::Box box = clipBox(t);
   std::map<std::string, std::size_t> expected;
+  // Facilities and closed events at z14: one cluster per grid and cell (a
+  // z19 tile) of the tile proper.
+  std::set<std::tuple<std::uint32_t, int, int>> facilityClusters, clusters;
   for (std::size_t f = 0; f < d.facilities().size(); ++f) {
-    if (box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) ++expected["facilities"];
+    const geo::Point ll = d.facilities().point.lonlat[f];
+    if (std::isfinite(ll.x) && tileAt(ll, 14) == t) {
+      const TileId cell = tileAt(ll, 14 + PointClusters::kCellBits);
+      facilityClusters.emplace(d.facilities().grid[f], cell.x, cell.y);
+    }
   }
-  // Closed events at z14: one cluster per grid and cell (a z19 tile) of the
-  // tile proper.
-  std::set<std::tuple<std::uint32_t, int, int>> clusters;
+  expected["facilities_clusters"] = facilityClusters.size();
   for (std::size_t e = 0; e < d.events().size(); ++e) {
     const geo::Point ll = d.events().point.lonlat[e];
     if (!std::isfinite(ll.x)) continue;
@@ -331,8 +352,19 @@ TEST(TilesIntegration, ClusterCountsAddUpToTheTilesClosedEventsPerScope) {
     const auto want = closedEventsInTile(t, [](std::uint32_t) { return true; });
     ASSERT_FALSE(want.empty()) << "z" << z << ": the densest tile has closed events";
     EXPECT_EQ(clusterCounts(tile->mvt), want) << "z" << z;
+    const auto facilities = facilitiesInTile(t, [](std::uint32_t) { return true; });
+    ASSERT_FALSE(facilities.empty()) << "z" << z;
+    EXPECT_EQ(clusterCounts(tile->mvt, "facilities_clusters"), facilities) << "z" << z;
     for (const auto& layer : test::decode(tile->mvt)) {
       EXPECT_NE(layer.name, "events_closed") << "z" << z << ": closed events are clustered";
+      EXPECT_NE(layer.name, "facilities") << "z" << z << ": facilities are clustered";
+      if (layer.name == "facilities_clusters") {
+        for (const auto& f : layer.features) {
+          const auto top = asInt(f.properties.at("type_count"));
+          EXPECT_GE(top, 1);
+          EXPECT_LE(top, asInt(f.properties.at("count")));
+        }
+      }
       if (layer.name != "events_closed_clusters") continue;
       for (const auto& f : layer.features) {
         const auto count = asInt(f.properties.at("count"));
@@ -365,6 +397,9 @@ TEST(TilesIntegration, ClusterCountsAddUpToTheTilesClosedEventsPerScope) {
       const auto mine =
           closedEventsInTile(t, [&](std::uint32_t g) { return head->scope.contains(g); });
       EXPECT_EQ(clusterCounts(scoped->mvt), mine) << "z" << z << " grid head " << code;
+      EXPECT_EQ(clusterCounts(scoped->mvt, "facilities_clusters"),
+                facilitiesInTile(t, [&](std::uint32_t g) { return head->scope.contains(g); }))
+          << "z" << z << " grid head " << code;
       ASSERT_EQ(mine.size(), 1u);
       EXPECT_EQ(mine.begin()->first, code);
       ++checkedHeads;
@@ -373,8 +408,9 @@ TEST(TilesIntegration, ClusterCountsAddUpToTheTilesClosedEventsPerScope) {
   EXPECT_GE(checkedHeads, 4u);
 }
 
-// From z16 every closed event in the tile and its buffer is a point of
-// events_closed with its id, and there are no clusters.
+// From z16 every closed event and every facility in the tile and its buffer
+// is a point of events_closed or facilities with its id, and there are no
+// clusters.
 TEST(TilesIntegration, HighZoomTilesCarryEachClosedEvent) {
   const model::District& d = twin().district();
   auto source = TileSource::create(twin());
@@ -384,7 +420,12 @@ TEST(TilesIntegration, HighZoomTilesCarryEachClosedEvent) {
   for (int z : {PointClusters::kMaxZoom + 1, 18}) {
     const TileId t = densestTile(z);
     const geo::Box box = clipBox(t);
-    std::set<std::int64_t> want;
+    std::set<std::int64_t> want, wantFacilities;
+    for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+      if (box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) {
+        wantFacilities.insert(d.facilities().id[f]);
+      }
+    }
     for (std::size_t e = 0; e < d.events().size(); ++e) {
       const geo::Point ll = d.events().point.lonlat[e];
       if (isClosed(e) && std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) {
@@ -394,13 +435,18 @@ TEST(TilesIntegration, HighZoomTilesCarryEachClosedEvent) {
     ASSERT_FALSE(want.empty()) << "z" << z;
     auto tile = (*source)->render(*all, z, t.x, t.y);
     ASSERT_TRUE(tile);
-    std::set<std::int64_t> got;
+    std::set<std::int64_t> got, gotFacilities;
     for (const auto& layer : test::decode(tile->mvt)) {
       EXPECT_NE(layer.name, "events_closed_clusters") << "z" << z;
-      if (layer.name != "events_closed") continue;
-      for (const auto& f : layer.features) got.insert(asInt(f.properties.at("id")));
+      EXPECT_NE(layer.name, "facilities_clusters") << "z" << z;
+      if (layer.name == "events_closed") {
+        for (const auto& f : layer.features) got.insert(asInt(f.properties.at("id")));
+      } else if (layer.name == "facilities") {
+        for (const auto& f : layer.features) gotFacilities.insert(asInt(f.properties.at("id")));
+      }
     }
     EXPECT_EQ(got, want) << "z" << z;
+    EXPECT_EQ(gotFacilities, wantFacilities) << "z" << z;
   }
 }
 
@@ -480,10 +526,10 @@ TEST(TilesIntegration, TileJsonDescribesTheLayers) {
   EXPECT_EQ(j["vector_layers"][0]["fields"]["code"], "String");
   // The closed events: points from z16, clusters with a count up to z15.
   for (const auto& l : j["vector_layers"]) {
-    if (l["id"] == "events_closed") {
+    if (l["id"] == "events_closed" || l["id"] == "facilities") {
       EXPECT_EQ(l["minzoom"], PointClusters::kMaxZoom + 1);
       EXPECT_EQ(l["maxzoom"], 18);
-    } else if (l["id"] == "events_closed_clusters") {
+    } else if (l["id"] == "events_closed_clusters" || l["id"] == "facilities_clusters") {
       EXPECT_EQ(l["minzoom"], 10);
       EXPECT_EQ(l["maxzoom"], PointClusters::kMaxZoom);
       EXPECT_EQ(l["fields"]["count"], "Number");

@@ -257,11 +257,12 @@ TEST(ServiceWire, GridHeadTilesOverRandomTiles) {
   EXPECT_GT(features, 0u);
 }
 
-// Below z16 a tile carries the closed events as clusters per grid
-// (engine/tiles/cluster.h): over HTTP, for the district and for each grid
-// head, the counts add up per grid to the closed events of the caller's
-// scope whose point lies in the tile (a direct scan of the columns and the
-// live log), and a grid head's tile has no count of another grid.
+// Below z16 a tile carries the closed events and the facilities as clusters
+// per grid (engine/tiles/cluster.h): over HTTP, for the district and for
+// each grid head, the counts add up per grid to the closed events (and the
+// facilities) of the caller's scope whose point lies in the tile (a direct
+// scan of the columns and the live log), and a grid head's tile has no count
+// of another grid.
 TEST(ServiceWire, ClusterCountsAreTheScopesClosedEventsOfTheTile) {
   auto& f = fixture();
   ASSERT_TRUE(f.server);
@@ -295,18 +296,30 @@ TEST(ServiceWire, ClusterCountsAreTheScopesClosedEventsOfTheTile) {
           ++want[std::string(d.grids().code[e.grid])];
         }
       }
+      std::map<std::string, std::int64_t> wantFacilities;
+      for (std::size_t i = 0; i < d.facilities().size(); ++i) {
+        const auto ll = d.facilities().point.lonlat[i];
+        if (access.scope.contains(d.facilities().grid[i]) && tiles::tileAt(ll, z) == t) {
+          ++wantFacilities[std::string(d.grids().code[d.facilities().grid[i]])];
+        }
+      }
       auto r = c.get(tilePath(t), bearer(token));
       ASSERT_TRUE(r.status == 200 || r.status == 204) << token << " " << r.status;
-      std::map<std::string, std::int64_t> got;
+      std::map<std::string, std::int64_t> got, gotFacilities;
       for (const auto& layer : mvt::decode(r.body)) {
         EXPECT_NE(layer.name, "events_closed") << tilePath(t) << ": closed events below z16";
-        if (layer.name != "events_closed_clusters") continue;
+        EXPECT_NE(layer.name, "facilities") << tilePath(t) << ": facilities below z16";
+        auto* into = layer.name == "events_closed_clusters" ? &got
+                     : layer.name == "facilities_clusters"  ? &gotFacilities
+                                                            : nullptr;
+        if (!into) continue;
         for (const auto& feat : layer.features) {
-          got[std::get<std::string>(feat.properties.at("grid"))] +=
+          (*into)[std::get<std::string>(feat.properties.at("grid"))] +=
               asInt(feat.properties.at("count"));
         }
       }
       EXPECT_EQ(got, want) << tilePath(t) << " " << token;
+      EXPECT_EQ(gotFacilities, wantFacilities) << tilePath(t) << " " << token;
       if (token != "DISTRICT") {
         for (const auto& [grid, n] : got) {
           EXPECT_EQ(grid, token == "HEAD" ? f.headGrid : f.otherGrid) << tilePath(t);
