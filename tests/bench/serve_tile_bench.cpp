@@ -8,10 +8,11 @@
 // The densest tile: the z14 tile holding most building, facility and event
 // features (a building counted at its footprint's first vertex).
 //
-// What the tile carries (engine/tiles/render.h): below z16 the closed events
-// are counted per grid and cell (events_closed_clusters, cluster.h), the
-// open ones are points. The anchor does the same aggregation in SQL, once
-// before it is timed (mvt_event_clusters, for z14: our server builds its
+// What the tile carries (engine/tiles/render.h): below z16 the facilities
+// and the closed events are counted per grid and cell (facilities_clusters,
+// events_closed_clusters; cluster.h), the open events are points. The anchor
+// does the same aggregation in SQL, once before it is timed
+// (mvt_facility_clusters, mvt_event_clusters, for z14: our server builds its
 // clusters once when its TileSource is made), so both tiles hold the same
 // layers, features and properties.
 #include <algorithm>
@@ -80,7 +81,7 @@ core::Result<nlohmann::json> densestTile(const std::string& dataset) {
 // (render.h), from the dataset's own tables loaded by ogr2ogr into "src".
 constexpr const char* kPrepare = R"SQL(
 DROP TABLE IF EXISTS mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events,
-  mvt_event_clusters;
+  mvt_event_clusters, mvt_facility_clusters;
 CREATE TABLE mvt_grids AS SELECT ST_Transform(geom, 3857) AS geom, code, name,
   community_code AS community, street_code AS street FROM src.grids;
 CREATE TABLE mvt_roads AS SELECT ST_Transform(geom, 3857) AS geom, road_id AS id, name, class,
@@ -112,13 +113,30 @@ agg AS (SELECT cx, cy, grid, count(*) AS count, avg(x) AS x, avg(y) AS y,
 SELECT ST_SetSRID(ST_MakePoint(agg.x, agg.y), 3857) AS geom, agg.count, agg.grid, top.category,
   top.category_name, top.n AS category_count, agg.categories, agg.reported_from, agg.reported_to
 FROM agg JOIN top USING (cx, cy, grid);
+CREATE TABLE mvt_facility_clusters AS
+WITH f AS (
+  SELECT ST_X(geom) AS x, ST_Y(geom) AS y, grid, type, type_name,
+    floor((ST_X(geom) + 20037508.342789244) / (40075016.685578488 / 524288))::bigint AS cx,
+    floor((20037508.342789244 - ST_Y(geom)) / (40075016.685578488 / 524288))::bigint AS cy
+  FROM mvt_facilities),
+per_type AS (SELECT cx, cy, grid, type, type_name, count(*) AS n FROM f
+  GROUP BY cx, cy, grid, type, type_name),
+top AS (SELECT DISTINCT ON (cx, cy, grid) cx, cy, grid, type, type_name, n
+  FROM per_type ORDER BY cx, cy, grid, n DESC, type),
+agg AS (SELECT cx, cy, grid, count(*) AS count, avg(x) AS x, avg(y) AS y,
+  count(DISTINCT type) AS types FROM f GROUP BY cx, cy, grid)
+SELECT ST_SetSRID(ST_MakePoint(agg.x, agg.y), 3857) AS geom, agg.count, agg.grid, top.type,
+  top.type_name, top.n AS type_count, agg.types
+FROM agg JOIN top USING (cx, cy, grid);
 CREATE INDEX ON mvt_event_clusters USING gist (geom);
+CREATE INDEX ON mvt_facility_clusters USING gist (geom);
 CREATE INDEX ON mvt_grids USING gist (geom);
 CREATE INDEX ON mvt_roads USING gist (geom);
 CREATE INDEX ON mvt_buildings USING gist (geom);
 CREATE INDEX ON mvt_facilities USING gist (geom);
 CREATE INDEX ON mvt_events USING gist (geom);
-ANALYZE mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events, mvt_event_clusters;
+ANALYZE mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events, mvt_event_clusters,
+  mvt_facility_clusters;
 )SQL";
 
 struct AnchorLayer {
@@ -131,9 +149,11 @@ std::vector<AnchorLayer> anchorLayers() {
       {"grids", "mvt_grids", "code, name, community, street", ""},
       {"roads", "mvt_roads", "id, name, class, width_m", ""},
       {"buildings", "mvt_buildings", "id, use, floors, height_m, grid", ""},
-      {"facilities", "mvt_facilities", "id, type, type_name, owner, grid", ""},
+      {"facilities_clusters", "mvt_facility_clusters",
+       "count, grid, type, type_name, type_count, types", "", false},
   };
-  // z14: the closed events as clusters (render.h), the open ones as points.
+  // z14: the facilities and closed events as clusters (render.h), the open
+  // events as points.
   for (const char* st : {"reported", "classified", "handling", "follow_up"}) {
     out.push_back({std::string("events_") + st, "mvt_events",
                    "id, category, category_name, source, reported_at, status, status_name, level, "
@@ -254,7 +274,8 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
           anchorMs = ms[ms.size() / 2];
           anchorNote =
               "PostGIS ST_AsMVT(ST_AsMVTGeom(geom 3857 with GiST, env, 4096, 64)) of the "
-              "9 layers (closed events from mvt_event_clusters, the same aggregation in SQL made "
+              "9 layers (facilities and closed events from mvt_facility_clusters and "
+              "mvt_event_clusters, the same aggregation in SQL made "
               "once "
               "before timing) through libpq, p50 of " +
               std::to_string(kAnchorRuns) + ", " + bytes +
@@ -279,7 +300,9 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
            std::nullopt,
            "target <= 5 ms; GET " + path + " (the densest z14 tile, " +
                std::to_string((*densest)["counted"].get<std::size_t>()) +
-               " building/facility/event points; base layers, anonymous), server 1 thread, wrk "
+               " building/facility/event points; base layers, anonymous: facilities and closed "
+               "events as clusters per grid and 1/32-tile cell below z16, engine/tiles/cluster.h), "
+               "server 1 thread, wrk "
                "-t1 -c1 -d5s, p99 " +
                msText(wrkNumber(*wrk, "99%")) + " ms, " + first->substr(first->find(' ') + 1) +
                " bytes; our features: " + ours + "; anchor: " + anchorNote};
