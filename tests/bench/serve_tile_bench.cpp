@@ -14,7 +14,10 @@
 // does the same aggregation in SQL, once before it is timed
 // (mvt_facility_clusters, mvt_event_clusters, for z14: our server builds its
 // clusters once when its TileSource is made), so both tiles hold the same
-// layers, features and properties.
+// layers, features and properties. The open events have a table of their own
+// (mvt_open_events), as our TileSource keeps them apart from the closed ones:
+// with one events table the anchor's four open layers each searched the
+// ~300,000 closed events of the tile (1.3 s; 98 ms apart).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -81,7 +84,7 @@ core::Result<nlohmann::json> densestTile(const std::string& dataset) {
 // (render.h), from the dataset's own tables loaded by ogr2ogr into "src".
 constexpr const char* kPrepare = R"SQL(
 DROP TABLE IF EXISTS mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events,
-  mvt_event_clusters, mvt_facility_clusters;
+  mvt_open_events, mvt_event_clusters, mvt_facility_clusters;
 CREATE TABLE mvt_grids AS SELECT ST_Transform(geom, 3857) AS geom, code, name,
   community_code AS community, street_code AS street FROM src.grids;
 CREATE TABLE mvt_roads AS SELECT ST_Transform(geom, 3857) AS geom, road_id AS id, name, class,
@@ -135,7 +138,10 @@ CREATE INDEX ON mvt_roads USING gist (geom);
 CREATE INDEX ON mvt_buildings USING gist (geom);
 CREATE INDEX ON mvt_facilities USING gist (geom);
 CREATE INDEX ON mvt_events USING gist (geom);
-ANALYZE mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events, mvt_event_clusters,
+CREATE TABLE mvt_open_events AS SELECT * FROM mvt_events WHERE status <> 'closed';
+CREATE INDEX ON mvt_open_events USING gist (geom);
+ANALYZE mvt_grids, mvt_roads, mvt_buildings, mvt_facilities, mvt_events, mvt_open_events,
+  mvt_event_clusters,
   mvt_facility_clusters;
 )SQL";
 
@@ -155,7 +161,10 @@ std::vector<AnchorLayer> anchorLayers() {
   // z14: the facilities and closed events as clusters (render.h), the open
   // events as points.
   for (const char* st : {"reported", "classified", "handling", "follow_up"}) {
-    out.push_back({std::string("events_") + st, "mvt_events",
+    // The open events apart from the closed ones, as our TileSource keeps
+    // them: the tile's index search does not wade through 300,000 closed
+    // events four times.
+    out.push_back({std::string("events_") + st, "mvt_open_events",
                    "id, category, category_name, source, reported_at, status, status_name, level, "
                    "grid",
                    std::string(" AND status = '") + st + "'"});
@@ -275,9 +284,8 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
           anchorNote =
               "PostGIS ST_AsMVT(ST_AsMVTGeom(geom 3857 with GiST, env, 4096, 64)) of the "
               "9 layers (facilities and closed events from mvt_facility_clusters and "
-              "mvt_event_clusters, the same aggregation in SQL made "
-              "once "
-              "before timing) through libpq, p50 of " +
+              "mvt_event_clusters, the same aggregation in SQL made once before timing; the "
+              "open events from mvt_open_events) through libpq, p50 of " +
               std::to_string(kAnchorRuns) + ", " + bytes +
               " bytes (computed, not sent: length()); its features: " + counts;
         }
