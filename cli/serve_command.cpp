@@ -170,6 +170,11 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   (*svc)->addRoutes(*router);
   service::TileRoutes tileRoutes((*svc)->twin(), postgis ? std::string() : o.dataset);
   tileRoutes.addRoutes(*router);
+  // The tile source (projected features, indexes and the clusters of every
+  // zoom: ~3 s at full scale) is built beside the start, not by the first
+  // tile request; a tile asked for meanwhile waits for it. Joined before
+  // tileRoutes goes.
+  std::jthread tileWarmup([&tileRoutes] { (void)tileRoutes.source(); });
   service::CaseRoutes caseRoutes(**intake, (*svc)->hubPtr());
   caseRoutes.addRoutes(*router);
   // Each connection is a file descriptor: lift the soft open-file limit to

@@ -3,7 +3,8 @@
 //
 // One Web Mercator vector tile (MVT 2.1) of the twin, as the service's
 // /tiles/{z}/{x}/{y}.mvt serves it (engine/tiles/render.h): the base layers
-// (grids, roads, buildings, facilities, events by status) or the --layers
+// (grids, roads, buildings, facilities, events by status; below z16 the
+// facilities and closed events as clusters with a count) or the --layers
 // named (base names, "events", "base", or catalogue tables lyr_...), with the
 // role's scope applied. An empty tile is written as an empty file and said so.
 //
@@ -93,8 +94,10 @@ void addTileCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("y", o->y, "row, 0 at the north")->required();
   cmd->add_option("--out", o->out, "the .mvt file to write")->required();
   cmd->add_option("--layers", o->layers,
-                  "comma-separated layers: grids, roads, buildings, facilities, events, "
-                  "events_<status>, base, or catalogue tables lyr_... (default: base)");
+                  "comma-separated layers: grids, roads, buildings, facilities, "
+                  "facilities_clusters, events, events_<status>, events_closed_clusters, base, "
+                  "or catalogue tables lyr_... (default: base; facilities and events_closed "
+                  "from z16, their clusters up to z15)");
   qs::addAccessOptions(cmd, o->access);
   cmd->callback([o, &exitCode] { exitCode = runTile(*o); });
 }

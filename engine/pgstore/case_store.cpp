@@ -14,6 +14,15 @@ namespace {
 using core::ErrorCode;
 using core::makeError;
 
+// The case writer's session advisory lock: case ids come from the writer's
+// replay of gridtwin.cases, so a second writing server on the same
+// database would hand out the same ids. The writer holds this lock on its
+// connection for its lifetime; PostgreSQL releases it when the connection
+// ends (a crash or kill -9 included). Advisory locks are per database.
+// The key is "gridcase" in ASCII, so that it means something in pg_locks
+// (classid 0x67726964, objid 0x63617365).
+constexpr std::int64_t kWriterLockKey = 0x6772696463617365;
+
 }  // namespace
 
 core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::open(const std::string& url) {
@@ -21,6 +30,27 @@ core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::open(const std::string& 
   if (!conn) return conn.takeError();
   std::unique_ptr<PgCaseStore> s(new PgCaseStore(std::move(*conn)));
   s->m_place = s->m_conn.place();
+  // One writer per database, decided before anything is migrated or read.
+  auto locked = s->m_conn.query("SELECT pg_try_advisory_lock($1::bigint)",
+                                {std::to_string(kWriterLockKey)}, "taking the case writer's lock");
+  if (!locked) return locked.takeError();
+  if (locked->text(0, 0) != "t") {
+    std::string holder;
+    auto who = s->m_conn.query(
+        "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+        "pg_catalog.current_database()) AND classid = $1::oid AND objid = $2::oid AND "
+        "objsubid = 1",
+        {std::to_string(static_cast<std::uint64_t>(kWriterLockKey) >> 32),
+         std::to_string(static_cast<std::uint64_t>(kWriterLockKey) & 0xFFFFFFFFu)},
+        "finding the case writer");
+    if (who && who->rows() > 0) holder = " (its backend pid " + std::string(who->text(0, 0)) + ")";
+    return makeError(ErrorCode::kStore,
+                     "another gridtwin server already writes the cases of this database" + holder +
+                         ": one writer per database (a second one would hand out the same case "
+                         "ids); stop it first, or serve a copy of the database",
+                     s->m_place);
+  }
   if (auto m = migrate(s->m_conn); !m) return m.takeError();
   auto rows = s->m_conn.query("SELECT record FROM gridtwin.cases ORDER BY case_id", {},
                               "reading the cases");

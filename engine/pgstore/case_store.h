@@ -27,8 +27,11 @@ namespace gridtwin::pgstore {
 
 class PgCaseStore final : public cases::CaseStore {
  public:
-  // Connects, applies missing migrations and reads every case. Errors:
-  // kStore naming the database.
+  // Connects, takes the database's case writer lock (a session advisory
+  // lock held as long as the store: one writer per database), applies
+  // missing migrations and reads every case. Errors: kStore naming the
+  // database; kStore "another gridtwin server already writes the cases of
+  // this database" when another store holds the lock.
   static core::Result<std::unique_ptr<PgCaseStore>> open(const std::string& url);
 
   const std::vector<cases::Case>& loaded() const override { return m_loaded; }

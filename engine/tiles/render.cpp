@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <optional>
 
 #include "core/json.h"
@@ -16,6 +17,7 @@
 #include "layers/catalog.h"
 #include "store/vector_file.h"
 #include "tiles/clip.h"
+#include "tiles/cluster.h"
 #include "tiles/mvt.h"
 
 namespace gridtwin::tiles {
@@ -83,7 +85,15 @@ struct FeatureSet {
   }
 };
 
-enum class BaseLayer { kGrids, kRoads, kBuildings, kFacilities, kEvents };
+enum class BaseLayer {
+  kGrids,
+  kRoads,
+  kBuildings,
+  kFacilities,
+  kFacilityClusters,
+  kEvents,
+  kEventClusters
+};
 
 struct CatalogueLayer {
   std::string table;
@@ -142,6 +152,11 @@ std::string eventLayerName(model::EventStatus status) {
   return "events_" + std::string(statusCode(status));
 }
 
+// The closed events and the facilities below z16, counted per grid and cell
+// (cluster.h).
+constexpr std::string_view kClosedClusters = "events_closed_clusters";
+constexpr std::string_view kFacilityClusters = "facilities_clusters";
+
 constexpr std::array<model::EventStatus, 5> kStatuses = {
     model::EventStatus::kReported, model::EventStatus::kClassified, model::EventStatus::kHandling,
     model::EventStatus::kFollowUp, model::EventStatus::kClosed};
@@ -152,7 +167,17 @@ struct TileSource::Impl {
   const query::Twin* twin = nullptr;
   std::string gpkgPath;
   RenderOptions options;
-  FeatureSet grids, roads, buildings, facilities, events;
+  FeatureSet grids, roads, buildings;
+  // Facilities: points from PointClusters::kMaxZoom + 1, counted below it.
+  FeatureSet facilities;
+  PointClusters facilityClusters;
+  // Events as two sets, each with its district rows: the open ones (four
+  // statuses, drawn at every zoom) and the closed ones (drawn one by one from
+  // PointClusters::kMaxZoom + 1; below it counted in `closedClusters`), so that a
+  // low-zoom tile never searches the 2,000,000 closed events of three years.
+  FeatureSet openEvents, closedEvents;
+  std::vector<std::uint32_t> openEventRow, closedEventRow;
+  PointClusters closedClusters;
   std::vector<LayerInfo> infos;
   std::map<std::string, std::unique_ptr<CatalogueLayer>, std::less<>> catalogue;
   std::mutex projection;  // guards the transformers (catalogue loads)
@@ -185,8 +210,10 @@ TileSource::TileSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 TileSource::~TileSource() = default;
 
 std::vector<std::string> TileSource::baseLayerNames() {
-  std::vector<std::string> names{"grids", "roads", "buildings", "facilities"};
+  std::vector<std::string> names{"grids", "roads", "buildings", "facilities",
+                                 std::string(kFacilityClusters)};
   for (auto s : kStatuses) names.push_back(eventLayerName(s));
+  names.emplace_back(kClosedClusters);
   return names;
 }
 
@@ -276,9 +303,29 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
   GRIDTWIN_TRY(addPoints(impl->facilities, d.facilities().point.lonlat, [&](std::size_t f) {
     return static_cast<std::int32_t>(d.facilities().grid[f]);
   }));
-  GRIDTWIN_TRY(addPoints(impl->events, d.events().point.lonlat, [&](std::size_t f) {
-    return static_cast<std::int32_t>(d.events().grid[f]);
-  }));
+  {
+    std::vector<std::uint32_t> all(d.facilities().size());
+    std::iota(all.begin(), all.end(), 0u);
+    impl->facilityClusters = PointClusters::build(d.facilities().point.lonlat, d.facilities().grid,
+                                                  d.facilities().type, {}, all);
+  }
+  {
+    const auto& ev = d.events();
+    std::vector<geo::Point> open, closed;
+    for (std::uint32_t e = 0; e < ev.size(); ++e) {
+      const bool isClosed = ev.status[e] == model::EventStatus::kClosed;
+      (isClosed ? impl->closedEventRow : impl->openEventRow).push_back(e);
+      (isClosed ? closed : open).push_back(ev.point.lonlat[e]);
+    }
+    GRIDTWIN_TRY(addPoints(impl->openEvents, open, [&](std::size_t f) {
+      return static_cast<std::int32_t>(ev.grid[impl->openEventRow[f]]);
+    }));
+    GRIDTWIN_TRY(addPoints(impl->closedEvents, closed, [&](std::size_t f) {
+      return static_cast<std::int32_t>(ev.grid[impl->closedEventRow[f]]);
+    }));
+    impl->closedClusters = PointClusters::build(ev.point.lonlat, ev.grid, ev.category,
+                                                ev.reportedAt, impl->closedEventRow);
+  }
 
   for (const geo::Point& p : d.grids().shape.lonlat) impl->lonlatBounds.expand(p);
 
@@ -292,16 +339,54 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
                          "建筑 buildings",
                          {n("id"), s("use"), n("floors"), n("height_m"), s("grid")},
                          false});
+  const std::string clusterRule = "one point per grid and cell of 1/" +
+                                  std::to_string(1 << PointClusters::kCellBits) +
+                                  " tile, at the mean of its members, in the tile that holds "
+                                  "them (no buffer): a tile's counts add up to its ";
   impl->infos.push_back({"facilities",
-                         "部件 facilities",
+                         "部件 facilities, one point each from zoom " +
+                             std::to_string(PointClusters::kMaxZoom + 1) +
+                             " (below it: " + std::string(kFacilityClusters) + ")",
                          {n("id"), s("type"), s("type_name"), s("owner"), s("grid")},
-                         false});
+                         false,
+                         PointClusters::kMaxZoom + 1});
+  impl->infos.push_back(
+      {std::string(kFacilityClusters),
+       "部件 facilities counted up to zoom " + std::to_string(PointClusters::kMaxZoom) + ": " +
+           clusterRule +
+           "facilities in the reader's scope; count, grid, type = the most frequent "
+           "(type_count of them, types distinct ones)",
+       {n("count"), s("grid"), s("type"), s("type_name"), n("type_count"), n("types")},
+       false,
+       0,
+       PointClusters::kMaxZoom});
   for (auto st : kStatuses) {
-    impl->infos.push_back({eventLayerName(st),
-                           "事件 events, status " + std::string(model::name(st)),
-                           {n("id"), s("category"), s("category_name"), s("source"),
-                            n("reported_at"), s("status"), s("status_name"), s("level"), s("grid")},
-                           false});
+    LayerInfo info{eventLayerName(st),
+                   "事件 events, status " + std::string(model::name(st)),
+                   {n("id"), s("category"), s("category_name"), s("source"), n("reported_at"),
+                    s("status"), s("status_name"), s("level"), s("grid")},
+                   false};
+    if (st == model::EventStatus::kClosed) {
+      info.description += "; one point per event from zoom " +
+                          std::to_string(PointClusters::kMaxZoom + 1) +
+                          " (below it: " + std::string(kClosedClusters) + ")";
+      info.minzoom = PointClusters::kMaxZoom + 1;
+      impl->infos.push_back(std::move(info));
+      impl->infos.push_back(
+          {std::string(kClosedClusters),
+           "事件 events, status " + std::string(model::name(st)) + ", counted up to zoom " +
+               std::to_string(PointClusters::kMaxZoom) + ": " + clusterRule +
+               "closed events in the reader's scope; count, grid, category = the most "
+               "frequent (category_count events, categories distinct ones), reported_from/"
+               "reported_to = the earliest and latest report (Unix seconds)",
+           {n("count"), s("grid"), s("category"), s("category_name"), n("category_count"),
+            n("categories"), n("reported_from"), n("reported_to")},
+           false,
+           0,
+           PointClusters::kMaxZoom});
+      continue;
+    }
+    impl->infos.push_back(std::move(info));
   }
 
   if (!gpkgPath.empty()) {
@@ -430,13 +515,20 @@ core::Result<std::vector<std::pair<BaseLayer, std::string>>> TileSource::Impl::s
     if (w == "base" || w == "roads") addBase(BaseLayer::kRoads, "roads");
     if (w == "base" || w == "buildings") addBase(BaseLayer::kBuildings, "buildings");
     if (w == "base" || w == "facilities") addBase(BaseLayer::kFacilities, "facilities");
-    bool matched =
-        w == "base" || w == "grids" || w == "roads" || w == "buildings" || w == "facilities";
+    if (w == "base" || w == kFacilityClusters) {
+      addBase(BaseLayer::kFacilityClusters, std::string(kFacilityClusters));
+    }
+    bool matched = w == "base" || w == "grids" || w == "roads" || w == "buildings" ||
+                   w == "facilities" || w == kFacilityClusters;
     for (auto st : kStatuses) {
       if (w == "base" || w == "events" || w == eventLayerName(st)) {
         addBase(BaseLayer::kEvents, eventLayerName(st));
         matched = true;
       }
+    }
+    if (w == "base" || w == "events" || w == kClosedClusters) {
+      addBase(BaseLayer::kEventClusters, std::string(kClosedClusters));
+      matched = true;
     }
     if (matched) continue;
     auto it = catalogue.find(w);
@@ -544,7 +636,9 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
   };
   auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
-  std::optional<std::vector<std::uint32_t>> eventRows;  // visible events in the clip
+  std::optional<std::vector<std::uint32_t>> openRows;  // visible open events in the clip
+  // Closed events and facilities counted, not drawn one by one.
+  const bool clustered = z <= PointClusters::kMaxZoom;
 
   for (const auto& [kind, name] : *base) {
     auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
@@ -591,6 +685,7 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         break;
       }
       case BaseLayer::kFacilities: {
+        if (clustered) break;  // facilities_clusters carries them
         pick(m_impl->facilities);
         const auto& fc = d.facilities();
         const auto& cols = d.columns();
@@ -609,23 +704,52 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
             lines);
         break;
       }
+      case BaseLayer::kFacilityClusters: {
+        if (!clustered) break;  // facilities carries them one by one
+        const auto& cols = d.columns();
+        // A cluster is one grid's facilities in one cell of this tile: in
+        // scope whole or not at all.
+        for (const PointCluster& c : m_impl->facilityClusters.inTile(*tile)) {
+          if (!scope.contains(c.grid)) continue;
+          mvt::TilePoint t;
+          if (!clipPoint(frame, c.xy, t)) continue;  // inside its cell: always drawn
+          layer->beginFeature(mvt::GeomType::kPoint);
+          layer->points(std::span(&t, 1));
+          layer->property("count", static_cast<std::int64_t>(c.count));
+          layer->property("grid", gridCode(c.grid));
+          layer->property("type", cols.facilityTypeCodes[c.topValue]);
+          layer->property("type_name", cols.facilityTypeNames[c.topValue]);
+          layer->property("type_count", static_cast<std::int64_t>(c.topCount));
+          layer->property("types", static_cast<std::int64_t>(c.values));
+          layer->endFeature();
+        }
+        break;
+      }
       case BaseLayer::kEvents: {
         model::EventStatus st = model::EventStatus::kReported;
         for (auto candidate : kStatuses) {
           if (eventLayerName(candidate) == name) st = candidate;
         }
+        const bool closed = st == model::EventStatus::kClosed;
+        if (closed && clustered) break;  // events_closed_clusters carries them
         const std::string_view status = statusCode(st);
         const auto& ev = d.events();
         const auto& cols = d.columns();
-        // The five status layers share one search of the event index (a
-        // dense tile has 300,000 candidates to find and sort).
-        if (!eventRows) {
-          pick(m_impl->events);
-          eventRows = rows;
+        const FeatureSet& set = closed ? m_impl->closedEvents : m_impl->openEvents;
+        const std::vector<std::uint32_t>& eventRow =
+            closed ? m_impl->closedEventRow : m_impl->openEventRow;
+        if (closed) {
+          pick(set);
+        } else {
+          // The four open status layers share one search of their index.
+          if (!openRows) {
+            pick(set);
+            openRows = rows;
+          }
+          rows.clear();
+          std::copy_if(openRows->begin(), openRows->end(), std::back_inserter(rows),
+                       [&](std::uint32_t f) { return ev.status[eventRow[f]] == st; });
         }
-        rows.clear();
-        std::copy_if(eventRows->begin(), eventRows->end(), std::back_inserter(rows),
-                     [&](std::uint32_t f) { return ev.status[f] == st; });
         auto props = [&](std::int64_t id, std::uint16_t category, model::EventSource source,
                          std::int64_t at, model::DispatchLevel level, std::uint32_t grid) {
           layer->uniqueProperty("id", id);
@@ -639,10 +763,11 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           layer->property("grid", gridCode(grid));
         };
         writeFeatures(
-            m_impl->events, rows, frame, *layer,
+            set, rows, frame, *layer,
             [&](std::uint32_t f) {
-              props(ev.id[f], ev.category[f], ev.source[f], ev.reportedAt[f], ev.level[f],
-                    ev.grid[f]);
+              const std::uint32_t e = eventRow[f];
+              props(ev.id[e], ev.category[e], ev.source[e], ev.reportedAt[e], ev.level[e],
+                    ev.grid[e]);
             },
             lines);
         // The live events reported since the load.
@@ -656,6 +781,49 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           layer->beginFeature(mvt::GeomType::kPoint);
           layer->points(std::span(&t, 1));
           props(e.id, e.category, e.source, e.reportedAt, e.level, e.grid);
+          layer->endFeature();
+        }
+        break;
+      }
+      case BaseLayer::kEventClusters: {
+        if (!clustered) break;  // events_closed carries them one by one
+        const auto& cols = d.columns();
+        auto props = [&](std::uint32_t count, std::uint32_t grid, std::uint16_t category,
+                         std::uint32_t categoryCount, std::uint32_t categories, std::int64_t from,
+                         std::int64_t to) {
+          layer->property("count", static_cast<std::int64_t>(count));
+          layer->property("grid", gridCode(grid));
+          layer->property("category", cols.categoryCodes[category]);
+          layer->property("category_name", cols.categoryNames[category]);
+          layer->property("category_count", static_cast<std::int64_t>(categoryCount));
+          layer->property("categories", static_cast<std::int64_t>(categories));
+          layer->uniqueProperty("reported_from", from);
+          layer->uniqueProperty("reported_to", to);
+        };
+        // A cluster is one grid's events in one cell of this tile: in scope
+        // whole or not at all. No buffer: each cluster is in one tile only.
+        for (const PointCluster& c : m_impl->closedClusters.inTile(*tile)) {
+          if (!scope.contains(c.grid)) continue;
+          mvt::TilePoint t;
+          if (!clipPoint(frame, c.xy, t)) continue;  // inside its cell: always drawn
+          layer->beginFeature(mvt::GeomType::kPoint);
+          layer->points(std::span(&t, 1));
+          props(c.count, c.grid, c.topValue, c.topCount, c.values, c.firstTime, c.lastTime);
+          layer->endFeature();
+        }
+        // The live events closed since the load: a cluster of one each, in
+        // the tile that holds them, so the counts still add up.
+        const query::EventLog& live = m_impl->twin->liveEvents();
+        const std::uint64_t n = live.size();
+        for (std::uint64_t i = 0; i < n; ++i) {
+          const query::LiveEvent& e = live[i];
+          if (e.status != model::EventStatus::kClosed || !scope.contains(e.grid)) continue;
+          if (!std::isfinite(e.lonlat.x) || !(tileAt(e.lonlat, z) == *tile)) continue;
+          mvt::TilePoint t;
+          if (!clipPoint(frame, lonLatToMercator(e.lonlat), t)) continue;
+          layer->beginFeature(mvt::GeomType::kPoint);
+          layer->points(std::span(&t, 1));
+          props(1, e.grid, e.category, 1, 1, e.reportedAt, e.reportedAt);
           layer->endFeature();
         }
         break;
@@ -724,7 +892,10 @@ core::Result<std::string> TileSource::tileJson(std::string_view urlTemplate,
       core::appendJsonString(j, info.id);
       j += ",\"description\":";
       core::appendJsonString(j, info.description);
-      j += ",\"minzoom\":" + std::to_string(minzoom) + ",\"maxzoom\":" + std::to_string(maxzoom);
+      // A layer drawn over part of the zoom range says so (events_closed
+      // from z16, its clusters up to z15).
+      j += ",\"minzoom\":" + std::to_string(std::clamp(info.minzoom, minzoom, maxzoom)) +
+           ",\"maxzoom\":" + std::to_string(std::clamp(info.maxzoom, minzoom, maxzoom));
       j += ",\"fields\":{";
       for (std::size_t i = 0; i < info.fields.size(); ++i) {
         if (i > 0) j += ",";

@@ -7,13 +7,25 @@
 //   grids                 the grids in scope: code, name, community, street
 //   roads                 every road (public geography): id, name, class, width_m
 //   buildings             buildings of grids in scope: id, use, floors, height_m, grid
-//   facilities            facilities of grids in scope: id, type, type_name, owner, grid
+//   facilities            facilities of grids in scope: id, type, type_name, owner, grid;
+//                         from zoom PointClusters::kMaxZoom + 1 (16)
+//   facilities_clusters   the facilities up to zoom 15, as events_closed_clusters:
+//                         count, grid, type (the most frequent), type_name,
+//                         type_count, types (distinct)
 //   events_<status>       one layer per status (events_reported, events_classified,
 //                         events_handling, events_follow_up, events_closed), events of
 //                         grids in scope, the loaded ones and the live ones reported
 //                         since: id, category, category_name, source, reported_at
 //                         (Unix seconds), status (reported, ...), status_name (发现上报, ...),
-//                         level, grid
+//                         level, grid. The four open statuses at every zoom;
+//                         events_closed only from zoom PointClusters::kMaxZoom + 1 (16)
+//   events_closed_clusters  the closed events up to zoom 15 (cluster.h): one point
+//                         per grid and cell (1/32 of a tile) at the mean of its events:
+//                         count, grid, category (the most frequent), category_name,
+//                         category_count, categories (distinct), reported_from,
+//                         reported_to (Unix seconds). No buffer: a cluster is in one
+//                         tile, and a tile's counts add up to its closed events
+//                         (tileAt) of the grids in scope
 // Catalogue layers: by their GeoPackage table ("lyr_cameras"): fields ref, name
 // as the GeoPackage's view holds them. Layers drawn from a register kept per
 // grid (grids, buildings, addresses, houses, people, entities, facilities,
@@ -71,6 +83,8 @@ struct LayerInfo {
   std::string description;
   std::vector<LayerField> fields;
   bool catalogue = false;
+  int minzoom = 0;  // the zooms at which the layer has features
+  int maxzoom = kMaxZoom;
 };
 
 struct RenderedTile {

@@ -4,6 +4,10 @@
 // features meeting the tile and its buffer (counted here from the columns,
 // independently of engine/tiles); a grid head's tile holds nothing of another
 // grid; an empty tile is said to be empty; the TileJSON lists the layers.
+// Below z16 the closed events and the facilities come as clusters
+// (cluster.h): their counts add up, per grid and per scope, to the closed
+// events and facilities the columns hold in the tile; from z16 each is a
+// point again.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +24,7 @@
 
 #include "geo/algorithms.h"
 #include "query/twin.h"
+#include "tiles/cluster.h"
 #include "tiles/render.h"
 #include "tiles/tile_math.h"
 #include "unit/tiles/mvt_decoder.h"
@@ -163,6 +168,57 @@ std::string tilePath(const std::string& who, const TileId& t) {
   return (dir / (std::to_string(t.y) + ".mvt")).string();
 }
 
+bool isClosed(std::size_t e) {
+  return twin().district().events().status[e] == model::EventStatus::kClosed;
+}
+
+// The closed events in tile t (their point's tile, no buffer: how clusters
+// are cut), per grid code, for the grids `keep` admits: a direct scan of the
+// event columns.
+template <class Keep>
+std::map<std::string, std::int64_t> closedEventsInTile(const TileId& t, Keep keep) {
+  const model::District& d = twin().district();
+  std::map<std::string, std::int64_t> out;
+  for (std::size_t e = 0; e < d.events().size(); ++e) {
+    const geo::Point ll = d.events().point.lonlat[e];
+    if (!isClosed(e) || !std::isfinite(ll.x) || !keep(d.events().grid[e])) continue;
+    if (tileAt(ll, t.z) == t) ++out[std::string(d.grids().code[d.events().grid[e]])];
+  }
+  return out;
+}
+
+std::int64_t asInt(const test::Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  return static_cast<std::int64_t>(std::get<double>(v));
+}
+
+// The facilities in tile t (no buffer) per grid code, for the grids `keep`
+// admits: a direct scan of the facility columns.
+template <class Keep>
+std::map<std::string, std::int64_t> facilitiesInTile(const TileId& t, Keep keep) {
+  const model::District& d = twin().district();
+  std::map<std::string, std::int64_t> out;
+  for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+    const geo::Point ll = d.facilities().point.lonlat[f];
+    if (!std::isfinite(ll.x) || !keep(d.facilities().grid[f])) continue;
+    if (tileAt(ll, t.z) == t) ++out[std::string(d.grids().code[d.facilities().grid[f]])];
+  }
+  return out;
+}
+
+// The counts of a tile's cluster layer per grid code.
+std::map<std::string, std::int64_t> clusterCounts(
+    const std::string& mvt, const std::string& name = "events_closed_clusters") {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& layer : test::decode(mvt)) {
+    if (layer.name != name) continue;
+    for (const auto& f : layer.features) {
+      out[std::get<std::string>(f.properties.at("grid"))] += asInt(f.properties.at("count"));
+    }
+  }
+  return out;
+}
+
 TEST(TilesIntegration, GdalReadsTheDensestZ14TileWithTheEnginesCounts) {
   const TileId t = densestTile(14);
   const std::string out = tilePath("planner", t);
@@ -173,17 +229,32 @@ TEST(TilesIntegration, GdalReadsTheDensestZ14TileWithTheEnginesCounts) {
   const model::District& d = twin().district();
   const geo::Box box = clipBox(t);
   std::map<std::string, std::size_t> expected;
+  // Facilities and closed events at z14: one cluster per grid and cell (a
+  // z19 tile) of the tile proper.
+  std::set<std::tuple<std::uint32_t, int, int>> facilityClusters, clusters;
   for (std::size_t f = 0; f < d.facilities().size(); ++f) {
-    if (box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) ++expected["facilities"];
+    const geo::Point ll = d.facilities().point.lonlat[f];
+    if (std::isfinite(ll.x) && tileAt(ll, 14) == t) {
+      const TileId cell = tileAt(ll, 14 + PointClusters::kCellBits);
+      facilityClusters.emplace(d.facilities().grid[f], cell.x, cell.y);
+    }
   }
+  expected["facilities_clusters"] = facilityClusters.size();
   for (std::size_t e = 0; e < d.events().size(); ++e) {
     const geo::Point ll = d.events().point.lonlat[e];
-    if (std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) {
+    if (!std::isfinite(ll.x)) continue;
+    if (isClosed(e)) {
+      if (tileAt(ll, 14) == t) {
+        const TileId cell = tileAt(ll, 14 + PointClusters::kCellBits);
+        clusters.emplace(d.events().grid[e], cell.x, cell.y);
+      }
+    } else if (box.contains(lonLatToMercator(ll))) {
       static const char* const kLayers[] = {"events_reported", "events_classified",
-                                            "events_handling", "events_follow_up", "events_closed"};
+                                            "events_handling", "events_follow_up"};
       ++expected[kLayers[static_cast<int>(d.events().status[e])]];
     }
   }
+  expected["events_closed_clusters"] = clusters.size();
   std::erase_if(expected, [](const auto& kv) { return kv.second == 0; });
   ASSERT_GE(expected.size(), 3u) << "the densest tile should hold several point layers";
 
@@ -214,12 +285,16 @@ TEST(TilesIntegration, GdalReadsTheDensestZ14TileWithTheEnginesCounts) {
 TEST(TilesIntegration, AGridHeadsTileHoldsNothingOfAnotherGrid) {
   const TileId t = densestTile(14);
   const model::District& d = twin().district();
-  // The grid holding the most events in the tile.
+  // The grid holding the most events in the tile (open ones in the tile
+  // and its buffer, closed ones counted in the tile proper).
   std::map<std::uint32_t, int> perGrid;
   const geo::Box box = clipBox(t);
   for (std::size_t e = 0; e < d.events().size(); ++e) {
     const geo::Point ll = d.events().point.lonlat[e];
-    if (std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) ++perGrid[d.events().grid[e]];
+    if (!std::isfinite(ll.x)) continue;
+    if (isClosed(e) ? tileAt(ll, 14) == t : box.contains(lonLatToMercator(ll))) {
+      ++perGrid[d.events().grid[e]];
+    }
   }
   ASSERT_FALSE(perGrid.empty());
   std::uint32_t grid = perGrid.begin()->first;
@@ -246,13 +321,133 @@ TEST(TilesIntegration, AGridHeadsTileHoldsNothingOfAnotherGrid) {
     }
   }
   EXPECT_GT(features, 0u);
-  // The same tile through ogrinfo: the grid head's events are the grid's.
+  // The same tile through ogrinfo: the grid head's events are the grid's
+  // (the closed ones as the clusters' counts).
   auto got = ogrCounts(out);
   std::size_t events = 0;
   for (const auto& [name, n] : got) {
-    if (name.rfind("events_", 0) == 0) events += n;
+    if (name.rfind("events_", 0) == 0 && name != "events_closed_clusters") events += n;
+  }
+  for (const auto& [g, n] : clusterCounts(bytes)) {
+    EXPECT_EQ(g, code);
+    events += static_cast<std::size_t>(n);
   }
   EXPECT_EQ(events, static_cast<std::size_t>(perGrid[grid]));
+}
+
+// Below z16: the clusters' counts add up to the closed events of the tile,
+// per grid, for the district and for grid heads (whose tile has no count of
+// another grid); a cluster's attributes hold together.
+TEST(TilesIntegration, ClusterCountsAddUpToTheTilesClosedEventsPerScope) {
+  auto source = TileSource::create(twin());
+  ASSERT_TRUE(source) << source.error().toString();
+  const model::District& d = twin().district();
+  auto all = query::makeAccess(d, query::Role::kPlanner, "");
+  ASSERT_TRUE(all);
+  std::size_t checkedHeads = 0;
+  for (int z : {10, 12, 14, 15}) {
+    const TileId t = densestTile(z);
+    auto tile = (*source)->render(*all, z, t.x, t.y);
+    ASSERT_TRUE(tile) << tile.error().toString();
+    const auto want = closedEventsInTile(t, [](std::uint32_t) { return true; });
+    ASSERT_FALSE(want.empty()) << "z" << z << ": the densest tile has closed events";
+    EXPECT_EQ(clusterCounts(tile->mvt), want) << "z" << z;
+    const auto facilities = facilitiesInTile(t, [](std::uint32_t) { return true; });
+    ASSERT_FALSE(facilities.empty()) << "z" << z;
+    EXPECT_EQ(clusterCounts(tile->mvt, "facilities_clusters"), facilities) << "z" << z;
+    for (const auto& layer : test::decode(tile->mvt)) {
+      EXPECT_NE(layer.name, "events_closed") << "z" << z << ": closed events are clustered";
+      EXPECT_NE(layer.name, "facilities") << "z" << z << ": facilities are clustered";
+      if (layer.name == "facilities_clusters") {
+        for (const auto& f : layer.features) {
+          const auto top = asInt(f.properties.at("type_count"));
+          EXPECT_GE(top, 1);
+          EXPECT_LE(top, asInt(f.properties.at("count")));
+        }
+      }
+      if (layer.name != "events_closed_clusters") continue;
+      for (const auto& f : layer.features) {
+        const auto count = asInt(f.properties.at("count"));
+        const auto top = asInt(f.properties.at("category_count"));
+        EXPECT_GE(top, 1);
+        EXPECT_LE(top, count);
+        EXPECT_LE(asInt(f.properties.at("categories")), count);
+        EXPECT_LE(asInt(f.properties.at("reported_from")), asInt(f.properties.at("reported_to")));
+        // A point of the tile proper (no buffer).
+        for (const auto& c : f.commands) {
+          for (const auto& [px, py] : c.points) {
+            EXPECT_GE(px, 0);
+            EXPECT_LE(px, 4096);
+            EXPECT_GE(py, 0);
+            EXPECT_LE(py, 4096);
+          }
+        }
+      }
+    }
+    // Grid heads of the two grids with most closed events in the tile.
+    std::vector<std::pair<std::int64_t, std::string>> byCount;
+    for (const auto& [code, n] : want) byCount.emplace_back(n, code);
+    std::sort(byCount.rbegin(), byCount.rend());
+    for (std::size_t i = 0; i < std::min<std::size_t>(2, byCount.size()); ++i) {
+      const std::string& code = byCount[i].second;
+      auto head = query::makeAccess(d, query::Role::kGridHead, code);
+      ASSERT_TRUE(head);
+      auto scoped = (*source)->render(*head, z, t.x, t.y);
+      ASSERT_TRUE(scoped);
+      const auto mine =
+          closedEventsInTile(t, [&](std::uint32_t g) { return head->scope.contains(g); });
+      EXPECT_EQ(clusterCounts(scoped->mvt), mine) << "z" << z << " grid head " << code;
+      EXPECT_EQ(clusterCounts(scoped->mvt, "facilities_clusters"),
+                facilitiesInTile(t, [&](std::uint32_t g) { return head->scope.contains(g); }))
+          << "z" << z << " grid head " << code;
+      ASSERT_EQ(mine.size(), 1u);
+      EXPECT_EQ(mine.begin()->first, code);
+      ++checkedHeads;
+    }
+  }
+  EXPECT_GE(checkedHeads, 4u);
+}
+
+// From z16 every closed event and every facility in the tile and its buffer
+// is a point of events_closed or facilities with its id, and there are no
+// clusters.
+TEST(TilesIntegration, HighZoomTilesCarryEachClosedEvent) {
+  const model::District& d = twin().district();
+  auto source = TileSource::create(twin());
+  ASSERT_TRUE(source);
+  auto all = query::makeAccess(d, query::Role::kPlanner, "");
+  ASSERT_TRUE(all);
+  for (int z : {PointClusters::kMaxZoom + 1, 18}) {
+    const TileId t = densestTile(z);
+    const geo::Box box = clipBox(t);
+    std::set<std::int64_t> want, wantFacilities;
+    for (std::size_t f = 0; f < d.facilities().size(); ++f) {
+      if (box.contains(lonLatToMercator(d.facilities().point.lonlat[f]))) {
+        wantFacilities.insert(d.facilities().id[f]);
+      }
+    }
+    for (std::size_t e = 0; e < d.events().size(); ++e) {
+      const geo::Point ll = d.events().point.lonlat[e];
+      if (isClosed(e) && std::isfinite(ll.x) && box.contains(lonLatToMercator(ll))) {
+        want.insert(d.events().id[e]);
+      }
+    }
+    ASSERT_FALSE(want.empty()) << "z" << z;
+    auto tile = (*source)->render(*all, z, t.x, t.y);
+    ASSERT_TRUE(tile);
+    std::set<std::int64_t> got, gotFacilities;
+    for (const auto& layer : test::decode(tile->mvt)) {
+      EXPECT_NE(layer.name, "events_closed_clusters") << "z" << z;
+      EXPECT_NE(layer.name, "facilities_clusters") << "z" << z;
+      if (layer.name == "events_closed") {
+        for (const auto& f : layer.features) got.insert(asInt(f.properties.at("id")));
+      } else if (layer.name == "facilities") {
+        for (const auto& f : layer.features) gotFacilities.insert(asInt(f.properties.at("id")));
+      }
+    }
+    EXPECT_EQ(got, want) << "z" << z;
+    EXPECT_EQ(gotFacilities, wantFacilities) << "z" << z;
+  }
 }
 
 TEST(TilesIntegration, CatalogueLayersAndScopedCatalogueLayers) {
@@ -329,6 +524,20 @@ TEST(TilesIntegration, TileJsonDescribesTheLayers) {
   for (const auto& l : j["vector_layers"]) ids.push_back(l["id"]);
   EXPECT_EQ(ids, TileSource::baseLayerNames());
   EXPECT_EQ(j["vector_layers"][0]["fields"]["code"], "String");
+  // The closed events: points from z16, clusters with a count up to z15.
+  for (const auto& l : j["vector_layers"]) {
+    if (l["id"] == "events_closed" || l["id"] == "facilities") {
+      EXPECT_EQ(l["minzoom"], PointClusters::kMaxZoom + 1);
+      EXPECT_EQ(l["maxzoom"], 18);
+    } else if (l["id"] == "events_closed_clusters" || l["id"] == "facilities_clusters") {
+      EXPECT_EQ(l["minzoom"], 10);
+      EXPECT_EQ(l["maxzoom"], PointClusters::kMaxZoom);
+      EXPECT_EQ(l["fields"]["count"], "Number");
+      EXPECT_EQ(l["fields"]["grid"], "String");
+    } else {
+      EXPECT_EQ(l["minzoom"], 10) << l["id"];
+    }
+  }
   const auto& b = j["bounds"];
   EXPECT_LT(b[0].get<double>(), 113.1);
   EXPECT_GT(b[2].get<double>(), 113.0);

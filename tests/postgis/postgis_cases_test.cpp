@@ -2,7 +2,8 @@
 // committed before the answer, replayed by a second Intake (another
 // server), idempotent across both; a second connection hears the
 // payload-free NOTIFY and reads the case under its own role's scope; the
-// five roles cannot write cases; concurrent submitters share commits.
+// five roles cannot write cases; concurrent submitters share commits; a
+// second writer on the same database is refused.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -160,6 +161,37 @@ TEST_F(PostgisCases, AnotherServerReplaysTheCasesAndRetriesStayOneCase) {
   ASSERT_FALSE(illegal.ok());
   EXPECT_EQ(cell(c, "SELECT state FROM gridtwin.cases WHERE case_id = " + std::to_string(id)),
             "classified");
+}
+
+// One writer per database: a second case store on the same database is
+// refused while the first holds the writer's lock (naming the holder), a
+// follower still reads, and the lock goes with the first store.
+TEST_F(PostgisCases, ASecondWriterIsRefusedWhileTheFirstHoldsTheDatabase) {
+  auto first = pgstore::PgCaseStore::open(s_url);
+  ASSERT_TRUE(first.ok()) << first.error().toString();
+  auto second = pgstore::PgCaseStore::open(s_url);
+  ASSERT_FALSE(second.ok()) << "two writers on one database";
+  EXPECT_EQ(second.error().code, core::ErrorCode::kStore);
+  EXPECT_NE(second.error().message.find("one writer per database"), std::string::npos)
+      << second.error().toString();
+  EXPECT_NE(second.error().message.find("pid"), std::string::npos) << second.error().toString();
+  auto follower = pgstore::CaseFollower::start(s_url);
+  ASSERT_TRUE(follower.ok()) << follower.error().toString();
+  EXPECT_TRUE(follower->poll(std::chrono::milliseconds(0)).ok());
+  // Another database of the same cluster has its own writer.
+  auto admin = connectOrDie(urlFor("postgres"));
+  const std::string other = "t_postgis_cases_other_" + std::to_string(::getpid());
+  ASSERT_TRUE(admin.execute("DROP DATABASE IF EXISTS " + other + " WITH (FORCE)"));
+  ASSERT_TRUE(admin.execute("CREATE DATABASE " + other + " TEMPLATE template0"));
+  {
+    auto elsewhere = pgstore::PgCaseStore::open(urlFor(other));
+    EXPECT_TRUE(elsewhere.ok()) << elsewhere.error().toString();
+  }
+  ASSERT_TRUE(admin.execute("DROP DATABASE IF EXISTS " + other + " WITH (FORCE)"));
+  // The first writer gone, the next one opens.
+  first->reset();
+  auto next = pgstore::PgCaseStore::open(s_url);
+  EXPECT_TRUE(next.ok()) << next.error().toString();
 }
 
 TEST_F(PostgisCases, RolesReadOnlyTheirGridsCasesAndWriteNone) {

@@ -257,6 +257,80 @@ TEST(ServiceWire, GridHeadTilesOverRandomTiles) {
   EXPECT_GT(features, 0u);
 }
 
+// Below z16 a tile carries the closed events and the facilities as clusters
+// per grid (engine/tiles/cluster.h): over HTTP, for the district and for
+// each grid head, the counts add up per grid to the closed events (and the
+// facilities) of the caller's scope whose point lies in the tile (a direct
+// scan of the columns and the live log), and a grid head's tile has no count
+// of another grid.
+TEST(ServiceWire, ClusterCountsAreTheScopesClosedEventsOfTheTile) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  HttpClient c(f.port);
+  const auto& twin = f.service->twin();
+  const auto& d = twin.district();
+  auto asInt = [](const mvt::Value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+    return static_cast<std::int64_t>(std::get<double>(v));
+  };
+  std::int64_t seen = 0;
+  for (int z : {12, 14, 15}) {
+    const auto t = tiles::tileAt(f.headPoint, z);
+    for (const std::string token : {"DISTRICT", "HEAD", "OTHER"}) {
+      const auto access = accessOf(token);
+      std::map<std::string, std::int64_t> want;
+      const auto& ev = d.events();
+      for (std::size_t e = 0; e < ev.size(); ++e) {
+        const auto ll = ev.point.lonlat[e];
+        if (ev.status[e] != gridtwin::model::EventStatus::kClosed || !std::isfinite(ll.x) ||
+            !access.scope.contains(ev.grid[e]) || !(tiles::tileAt(ll, z) == t)) {
+          continue;
+        }
+        ++want[std::string(d.grids().code[ev.grid[e]])];
+      }
+      const auto& live = twin.liveEvents();
+      for (std::uint64_t i = 0; i < live.size(); ++i) {
+        const auto& e = live[i];
+        if (e.status == gridtwin::model::EventStatus::kClosed && access.scope.contains(e.grid) &&
+            std::isfinite(e.lonlat.x) && tiles::tileAt(e.lonlat, z) == t) {
+          ++want[std::string(d.grids().code[e.grid])];
+        }
+      }
+      std::map<std::string, std::int64_t> wantFacilities;
+      for (std::size_t i = 0; i < d.facilities().size(); ++i) {
+        const auto ll = d.facilities().point.lonlat[i];
+        if (access.scope.contains(d.facilities().grid[i]) && tiles::tileAt(ll, z) == t) {
+          ++wantFacilities[std::string(d.grids().code[d.facilities().grid[i]])];
+        }
+      }
+      auto r = c.get(tilePath(t), bearer(token));
+      ASSERT_TRUE(r.status == 200 || r.status == 204) << token << " " << r.status;
+      std::map<std::string, std::int64_t> got, gotFacilities;
+      for (const auto& layer : mvt::decode(r.body)) {
+        EXPECT_NE(layer.name, "events_closed") << tilePath(t) << ": closed events below z16";
+        EXPECT_NE(layer.name, "facilities") << tilePath(t) << ": facilities below z16";
+        auto* into = layer.name == "events_closed_clusters" ? &got
+                     : layer.name == "facilities_clusters"  ? &gotFacilities
+                                                            : nullptr;
+        if (!into) continue;
+        for (const auto& feat : layer.features) {
+          (*into)[std::get<std::string>(feat.properties.at("grid"))] +=
+              asInt(feat.properties.at("count"));
+        }
+      }
+      EXPECT_EQ(got, want) << tilePath(t) << " " << token;
+      EXPECT_EQ(gotFacilities, wantFacilities) << tilePath(t) << " " << token;
+      if (token != "DISTRICT") {
+        for (const auto& [grid, n] : got) {
+          EXPECT_EQ(grid, token == "HEAD" ? f.headGrid : f.otherGrid) << tilePath(t);
+        }
+      }
+      for (const auto& [grid, n] : got) seen += n;
+    }
+  }
+  EXPECT_GT(seen, 0) << "the head's tiles should hold closed events";
+}
+
 TEST(ServiceWire, GdalReadsTheTile) {
   auto& f = fixture();
   if (run("command -v ogrinfo").empty()) GTEST_SKIP() << "no ogrinfo";

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <random>
+#include <tuple>
 
 #include "tiles/clip.h"
+#include "tiles/cluster.h"
 #include "tiles/mvt.h"
 #include "tiles/tile_math.h"
 #include "unit/tiles/mvt_decoder.h"
@@ -252,6 +256,79 @@ TEST(Clip, SimplificationDropsPointsWithinTheTolerance) {
   const auto s = simplify(chain, 1);
   EXPECT_EQ(s, (std::vector<geo::Point>{{0, 0}, {20, 0}, {30, 8}, {40, 0}}));
   EXPECT_EQ(simplify(chain, 0).size(), chain.size());
+}
+
+// Clusters: at every zoom each point is in exactly one cluster, of its own
+// grid, in the tile tileAt names; a tile's clusters are that tile's; the most
+// frequent value and the time range are the points'.
+TEST(PointClusters, EveryPointInOneClusterOfItsGridAndTile) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> lon(113.05, 113.15), lat(22.98, 23.06);
+  std::uniform_int_distribution<std::uint32_t> gridOf(0, 3);
+  std::uniform_int_distribution<int> valueOf(0, 5);
+  const std::size_t n = 5000;
+  std::vector<geo::Point> lonlat;
+  std::vector<std::uint32_t> grid, rows;
+  std::vector<std::uint16_t> value;
+  std::vector<std::int64_t> time;
+  for (std::size_t i = 0; i < n; ++i) {
+    lonlat.push_back({lon(rng), lat(rng)});
+    grid.push_back(gridOf(rng));
+    value.push_back(static_cast<std::uint16_t>(valueOf(rng)));
+    time.push_back(static_cast<std::int64_t>(i) * 60);
+    if (i % 10 != 0) rows.push_back(static_cast<std::uint32_t>(i));  // a subset
+  }
+  lonlat[1] = {std::nan(""), std::nan("")};  // not drawn
+  const auto clusters = PointClusters::build(lonlat, grid, value, time, rows);
+  for (int z = 0; z <= PointClusters::kMaxZoom; ++z) {
+    // The points per (tile, grid) as the tests count them.
+    std::map<std::tuple<int, int, std::uint32_t>, std::int64_t> want;
+    for (std::uint32_t r : rows) {
+      if (!std::isfinite(lonlat[r].x)) continue;
+      const TileId t = tileAt(lonlat[r], z);
+      ++want[{t.x, t.y, grid[r]}];
+    }
+    std::map<std::tuple<int, int, std::uint32_t>, std::int64_t> got;
+    std::size_t total = 0;
+    for (const PointCluster& c : clusters.atZoom(z)) {
+      const TileId t = tileAt(mercatorToLonLat(c.xy), z);
+      got[{t.x, t.y, c.grid}] += c.count;
+      total += c.count;
+      EXPECT_LE(c.topCount, c.count);
+      EXPECT_LE(c.values, 6);
+      EXPECT_LE(c.firstTime, c.lastTime);
+      // The tile lookup finds it.
+      bool found = false;
+      for (const PointCluster& o : clusters.inTile(t)) found |= &o == &c;
+      EXPECT_TRUE(found) << "z" << z;
+    }
+    EXPECT_EQ(got, want) << "z" << z;
+    EXPECT_EQ(total, rows.size() - 1) << "z" << z;  // row 1's point is NaN: not drawn
+  }
+}
+
+TEST(PointClusters, OneCellOneGridOneCluster) {
+  // Three points of grid 0 close together, one of grid 1 among them: at
+  // z15 two clusters; the top value is the most frequent.
+  const std::vector<geo::Point> lonlat = {
+      {113.10000, 23.00000}, {113.10001, 23.00001}, {113.10002, 23.00000}, {113.10001, 23.00002}};
+  const std::vector<std::uint32_t> grid = {0, 0, 0, 1};
+  const std::vector<std::uint16_t> value = {7, 3, 7, 9};
+  const std::vector<std::int64_t> time = {30, 10, 20, 40};
+  const std::vector<std::uint32_t> rows = {0, 1, 2, 3};
+  const auto clusters = PointClusters::build(lonlat, grid, value, time, rows);
+  const auto at15 = clusters.inTile(tileAt(lonlat[0], 15));
+  ASSERT_EQ(at15.size(), 2u);
+  EXPECT_EQ(at15[0].grid, 0u);
+  EXPECT_EQ(at15[0].count, 3u);
+  EXPECT_EQ(at15[0].topValue, 7);
+  EXPECT_EQ(at15[0].topCount, 2u);
+  EXPECT_EQ(at15[0].values, 2);
+  EXPECT_EQ(at15[0].firstTime, 10);
+  EXPECT_EQ(at15[0].lastTime, 30);
+  EXPECT_EQ(at15[1].grid, 1u);
+  EXPECT_EQ(at15[1].count, 1u);
+  EXPECT_TRUE(clusters.inTile(TileId{16, 0, 0}).empty());  // from z16: points, no clusters
 }
 
 }  // namespace
