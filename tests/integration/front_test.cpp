@@ -174,7 +174,7 @@ TEST(Front, WhatTheFrontDoesNotServeIsTheFullProgramsWordForWord) {
                                 "transform --from EPSG:4978 --to EPSG:4547",
                                 "transform --from GCJ02 --to BD09 a b",
                                 "transform --to EPSG:4547 --from EPSG:4490 --from EPSG:4490",
-                                "info " + d}) {
+                                "stats " + d}) {
     expectSame(args, "113.1,23.02\n");
   }
 }
