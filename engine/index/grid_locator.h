@@ -45,6 +45,9 @@ struct GridLocatorOptions {
   // cells + 1 < 65,536); otherwise, or when false, 4 bytes. Same answers
   // either way; false exists so that tests can compare the two.
   bool compactCells = true;
+  // Threads for the build's cell tables: 0, the machine's cores (at most 4).
+  // The tables are the same for any number.
+  unsigned threads = 0;
 };
 
 class GridLocator {

@@ -31,6 +31,10 @@ struct SourceStamp {
 // Errors: kNotFound / kIo naming the path.
 core::Result<SourceStamp> stampOf(const std::string& path);
 
+// "<source>.snap": where the snapshot of a dataset file is kept
+// (store::openDataset writes and reads it there).
+inline std::string snapshotPathFor(const std::string& sourcePath) { return sourcePath + ".snap"; }
+
 enum class SnapshotCheck {
   kFull,       // header, section table and every section's checksum (default)
   kHeaderOnly  // header and section table only; validate() still bounds every index

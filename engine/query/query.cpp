@@ -340,15 +340,4 @@ Placement place(const Twin& twin, const geo::Point& xy) {
   return placeGrid(twin, twin.locator().find(xy));
 }
 
-Placement placeGrid(const Twin& twin, std::int32_t g) {
-  Placement p;
-  if (g < 0) return p;
-  const auto grid = static_cast<std::uint32_t>(g);
-  p.grid = g;
-  p.community = static_cast<std::int32_t>(twin.district().communityOfGrid(grid));
-  p.street = static_cast<std::int32_t>(twin.district().streetOfGrid(grid));
-  p.stationHead = twin.stationHeadOf(grid);
-  return p;
-}
-
 }  // namespace gridtwin::query

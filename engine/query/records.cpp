@@ -112,13 +112,6 @@ int shownAge(const Disclosure& d, std::int32_t birthDay, std::int64_t now) {
                           : detail::ageInCalendarYear(birthDay, today);
 }
 
-StaffView viewStaff(const Twin& twin, const Access& access, std::uint32_t s) {
-  const StaffMember& m = twin.staff()[s];
-  StaffView v{m.id, m.name, m.phone};
-  if (!access.disclosure().staffPhone && !v.phone.empty()) v.phone = ident::maskPhone(v.phone);
-  return v;
-}
-
 void forEachRecord(const Twin& twin, const Access& access, const Selection& sel,
                    const std::function<void(const Record&)>& onRecord, std::int64_t now) {
   const model::District& d = twin.district();

@@ -7,7 +7,8 @@
 #include <unordered_map>
 
 #include "geo/algorithms.h"
-#include "store/gpkg_reader.h"
+#include "model/snapshot.h"
+#include "store/staff_reader.h"
 
 namespace gridtwin::query {
 namespace {
@@ -201,17 +202,19 @@ core::Result<std::unique_ptr<Twin>> Twin::build(model::District district,
   return t;
 }
 
-core::Result<std::unique_ptr<Twin>> Twin::open(const std::string& gpkgPath,
-                                               const Options& options) {
-  store::OpenOptions open;
-  if (options.adminOnly) open.part = model::SnapshotPart::kAdminGeography;
-  auto dataset = store::openDataset(gpkgPath, open);
-  if (!dataset) return dataset.takeError();
+core::Result<std::unique_ptr<Twin>> Twin::openSnapshot(const std::string& gpkgPath,
+                                                       const Options& options) {
+  auto stamp = model::stampOf(gpkgPath);
+  if (!stamp) return stamp.takeError();
+  auto district = model::openSnapshot(
+      model::snapshotPathFor(gpkgPath), *stamp, model::SnapshotCheck::kFull,
+      options.adminOnly ? model::SnapshotPart::kAdminGeography : model::SnapshotPart::kAll);
+  if (!district) return district.takeError();
   std::vector<store::StaffRow> staff;
   auto rows = store::readStaffIfPresent(gpkgPath);
   if (!rows) return rows.takeError();
   if (*rows) staff = std::move(**rows);
-  return build(std::move(dataset->district), std::move(staff), options);
+  return build(std::move(*district), std::move(staff), options);
 }
 
 core::Result<std::uint64_t> Twin::reportEvent(const NewEvent& e) {

@@ -103,6 +103,16 @@ class Twin {
   // one. Errors: those of openDataset, readStaff and build.
   static core::Result<std::unique_ptr<Twin>> open(const std::string& gpkgPath,
                                                   const Options& options);
+  // open()'s fast path alone: the twin from the dataset's valid snapshot
+  // (store::OpenOptions' checks: stamp, version, checksums of the parts read)
+  // and the staff table, never the GeoPackage's layers through GDAL. The same
+  // Twin open() gives when the snapshot is valid. Errors: the snapshot's
+  // refusal (kNotFound when there is none; the caller then calls open(),
+  // which loads the GeoPackage and writes one), readStaffIfPresent's and
+  // build's. For the light front of `gridtwin locate` (cli/front.cpp), which
+  // links no GDAL: this is in twin.cpp, open() in twin_open.cpp.
+  static core::Result<std::unique_ptr<Twin>> openSnapshot(const std::string& gpkgPath,
+                                                          const Options& options);
 
   Twin(const Twin&) = delete;
   Twin& operator=(const Twin&) = delete;

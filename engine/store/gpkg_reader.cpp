@@ -379,7 +379,9 @@ core::Result<model::District> loadGeoPackage(const std::string& path, const Load
   return reader.finish(options.threads);
 }
 
-std::string snapshotPathFor(const std::string& gpkgPath) { return gpkgPath + ".snap"; }
+std::string snapshotPathFor(const std::string& gpkgPath) {
+  return model::snapshotPathFor(gpkgPath);
+}
 
 core::Result<Dataset> openDataset(const std::string& gpkgPath, const OpenOptions& options) {
   const auto started = std::chrono::steady_clock::now();

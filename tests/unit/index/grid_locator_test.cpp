@@ -279,6 +279,29 @@ TEST(GridLocator, BatchEqualsFindAndGeosInBothTableWidths) {
   }
 }
 
+TEST(GridLocator, BuildOnAnyNumberOfThreadsMakesTheSameTables) {
+  const auto grids = syntheticCoverage(14);
+  const Oracle oracle(grids);
+  const auto points = everyPathPoints(grids, 14);
+  GridLocator::Options one;
+  one.threads = 1;
+  const GridLocator reference = mustBuild(grids, one);
+  for (unsigned threads : {2u, 3u, 7u, 0u}) {
+    GridLocator::Options options;
+    options.threads = threads;
+    const GridLocator locator = mustBuild(grids, options);
+    EXPECT_EQ(locator.stats().boundaryCells, reference.stats().boundaryCells);
+    EXPECT_EQ(locator.stats().candidates, reference.stats().candidates);
+    EXPECT_EQ(locator.memoryBytes(), reference.memoryBytes());
+    for (const geo::Point& p : points) {
+      ASSERT_EQ(locator.find(p), reference.find(p)) << p.x << " " << p.y << " threads " << threads;
+      if (std::isfinite(p.x) && std::isfinite(p.y)) {
+        ASSERT_EQ(locator.find(p), oracle(p));
+      }
+    }
+  }
+}
+
 TEST(GridLocator, WideTablesWhenBoundaryCellsExceedSixteenBits) {
   // ~3,000 grids on the default raster give more boundary cells than 16
   // bits can number: the locator falls back to 4-byte tables and answers
