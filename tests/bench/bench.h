@@ -84,6 +84,7 @@ core::Result<std::vector<Figure>> runServe(Context& ctx);          // serve.* (w
 core::Result<std::vector<Figure>> runServeTile(Context& ctx);      // serve.tile_*
 core::Result<std::vector<Figure>> runServeStream(Context& ctx);    // serve.stream_*
 core::Result<std::vector<Figure>> runServeIdle(Context& ctx);      // serve.idle_*
+core::Result<std::vector<Figure>> runServeCasesPg(Context& ctx);   // serve.cases_pg_*
 core::Result<std::vector<Figure>> runBim(Context& ctx);            // bim.*
 
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;
