@@ -45,7 +45,10 @@ bool TileCache::reachedSince(const Entry& e, std::uint64_t now) const {
     // No point (located by hand): not drawn today, but dropped all the same.
     if (!std::isfinite(ev.lonlat.x) || !std::isfinite(ev.lonlat.y)) return true;
     const tiles::TileId t = tiles::tileAt(ev.lonlat, e.z);
-    if (std::abs(t.x - e.x) <= 1 && std::abs(t.y - e.y) <= 1) return true;
+    // Columns wrap at the antimeridian (the buffer reaches across it); rows do not.
+    const int dx = std::abs(t.x - e.x);
+    const int columns = 1 << e.z;
+    if (std::min(dx, columns - dx) <= 1 && std::abs(t.y - e.y) <= 1) return true;
   }
   return false;
 }

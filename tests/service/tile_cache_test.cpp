@@ -58,6 +58,14 @@ TEST(TileCache, EventInTheTileOrANeighbourDropsItAndFartherDoesNot) {
   EXPECT_EQ(cache.find("z10", 10, z10.x, z10.y), nullptr);
 }
 
+TEST(TileCache, NeighbourAcrossTheAntimeridianDropsIt) {
+  query::EventLog log;
+  svc::TileCache cache(log, 1 << 20);
+  cache.insert("east", 5, 31, 10, "tile", cache.mark());
+  report(log, centreOf({5, 0, 10}));
+  EXPECT_EQ(cache.find("east", 5, 31, 10), nullptr);
+}
+
 TEST(TileCache, EventWithoutAPointDropsEveryTile) {
   query::EventLog log;
   svc::TileCache cache(log, 1 << 20);
