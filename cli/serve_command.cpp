@@ -1,6 +1,7 @@
 // gridtwin serve DATASET [--listen 127.0.0.1:8080] [--threads N]
 //                [--tokens FILE] [--access-log FILE|-] [--config serve.toml]
 //                [--catalog DIR] [--model PATH] [--no-geocode-cases]
+//                [--tile-cache-mb N]
 //
 // Serves the twin over HTTP (service/README.md): OGC API – Features, the
 // engine's queries, vector tiles, case intake (/cases: the journal beside a
@@ -12,7 +13,7 @@
 //
 // --config FILE: a TOML subset, `key = value` lines with the option names
 // (listen, threads, tokens, access_log, max_body_bytes, max_connections,
-// read_timeout_ms); options given on the command line win.
+// read_timeout_ms, tile_cache_mb); options given on the command line win.
 //
 // Exit codes: 0 after a graceful stop; 1 bad input (a dataset that does not
 // load, a bad tokens file, a port in use); 2 usage.
@@ -49,6 +50,7 @@ struct ServeOptions {
   std::string catalog = std::string(GRIDTWIN_SOURCE_DIR) + "/data/catalog";
   std::string model;
   bool geocodeCases = true;
+  std::size_t tileCacheMb = service::TileRoutes::kDefaultCacheBytes >> 20;
 };
 
 int fail(const std::string& message, int code) {
@@ -91,6 +93,8 @@ int readConfig(ServeOptions& o, const CLI::App& cmd) {
         o.maxConnections = std::stoull(value);
       } else if (key == "read_timeout_ms") {
         o.readTimeoutMs = std::stol(value);
+      } else if (key == "tile_cache_mb") {
+        if (!given("--tile-cache-mb")) o.tileCacheMb = std::stoull(value);
       } else {
         return fail(o.config + ":" + std::to_string(n) + ": unknown key '" + key + "'", 1);
       }
@@ -168,8 +172,10 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   }
   auto router = std::make_shared<service::Router>();
   (*svc)->addRoutes(*router);
-  service::TileRoutes tileRoutes((*svc)->twin(), postgis ? std::string() : o.dataset);
+  service::TileRoutes tileRoutes((*svc)->twin(), postgis ? std::string() : o.dataset,
+                                 o.tileCacheMb << 20);
   tileRoutes.addRoutes(*router);
+  (*svc)->addMetrics([&tileRoutes] { return tileRoutes.metricsText(); });
   // The tile source (projected features, indexes and the clusters of every
   // zoom: ~3 s at full scale) is built beside the start, not by the first
   // tile request; a tile asked for meanwhile waits for it. Joined before
@@ -219,6 +225,8 @@ void addServeCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--catalog", o->catalog,
                   "catalogue folder (event_types.csv, dispatch_rules.csv)");
   cmd->add_option("--model", o->model, "address tagger model (default: the CLI's)");
+  cmd->add_option("--tile-cache-mb", o->tileCacheMb,
+                  "encoded tiles kept in memory, MB (default 256; 0: render every request)");
   cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
                 "cases: no geocoder (an address alone waits to be located by hand)");
   cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });

@@ -38,8 +38,15 @@ Response engineError(const core::Error& e, std::string_view what) {
 
 }  // namespace
 
-TileRoutes::TileRoutes(const query::Twin& twin, std::string gpkgPath)
-    : m_twin(twin), m_gpkgPath(std::move(gpkgPath)) {}
+TileRoutes::TileRoutes(const query::Twin& twin, std::string gpkgPath, std::size_t cacheBytes)
+    : m_twin(twin), m_gpkgPath(std::move(gpkgPath)) {
+  if (cacheBytes > 0) m_cache = std::make_unique<TileCache>(twin.liveEvents(), cacheBytes);
+}
+
+std::string TileRoutes::metricsText() const {
+  if (m_cache) return m_cache->metricsText();
+  return TileCache(m_twin.liveEvents(), 0).metricsText();
+}
 
 core::Result<const tiles::TileSource*> TileRoutes::source() {
   std::lock_guard lock(m_mutex);
@@ -65,24 +72,35 @@ void TileRoutes::addRoutes(Router& router) {
                                    ": expected a whole number >= 0, got '" + req.param(name) + "'");
       }
     }
-    const auto layers = splitLayers(req.queryParam("layers").value_or(""));
+    const std::string layersParam(req.queryParam("layers").value_or(""));
+    Response res;
+    // Tiles differ by token (scope) and live events change them: private,
+    // short-lived.
+    res.header("Cache-Control", "private, max-age=60").header("Vary", "Authorization");
+    res.contentType = "application/vnd.mapbox-vector-tile";
+    const auto answer = [&res](std::string mvt) {
+      if (mvt.empty()) {
+        res.status = 204;
+      } else {
+        res.body = std::move(mvt);
+      }
+      return std::move(res);
+    };
+    std::string key;
+    if (m_cache) {
+      key = TileCache::keyOf(z, x, y, layersParam, req.caller->access);
+      if (auto held = m_cache->find(key, z, x, y)) return answer(*held);
+    }
+    const std::uint64_t mark = m_cache ? m_cache->mark() : 0;  // before the render reads the log
+    const auto layers = splitLayers(layersParam);
     auto src = source();
     if (!src) return engineError(src.error(), "tiles");
     auto tile = (*src)->render(req.caller->access, z, x, y, layers);
     const std::string where =
         "tile " + std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
     if (!tile) return engineError(tile.error(), where);
-    Response res;
-    // Tiles differ by token (scope) and live events change them: private,
-    // short-lived.
-    res.header("Cache-Control", "private, max-age=60").header("Vary", "Authorization");
-    res.contentType = "application/vnd.mapbox-vector-tile";
-    if (tile->empty()) {
-      res.status = 204;
-      return res;
-    }
-    res.body = std::move(tile->mvt);
-    return res;
+    if (m_cache) m_cache->insert(key, z, x, y, tile->mvt, mark);
+    return answer(std::move(tile->mvt));
   });
   (void)router.add("GET", "/tiles.json", [this](const Request& req) {
     const auto layersParam = req.queryParam("layers");

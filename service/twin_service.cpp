@@ -1747,6 +1747,7 @@ void TwinService::addRoutes(Router& router) {
     r.body = m_server ? m_server->metricsText() : std::string();
     r.body += "# TYPE gridtwin_stream_clients gauge\ngridtwin_stream_clients " +
               std::to_string(m_hub->subscriberCount()) + "\n";
+    for (const auto& more : m_moreMetrics) r.body += more();
     return r;
   });
   add("GET", "/events/stream",

@@ -9,9 +9,11 @@
 //
 // Thread-safety: the routes may run on any number of threads at once.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "event_hub.h"
@@ -36,6 +38,9 @@ class TwinService {
   // /metrics; it may be set after the routes are added (setServer).
   void addRoutes(Router& router);
   void setServer(const Server* server) { m_server = server; }
+  // More lines for /metrics (e.g. TileRoutes::metricsText), called on each
+  // request from any thread. Add them before the server starts.
+  void addMetrics(std::function<std::string()> lines) { m_moreMetrics.push_back(std::move(lines)); }
 
   // The shared data folder (divisions, the address corpus) the geocoder
   // is built from on the first /geocode request.
@@ -59,6 +64,7 @@ class TwinService {
   std::shared_ptr<EventHub> m_hub;
   std::unique_ptr<Impl> m_impl;
   const Server* m_server = nullptr;
+  std::vector<std::function<std::string()>> m_moreMetrics;
   std::thread m_liveThread;
   std::atomic<bool> m_liveStop{false};
 };

@@ -3,6 +3,7 @@
 // (README.md: Routes, Who may post cases).
 //
 //   TileRoutes tiles(twin, gpkgPath);   // the TileSource is built on first use
+//                                       // (3rd argument: the tile cache's bytes)
 //   tiles.addRoutes(router);            // /tiles/{z}/{x}/{y}.mvt, /tiles.json
 //   CaseRoutes cases(*intake, hubPtr);  // sets the intake's listener → hub
 //   cases.addRoutes(router);            // /cases, /cases/{id}
@@ -18,16 +19,27 @@
 #include "event_hub.h"
 #include "http.h"
 #include "query/twin.h"
+#include "tile_cache.h"
 #include "tiles/render.h"
 
 namespace gridtwin::service {
 
 class TileRoutes {
  public:
+  // The tile cache's default bound: the densest z14 tile at full scale is
+  // ~0.9 MB and z10-z13 tiles there 1.7-6.7 MB, so a few hundred of the
+  // busiest tiles of every zoom (service/README.md, "Tile cache").
+  static constexpr std::size_t kDefaultCacheBytes = std::size_t{256} << 20;
+
   // `gpkgPath`: the GeoPackage whose lyr_* tables are the catalogue layers
-  // (empty: base layers only).
-  TileRoutes(const query::Twin& twin, std::string gpkgPath);
+  // (empty: base layers only). `cacheBytes`: the bound of the encoded tiles
+  // kept (tile_cache.h); 0 renders every request.
+  TileRoutes(const query::Twin& twin, std::string gpkgPath,
+             std::size_t cacheBytes = kDefaultCacheBytes);
   void addRoutes(Router& router);
+  // The tile cache's lines for /metrics (hits, misses, bytes; capacity 0
+  // when off).
+  std::string metricsText() const;
   // The one TileSource of the twin, built on the first call (thread-safe);
   // its build error is kept and answered every time.
   core::Result<const tiles::TileSource*> source();
@@ -38,6 +50,7 @@ class TileRoutes {
   std::mutex m_mutex;
   std::unique_ptr<tiles::TileSource> m_source;
   std::optional<core::Error> m_failure;
+  std::unique_ptr<TileCache> m_cache;  // null when off
 };
 
 class CaseRoutes {

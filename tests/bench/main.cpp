@@ -61,7 +61,7 @@ const std::vector<Group>& groups() {
        {"serve.locate_requests_per_second", "serve.items_1000_p50_ms", "serve.stats_p99_ms"},
        true,
        runServe},
-      {"serve_tile", {"serve.tile_z14_p50_ms"}, true, runServeTile},
+      {"serve_tile", {"serve.tile_z14_p50_ms", "serve.tile_z14_cold_p50_ms"}, true, runServeTile},
       {"serve_stream", {"serve.stream_1000_clients_max_ms"}, true, runServeStream},
       {"serve_idle", {"serve.idle_10000_locate_p50_ms"}, true, runServeIdle},
       {"serve_cases", {"serve.cases_pg_per_second"}, true, runServeCasesPg},

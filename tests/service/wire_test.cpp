@@ -118,6 +118,7 @@ Fixture& fixture() {
     fx->service->addRoutes(*router);
     fx->tileRoutes = std::make_unique<svc::TileRoutes>(twin, kDistrict);
     fx->tileRoutes->addRoutes(*router);
+    fx->service->addMetrics([fx] { return fx->tileRoutes->metricsText(); });
     fx->caseRoutes = std::make_unique<svc::CaseRoutes>(*fx->intake, fx->service->hubPtr());
     fx->caseRoutes->addRoutes(*router);
     fx->server = std::make_unique<svc::Server>(o, router);
@@ -219,6 +220,233 @@ TEST(ServiceWire, TileEqualsTheEngineAndHoldsOnlyTheScope) {
   auto e = c.get(tilePath(empty), bearer("DISTRICT"));
   EXPECT_EQ(e.status, 204);
   EXPECT_TRUE(e.body.empty());
+}
+
+// --- the tile cache (service/tile_cache.h) -----------------------------------
+
+// One value of a Prometheus text ("name value" line); -1 when absent.
+double metric(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + name.size() + 2));
+}
+
+double cacheMetric(const std::string& name) {
+  HttpClient c(fixture().port);
+  return metric(c.get("/metrics").body, name);
+}
+
+// The tile's answer equals the engine's render for that access now (204 for
+// an empty one).
+void expectEngineTile(HttpClient& c, const tiles::TileId& t, const std::string& token,
+                      const std::string& why) {
+  auto r = c.get(tilePath(t), bearer(token));
+  auto engine = tiles::render(fixture().service->twin(), accessOf(token), t.z, t.x, t.y);
+  ASSERT_TRUE(engine.ok()) << engine.error().toString();
+  if (engine->empty()) {
+    EXPECT_EQ(r.status, 204) << why << " " << tilePath(t) << " " << token;
+    return;
+  }
+  ASSERT_EQ(r.status, 200) << why << " " << tilePath(t) << " " << token;
+  EXPECT_EQ(r.body, engine->mvt) << why << " " << tilePath(t) << " " << token
+                                 << ": not the engine's tile now";
+}
+
+std::size_t featuresIn(const std::string& tile, const std::string& layerName) {
+  std::size_t n = 0;
+  for (const auto& layer : mvt::decode(tile)) {
+    if (layer.name == layerName) n += layer.features.size();
+  }
+  return n;
+}
+
+TEST(ServiceWire, RepeatedTileComesFromTheCacheAndIsTheEnginesTile) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  HttpClient c(f.port);
+  const auto t = tiles::tileAt(f.headPoint, 14);
+  auto first = c.get(tilePath(t), bearer("DISTRICT"));
+  ASSERT_EQ(first.status, 200);
+  const double hits = cacheMetric("gridtwin_tile_cache_hits_total");
+  ASSERT_GE(hits, 0) << "no tile cache metrics";
+  for (int i = 0; i < 3; ++i) {
+    auto again = c.get(tilePath(t), bearer("DISTRICT"));
+    ASSERT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, first.body);
+  }
+  EXPECT_EQ(cacheMetric("gridtwin_tile_cache_hits_total"), hits + 3);
+  EXPECT_GT(cacheMetric("gridtwin_tile_cache_bytes"), static_cast<double>(first.body.size()));
+  // Byte for byte the uncached render.
+  expectEngineTile(c, t, "DISTRICT", "cached");
+  // An empty tile is held as a 204 too.
+  const auto empty = tiles::tileAt({f.headPoint.x + 3, f.headPoint.y}, 14);
+  EXPECT_EQ(c.get(tilePath(empty), bearer("DISTRICT")).status, 204);
+  const double before = cacheMetric("gridtwin_tile_cache_hits_total");
+  EXPECT_EQ(c.get(tilePath(empty), bearer("DISTRICT")).status, 204);
+  EXPECT_EQ(cacheMetric("gridtwin_tile_cache_hits_total"), before + 1);
+}
+
+// A new case drops every cached tile that can show it: its tile and the 8
+// around it at each zoom, for every scope; afterwards each answer is the
+// engine's render again.
+TEST(ServiceWire, PostedCaseDropsTheCachedTilesAroundIt) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const std::vector<std::string> tokens = {"DISTRICT", "HEAD", "OTHER"};
+  std::vector<tiles::TileId> block;
+  for (int z : {8, 11, 13, 14, 15, 16, 18}) {
+    const auto at = tiles::tileAt(f.headPoint, z);
+    for (int dx = -1; dx <= 1; ++dx) {
+      for (int dy = -1; dy <= 1; ++dy) block.push_back({z, at.x + dx, at.y + dy});
+    }
+  }
+  const auto t14 = tiles::tileAt(f.headPoint, 14);
+  std::map<std::string, std::string> cached;
+  for (const auto& token : tokens) {
+    for (const auto& t : block) {
+      (void)c.get(tilePath(t), bearer(token));
+      (void)c.get(tilePath(t), bearer(token));  // held now
+    }
+    cached[token] = c.get(tilePath(t14), bearer(token)).body;
+  }
+  const std::size_t reported = featuresIn(cached["DISTRICT"], "events_reported");
+  auto r = c.request("POST", "/cases", caseBody("cache-1", f.headPoint), bearer("DISTRICT"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  const double hits = cacheMetric("gridtwin_tile_cache_hits_total");
+  auto now = c.get(tilePath(t14), bearer("DISTRICT"));
+  ASSERT_EQ(now.status, 200);
+  EXPECT_NE(now.body, cached["DISTRICT"]) << "the cached tile was served after the case";
+  EXPECT_EQ(featuresIn(now.body, "events_reported"), reported + 1);
+  EXPECT_EQ(cacheMetric("gridtwin_tile_cache_hits_total"), hits) << "a stale hit";
+  // The head's grid holds the case: its tile changed too.
+  EXPECT_NE(c.get(tilePath(t14), bearer("HEAD")).body, cached["HEAD"]);
+  for (const auto& token : tokens) {
+    for (const auto& t : block) expectEngineTile(c, t, token, "after POST");
+  }
+}
+
+// A case waiting to be classified is not on the map; the PATCH that gives it
+// a category reports it, and the cached tile gives way. A later step is
+// answered as the engine renders it.
+TEST(ServiceWire, PatchedCaseDropsTheCachedTile) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto H = bearer("HEAD");
+  const auto t = tiles::tileAt(f.headPoint, 14);
+  auto r = c.request("POST", "/cases", caseBody("cache-p", f.headPoint, "999999"), H);
+  ASSERT_EQ(r.status, 422) << r.body;
+  const std::string path =
+      "/cases/" + std::to_string(json::parse(r.body)["case"]["id"].get<long>());
+  const std::string before = c.get(tilePath(t), H).body;
+  EXPECT_EQ(c.get(tilePath(t), H).body, before);  // held
+  expectEngineTile(c, t, "HEAD", "to_classify");
+  auto p = c.request("PATCH", path, R"({"to": "reported", "who": "王", "category": "1"})", H);
+  ASSERT_EQ(p.status, 200) << p.body;
+  auto now = c.get(tilePath(t), H);
+  ASSERT_EQ(now.status, 200);
+  EXPECT_NE(now.body, before) << "the cached tile was served after the PATCH";
+  EXPECT_EQ(featuresIn(now.body, "events_reported"), featuresIn(before, "events_reported") + 1);
+  expectEngineTile(c, t, "HEAD", "after PATCH to reported");
+  auto q = c.request("PATCH", path, R"({"to": "classified", "who": "王"})", H);
+  ASSERT_EQ(q.status, 200) << q.body;
+  expectEngineTile(c, t, "HEAD", "after PATCH to classified");
+}
+
+// The same z/x/y for two scopes: two entries, never one scope's bytes for
+// the other.
+TEST(ServiceWire, CachedTilesAreKeptPerScope) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto t = tiles::tileAt(f.headPoint, 14);
+  std::map<std::string, std::string> first;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string token : {"DISTRICT", "HEAD", "OTHER"}) {
+      auto r = c.get(tilePath(t), bearer(token));
+      if (round == 0) {
+        first[token] = r.body;
+      } else {
+        EXPECT_EQ(r.body, first[token]) << token << " round " << round;
+      }
+      expectEngineTile(c, t, token, "round " + std::to_string(round));
+    }
+  }
+  EXPECT_NE(first["DISTRICT"], first["HEAD"]);
+  EXPECT_NE(first["HEAD"], first["OTHER"]);
+  for (const auto& layer : mvt::decode(first["HEAD"])) {
+    for (const auto& feat : layer.features) {
+      const char* key = layer.name == "grids" ? "code" : "grid";
+      if (!feat.properties.count(key)) continue;
+      EXPECT_EQ(std::get<std::string>(feat.properties.at(key)), f.headGrid) << layer.name;
+    }
+  }
+}
+
+// A server of its own with tile routes only, the cache bound given.
+struct TileServer {
+  std::unique_ptr<svc::TileRoutes> routes;
+  std::unique_ptr<svc::Server> server;
+};
+
+TileServer tileServer(std::size_t cacheBytes) {
+  auto& f = fixture();
+  TileServer ts;
+  ts.routes = std::make_unique<svc::TileRoutes>(f.service->twin(), kDistrict, cacheBytes);
+  auto router = std::make_shared<svc::Router>();
+  ts.routes->addRoutes(*router);
+  svc::ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  auto tk = f.tokens;
+  o.authenticate = [tk](svc::Request& r) { return tk->authenticate(r); };
+  ts.server = std::make_unique<svc::Server>(o, router);
+  if (auto r = ts.server->start(); !r) ADD_FAILURE() << r.error().toString();
+  return ts;
+}
+
+TEST(ServiceWire, TileCacheStaysWithinItsBound) {
+  auto& f = fixture();
+  constexpr std::size_t kBound = 64 * 1024;
+  auto ts = tileServer(kBound);
+  HttpClient c(ts.server->port());
+  gridtwin::geo::Box box;
+  for (const auto& p : f.service->twin().district().addresses().point.lonlat) box.expand(p);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> lon(box.minx, box.maxx), lat(box.miny, box.maxy);
+  std::uniform_int_distribution<int> zoom(12, 17);
+  double most = 0;
+  for (int i = 0; i < 80; ++i) {
+    const auto t = tiles::tileAt({lon(rng), lat(rng)}, zoom(rng));
+    for (int k = 0; k < 2; ++k) {
+      auto r = c.get(tilePath(t), bearer("DISTRICT"));
+      auto engine = tiles::render(f.service->twin(), accessOf("DISTRICT"), t.z, t.x, t.y);
+      ASSERT_TRUE(engine.ok());
+      EXPECT_EQ(r.body, engine->mvt) << tilePath(t);
+      most = std::max(most, metric(ts.routes->metricsText(), "gridtwin_tile_cache_bytes"));
+    }
+  }
+  const auto m = ts.routes->metricsText();
+  EXPECT_LE(most, static_cast<double>(kBound));
+  EXPECT_GT(metric(m, "gridtwin_tile_cache_evicted_total"), 0) << m;
+  EXPECT_GT(metric(m, "gridtwin_tile_cache_hits_total"), 0) << m;
+  EXPECT_EQ(metric(m, "gridtwin_tile_cache_capacity_bytes"), static_cast<double>(kBound));
+}
+
+TEST(ServiceWire, TileCacheOfZeroBytesIsOff) {
+  auto& f = fixture();
+  auto ts = tileServer(0);
+  HttpClient c(ts.server->port());
+  const auto t = tiles::tileAt(f.headPoint, 14);
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.get(tilePath(t), bearer("DISTRICT"));
+    ASSERT_EQ(r.status, 200);
+    auto engine = tiles::render(f.service->twin(), accessOf("DISTRICT"), t.z, t.x, t.y);
+    EXPECT_EQ(r.body, engine->mvt);
+  }
+  const auto m = ts.routes->metricsText();
+  EXPECT_EQ(metric(m, "gridtwin_tile_cache_hits_total"), 0) << m;
+  EXPECT_EQ(metric(m, "gridtwin_tile_cache_bytes"), 0) << m;
+  EXPECT_EQ(metric(m, "gridtwin_tile_cache_entries"), 0) << m;
+  EXPECT_EQ(metric(m, "gridtwin_tile_cache_capacity_bytes"), 0) << m;
 }
 
 // Random tiles over the district at z12..16: the grid head's tile is the
