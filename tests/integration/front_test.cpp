@@ -19,19 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "integration/private_district.h"
+
 namespace gridtwin {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path workDir() {
-  static const fs::path dir = [] {
-    const fs::path d = fs::temp_directory_path() / ("gridtwin_front_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+const fs::path& workDir() { return testsupport::privateWorkDir("front"); }
 
 struct CliRun {
   int exitCode = -1;
@@ -71,13 +66,9 @@ CliRun expectSame(const std::string& args, const std::string& input) {
   return front;
 }
 
+// A private copy of the fixture, so the snapshot our loads write lands there.
 const std::string& dataset() {
-  static const std::string path = [] {
-    const fs::path to = workDir() / "district.gpkg";
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
-    return to.string();
-  }();
-  return path;
+  return testsupport::privateDistrict(workDir(), GRIDTWIN_SMALL_DISTRICT);
 }
 
 std::string points(std::size_t n, double x0, double x1, double y0, double y1, unsigned seed) {

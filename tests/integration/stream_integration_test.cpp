@@ -24,6 +24,7 @@
 
 #include "crs/crs.h"
 #include "crs/transformer.h"
+#include "integration/private_district.h"
 #include "point_stream.h"  // cli/
 #include "query/access.h"
 #include "query/query.h"
@@ -36,23 +37,11 @@ namespace {
 namespace fs = std::filesystem;
 namespace stream = cli::stream;
 
-fs::path workDir() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("gridtwin_stream_it_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+const fs::path& workDir() { return testsupport::privateWorkDir("stream_it"); }
 
+// A private copy of the fixture, so the snapshot our loads write lands there.
 const std::string& dataset() {
-  static const std::string path = [] {
-    const fs::path to = workDir() / "district.gpkg";
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
-    return to.string();
-  }();
-  return path;
+  return testsupport::privateDistrict(workDir(), GRIDTWIN_SMALL_DISTRICT);
 }
 
 const query::Twin& twin() {

@@ -23,6 +23,7 @@
 #include <tuple>
 
 #include "geo/algorithms.h"
+#include "integration/private_district.h"
 #include "query/twin.h"
 #include "tiles/cluster.h"
 #include "tiles/render.h"
@@ -34,24 +35,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path& workDir() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("gridtwin_tiles_it_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+const fs::path& workDir() { return testsupport::privateWorkDir("tiles_it"); }
 
 // A private copy of the fixture, so the snapshot our loads write lands there.
 const std::string& dataset() {
-  static const std::string path = [] {
-    const fs::path to = workDir() / "district.gpkg";
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
-    return to.string();
-  }();
-  return path;
+  return testsupport::privateDistrict(workDir(), GRIDTWIN_SMALL_DISTRICT);
 }
 
 const query::Twin& twin() {

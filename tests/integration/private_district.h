@@ -1,0 +1,35 @@
+#pragma once
+// A test binary's own work folder and its own copy of the small district, so
+// that what a load writes beside the dataset (its snapshot, a case journal)
+// lands there and never beside the shared fixture. Header-only; each binary
+// uses one tag.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace gridtwin::testsupport {
+
+// <temp>/gridtwin_<tag>_<pid>, created on first use.
+inline const std::filesystem::path& privateWorkDir(const std::string& tag) {
+  static const std::filesystem::path dir = [&tag] {
+    const auto d = std::filesystem::temp_directory_path() /
+                   ("gridtwin_" + tag + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+// A copy of `fixture` (the small district) in `dir`, made on first use.
+inline const std::string& privateDistrict(const std::filesystem::path& dir,
+                                          const std::string& fixture) {
+  static const std::string path = [&] {
+    const auto to = dir / "district.gpkg";
+    std::filesystem::copy_file(fixture, to, std::filesystem::copy_options::overwrite_existing);
+    return to.string();
+  }();
+  return path;
+}
+
+}  // namespace gridtwin::testsupport
