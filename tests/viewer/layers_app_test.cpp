@@ -10,6 +10,7 @@
 #include <QTreeWidget>
 
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "app/main_window.h"
 #include "app/osg_widget.h"
 #include "crs/transformer.h"
+#include "scene/catalog_layers.h"
 
 namespace gv = gridtwin::viewer;
 namespace gm = gridtwin::model;
@@ -141,6 +143,31 @@ TEST(ViewerLayersApp, ALayerLoadsWhenFirstCheckedAndHidesWhenUnchecked) {
   EXPECT_TRUE(tree->overlay()->visible(population));
   tree->setOpacity(population, 0.25f);
   EXPECT_FLOAT_EQ(tree->overlay()->opacity(population), 0.25f);
+}
+
+// The window gives extruded layers the district's heights: L061 (high-rise,
+// "extrude": "floors") stands as tall as its tallest building.
+TEST(ViewerLayersApp, AnExtrudedLayerStandsAsTallAsItsBuildings) {
+  auto w = openWindow();
+  auto* tree = w->layerTree();
+  ASSERT_TRUE(waitIdle(tree));
+  const std::size_t highrise = entryOf(tree, "L061");
+  tree->itemOf("L061")->setCheckState(0, Qt::Checked);
+  ASSERT_TRUE(waitIdle(tree));
+  ASSERT_TRUE(tree->overlay()->loaded(highrise));
+  const auto& b = w->twin()->district().buildings();
+  float tallest = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (b.floors[i] >= 10) tallest = std::max(tallest, b.heightM[i]);
+  }
+  ASSERT_GT(tallest, 0.f);
+  float top = -1;
+  for (unsigned i = 0; i < tree->overlay()->root()->getNumChildren(); ++i) {
+    auto* g = tree->overlay()->root()->getChild(i)->asGeometry();
+    const auto* v = g ? dynamic_cast<const osg::Vec3Array*>(g->getVertexArray()) : nullptr;
+    for (std::size_t k = 0; v && k < v->size(); ++k) top = std::max(top, (*v)[k].z());
+  }
+  EXPECT_NEAR(top, tallest, 0.01f);
 }
 
 TEST(ViewerLayersApp, AGcj02FileFromTheCommandLineBecomesALayer) {

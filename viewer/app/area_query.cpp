@@ -1,6 +1,5 @@
 #include "app/area_query.h"
 
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,14 +14,6 @@
 
 namespace gridtwin::viewer {
 namespace {
-
-// The shortest text that reads back to the same double; "" for NaN.
-std::string coord(double v) {
-  if (!std::isfinite(v)) return {};
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, end) : std::string();
-}
 
 geo::Point metric(const osg::Vec3d& local, const osg::Vec3d& origin) {
   return {local.x() + origin.x(), local.y() + origin.y()};
@@ -39,8 +30,11 @@ void writeGeoJson(const query::Twin& twin, const query::Access& access, const qu
         first = false;
         f += "{\"type\": \"Feature\", \"geometry\": ";
         if (std::isfinite(r.lonlat.x) && std::isfinite(r.lonlat.y)) {
-          f += "{\"type\": \"Point\", \"coordinates\": [" + coord(r.lonlat.x) + ", " +
-               coord(r.lonlat.y) + "]}";
+          f += "{\"type\": \"Point\", \"coordinates\": [";
+          core::appendJsonNumber(f, r.lonlat.x);
+          f += ", ";
+          core::appendJsonNumber(f, r.lonlat.y);
+          f += "]}";
         } else {
           f += "null";
         }

@@ -20,6 +20,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -221,17 +222,27 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
   startFinder();
   {
     // Extruded catalogue layers (buildings by floors) stand as tall as the
-    // district's own buildings: heights by building id.
-    auto heights = std::make_shared<std::unordered_map<std::int64_t, float>>();
-    const auto& b = m_twin->district().buildings();
-    heights->reserve(b.size());
-    for (std::size_t i = 0; i < b.size(); ++i) (*heights)[b.id[i]] = b.heightM[i];
+    // district's own buildings: heights by building id, indexed on the first
+    // extruded layer's worker (never on the GUI thread, never when no such
+    // layer is shown).
+    struct Heights {
+      std::shared_ptr<const query::Twin> twin;
+      std::once_flag once;
+      std::unordered_map<std::int64_t, float> byId;
+    };
+    auto heights = std::make_shared<Heights>();
+    heights->twin = m_twin;
     m_layerTree->setHeights([heights](std::string_view ref) {
+      std::call_once(heights->once, [&h = *heights] {
+        const auto& b = h.twin->district().buildings();
+        h.byId.reserve(b.size());
+        for (std::size_t i = 0; i < b.size(); ++i) h.byId[b.id[i]] = b.heightM[i];
+      });
       std::int64_t id = 0;
       const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
       if (ec != std::errc() || end != ref.data() + ref.size()) return 0.f;
-      const auto it = heights->find(id);
-      return it == heights->end() ? 0.f : it->second;
+      const auto it = heights->byId.find(id);
+      return it == heights->byId.end() ? 0.f : it->second;
     });
   }
   m_layerTree->setScene(sc, m_openedPath);
