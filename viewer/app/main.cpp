@@ -168,6 +168,12 @@ int main(int argc, char** argv) {
     return gv::runSnapshot(**twin, *access, o);
   }
 
+  // Usage errors before any display is needed.
+  int w = 0, h = 0;
+  if (measureStartup && (dataset.empty() || !parseSize(size, w, h))) {
+    std::cerr << "gridtwin-viewer: --measure-startup needs a dataset and a valid --size\n";
+    return 2;
+  }
   QSurfaceFormat format;
   format.setDepthBufferSize(24);
   format.setSamples(4);
@@ -182,11 +188,6 @@ int main(int argc, char** argv) {
   vo.layers = layerFiles;
   vo.sharedData = sharedData;
   if (measureStartup) {
-    int w = 0, h = 0;
-    if (dataset.empty() || !parseSize(size, w, h)) {
-      std::cerr << "gridtwin-viewer: --measure-startup needs a dataset and a valid --size\n";
-      return 2;
-    }
     vo.dataset.clear();  // opened by the probe, which times it
     gv::MainWindow window(vo);
     window.resize(w, h);

@@ -206,9 +206,9 @@ void MainWindow::onLoaded(std::shared_ptr<query::Twin> twin,
   m_loading = false;
   m_progress->hide();
   if (!error.isEmpty()) {
-    m_status->setText("Could not open the district: " + error);
-    std::fprintf(stderr, "gridtwin-viewer: %s\n", error.toUtf8().constData());
-    QMessageBox::warning(this, "gridtwin", "Could not open the district:\n" + error);
+    // Status bar, stderr and a box that does not block: the window (and a
+    // --measure-startup run, which has no one to close a box) goes on.
+    showProblem("Could not open the district: " + error);
     emit datasetOpened(false);
     return;
   }
