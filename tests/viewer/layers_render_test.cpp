@@ -449,6 +449,7 @@ TEST_F(ViewerLayers, ExtrudedLayersStandAsTallAsTheirBuildings) {
   auto tallImage = renderWith(*sc, tallOverlay, view);
   ASSERT_TRUE(tallImage);
   EXPECT_GT(differingPixels(**flatImage, **tallImage), std::size_t(kW * kH / 50));
+  expectMatchesControl(**tallImage, "catalog_extruded");
 }
 
 // The catalogue's icons are pictures: every icon name has its own character
