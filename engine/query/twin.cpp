@@ -100,25 +100,24 @@ core::Result<std::unique_ptr<Twin>> Twin::build(model::District district,
   const std::size_t grids = c.grids.size();
 
   // Points per kind.
-  std::vector<geo::Point>& buildings = t->m_points[slot(Kind::kBuilding)];
+  std::vector<geo::Point>& buildings = t->m_derivedPoints[slot(Kind::kBuilding)];
   buildings.resize(c.buildings.size());
   for (std::uint32_t b = 0; b < buildings.size(); ++b) buildings[b] = buildingCentroid(d, b);
-  t->m_points[slot(Kind::kAddress)].assign(c.addresses.point.xy.begin(),
-                                           c.addresses.point.xy.end());
-  std::vector<geo::Point>& houses = t->m_points[slot(Kind::kHouse)];
+  std::vector<geo::Point>& houses = t->m_derivedPoints[slot(Kind::kHouse)];
   houses.resize(c.houses.size());
   for (std::size_t h = 0; h < houses.size(); ++h) {
     const std::int32_t a = c.houses.address[h];
     houses[h] = a >= 0 ? c.addresses.point.xy[static_cast<std::size_t>(a)]
                        : buildings[c.houses.building[h]];
   }
-  std::vector<geo::Point>& people = t->m_points[slot(Kind::kPerson)];
+  std::vector<geo::Point>& people = t->m_derivedPoints[slot(Kind::kPerson)];
   people.resize(c.people.size());
   for (std::size_t p = 0; p < people.size(); ++p) people[p] = houses[c.people.house[p]];
-  t->m_points[slot(Kind::kEntity)].assign(c.entities.point.xy.begin(), c.entities.point.xy.end());
-  t->m_points[slot(Kind::kFacility)].assign(c.facilities.point.xy.begin(),
-                                            c.facilities.point.xy.end());
-  t->m_points[slot(Kind::kEvent)].assign(c.events.point.xy.begin(), c.events.point.xy.end());
+  for (std::size_t k = 0; k < kQueryKinds.size(); ++k) t->m_points[k] = t->m_derivedPoints[k];
+  t->m_points[slot(Kind::kAddress)] = c.addresses.point.xy;
+  t->m_points[slot(Kind::kEntity)] = c.entities.point.xy;
+  t->m_points[slot(Kind::kFacility)] = c.facilities.point.xy;
+  t->m_points[slot(Kind::kEvent)] = c.events.point.xy;
 
   // Searches and the locator.
   t->m_indexed = options.useIndex && haveIndex();

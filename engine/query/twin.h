@@ -170,7 +170,12 @@ class Twin {
 
   model::District m_district;
   bool m_indexed = false;
-  std::array<std::vector<geo::Point>, kQueryKinds.size()> m_points;
+  // Each kind's points: views into the district's columns where it stores
+  // them (addresses, entities, facilities, events; no copy of 2 M event
+  // points), into m_derivedPoints where the twin derives them (building
+  // centroids, houses at their address, people at their house).
+  std::array<std::span<const geo::Point>, kQueryKinds.size()> m_points;
+  std::array<std::vector<geo::Point>, kQueryKinds.size()> m_derivedPoints;
   std::array<std::unique_ptr<PointSearch>, kQueryKinds.size()> m_search;
   std::array<Csr, kQueryKinds.size()> m_gridRows;
   std::unique_ptr<Locator> m_locator;

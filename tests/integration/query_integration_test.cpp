@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "model/snapshot.h"
 #include "query/query.h"
 #include "query/records.h"
 #include "query/stats.h"
@@ -66,6 +67,55 @@ CliRun cli(const std::string& args) {
   const int status = pclose(p);
   r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// Bytes of `path` mapped into this process and resident (smaps' Rss), over
+// every mapping of it.
+std::size_t residentBytesOf(const std::string& path) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  std::size_t kb = 0;
+  while (std::getline(smaps, line)) {
+    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+        line.find(' ') < line.find(':')) {
+      inside = line.size() >= path.size() &&
+               line.compare(line.size() - path.size(), path.size(), path) == 0;
+    } else if (inside && line.rfind("Rss:", 0) == 0) {
+      kb += std::stoul(line.substr(4));
+    }
+  }
+  return kb * 1024;
+}
+
+TEST(QueryIntegration, ASnapshotsCheckedPagesDoNotStayInTheProcess) {
+  // Its own copy: the shared twins() keep mappings of dataset()'s snapshot.
+  const fs::path dir = fs::path(dataset()).parent_path() / "residency";
+  fs::create_directories(dir);
+  const std::string gpkg = (dir / "district.gpkg").string();
+  fs::copy_file(dataset(), gpkg, fs::copy_options::overwrite_existing);
+  ASSERT_TRUE(Twin::open(gpkg, {}).ok());  // writes the snapshot
+  const std::string snap = model::snapshotPathFor(gpkg);
+  ASSERT_TRUE(fs::exists(snap));
+  auto stamp = model::stampOf(gpkg);
+  ASSERT_TRUE(stamp.ok());
+  auto district = model::openSnapshot(snap, *stamp, model::SnapshotCheck::kFull);
+  ASSERT_TRUE(district.ok()) << district.error().toString();
+  // Every section's checksum read all of its pages. Only what the district's
+  // own validation reads afterwards (offsets and links) may stay resident:
+  // here about a third of the file, where all of it stayed before.
+  const std::size_t size = fs::file_size(snap);
+  EXPECT_LE(residentBytesOf(snap), size / 2) << "of a " << size << " byte file";
+  // What a reader touches comes back from the file, the same values.
+  const auto twin = Twin::open(gpkg, {});
+  ASSERT_TRUE(twin.ok());
+  const auto& fromTwin = (*twin)->district();
+  ASSERT_EQ(district->events().size(), fromTwin.events().size());
+  for (std::size_t i = 0; i < district->events().size(); ++i) {
+    ASSERT_EQ(district->events().id[i], fromTwin.events().id[i]);
+  }
+  EXPECT_EQ(district->people().name[district->people().size() / 2],
+            fromTwin.people().name[fromTwin.people().size() / 2]);
 }
 
 TEST(QueryIntegration, GridHeadNeverSeesAnotherGridAndIndexEqualsBruteForce) {
