@@ -22,6 +22,17 @@ namespace {
 
 osg::Vec4 rgb(int r, int g, int b, float a = 1) { return {r / 255.f, g / 255.f, b / 255.f, a}; }
 
+// Vertex colours are stored as bytes, 4 a vertex instead of 16: the
+// framebuffer keeps 8 bits a channel anyway, and at full scale the building
+// meshes hold millions of vertices, in this process and again in a software
+// driver's copy of every buffer.
+osg::Vec4ub packed(const osg::Vec4& c) {
+  auto byte = [](float v) {
+    return static_cast<unsigned char>(std::lround(std::clamp(v, 0.f, 1.f) * 255.f));
+  };
+  return {byte(c.r()), byte(c.g()), byte(c.b()), byte(c.a())};
+}
+
 // Street tints: four distinguishable pastels (ColorBrewer Pastel1), repeated
 // beyond four streets.
 const osg::Vec4 kStreetTints[] = {rgb(179, 205, 227), rgb(204, 235, 197), rgb(254, 217, 166),
@@ -83,15 +94,17 @@ osg::ref_ptr<osg::Geometry> newGeometry(const char* name) {
   g->setUseDisplayList(false);
   g->setUseVertexBufferObjects(true);
   g->setVertexArray(new osg::Vec3Array);
-  g->setColorArray(new osg::Vec4Array, osg::Array::BIND_PER_VERTEX);
+  osg::ref_ptr<osg::Vec4ubArray> c = new osg::Vec4ubArray;
+  c->setNormalize(true);
+  g->setColorArray(c.get(), osg::Array::BIND_PER_VERTEX);
   return g;
 }
 
 osg::Vec3Array* verts(osg::Geometry* g) {
   return static_cast<osg::Vec3Array*>(g->getVertexArray());
 }
-osg::Vec4Array* colours(osg::Geometry* g) {
-  return static_cast<osg::Vec4Array*>(g->getColorArray());
+osg::Vec4ubArray* colours(osg::Geometry* g) {
+  return static_cast<osg::Vec4ubArray*>(g->getColorArray());
 }
 
 // Outlines of one admin level as GL_LINES in one drawable.
@@ -109,7 +122,7 @@ osg::ref_ptr<osg::Geometry> outlines(const char* name, const Shape& shape, const
       v->push_back(osg::Vec3(b.x - origin.x(), b.y - origin.y(), z));
     }
   }
-  c->assign(v->size(), colour);
+  c->assign(v->size(), packed(colour));
   g->addPrimitiveSet(new osg::DrawArrays(GL_LINES, 0, static_cast<GLsizei>(v->size())));
   auto* ss = g->getOrCreateStateSet();
   ss->setAttributeAndModes(new osg::LineWidth(width));
@@ -205,7 +218,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
       fillOwners->rows.insert(fillOwners->rows.end(), tris.size() / 3, g);
     }
     const auto count = static_cast<std::uint32_t>(verts(fill.get())->size()) - first;
-    colours(fill.get())->insert(colours(fill.get())->end(), count, colour);
+    colours(fill.get())->insert(colours(fill.get())->end(), count, packed(colour));
     s->m_gridRanges[g] = {0, first, count};
   }
   fill->addPrimitiveSet(fillTris.get());
@@ -241,8 +254,8 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
           const auto& b = roads.line.xy[i + 1];
           v->push_back(osg::Vec3(a.x - origin.x(), a.y - origin.y(), 0.3f));
           v->push_back(osg::Vec3(b.x - origin.x(), b.y - origin.y(), 0.3f));
-          c->push_back(colour);
-          c->push_back(colour);
+          c->push_back(packed(colour));
+          c->push_back(packed(colour));
         }
       }
     }
@@ -281,7 +294,10 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     auto [it, added] = tileOf.try_emplace(key, static_cast<std::uint32_t>(s->m_meshes.size()));
     if (added) {
       auto g = newGeometry("building_tile");
-      g->setNormalArray(new osg::Vec3Array, osg::Array::BIND_PER_VERTEX);
+      // Normals as signed bytes (GL maps 127 to 1): 3 bytes a vertex, not 12.
+      osg::ref_ptr<osg::Vec3bArray> normals = new osg::Vec3bArray;
+      normals->setNormalize(true);
+      g->setNormalArray(normals.get(), osg::Array::BIND_PER_VERTEX);
       g->addPrimitiveSet(new osg::DrawElementsUInt(GL_TRIANGLES));
       owners.push_back(new TriangleOwners);
       g->setUserData(owners.back().get());
@@ -290,7 +306,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     }
     osg::Geometry* g = s->m_meshes[it->second].get();
     auto* v = verts(g);
-    auto* n = static_cast<osg::Vec3Array*>(g->getNormalArray());
+    auto* n = static_cast<osg::Vec3bArray*>(g->getNormalArray());
     auto* tris = static_cast<osg::DrawElementsUInt*>(g->getPrimitiveSet(0));
     auto& rows = owners[it->second]->rows;
     const float h = buildings.heightM[b] > 0 ? buildings.heightM[b]
@@ -302,7 +318,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
       const auto base = static_cast<std::uint32_t>(v->size());
       for (const auto& p : geo::triangulationVertices(polygon)) {
         v->push_back(osg::Vec3(p.x - origin.x(), p.y - origin.y(), h));
-        n->push_back(osg::Vec3(0, 0, 1));
+        n->push_back(osg::Vec3b(0, 0, 127));
       }
       const auto roof = geo::triangulate(polygon);
       for (auto i : roof) tris->push_back(base + i);
@@ -321,8 +337,9 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
           const double dx = c.x - a.x, dy = c.y - a.y;
           const double len = std::hypot(dx, dy);
           if (len == 0) continue;
-          osg::Vec3 normal(static_cast<float>(dy / len), static_cast<float>(-dx / len), 0);
-          if (!ccw) normal = -normal;
+          const double sign = ccw ? 127 : -127;
+          const osg::Vec3b normal(static_cast<signed char>(std::lround(sign * dy / len)),
+                                  static_cast<signed char>(std::lround(-sign * dx / len)), 0);
           const auto q = static_cast<std::uint32_t>(v->size());
           const osg::Vec3 a0(a.x - origin.x(), a.y - origin.y(), 0);
           const osg::Vec3 c0(c.x - origin.x(), c.y - origin.y(), 0);
@@ -343,11 +360,20 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
     }
     const auto count = static_cast<std::uint32_t>(v->size()) - first;
     const osg::Vec4 colour = buildingColour(buildings.use[b]);
-    colours(g)->insert(colours(g)->end(), count, colour);
+    colours(g)->insert(colours(g)->end(), count, packed(colour));
     s->m_buildingRanges[b] = {it->second, first, count};
     s->m_buildingColours[b] = colour;
     ++s->m_stats.buildings;
   }
+  // The meshes grew by push_back: give back the spare capacity (up to half
+  // of each array) before the driver takes its copy.
+  for (auto& mesh : s->m_meshes) {
+    mesh->getVertexArray()->trim();
+    mesh->getNormalArray()->trim();
+    mesh->getColorArray()->trim();
+    static_cast<osg::DrawElementsUInt*>(mesh->getPrimitiveSet(0))->asVector().shrink_to_fit();
+  }
+  for (auto& own : owners) own->rows.shrink_to_fit();
   std::vector<bool> inSlot(s->m_meshes.size(), false);
   for (const auto& [b, mesh] : modelMesh) {
     // The footprint at every distance until a model is attached (bim.h).
@@ -377,7 +403,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
       if (!inScope[f.grid[i]] || model::isMissing(p)) continue;
       v->push_back(osg::Vec3(p.x - origin.x(), p.y - origin.y(), 1.f));
       const std::uint32_t t = f.type[i];
-      c->push_back(rgb(40 + (t * 67) % 160, 40 + (t * 131) % 160, 60 + (t * 29) % 160));
+      c->push_back(packed(rgb(40 + (t * 67) % 160, 40 + (t * 131) % 160, 60 + (t * 29) % 160)));
     }
     s->m_stats.facilities = v->size();
     g->addPrimitiveSet(new osg::DrawArrays(GL_POINTS, 0, static_cast<GLsizei>(v->size())));
@@ -400,7 +426,7 @@ std::unique_ptr<DistrictScene> DistrictScene::build(const model::District& d,
       if (!inScope[e.grid[i]] || model::isMissing(p)) continue;
       if (e.reportedAt[i] <= from || e.reportedAt[i] > o.now) continue;
       v->push_back(osg::Vec3(p.x - origin.x(), p.y - origin.y(), 3.f));
-      c->push_back(eventColour(e.status[i]));
+      c->push_back(packed(eventColour(e.status[i])));
     }
     s->m_stats.events = v->size();
     g->addPrimitiveSet(new osg::DrawArrays(GL_POINTS, 0, static_cast<GLsizei>(v->size())));
@@ -537,7 +563,7 @@ void DistrictScene::recolour(const Range& range, const osg::Vec4& colour) {
   if (range.count == 0) return;
   osg::Geometry* g = m_meshes[range.geometry].get();
   auto* c = colours(g);
-  std::fill(c->begin() + range.first, c->begin() + range.first + range.count, colour);
+  std::fill(c->begin() + range.first, c->begin() + range.first + range.count, packed(colour));
   c->dirty();
 }
 
