@@ -8,6 +8,7 @@
 #include <QTest>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QWheelEvent>
 
 #include <ctime>
 #include <random>
@@ -127,6 +128,83 @@ TEST(ViewerApp, ClickingABuildingIdentifiesIt) {
   EXPECT_TRUE(html.contains(QString("Building %1").arg(b.id[tallest]))) << html.toStdString();
   EXPECT_TRUE(html.contains(QString::fromUtf8(d.grids().code[b.grid[tallest]].data(), 15)))
       << html.toStdString();
+}
+
+// A mouse event as the window system delivers it.
+void sendMouse(QWidget* w, QEvent::Type type, QPoint p, Qt::MouseButton button,
+               Qt::MouseButtons held) {
+  QMouseEvent e(type, QPointF(p), QPointF(w->mapToGlobal(p)), button, held, Qt::NoModifier);
+  QApplication::sendEvent(w, &e);
+}
+
+bool isOrtho(gv::OsgWidget* view) {
+  double l, r, b, t, n, f;
+  return view->osgView()->getCamera()->getProjectionMatrixAsOrtho(l, r, b, t, n, f);
+}
+
+TEST(ViewerApp, TwoDIsAMapStraightDownThatFollowsTheCursor) {
+  auto w = openWindow("district", "");
+  auto* view = w->view();
+  auto* sc = view->districtScene();
+  const auto& b = w->twin()->district().buildings();
+  std::uint32_t tallest = 0;
+  for (std::uint32_t i = 1; i < b.size(); ++i) {
+    if (b.heightM[i] > b.heightM[tallest]) tallest = i;
+  }
+  const auto c = gridtwin::geo::centroid(gm::xyShape(b.footprint, tallest).polygons.front());
+  const osg::Vec3d foot = sc->toLocal(c.x, c.y, 0),
+                   roof = sc->toLocal(c.x, c.y, b.heightM[tallest]);
+  view->setView(gs::obliqueView(foot, 1500, 50, 20));
+  view->grabFramebuffer();
+  ASSERT_FALSE(isOrtho(view));
+  EXPECT_GT((widgetPosition(view, roof) - widgetPosition(view, foot)).manhattanLength(), 10)
+      << "3D: a tall roof is drawn away from its foot";
+
+  view->setFlat(true);
+  QTest::qWait(900);  // the fly-to takes 500 ms
+  view->grabFramebuffer();
+  ASSERT_TRUE(view->flat());
+  EXPECT_TRUE(isOrtho(view));
+  // Straight down, without perspective: the roof over its foot.
+  const QPoint at = widgetPosition(view, foot);
+  EXPECT_LE((widgetPosition(view, roof) - at).manhattanLength(), 1);
+  EXPECT_LE((at - view->rect().center()).manhattanLength(), 2) << "2D keeps the view's centre";
+  // North up: a point 100 m north is straight above on screen.
+  const QPoint north = widgetPosition(view, foot + osg::Vec3d(0, 100, 0));
+  EXPECT_LE(std::abs(north.x() - at.x()), 1);
+  EXPECT_LT(north.y(), at.y() - 5);
+
+  // A left drag moves the map with the cursor: the ground point pressed on
+  // ends under the cursor, and nothing tilts.
+  const QPoint to = at + QPoint(140, -90);
+  sendMouse(view, QEvent::MouseButtonPress, at, Qt::LeftButton, Qt::LeftButton);
+  sendMouse(view, QEvent::MouseMove, at + QPoint(70, -45), Qt::NoButton, Qt::LeftButton);
+  sendMouse(view, QEvent::MouseMove, to, Qt::NoButton, Qt::LeftButton);
+  sendMouse(view, QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
+  view->grabFramebuffer();
+  EXPECT_LE((widgetPosition(view, foot) - to).manhattanLength(), 2);
+  EXPECT_LE((widgetPosition(view, roof) - to).manhattanLength(), 2);
+
+  // The wheel zooms the map in; it stays a map.
+  const double before = (widgetPosition(view, foot + osg::Vec3d(100, 0, 0)) - to).manhattanLength();
+  QWheelEvent wheel(QPointF(to), QPointF(view->mapToGlobal(to)), QPoint(), QPoint(0, 120),
+                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(view, &wheel);
+  view->grabFramebuffer();
+  view->grabFramebuffer();
+  EXPECT_TRUE(isOrtho(view));
+  const QPoint zoomedFoot = widgetPosition(view, foot);
+  const double after =
+      (widgetPosition(view, foot + osg::Vec3d(100, 0, 0)) - zoomedFoot).manhattanLength();
+  EXPECT_GT(after, before * 1.05) << "100 m on the ground: " << before << " px, then " << after;
+  EXPECT_LE((widgetPosition(view, roof) - zoomedFoot).manhattanLength(), 1);
+
+  // 3D again: perspective, tilted over the same place.
+  view->setFlat(false);
+  QTest::qWait(900);
+  view->grabFramebuffer();
+  EXPECT_FALSE(isOrtho(view));
+  EXPECT_GT((widgetPosition(view, roof) - widgetPosition(view, foot)).manhattanLength(), 10);
 }
 
 TEST(ViewerApp, ClickingAGridIdentifiesItAndItsStationHead) {

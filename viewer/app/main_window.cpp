@@ -91,8 +91,10 @@ void MainWindow::buildUi() {
   auto* tools = addToolBar("View");
   tools->setObjectName("view_tools");
   tools->addAction("Home", m_view, &OsgWidget::home);
-  tools->addAction("2D", m_view, &OsgWidget::topDown);
-  tools->addAction("3D", m_view, &OsgWidget::home);
+  // 2D: a map (orthographic, straight down) of where the view is; 3D: back
+  // to the tilted perspective there.
+  tools->addAction("2D", m_view, [this] { m_view->setFlat(true); });
+  tools->addAction("3D", m_view, [this] { m_view->setFlat(false); });
   tools->addSeparator();
   m_search = new QLineEdit;
   m_search->setPlaceholderText("grid / community / street, entity name or address");
@@ -276,11 +278,17 @@ void MainWindow::identifyAt(QPoint p) {
   if (hit->kind == model::Kind::kGrid) {
     osg::Vec3d eye, center, up;
     m_view->osgView()->getCamera()->getViewMatrixAsLookAt(eye, center, up);
-    double fovy = 30, aspect = 1, zn = 1, zf = 1;
-    m_view->osgView()->getCamera()->getProjectionMatrixAsPerspective(fovy, aspect, zn, zf);
+    double fovy = 30, aspect = 1, zn = 1, zf = 1, left, right, bottom, top;
+    const auto* camera = m_view->osgView()->getCamera();
     const double dist = (eye - sc->toLocal(hit->x, hit->y, hit->z)).length();
-    const double metresPerPixel =
-        dist * 2 * std::tan(osg::DegreesToRadians(fovy) / 2) / (m_view->height() * scale);
+    double metresPerPixel = 0;
+    if (camera->getProjectionMatrixAsOrtho(left, right, bottom, top, zn, zf)) {  // 2D
+      metresPerPixel = (top - bottom) / (m_view->height() * scale);
+    } else {
+      camera->getProjectionMatrixAsPerspective(fovy, aspect, zn, zf);
+      metresPerPixel =
+          dist * 2 * std::tan(osg::DegreesToRadians(fovy) / 2) / (m_view->height() * scale);
+    }
     const double r = kPickRadiusPx * scale * metresPerPixel;
     if (auto e = nearestShown(model::Kind::kEvent, {hit->x, hit->y}, r)) {
       sc->clearHighlight();
