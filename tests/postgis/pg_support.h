@@ -1,7 +1,8 @@
 #pragma once
 // What the PostGIS test programs share: running a shell command, the
-// fixture cluster's URL for a database, and a connection or the end of the
-// test program. Header-only; each program includes it once.
+// fixture cluster's URL for a database, a connection or the end of the
+// test program, and the lock around login roles. Header-only; each program
+// includes it once.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -68,5 +69,26 @@ inline pgstore::Connection connectOrDie(const std::string& url) {
   }
   return std::move(*c);
 }
+
+// Login roles and their memberships are the cluster's, not a database's:
+// test processes that ctest runs side by side, each in a database of its
+// own, create and grant the same logins (atk_planner_all, head_test, …).
+// Two at once make PostgreSQL refuse one ("duplicate key value violates
+// unique constraint pg_authid_rolname_index", "tuple concurrently
+// deleted"). Whoever changes a login holds this lock: a session advisory
+// lock in database "postgres", which every process shares; it goes with
+// the object.
+class RolesLock {
+ public:
+  RolesLock() : m_session(connectOrDie(urlFor("postgres"))) {
+    // "gtroles" in ASCII.
+    if (auto r = m_session.execute("SELECT pg_advisory_lock(29119957445666163)"); !r) {
+      ADD_FAILURE() << r.error().toString();
+    }
+  }
+
+ private:
+  pgstore::Connection m_session;
+};
 
 }  // namespace gridtwin::pgtest

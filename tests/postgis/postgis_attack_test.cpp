@@ -614,6 +614,7 @@ class PostgisAttack : public ::testing::Test {
   }
 
   static std::string makeLogins() {
+    const pgtest::RolesLock roles;
     auto c = pgstore::Connection::open(s_url);
     if (!c) return c.error().toString();
     auto q = [&](const std::string& sql) {

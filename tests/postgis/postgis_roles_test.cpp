@@ -71,6 +71,7 @@ class PostgisRoles : public ::testing::Test {
   static void makeLogin(pgstore::Connection& c, const std::string& login, const std::string& role,
                         const std::vector<std::string>& codes) {
     const std::string q = pgstore::Connection::quoteIdentifier(login);
+    const pgtest::RolesLock roles;
     ASSERT_TRUE(c.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" +
                           login + "') THEN CREATE ROLE " + q +
                           " LOGIN; END IF; END $$; REVOKE gridtwin_district,"
