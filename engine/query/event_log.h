@@ -32,9 +32,10 @@
 // So `current(i, seen)` (supersededBy(i) >= seen) names exactly one entry per
 // id within any prefix: never both, never neither, whatever the interleaving.
 // A reader that loads size() once and asks current(i, seen) for every i
-// below it sees the log as it was after some append. Cost: 8 bytes per entry
-// and one relaxed load per entry read; the writer keeps an id → latest index
-// map (16 bytes per id, writers only).
+// below it sees the log as it was after some append. Cost: 16 bytes per
+// entry (the two indexes, beside the event's 64) and one relaxed load per
+// entry read; the writer keeps an id → latest index hash map (a node of
+// about 40 bytes per id, read by writers only).
 //
 // Only live entries supersede each other: an id of the district snapshot's
 // events appended here is a new live entry beside the snapshot's row (the
