@@ -121,7 +121,9 @@ class Intake {
   // submitted even when its grid is outside the caller's scope.
   core::Result<Outcome> submit(const CaseRequest& request, const query::Access& caller);
 
-  // PATCH /cases/{id}. Records who and when. Errors: kNotFound for an
+  // PATCH /cases/{id}. Records who and when; once durable, a case on the
+  // live log gets its new status there (a superseding entry), a case
+  // reported by hand joins it. Errors: kNotFound for an
   // unknown id or a case outside the caller's scope (the same words for
   // both); kUnsupported for an illegal move, naming from and to;
   // kInvalidArgument for an empty `who`, a case that cannot be reported
