@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <thread>
@@ -159,6 +160,18 @@ TEST(TileCache, ZeroBytesKeepsNothing) {
   EXPECT_EQ(cache.stats().bytes, 0u);
 }
 
+// Waits (at most 10 s) until the readers have had one more hit than `hits`
+// held at the call: on a loaded machine the writer could otherwise finish
+// before any reader finds a tile still valid, and the race would test
+// nothing.
+void waitForAHit(const std::atomic<int>& hits) {
+  const int seen = hits.load();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (hits.load() <= seen && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+}
+
 // Readers render a "tile" as the count of events in it, cache it and read it
 // back while a writer reports events into the same tiles: a hit never
 // counts fewer events than the log held before the look-up.
@@ -195,7 +208,7 @@ TEST(TileCache, ReadersRacingAWriterNeverGetAStaleTile) {
   }
   for (int i = 0; i < 2000; ++i) {
     report(log, centreOf({14, kTile.x + 3 * (i % kTiles), kTile.y}));
-    if (i % 100 == 0) std::this_thread::yield();
+    if (i % 250 == 0) waitForAHit(hits);
   }
   stop = true;
   for (auto& t : readers) t.join();
@@ -245,7 +258,7 @@ TEST(TileCache, ReadersRacingStatusChangesNeverGetAStaleTile) {
     change(log, kFirstId + i, gridtwin::model::EventStatus::kReported, at);
     // Close the event reported four appends ago (same tile: i % kTiles).
     if (i >= kTiles) change(log, kFirstId + i - kTiles, gridtwin::model::EventStatus::kClosed, at);
-    if (i % 100 == 0) std::this_thread::yield();
+    if (i % 250 == 0) waitForAHit(hits);
   }
   stop = true;
   for (auto& t : readers) t.join();
