@@ -40,15 +40,22 @@ std::string TileCache::keyOf(int z, int x, int y, std::string_view layers,
 }
 
 bool TileCache::reachedSince(const Entry& e, std::uint64_t now) const {
-  for (std::uint64_t i = e.seen; i < now; ++i) {
-    const query::LiveEvent& ev = m_log[i];
+  auto reaches = [&](const query::LiveEvent& ev) {
     // No point (located by hand): not drawn today, but dropped all the same.
     if (!std::isfinite(ev.lonlat.x) || !std::isfinite(ev.lonlat.y)) return true;
     const tiles::TileId t = tiles::tileAt(ev.lonlat, e.z);
     // Columns wrap at the antimeridian (the buffer reaches across it); rows do not.
     const int dx = std::abs(t.x - e.x);
     const int columns = 1 << e.z;
-    if (std::min(dx, columns - dx) <= 1 && std::abs(t.y - e.y) <= 1) return true;
+    return std::min(dx, columns - dx) <= 1 && std::abs(t.y - e.y) <= 1;
+  };
+  for (std::uint64_t i = e.seen; i < now; ++i) {
+    if (reaches(m_log[i])) return true;
+    // A status change: the entry it supersedes leaves the tiles at its own
+    // point (the same point for every status change the intake makes, but
+    // the log does not promise it).
+    const std::uint64_t old = m_log.supersedes(i);
+    if (old != query::EventLog::kNone && reaches(m_log[old])) return true;
   }
   return false;
 }

@@ -3,14 +3,16 @@
 // bounded by bytes (as Martin's tile cache). A tile of ours is a function of
 // the district (never changes while serving), the catalogue layers (read
 // once) and the twin's live event log (query/event_log.h, append-only: the
-// only thing that changes what a tile shows: cases posted or patched to
-// "reported", the journal replayed at start, anything that calls
-// Twin::reportEvent). So an entry remembers how much of the log it was
-// rendered from, and a look-up checks the events appended since: one whose
-// point lies in the tile or one of its 8 neighbours (the 64-unit buffer is a
-// 64th of a tile, so the 3x3 block holds every tile it can reach at that
-// zoom), or one without a point, drops the entry (invalidate more, never
-// less); otherwise the entry is brought up to date. Checking on read, from
+// only thing that changes what a tile shows: cases posted, or patched to a
+// new status (a new entry superseding the event's earlier one), the journal
+// replayed at start, anything that calls Twin::reportEvent or
+// Twin::changeEventStatus). So an entry remembers how much of the log it was
+// rendered from, and a look-up checks the entries appended since: one whose
+// point, or the point of the entry it supersedes, lies in the tile or one of
+// its 8 neighbours (the 64-unit buffer is a 64th of a tile, so the 3x3 block
+// holds every tile it can reach at that zoom), or one without a point, drops
+// the entry (invalidate more, never less); otherwise the entry is brought up
+// to date. Checking on read, from
 // the log itself, means no writer can be forgotten and no render can race
 // an invalidation: the mark is taken before the render reads the log.
 //

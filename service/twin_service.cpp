@@ -1738,7 +1738,8 @@ void TwinService::addRoutes(Router& router) {
   add("GET", "/health", [this](const Request&) {
     return Response::json(
         "{\"status\": \"ok\", \"grids\": " + std::to_string(m_twin->district().grids().size()) +
-        ", \"live_events\": " + std::to_string(m_twin->liveEvents().size()) +
+        // Events, not log entries: a status change supersedes an entry.
+        ", \"live_events\": " + std::to_string(m_twin->liveEvents().eventCount()) +
         ", \"stream_clients\": " + std::to_string(m_hub->subscriberCount()) + "}\n");
   });
   add("GET", "/metrics", [this](const Request&) {

@@ -313,6 +313,16 @@ void Intake::dispatch(Case& c) const {
 
 core::Result<void> Intake::publish(const Case& c) {
   const auto status = eventStatusOf(c.state);
+  std::lock_guard lock(m_publishMutex);
+  if (const auto link = m_live.find(c.id); link != m_live.end()) {
+    // Already live: a new status, unless a later change was published first.
+    if (c.history.size() <= link->second.steps) return {};
+    link->second.steps = c.history.size();
+    if (!status) return {};  // never: a live case moves among the five steps only
+    auto r = m_twin.changeEventStatus(link->second.event, *status);
+    if (!r) return std::move(r.takeError()).withContext("case " + std::to_string(c.id));
+    return {};
+  }
   if (!status || c.grid < 0 || c.category < 0 || !c.level) return {};
   // A category none of the district's events used yet has no row in the
   // model's category table: the case is stored but not in the live log.
@@ -338,6 +348,7 @@ core::Result<void> Intake::publish(const Case& c) {
     r = m_twin.reportEvent(e);
   }
   if (!r) return std::move(r.takeError()).withContext("case " + std::to_string(c.id));
+  m_live.emplace(c.id, LiveLink{m_twin.liveEvents()[*r].id, c.history.size()});
   return {};
 }
 
@@ -495,7 +506,7 @@ core::Result<Case> Intake::transition(std::int64_t id, State to, std::string_vie
     it->second = Entry{c, ticket};
   }
   GRIDTWIN_TRY(m_store->sync(ticket));
-  if (to == State::kReported) GRIDTWIN_TRY(publish(c));
+  GRIDTWIN_TRY(publish(c));  // a new status, or (→ reported) the first
   notify(c);
   return c;
 }

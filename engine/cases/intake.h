@@ -5,6 +5,9 @@
 // dispatch level (DispatchRules), stored durably (a CaseStore: the journal
 // beside a GeoPackage, or PostGIS) and published to the Twin's live event
 // log, so that query/stats count it at once; then the listener hears of it.
+// A transition publishes the case's new status the same way: its live event
+// is appended again and supersedes the earlier entry (Twin::changeEventStatus),
+// so counts by status, tiles, the tile cache and the stream follow the case.
 //
 // Thread-safety: every member may be called from any number of threads at
 // once. Durable writes are group-committed (store.h): concurrent submitters
@@ -118,7 +121,9 @@ class Intake {
   // submitted even when its grid is outside the caller's scope.
   core::Result<Outcome> submit(const CaseRequest& request, const query::Access& caller);
 
-  // PATCH /cases/{id}. Records who and when. Errors: kNotFound for an
+  // PATCH /cases/{id}. Records who and when; once durable, a case on the
+  // live log gets its new status there (a superseding entry), a case
+  // reported by hand joins it. Errors: kNotFound for an
   // unknown id or a case outside the caller's scope (the same words for
   // both); kUnsupported for an illegal move, naming from and to;
   // kInvalidArgument for an empty `who`, a case that cannot be reported
@@ -158,6 +163,8 @@ class Intake {
   std::int32_t gridOfCode(std::string_view code) const;
   core::Result<void> locate(const CaseRequest& request, Case& c);
   void dispatch(Case& c) const;
+  // Puts the case, as it is after its last change, into the live log: its
+  // first publish reports an event, later ones change that event's status.
   core::Result<void> publish(const Case& c);
   void notify(const Case& c);
 
@@ -176,6 +183,17 @@ class Intake {
   std::unordered_map<std::int64_t, Entry> m_cases;
   std::unordered_map<std::string, std::int64_t> m_byKey;  // source \x1f external_id → id
   std::int64_t m_nextId = 1;
+
+  // The live event of each published case. publish() runs after the
+  // store's sync, outside m_mutex, so two transitions of one case may
+  // publish out of order: `steps` (the history length published) lets the
+  // later state win, and the mutex keeps look-up and append together.
+  struct LiveLink {
+    std::int64_t event = 0;  // the event id in the twin's live log
+    std::size_t steps = 0;   // Case::history.size() of the state published
+  };
+  std::mutex m_publishMutex;
+  std::unordered_map<std::int64_t, LiveLink> m_live;  // case id → its live event
 
   std::mutex m_listenerMutex;
   std::shared_ptr<const std::function<void(const Case&)>> m_listener;

@@ -258,6 +258,7 @@ core::Result<Selection> select(const Twin& twin, const Access& access, const Are
   if (kinds.has(Kind::kEvent)) {
     const EventLog& log = twin.liveEvents();
     for (std::uint64_t i = 0; i < sel.liveSeen; ++i) {
+      if (!log.current(i, sel.liveSeen)) continue;  // a later status of the event is in the prefix
       const LiveEvent& e = log[i];
       if (!scope.contains(e.grid) || !events.accepts(e.category, e.status, e.reportedAt)) continue;
       if (inArea(area, e.xy, e.grid)) sel.live.push_back(i);
@@ -309,6 +310,7 @@ core::Result<std::vector<Nearby>> nearest(const Twin& twin, const Access& access
   std::vector<LiveCand> live;
   const EventLog& log = twin.liveEvents();
   for (std::uint64_t i = 0; i < liveSeen; ++i) {
+    if (!log.current(i, liveSeen)) continue;
     const LiveEvent& e = log[i];
     if (!finite(e.xy) || !scope.contains(e.grid) ||
         !events.accepts(e.category, e.status, e.reportedAt)) {

@@ -12,7 +12,9 @@
 //
 // Live events: a query reads the event log's published size once, at its
 // start, and sees exactly that prefix (Selection::liveSeen): an answer is
-// always consistent with some prefix of the appended events.
+// always consistent with some prefix of the appended events. Within it each
+// live event counts once, with its latest status (EventLog::current: a
+// status change supersedes the event's earlier entry).
 //
 // Bad input: NaN/infinite coordinates → kNonFinite; an invalid polygon
 // (self-intersection, unclosed ring...) → kInvalidGeometry with GEOS's reason
@@ -106,7 +108,7 @@ struct Selection {
   // Rows per kind (indexed by model::Kind), ascending, all in scope.
   std::array<std::vector<std::uint32_t>, model::kKindCount> rows;
   // Live events (indexes into Twin::liveEvents()), ascending, all in scope,
-  // all below liveSeen.
+  // all below liveSeen, each current in that prefix (one per event id).
   std::vector<std::uint64_t> live;
   std::uint64_t liveSeen = 0;  // the log prefix this answer saw
 

@@ -259,4 +259,19 @@ core::Result<std::uint64_t> Twin::reportEvent(const NewEvent& e) {
   return m_live.append(live);
 }
 
+core::Result<std::uint64_t> Twin::changeEventStatus(std::int64_t id, model::EventStatus status) {
+  // Under the writers' lock: no other append can slip between the look-up
+  // and the append, so the copy is of the event's latest entry.
+  std::lock_guard lock(m_writer);
+  const auto latest = m_live.latestOf(id);
+  if (!latest) {
+    return makeError(ErrorCode::kNotFound, "no live event " + std::to_string(id),
+                     "event " + std::to_string(id));
+  }
+  LiveEvent e = m_live[*latest];
+  if (e.status == status) return *latest;
+  e.status = status;
+  return m_live.append(e);
+}
+
 }  // namespace gridtwin::query

@@ -160,8 +160,17 @@ class Twin {
   // Locates, stamps and publishes an event; readers see it at once. Errors:
   // kNonFinite/kOutOfDomain for a bad point, kOutOfDomain for a point in no
   // grid ("outside the district"), kInvalidArgument for an unknown category
-  // or grid, or neither point nor grid. Returns the event's log index.
+  // or grid, or neither point nor grid. Returns the event's log index. An
+  // id already in the live log is a new version of that event: it
+  // supersedes the earlier entry (EventLog).
   core::Result<std::uint64_t> reportEvent(const NewEvent& event);
+  // A live event's new status (a case moved on): its latest entry again,
+  // with `status`, superseding it; readers count and draw the event once,
+  // with the new status. The same status: nothing is appended. Returns the
+  // index of the event's latest entry. Errors: kNotFound when `id` is no
+  // live event (the snapshot's events do not change), kInvalidArgument
+  // when the log is full.
+  core::Result<std::uint64_t> changeEventStatus(std::int64_t id, model::EventStatus status);
   const EventLog& liveEvents() const { return m_live; }
 
  private:
@@ -185,7 +194,7 @@ class Twin {
   Csr m_workersOfGrid;
 
   EventLog m_live;
-  std::mutex m_writer;  // guards m_toMetric and m_nextId (writers only)
+  std::mutex m_writer;  // guards m_toMetric, m_nextId and the order of appends (writers only)
   std::optional<crs::Transformer> m_toMetric;
   std::int64_t m_nextId = 1;
 };

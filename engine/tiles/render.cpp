@@ -621,6 +621,11 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
 
   const model::District& d = m_impl->twin->district();
   const query::Scope& scope = access.scope;
+  // One prefix of the live log for the whole tile: each live event is drawn
+  // once, with its latest status in that prefix (EventLog::current), so a
+  // case closed meanwhile is never both an open point and a closed cluster.
+  const query::EventLog& live = m_impl->twin->liveEvents();
+  const std::uint64_t liveSeen = live.size();
   auto visible = [&](const FeatureSet& set, std::uint32_t f) {
     const std::int32_t g = set.grid[f];
     if (g == kPublic) return true;
@@ -770,10 +775,9 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
                     ev.grid[e]);
             },
             lines);
-        // The live events reported since the load.
-        const query::EventLog& live = m_impl->twin->liveEvents();
-        const std::uint64_t n = live.size();
-        for (std::uint64_t i = 0; i < n; ++i) {
+        // The live events reported since the load, at their latest status.
+        for (std::uint64_t i = 0; i < liveSeen; ++i) {
+          if (!live.current(i, liveSeen)) continue;
           const query::LiveEvent& e = live[i];
           if (e.status != st || !scope.contains(e.grid)) continue;
           mvt::TilePoint t;
@@ -813,9 +817,8 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         }
         // The live events closed since the load: a cluster of one each, in
         // the tile that holds them, so the counts still add up.
-        const query::EventLog& live = m_impl->twin->liveEvents();
-        const std::uint64_t n = live.size();
-        for (std::uint64_t i = 0; i < n; ++i) {
+        for (std::uint64_t i = 0; i < liveSeen; ++i) {
+          if (!live.current(i, liveSeen)) continue;
           const query::LiveEvent& e = live[i];
           if (e.status != model::EventStatus::kClosed || !scope.contains(e.grid)) continue;
           if (!std::isfinite(e.lonlat.x) || !(tileAt(e.lonlat, z) == *tile)) continue;

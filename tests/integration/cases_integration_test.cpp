@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "cases/journal.h"
 #include "crs/transformer.h"
 #include "query/query.h"
+#include "query/stats.h"
 
 namespace gridtwin::cases {
 namespace {
@@ -348,6 +350,105 @@ TEST_F(CasesTest, WaitingCasesAreStoredVisibleAndAnswered422) {
   ASSERT_TRUE(classified.ok()) << classified.error().toString();
   EXPECT_EQ(classified->categoryCode, "010102");
   EXPECT_TRUE(classified->level);
+}
+
+// ---- the live log follows the case (a status change supersedes the event's entry)
+
+// The case's event in its grid: counts by status and the entries a query
+// returns for the event id (exactly one when it is live).
+struct LiveView {
+  std::array<std::uint64_t, 5> byStatus{};
+  std::vector<model::EventStatus> entries;  // the event's entries in the answer
+};
+
+LiveView liveView(std::uint32_t grid, std::int64_t eventId) {
+  const auto& t = *world().twin;
+  auto sel = query::select(t, districtAccess(), query::Area::ofGrids({grid}),
+                           query::KindSet().add(model::Kind::kEvent));
+  EXPECT_TRUE(sel.ok());
+  LiveView v;
+  v.byStatus = query::aggregate(t, *sel).eventsByStatus;
+  for (std::uint64_t i : sel->live) {
+    if (t.liveEvents()[i].id == eventId) v.entries.push_back(t.liveEvents()[i].status);
+  }
+  return v;
+}
+
+TEST_F(CasesTest, EachTransitionMovesTheCasesLiveEventToItsNewStatus) {
+  auto in = open();
+  ASSERT_TRUE(in);
+  const auto& log = world().twin->liveEvents();
+  const geo::Point p = world().lonlat[11];
+  const std::int32_t g = locateLonLat(p);
+  ASSERT_GE(g, 0);
+  const auto grid = static_cast<std::uint32_t>(g);
+  const LiveView base = liveView(grid, -1);
+  auto o = in->submit(pointRequest("live-1", p), districtAccess());
+  ASSERT_TRUE(o.ok()) << o.error().toString();
+  ASSERT_EQ(o->code, OutcomeCode::kCreated);
+  const query::LiveEvent first = log[log.size() - 1];
+  ASSERT_EQ(first.grid, grid);
+  auto expect = [&](model::EventStatus status, const std::string& why) {
+    const LiveView v = liveView(grid, first.id);
+    EXPECT_EQ(v.entries, std::vector<model::EventStatus>{status}) << why;
+    auto want = base.byStatus;
+    ++want[static_cast<std::size_t>(status)];
+    EXPECT_EQ(v.byStatus, want) << why;
+    // The latest entry keeps the event's point, grid and fields.
+    const query::LiveEvent& e = log[*log.latestOf(first.id)];
+    EXPECT_EQ(e.status, status) << why;
+    EXPECT_EQ(e.grid, first.grid);
+    EXPECT_EQ(e.category, first.category);
+    EXPECT_EQ(e.reportedAt, first.reportedAt);
+    EXPECT_EQ(e.lonlat.x, first.lonlat.x);
+    EXPECT_EQ(e.lonlat.y, first.lonlat.y);
+  };
+  expect(model::EventStatus::kReported, "submitted");
+  const std::pair<State, model::EventStatus> steps[] = {
+      {State::kClassified, model::EventStatus::kClassified},
+      {State::kHandling, model::EventStatus::kHandling},
+      {State::kFollowUp, model::EventStatus::kFollowUp},
+      {State::kHandling, model::EventStatus::kHandling},  // the visit found it unresolved
+      {State::kFollowUp, model::EventStatus::kFollowUp},
+      {State::kClosed, model::EventStatus::kClosed},
+  };
+  std::int64_t when = 10;
+  for (const auto& [state, status] : steps) {
+    const std::uint64_t before = log.size();
+    auto moved = in->transition(o->c.id, state, "张三", ++when, "", districtAccess());
+    ASSERT_TRUE(moved.ok()) << moved.error().toString();
+    EXPECT_EQ(log.size(), before + 1) << name(state);
+    expect(status, "after the move to " + std::string(name(state)));
+  }
+  // An illegal move changes nothing.
+  const std::uint64_t size = log.size();
+  EXPECT_FALSE(
+      in->transition(o->c.id, State::kHandling, "张三", ++when, "", districtAccess()).ok());
+  EXPECT_EQ(log.size(), size);
+  expect(model::EventStatus::kClosed, "after the refused move");
+}
+
+TEST_F(CasesTest, ACaseClassifiedByHandJoinsTheLiveLogAndThenMovesInIt) {
+  auto in = open();
+  ASSERT_TRUE(in);
+  const auto& log = world().twin->liveEvents();
+  const geo::Point p = world().lonlat[12];
+  const auto grid = static_cast<std::uint32_t>(locateLonLat(p));
+  const std::uint64_t before = log.size();
+  auto o = in->submit(pointRequest("live-2", p, "999999"), districtAccess());
+  ASSERT_TRUE(o.ok()) << o.error().toString();
+  ASSERT_EQ(o->code, OutcomeCode::kUnknownCategory);
+  EXPECT_EQ(log.size(), before) << "a case to classify is not an event yet";
+  auto reported = in->transition(o->c.id, State::kReported, "李四", 1, "", districtAccess(),
+                                 Amendment{"", "010101"});
+  ASSERT_TRUE(reported.ok()) << reported.error().toString();
+  ASSERT_EQ(log.size(), before + 1);
+  const std::int64_t id = log[before].id;
+  EXPECT_EQ(liveView(grid, id).entries,
+            std::vector<model::EventStatus>{model::EventStatus::kReported});
+  ASSERT_TRUE(in->transition(o->c.id, State::kClassified, "李四", 2, "", districtAccess()).ok());
+  EXPECT_EQ(liveView(grid, id).entries,
+            std::vector<model::EventStatus>{model::EventStatus::kClassified});
 }
 
 // ---- idempotency

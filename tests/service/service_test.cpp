@@ -588,6 +588,53 @@ TEST(Service, EventStreamReachesOnlyCallersInScope) {
   (void)d;
 }
 
+// A status change of a live event (Twin::changeEventStatus, what a PATCH of
+// a case does) reaches the stream as the event again, with its new status.
+TEST(Service, EventStreamCarriesAStatusChange) {
+  auto& f = fixture();
+  auto& twin = f.service->twin();
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket s(io);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), f.port});
+  boost::asio::write(s, boost::asio::buffer(std::string(
+                            "GET /events/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                            "HEAD\r\n\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  query::NewEvent e;
+  e.reportedAt = query::kReferenceNow;
+  e.grid = f.headRow;
+  e.id = 990000011;
+  ASSERT_TRUE(twin.reportEvent(e));
+  ASSERT_TRUE(twin.changeEventStatus(e.id, gridtwin::model::EventStatus::kClosed));
+  // The frames that name the event, in order.
+  std::vector<std::string> frames;
+  std::string got;
+  s.non_blocking(true);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (frames.size() < 2 && std::chrono::steady_clock::now() < until) {
+    char buf[4096];
+    boost::system::error_code ec;
+    const auto n = s.read_some(boost::asio::buffer(buf), ec);
+    if (n) got.append(buf, n);
+    if (ec && ec != boost::asio::error::would_block) break;
+    frames.clear();
+    for (std::size_t at = 0, end; (end = got.find("\n\n", at)) != std::string::npos; at = end + 2) {
+      const std::string frame = got.substr(at, end - at);
+      if (frame.find("990000011") != std::string::npos) frames.push_back(frame);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(frames.size(), 2u) << got;
+  EXPECT_NE(
+      frames[0].find(std::string(gridtwin::model::name(gridtwin::model::EventStatus::kReported))),
+      std::string::npos)
+      << frames[0];
+  EXPECT_NE(
+      frames[1].find(std::string(gridtwin::model::name(gridtwin::model::EventStatus::kClosed))),
+      std::string::npos)
+      << frames[1];
+}
+
 // GDAL's OAPIF driver: ogrinfo lists every collection; ogr2ogr copies the
 // grids with the engine's count, ids and geometry (1e-7 degrees).
 TEST(Service, GdalReadsItAsOgcApiFeatures) {

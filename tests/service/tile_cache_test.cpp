@@ -1,12 +1,15 @@
 // service::TileCache (service/tile_cache.h) over a bare query::EventLog:
 // what a live event drops (its tile and the 8 around it, or everything when
-// it has no point), the byte bound, and readers racing a writer (never a
-// tile older than the log they saw; also meant for ThreadSanitizer).
+// it has no point; a status change: the tiles of its new and its old
+// entry), the byte bound, and readers racing a writer (never a tile older
+// than the log they saw, status changes included; also meant for
+// ThreadSanitizer).
 #include "tile_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <thread>
@@ -28,8 +31,22 @@ Point centreOf(const tiles::TileId& t) {
   return {(b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2};
 }
 
+// A new event (ids never repeat: an id already in the log would supersede
+// that event's entry, a status change).
 void report(query::EventLog& log, const Point& lonlat) {
+  static std::atomic<std::int64_t> next{1};
   query::LiveEvent e;
+  e.id = next++;
+  e.lonlat = lonlat;
+  ASSERT_TRUE(log.append(e).ok());
+}
+
+// A status change of event `id`: its entry again, superseding the earlier one.
+void change(query::EventLog& log, std::int64_t id, gridtwin::model::EventStatus status,
+            const Point& lonlat) {
+  query::LiveEvent e;
+  e.id = id;
+  e.status = status;
   e.lonlat = lonlat;
   ASSERT_TRUE(log.append(e).ok());
 }
@@ -91,6 +108,31 @@ TEST(TileCache, TileRenderedBeforeAnEventIsCheckedAgainstIt) {
   EXPECT_EQ(cache.find(kKey, kTile.z, kTile.x, kTile.y), nullptr);
 }
 
+TEST(TileCache, AStatusChangeDropsTheTilesAroundItsEvent) {
+  query::EventLog log;
+  svc::TileCache cache(log, 1 << 20);
+  const std::int64_t id = -1;  // not one report() hands out
+  change(log, id, gridtwin::model::EventStatus::kReported, centreOf(kTile));
+  cache.insert(kKey, kTile.z, kTile.x, kTile.y, "reported", cache.mark());
+  ASSERT_NE(cache.find(kKey, kTile.z, kTile.x, kTile.y), nullptr);
+  change(log, id, gridtwin::model::EventStatus::kClosed, centreOf(kTile));
+  ASSERT_EQ(log.supersedes(1), 0u);
+  EXPECT_EQ(cache.find(kKey, kTile.z, kTile.x, kTile.y), nullptr);
+  EXPECT_EQ(cache.stats().invalidated, 1u);
+}
+
+TEST(TileCache, AStatusChangeAtAnotherPointDropsTheTileItLeaves) {
+  // The intake keeps an event's point across status changes; the log does
+  // not promise it, so the entry superseded is checked too.
+  query::EventLog log;
+  svc::TileCache cache(log, 1 << 20);
+  const std::int64_t id = -2;
+  change(log, id, gridtwin::model::EventStatus::kReported, centreOf(kTile));
+  cache.insert(kKey, kTile.z, kTile.x, kTile.y, "reported here", cache.mark());
+  change(log, id, gridtwin::model::EventStatus::kHandling, centreOf({14, kTile.x + 5, kTile.y}));
+  EXPECT_EQ(cache.find(kKey, kTile.z, kTile.x, kTile.y), nullptr);
+}
+
 TEST(TileCache, LeastRecentlyUsedGoesFirstWithinTheBound) {
   query::EventLog log;
   const std::string big(1000, 'x');
@@ -116,6 +158,18 @@ TEST(TileCache, ZeroBytesKeepsNothing) {
   cache.insert(kKey, kTile.z, kTile.x, kTile.y, "", cache.mark());
   EXPECT_EQ(cache.find(kKey, kTile.z, kTile.x, kTile.y), nullptr);
   EXPECT_EQ(cache.stats().bytes, 0u);
+}
+
+// Waits (at most 10 s) until the readers have had one more hit than `hits`
+// held at the call: on a loaded machine the writer could otherwise finish
+// before any reader finds a tile still valid, and the race would test
+// nothing.
+void waitForAHit(const std::atomic<int>& hits) {
+  const int seen = hits.load();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (hits.load() <= seen && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
 }
 
 // Readers render a "tile" as the count of events in it, cache it and read it
@@ -154,7 +208,57 @@ TEST(TileCache, ReadersRacingAWriterNeverGetAStaleTile) {
   }
   for (int i = 0; i < 2000; ++i) {
     report(log, centreOf({14, kTile.x + 3 * (i % kTiles), kTile.y}));
-    if (i % 100 == 0) std::this_thread::yield();
+    if (i % 250 == 0) waitForAHit(hits);
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(stale.load(), 0);
+  EXPECT_GT(hits.load(), 0);
+}
+
+// As above, with status changes: a "tile" is the count of its events closed
+// in the prefix it was rendered from (each event once, at its latest
+// status); the writer reports events and later closes them, so the count
+// only grows and a hit must never be below the log before the look-up.
+TEST(TileCache, ReadersRacingStatusChangesNeverGetAStaleTile) {
+  query::EventLog log;
+  svc::TileCache cache(log, 64 * 1024);
+  constexpr int kTiles = 4;
+  const auto render = [&log](int x, std::uint64_t upTo) {
+    std::size_t n = 0;
+    for (std::uint64_t i = 0; i < upTo; ++i) {
+      if (!log.current(i, upTo) || log[i].status != gridtwin::model::EventStatus::kClosed) continue;
+      if (tiles::tileAt(log[i].lonlat, 14) == tiles::TileId{14, kTile.x + 3 * x, kTile.y}) ++n;
+    }
+    return n;
+  };
+  std::atomic<bool> stop{false};
+  std::atomic<int> stale{0}, hits{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&, r] {
+      for (int i = 0; !stop.load(); ++i) {
+        const int x = (i + r) % kTiles;
+        const int tx = kTile.x + 3 * x;
+        const std::string key = "c" + std::to_string(x);
+        const std::uint64_t before = log.size();
+        if (auto held = cache.find(key, 14, tx, kTile.y)) {
+          ++hits;
+          if (std::stoul(*held) < render(x, before)) ++stale;
+          continue;
+        }
+        const auto mark = cache.mark();
+        cache.insert(key, 14, tx, kTile.y, std::to_string(render(x, log.size())), mark);
+      }
+    });
+  }
+  constexpr std::int64_t kFirstId = 1000000;  // above every id report() hands out here
+  for (int i = 0; i < 1000; ++i) {
+    const Point at = centreOf({14, kTile.x + 3 * (i % kTiles), kTile.y});
+    change(log, kFirstId + i, gridtwin::model::EventStatus::kReported, at);
+    // Close the event reported four appends ago (same tile: i % kTiles).
+    if (i >= kTiles) change(log, kFirstId + i - kTiles, gridtwin::model::EventStatus::kClosed, at);
+    if (i % 250 == 0) waitForAHit(hits);
   }
   stop = true;
   for (auto& t : readers) t.join();

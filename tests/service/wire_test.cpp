@@ -19,6 +19,8 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <type_traits>
+#include <variant>
 
 #include "auth.h"
 #include "cases/intake.h"
@@ -350,6 +352,109 @@ TEST(ServiceWire, PatchedCaseDropsTheCachedTile) {
   auto q = c.request("PATCH", path, R"({"to": "classified", "who": "王"})", H);
   ASSERT_EQ(q.status, 200) << q.body;
   expectEngineTile(c, t, "HEAD", "after PATCH to classified");
+}
+
+// The features of `layerName` whose "id" property is `id`.
+std::size_t featuresWithId(const std::string& tile, const std::string& layerName, std::int64_t id) {
+  std::size_t n = 0;
+  for (const auto& layer : mvt::decode(tile)) {
+    if (layer.name != layerName) continue;
+    for (const auto& feature : layer.features) {
+      const auto it = feature.properties.find("id");
+      if (it == feature.properties.end()) continue;
+      const bool same = std::visit(
+          [id](const auto& v) {
+            using V = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<V, std::int64_t>) return v == id;
+            if constexpr (std::is_same_v<V, double>) return v == static_cast<double>(id);
+            return false;
+          },
+          it->second);
+      if (same) ++n;
+    }
+  }
+  return n;
+}
+
+// A case PATCHed step by step to closed: /stats counts it under its latest
+// status only; the z16 tile at its point draws it in that status's layer
+// only (closed: events_closed, none of the open layers), and the tiles
+// cached before each PATCH are not served after it.
+TEST(ServiceWire, PatchedCaseMovesInStatsAndTilesAndDropsTheCachedTile) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  HttpClient c(f.port);
+  const auto D = bearer("DISTRICT");
+  const auto t16 = tiles::tileAt(f.otherPoint, 16);
+  const auto t14 = tiles::tileAt(f.otherPoint, 14);  // closed events clustered
+  const std::string statsBody = R"({"grid": ")" + f.otherGrid + R"("})";
+  auto byStatus = [&] {
+    auto r = c.request("POST", "/stats", statsBody, D);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["events_by_status"];
+  };
+  auto clustered = [&](const std::string& tile) {
+    std::int64_t n = 0;
+    for (const auto& layer : mvt::decode(tile)) {
+      if (layer.name != "events_closed_clusters") continue;
+      for (const auto& feature : layer.features)
+        n += std::get<std::int64_t>(feature.properties.at("count"));
+    }
+    return n;
+  };
+  auto liveEvents = [&] { return json::parse(c.get("/health").body)["live_events"].get<long>(); };
+  const json base = byStatus();
+  const long liveBefore = liveEvents();
+  const std::int64_t closedClustersBefore = clustered(c.get(tilePath(t14), D).body);
+  auto r = c.request("POST", "/cases", caseBody("live-close", f.otherPoint), D);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string path =
+      "/cases/" + std::to_string(json::parse(r.body)["case"]["id"].get<long>());
+  const auto& log = f.service->twin().liveEvents();
+  const std::int64_t eventId = log[log.size() - 1].id;
+
+  // The status as PATCH names it → its stats key (model::name); its layer
+  // is events_<status>.
+  const std::map<std::string, std::string> statsKey = {{"reported", "发现上报"},
+                                                       {"classified", "分类推送"},
+                                                       {"handling", "协同处理"},
+                                                       {"follow_up", "跟踪回访"},
+                                                       {"closed", "评价结案"}};
+  std::string status = "reported";
+  auto check = [&](const std::string& why) {
+    json want = base;
+    const std::string& key = statsKey.at(status);
+    want[key] = want[key].get<long>() + 1;
+    EXPECT_EQ(byStatus(), want) << why;
+    auto tile = c.get(tilePath(t16), D);
+    ASSERT_EQ(tile.status, 200) << why;
+    for (const auto& [s, k] : statsKey) {
+      const std::string layer = "events_" + s;
+      EXPECT_EQ(featuresWithId(tile.body, layer, eventId), s == status ? 1u : 0u)
+          << why << ": layer " << layer;
+    }
+    expectEngineTile(c, t16, "DISTRICT", why);
+    expectEngineTile(c, t14, "DISTRICT", why);
+  };
+  check("after POST");
+  for (const std::string to : {"classified", "handling", "follow_up", "closed"}) {
+    // Held in the cache before the PATCH...
+    const std::string before = c.get(tilePath(t16), D).body;
+    EXPECT_EQ(c.get(tilePath(t16), D).body, before);
+    const double hits = cacheMetric("gridtwin_tile_cache_hits_total");
+    auto p = c.request("PATCH", path, R"({"to": ")" + to + R"(", "who": "王"})", D);
+    ASSERT_EQ(p.status, 200) << to << ": " << p.body;
+    // ... and not served after it.
+    auto now = c.get(tilePath(t16), D);
+    EXPECT_NE(now.body, before) << "the cached tile was served after the PATCH to " << to;
+    EXPECT_EQ(cacheMetric("gridtwin_tile_cache_hits_total"), hits) << "a stale hit after " << to;
+    status = to;
+    check("after PATCH to " + to);
+  }
+  // Closed: below z16 in the clusters, counted once; /health counts one
+  // more live event, not five log entries.
+  EXPECT_EQ(clustered(c.get(tilePath(t14), D).body), closedClustersBefore + 1);
+  EXPECT_EQ(liveEvents(), liveBefore + 1);
 }
 
 // The same z/x/y for two scopes: two entries, never one scope's bytes for
@@ -866,6 +971,49 @@ TEST(ServiceWire, EveryStreamClientGetsEachCaseOnceAndInScope) {
           << " times";
     }
   }
+}
+
+// Each PATCH reaches the stream as the case in its new state (the intake's
+// listener), in order, and only to the scopes that see the case.
+TEST(ServiceWire, StreamClientsGetEachPatchOfACaseInOrder) {
+  auto& f = fixture();
+  boost::asio::io_context io;
+  auto head = openStream(io, f.port, "HEAD");
+  auto other = openStream(io, f.port, "OTHER");
+  std::string gotHead = readUntil(*head, ": connected");
+  std::string gotOther = readUntil(*other, ": connected");
+  ASSERT_NE(gotHead.find(": connected"), std::string::npos);
+  ASSERT_NE(gotOther.find(": connected"), std::string::npos);
+  const std::string tag = "patch-stream-" + std::to_string(::getpid());
+  HttpClient c(f.port);
+  const auto H = bearer("HEAD");
+  auto r = c.request("POST", "/cases", caseBody(tag, f.headPoint), H);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string path =
+      "/cases/" + std::to_string(json::parse(r.body)["case"]["id"].get<long>());
+  for (const char* to : {"classified", "handling", "follow_up", "closed"}) {
+    auto p = c.request("PATCH", path, std::string(R"({"to": ")") + to + R"(", "who": "王"})", H);
+    ASSERT_EQ(p.status, 200) << to << ": " << p.body;
+  }
+  const std::string end = tag + "-end";
+  f.service->hub().publish(-1, "{\"end\":\"" + end + "\"}", "marker");
+  gotHead += readUntil(*head, end);
+  gotOther += readUntil(*other, end);
+  auto statesOf = [&](const std::string& bytes) {
+    std::vector<std::string> states;
+    for (const auto& [event, data] : sseFrames(bytes)) {
+      if (event != "case") continue;
+      const auto j = json::parse(data, nullptr, false);
+      if (j.is_discarded() || j["external_id"] != tag) continue;
+      states.push_back(j["state"].get<std::string>());
+    }
+    return states;
+  };
+  ASSERT_NE(gotHead.find(end), std::string::npos) << "the head's stream never got the marker";
+  EXPECT_EQ(statesOf(gotHead), (std::vector<std::string>{"reported", "classified", "handling",
+                                                         "follow_up", "closed"}));
+  ASSERT_NE(gotOther.find(end), std::string::npos);
+  EXPECT_TRUE(statesOf(gotOther).empty()) << "another grid's head heard the case";
 }
 
 // --- kill -9 during a stream of POSTs --------------------------------------
