@@ -245,8 +245,15 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
   struct Run {
     std::string first, wrk, hits;
   };
+  // Every server of the group reads a link to the dataset in the work
+  // folder, so that the case journal each one opens (DATASET.cases.jsonl,
+  // and the after-case run's cases) is written there, never beside the
+  // caller's dataset.
+  const std::string dir = ctx.workDir + "/serve-tile";
+  auto linked = linkedDataset(ctx.dataset, dir);
+  if (!linked) return linked.takeError();
   const auto serveRun = [&](const std::vector<std::string>& args) -> core::Result<Run> {
-    auto server = startServe(ctx.dataset, args);
+    auto server = startServe(*linked, args);
     if (!server) return server.takeError();
     // The first tile waits for the TileSource (projection, indexes): not timed.
     auto first = shell("curl -s -o /dev/null -w '%{http_code} %{size_download}' '" + server->base +
@@ -283,9 +290,6 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
     std::string invalidated, staticHits, bytes;
   };
   const auto afterCaseRun = [&]() -> core::Result<AfterCase> {
-    const std::string dir = ctx.workDir + "/serve-tile-after-case";
-    auto linked = linkedDataset(ctx.dataset, dir);
-    if (!linked) return linked.takeError();
     std::ofstream(dir + "/tokens.txt") << "BENCH district\n";
     auto server = startServe(
         *linked, {"--threads", "1", "--tokens", dir + "/tokens.txt", "--no-geocode-cases"});
