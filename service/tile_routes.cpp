@@ -40,12 +40,15 @@ Response engineError(const core::Error& e, std::string_view what) {
 
 TileRoutes::TileRoutes(const query::Twin& twin, std::string gpkgPath, std::size_t cacheBytes)
     : m_twin(twin), m_gpkgPath(std::move(gpkgPath)) {
-  if (cacheBytes > 0) m_cache = std::make_unique<TileCache>(twin.liveEvents(), cacheBytes);
+  if (cacheBytes > 0) {
+    m_cache = std::make_unique<TileCache>(twin.liveEvents(), cacheBytes);
+    m_static = std::make_unique<StaticLayerCache>(cacheBytes);
+  }
 }
 
 std::string TileRoutes::metricsText() const {
-  if (m_cache) return m_cache->metricsText();
-  return TileCache(m_twin.liveEvents(), 0).metricsText();
+  if (m_cache) return m_cache->metricsText() + m_static->metricsText();
+  return TileCache(m_twin.liveEvents(), 0).metricsText() + StaticLayerCache(0).metricsText();
 }
 
 core::Result<const tiles::TileSource*> TileRoutes::source() {
@@ -95,12 +98,29 @@ void TileRoutes::addRoutes(Router& router) {
     const auto layers = splitLayers(layersParam);
     auto src = source();
     if (!src) return engineError(src.error(), "tiles");
-    auto tile = (*src)->render(req.caller->access, z, x, y, layers);
     const std::string where =
         "tile " + std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y);
-    if (!tile) return engineError(tile.error(), where);
-    if (m_cache) m_cache->insert(key, z, x, y, tile->mvt, mark);
-    return answer(std::move(tile->mvt));
+    // The static layers' bytes when held (static_layer_cache.h): only the
+    // event layers are drawn.
+    const StaticLayerCache::Layers held = m_static ? m_static->find(key) : nullptr;
+    if (held) {
+      auto live =
+          (*src)->renderLayers(req.caller->access, z, x, y, layers, tiles::LayerPart::kLive);
+      if (!live) return engineError(live.error(), where);
+      if (StaticLayerCache::merge(*held, *live)) {
+        std::string mvt = tiles::TileSource::join(*live).mvt;
+        m_cache->insert(key, z, x, y, mvt, mark);
+        return answer(std::move(mvt));
+      }
+    }
+    auto parts = (*src)->renderLayers(req.caller->access, z, x, y, layers);
+    if (!parts) return engineError(parts.error(), where);
+    std::string mvt = tiles::TileSource::join(*parts).mvt;
+    if (m_cache) {
+      m_static->insert(key, *parts);
+      m_cache->insert(key, z, x, y, mvt, mark);
+    }
+    return answer(std::move(mvt));
   });
   (void)router.add("GET", "/tiles.json", [this](const Request& req) {
     const auto layersParam = req.queryParam("layers");

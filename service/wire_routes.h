@@ -19,6 +19,7 @@
 #include "event_hub.h"
 #include "http.h"
 #include "query/twin.h"
+#include "static_layer_cache.h"
 #include "tile_cache.h"
 #include "tiles/render.h"
 
@@ -51,6 +52,10 @@ class TileRoutes {
   std::unique_ptr<tiles::TileSource> m_source;
   std::optional<core::Error> m_failure;
   std::unique_ptr<TileCache> m_cache;  // null when off
+  // The static layers' bytes per tile key, with the same bound (null when
+  // the cache is off): a tile dropped by a case is then encoded again only
+  // in its event layers.
+  std::unique_ptr<StaticLayerCache> m_static;
 };
 
 class CaseRoutes {

@@ -62,12 +62,22 @@ geo::Point TileFrame::toTile(const geo::Point& m) const {
   return {(m.x - bounds.minx) * scale, (bounds.maxy - m.y) * scale};
 }
 
-std::vector<geo::Point> simplify(std::span<const geo::Point> chain, double tolerance) {
-  if (tolerance <= 0 || chain.size() <= 2) return {chain.begin(), chain.end()};
-  std::vector<char> keep(chain.size(), 0);
+namespace {
+
+// Douglas–Peucker into `out`, with the caller's buffers.
+void simplifyInto(std::span<const geo::Point> chain, double tolerance, std::vector<geo::Point>& out,
+                  std::vector<char>& keep,
+                  std::vector<std::pair<std::size_t, std::size_t>>& stack) {
+  out.clear();
+  if (tolerance <= 0 || chain.size() <= 2) {
+    out.assign(chain.begin(), chain.end());
+    return;
+  }
+  keep.assign(chain.size(), 0);
   keep.front() = keep.back() = 1;
   const double tol2 = tolerance * tolerance;
-  std::vector<std::pair<std::size_t, std::size_t>> stack{{0, chain.size() - 1}};
+  stack.clear();
+  stack.emplace_back(0, chain.size() - 1);
   while (!stack.empty()) {
     const auto [first, last] = stack.back();
     stack.pop_back();
@@ -86,10 +96,18 @@ std::vector<geo::Point> simplify(std::span<const geo::Point> chain, double toler
       stack.emplace_back(at, last);
     }
   }
-  std::vector<geo::Point> out;
   for (std::size_t i = 0; i < chain.size(); ++i) {
     if (keep[i]) out.push_back(chain[i]);
   }
+}
+
+}  // namespace
+
+std::vector<geo::Point> simplify(std::span<const geo::Point> chain, double tolerance) {
+  std::vector<geo::Point> out;
+  std::vector<char> keep;
+  std::vector<std::pair<std::size_t, std::size_t>> stack;
+  simplifyInto(chain, tolerance, out, keep, stack);
   return out;
 }
 
@@ -153,10 +171,20 @@ void clipLine(const TileFrame& frame, std::span<const geo::Point> line,
 
 std::vector<mvt::TilePoint> clipRing(const TileFrame& frame, std::span<const geo::Point> ring,
                                      bool exterior) {
+  std::vector<mvt::TilePoint> out;
+  ClipScratch scratch;
+  clipRing(frame, ring, exterior, out, scratch);
+  return out;
+}
+
+void clipRing(const TileFrame& frame, std::span<const geo::Point> ring, bool exterior,
+              std::vector<mvt::TilePoint>& out, ClipScratch& scratch) {
+  out.clear();
   const double lo = -static_cast<double>(frame.buffer);
   const double hi = static_cast<double>(frame.extent) + frame.buffer;
-  std::vector<geo::Point> a, b;
-  a.reserve(ring.size());
+  std::vector<geo::Point>& a = scratch.a;
+  std::vector<geo::Point>& b = scratch.b;
+  a.clear();
   for (const geo::Point& m : ring) a.push_back(frame.toTile(m));
   if (a.size() > 1 && a.front() == a.back()) a.pop_back();
   geo::Box box;
@@ -181,9 +209,8 @@ std::vector<mvt::TilePoint> clipRing(const TileFrame& frame, std::span<const geo
     clipSide(
         b, a, [hi](const geo::Point& p) { return p.y <= hi; }, atY(hi));
   }
-  if (a.size() < 3) return {};
+  if (a.size() < 3) return;
   a.push_back(a.front());  // simplify the closed chain
-  std::vector<mvt::TilePoint> out;
   auto roundRing = [&](std::span<const geo::Point> chain) {
     roundInto(chain, out);
     while (out.size() > 1 && out.back() == out.front()) out.pop_back();
@@ -192,11 +219,12 @@ std::vector<mvt::TilePoint> clipRing(const TileFrame& frame, std::span<const geo
   // A ring that simplification flattens (a narrow building at a low zoom)
   // keeps its rounded outline: only rings without area at the tile's
   // resolution are dropped.
-  if (!roundRing(simplify(a, frame.tolerance)) && (frame.tolerance <= 0 || !roundRing(a))) {
-    return {};
+  simplifyInto(a, frame.tolerance, scratch.simplified, scratch.keep, scratch.stack);
+  if (!roundRing(scratch.simplified) && (frame.tolerance <= 0 || !roundRing(a))) {
+    out.clear();
+    return;
   }
   if ((mvt::ringArea2(out) > 0) != exterior) std::reverse(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace gridtwin::tiles

@@ -20,6 +20,7 @@
 // Not thread-safe per builder; builders are independent values.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,6 +84,17 @@ class LayerBuilder {
   // per feature for nothing (the value look-ups were ~20% of a dense z14
   // tile in perf).
   void uniqueProperty(std::string_view key, std::int64_t value);
+  // The same tags by index, for a caller that writes a few values many
+  // times (a category, a grid code per event): it looks each value up once
+  // (keyId, stringValueId; a new one joins the tables then, as property()
+  // would add it) and tags features with the indexes after. Calls in the
+  // order property() would make them give the same bytes.
+  std::uint32_t keyId(std::string_view key) { return keyIndex(key); }
+  std::uint32_t stringValueId(std::string_view value);
+  void tag(std::uint32_t key, std::uint32_t value) {
+    m_tags.push_back(key);
+    m_tags.push_back(value);
+  }
   // kPoint: one MoveTo with every point (a multipoint when several).
   void points(std::span<const TilePoint> pts);
   // kLineString: one line (a multilinestring when called again); fewer than
@@ -102,8 +114,9 @@ class LayerBuilder {
 
  private:
   std::uint32_t keyIndex(std::string_view key);
-  std::uint32_t valueIndex(std::string encodedValue);
-  void addTag(std::string_view key, std::string encodedValue);
+  // `encodedValue` may be m_valueScratch: copied only when it is new.
+  void addTag(std::string_view key, std::string_view encodedValue);
+  std::uint32_t valueIndex(std::string_view encodedValue);
   void moveTo(const TilePoint& p);
   void lineTo(std::span<const TilePoint> pts, std::size_t from);
 
@@ -114,8 +127,15 @@ class LayerBuilder {
   // a scan, not by hashing a new std::string per property.
   std::vector<std::string> m_keys;
   // Encoded Value messages, each once: the map owns them, m_values points
-  // at its keys in index order (node-based: the pointers stay valid).
-  std::unordered_map<std::string, std::uint32_t> m_valueIndex;
+  // at its keys in index order (node-based: the pointers stay valid). Looked
+  // up by string_view (transparent hash), so a value already in the layer
+  // costs no allocation.
+  struct ValueHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint32_t, ValueHash, std::equal_to<>> m_valueIndex;
+  std::string m_valueScratch;  // the Value being tagged, reused
   std::vector<const std::string*> m_values;
   static constexpr std::uint32_t kNoValue = ~std::uint32_t{0};
   std::vector<std::uint32_t> m_lastValue;  // per key: the value index it had last

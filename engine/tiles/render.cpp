@@ -177,6 +177,19 @@ struct TileSource::Impl {
   // low-zoom tile never searches the 2,000,000 closed events of three years.
   FeatureSet openEvents, closedEvents;
   std::vector<std::uint32_t> openEventRow, closedEventRow;
+  // The open events' fields copied beside their FeatureSet, in its order: a
+  // dense z14 tile draws ~7,000 open events, and reading each field through
+  // its row of the district's columns (2,000,000 rows at full scale) cost
+  // a cache miss per field; the event layers are what a tile draws again
+  // after every case.
+  struct OpenEventFields {
+    std::vector<std::int64_t> id, reportedAt;
+    std::vector<std::uint16_t> category;
+    std::vector<std::uint32_t> grid;
+    std::vector<model::EventSource> source;
+    std::vector<model::DispatchLevel> level;
+    std::vector<model::EventStatus> status;
+  } open;
   PointClusters closedClusters;
   std::vector<LayerInfo> infos;
   std::map<std::string, std::unique_ptr<CatalogueLayer>, std::less<>> catalogue;
@@ -320,6 +333,16 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
     GRIDTWIN_TRY(addPoints(impl->openEvents, open, [&](std::size_t f) {
       return static_cast<std::int32_t>(ev.grid[impl->openEventRow[f]]);
     }));
+    auto& o = impl->open;
+    for (std::uint32_t e : impl->openEventRow) {
+      o.id.push_back(ev.id[e]);
+      o.reportedAt.push_back(ev.reportedAt[e]);
+      o.category.push_back(ev.category[e]);
+      o.grid.push_back(ev.grid[e]);
+      o.source.push_back(ev.source[e]);
+      o.level.push_back(ev.level[e]);
+      o.status.push_back(ev.status[e]);
+    }
     GRIDTWIN_TRY(addPoints(impl->closedEvents, closed, [&](std::size_t f) {
       return static_cast<std::int32_t>(ev.grid[impl->closedEventRow[f]]);
     }));
@@ -556,7 +579,8 @@ template <class Props>
 void writeFeatures(const FeatureSet& set, std::span<const std::uint32_t> rows,
                    const TileFrame& frame, mvt::LayerBuilder& layer, Props props,
                    std::vector<std::vector<mvt::TilePoint>>& scratchLines) {
-  std::vector<mvt::TilePoint> pts;
+  std::vector<mvt::TilePoint> pts, clipped;
+  ClipScratch scratch;
   for (std::uint32_t f : rows) {
     layer.beginFeature(set.type, std::nullopt);
     bool any = false;
@@ -576,7 +600,7 @@ void writeFeatures(const FeatureSet& set, std::span<const std::uint32_t> rows,
           }
         } else {
           const bool exterior = r == set.ringStart[p];
-          const auto clipped = clipRing(frame, ring, exterior);
+          clipRing(frame, ring, exterior, clipped, scratch);
           if (clipped.empty()) {
             if (exterior) break;  // the holes go with their exterior
             continue;
@@ -600,10 +624,62 @@ void writeFeatures(const FeatureSet& set, std::span<const std::uint32_t> rows,
   }
 }
 
+// The value ids of one string property per small index (a category, a
+// grid, a building use), each looked up in the layer once (mvt.h's
+// stringValueId): the densest z14 tile tags ~60,000 such values, and
+// encoding and hashing each one was ~20% of its render in perf. The layer's
+// keys must be declared first, in the order its features write them
+// (declareKeys), so that the key table is the one property() would make.
+class ValueIds {
+ public:
+  ValueIds(mvt::LayerBuilder& layer, std::string_view key)
+      : m_layer(&layer), m_key(layer.keyId(key)) {}
+  void tag(std::size_t i, std::string_view text) {
+    if (i >= m_ids.size()) m_ids.resize(i + 1, kUnset);
+    if (m_ids[i] == kUnset) m_ids[i] = m_layer->stringValueId(text);
+    m_layer->tag(m_key, m_ids[i]);
+  }
+
+ private:
+  static constexpr std::uint32_t kUnset = ~std::uint32_t{0};
+  mvt::LayerBuilder* m_layer;
+  std::uint32_t m_key;
+  std::vector<std::uint32_t> m_ids;
+};
+
+void declareKeys(mvt::LayerBuilder& layer, std::initializer_list<std::string_view> keys) {
+  for (std::string_view k : keys) (void)layer.keyId(k);
+}
+
+bool isLive(BaseLayer kind) {
+  return kind == BaseLayer::kEvents || kind == BaseLayer::kEventClusters;
+}
+
 }  // namespace
 
 core::Result<RenderedTile> TileSource::render(const query::Access& access, int z, int x, int y,
                                               std::span<const std::string> names) const {
+  auto parts = renderLayers(access, z, x, y, names);
+  if (!parts) return parts.takeError();
+  return join(*parts);
+}
+
+RenderedTile TileSource::join(std::span<const RenderedLayer> parts) {
+  RenderedTile out;
+  std::size_t bytes = 0;
+  for (const RenderedLayer& p : parts) bytes += p.mvt.size();
+  out.mvt.reserve(bytes);
+  for (const RenderedLayer& p : parts) {
+    if (p.mvt.empty()) continue;
+    out.mvt += p.mvt;
+    out.counts.emplace_back(p.name, p.count);
+  }
+  return out;
+}
+
+core::Result<std::vector<RenderedLayer>> TileSource::renderLayers(
+    const query::Access& access, int z, int x, int y, std::span<const std::string> names,
+    LayerPart part) const {
   auto tile = checkTile(z, x, y);
   if (!tile) return tile.takeError();
   std::vector<CatalogueLayer*> cat;
@@ -633,7 +709,14 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     return scope.contains(static_cast<std::uint32_t>(g));
   };
 
-  std::vector<std::unique_ptr<mvt::LayerBuilder>> built;
+  std::vector<RenderedLayer> out;
+  // Each layer encoded alone as soon as it is drawn: a tile is its layers'
+  // messages in order (RenderedLayer).
+  const auto finish = [&out](const mvt::LayerBuilder& layer, bool isLive) {
+    RenderedLayer r{layer.name(), isLive, true, {}, layer.featureCount()};
+    if (!layer.empty()) layer.appendTo(r.mvt);
+    out.push_back(std::move(r));
+  };
   std::vector<std::uint32_t> rows;
   std::vector<std::vector<mvt::TilePoint>> lines;
   auto pick = [&](const FeatureSet& set) {
@@ -641,11 +724,16 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
     std::erase_if(rows, [&](std::uint32_t f) { return !visible(set, f); });
   };
   auto gridCode = [&](std::uint32_t g) { return d.grids().code[g]; };
-  std::optional<std::vector<std::uint32_t>> openRows;  // visible open events in the clip
+  // The visible open events in the clip, per open status (kStatuses' order).
+  std::optional<std::array<std::vector<std::uint32_t>, 4>> openRows;
   // Closed events and facilities counted, not drawn one by one.
   const bool clustered = z <= PointClusters::kMaxZoom;
 
   for (const auto& [kind, name] : *base) {
+    if (part == LayerPart::kLive && !isLive(kind)) {
+      out.push_back(RenderedLayer{name, false, false, {}, 0});  // the caller has its bytes
+      continue;
+    }
     auto layer = std::make_unique<mvt::LayerBuilder>(name, o.extent);
     switch (kind) {
       case BaseLayer::kGrids: {
@@ -677,14 +765,17 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
       }
       case BaseLayer::kBuildings: {
         pick(m_impl->buildings);
+        declareKeys(*layer, {"id", "use", "floors", "height_m", "grid"});
+        ValueIds use(*layer, "use"), grid(*layer, "grid");
         writeFeatures(
             m_impl->buildings, rows, frame, *layer,
             [&](std::uint32_t f) {
-              layer->uniqueProperty("id", d.buildings().id[f]);
-              layer->property("use", model::name(d.buildings().use[f]));
-              layer->property("floors", static_cast<std::int64_t>(d.buildings().floors[f]));
-              layer->property("height_m", static_cast<double>(d.buildings().heightM[f]));
-              layer->property("grid", gridCode(d.buildings().grid[f]));
+              const auto& b = d.buildings();
+              layer->uniqueProperty("id", b.id[f]);
+              use.tag(static_cast<std::size_t>(b.use[f]), model::name(b.use[f]));
+              layer->property("floors", static_cast<std::int64_t>(b.floors[f]));
+              layer->property("height_m", static_cast<double>(b.heightM[f]));
+              grid.tag(b.grid[f], gridCode(b.grid[f]));
             },
             lines);
         break;
@@ -694,17 +785,19 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         pick(m_impl->facilities);
         const auto& fc = d.facilities();
         const auto& cols = d.columns();
+        declareKeys(*layer, {"id", "type", "type_name", "owner", "grid"});
+        ValueIds type(*layer, "type"), typeName(*layer, "type_name"), grid(*layer, "grid");
         writeFeatures(
             m_impl->facilities, rows, frame, *layer,
             [&](std::uint32_t f) {
               layer->uniqueProperty("id", fc.id[f]);
-              layer->property("type", cols.facilityTypeCodes[fc.type[f]]);
-              layer->property("type_name", cols.facilityTypeNames[fc.type[f]]);
+              type.tag(fc.type[f], cols.facilityTypeCodes[fc.type[f]]);
+              typeName.tag(fc.type[f], cols.facilityTypeNames[fc.type[f]]);
               layer->property("owner",
                               fc.owner[f] == model::kNone
                                   ? std::string_view{}
                                   : cols.departments[static_cast<std::size_t>(fc.owner[f])]);
-              layer->property("grid", gridCode(fc.grid[f]));
+              grid.tag(fc.grid[f], gridCode(fc.grid[f]));
             },
             lines);
         break;
@@ -712,6 +805,8 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
       case BaseLayer::kFacilityClusters: {
         if (!clustered) break;  // facilities carries them one by one
         const auto& cols = d.columns();
+        declareKeys(*layer, {"count", "grid", "type", "type_name", "type_count", "types"});
+        ValueIds grid(*layer, "grid"), type(*layer, "type"), typeName(*layer, "type_name");
         // A cluster is one grid's facilities in one cell of this tile: in
         // scope whole or not at all.
         for (const PointCluster& c : m_impl->facilityClusters.inTile(*tile)) {
@@ -721,9 +816,9 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           layer->beginFeature(mvt::GeomType::kPoint);
           layer->points(std::span(&t, 1));
           layer->property("count", static_cast<std::int64_t>(c.count));
-          layer->property("grid", gridCode(c.grid));
-          layer->property("type", cols.facilityTypeCodes[c.topValue]);
-          layer->property("type_name", cols.facilityTypeNames[c.topValue]);
+          grid.tag(c.grid, gridCode(c.grid));
+          type.tag(c.topValue, cols.facilityTypeCodes[c.topValue]);
+          typeName.tag(c.topValue, cols.facilityTypeNames[c.topValue]);
           layer->property("type_count", static_cast<std::int64_t>(c.topCount));
           layer->property("types", static_cast<std::int64_t>(c.values));
           layer->endFeature();
@@ -749,27 +844,40 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           // The four open status layers share one search of their index.
           if (!openRows) {
             pick(set);
-            openRows = rows;
+            openRows.emplace();
+            for (std::uint32_t f : rows) {
+              (*openRows)[static_cast<std::size_t>(m_impl->open.status[f])].push_back(f);
+            }
           }
-          rows.clear();
-          std::copy_if(openRows->begin(), openRows->end(), std::back_inserter(rows),
-                       [&](std::uint32_t f) { return ev.status[eventRow[f]] == st; });
+          rows = (*openRows)[static_cast<std::size_t>(st)];
         }
+        declareKeys(*layer, {"id", "category", "category_name", "source", "reported_at", "status",
+                             "status_name", "level", "grid"});
+        ValueIds categoryIds(*layer, "category"), categoryNameIds(*layer, "category_name"),
+            sourceIds(*layer, "source"), statusIds(*layer, "status"),
+            statusNameIds(*layer, "status_name"), levelIds(*layer, "level"),
+            gridIds(*layer, "grid");
         auto props = [&](std::int64_t id, std::uint16_t category, model::EventSource source,
                          std::int64_t at, model::DispatchLevel level, std::uint32_t grid) {
           layer->uniqueProperty("id", id);
-          layer->property("category", cols.categoryCodes[category]);
-          layer->property("category_name", cols.categoryNames[category]);
-          layer->property("source", model::name(source));
+          categoryIds.tag(category, cols.categoryCodes[category]);
+          categoryNameIds.tag(category, cols.categoryNames[category]);
+          sourceIds.tag(static_cast<std::size_t>(source), model::name(source));
           layer->uniqueProperty("reported_at", at);
-          layer->property("status", status);
-          layer->property("status_name", model::name(st));
-          layer->property("level", model::name(level));
-          layer->property("grid", gridCode(grid));
+          statusIds.tag(0, status);
+          statusNameIds.tag(0, model::name(st));
+          levelIds.tag(static_cast<std::size_t>(level), model::name(level));
+          gridIds.tag(grid, gridCode(grid));
         };
         writeFeatures(
             set, rows, frame, *layer,
             [&](std::uint32_t f) {
+              if (!closed) {
+                const auto& of = m_impl->open;
+                props(of.id[f], of.category[f], of.source[f], of.reportedAt[f], of.level[f],
+                      of.grid[f]);
+                return;
+              }
               const std::uint32_t e = eventRow[f];
               props(ev.id[e], ev.category[e], ev.source[e], ev.reportedAt[e], ev.level[e],
                     ev.grid[e]);
@@ -792,13 +900,17 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
       case BaseLayer::kEventClusters: {
         if (!clustered) break;  // events_closed carries them one by one
         const auto& cols = d.columns();
+        declareKeys(*layer, {"count", "grid", "category", "category_name", "category_count",
+                             "categories", "reported_from", "reported_to"});
+        ValueIds gridIds(*layer, "grid"), categoryIds(*layer, "category"),
+            categoryNameIds(*layer, "category_name");
         auto props = [&](std::uint32_t count, std::uint32_t grid, std::uint16_t category,
                          std::uint32_t categoryCount, std::uint32_t categories, std::int64_t from,
                          std::int64_t to) {
           layer->property("count", static_cast<std::int64_t>(count));
-          layer->property("grid", gridCode(grid));
-          layer->property("category", cols.categoryCodes[category]);
-          layer->property("category_name", cols.categoryNames[category]);
+          gridIds.tag(grid, gridCode(grid));
+          categoryIds.tag(category, cols.categoryCodes[category]);
+          categoryNameIds.tag(category, cols.categoryNames[category]);
           layer->property("category_count", static_cast<std::int64_t>(categoryCount));
           layer->property("categories", static_cast<std::int64_t>(categories));
           layer->uniqueProperty("reported_from", from);
@@ -832,9 +944,13 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
         break;
       }
     }
-    built.push_back(std::move(layer));
+    finish(*layer, isLive(kind));
   }
   for (CatalogueLayer* c : cat) {
+    if (part == LayerPart::kLive) {
+      out.push_back(RenderedLayer{c->table, false, false, {}, 0});
+      continue;
+    }
     auto layer = std::make_unique<mvt::LayerBuilder>(c->table, o.extent);
     pick(c->features);
     writeFeatures(
@@ -844,17 +960,8 @@ core::Result<RenderedTile> TileSource::render(const query::Access& access, int z
           layer->property("name", c->name[f]);
         },
         lines);
-    built.push_back(std::move(layer));
+    finish(*layer, false);
   }
-
-  RenderedTile out;
-  std::vector<const mvt::LayerBuilder*> ptrs;
-  for (const auto& l : built) {
-    if (l->empty()) continue;
-    ptrs.push_back(l.get());
-    out.counts.emplace_back(l->name(), l->featureCount());
-  }
-  out.mvt = mvt::encodeTile(ptrs);
   return out;
 }
 

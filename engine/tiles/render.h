@@ -94,6 +94,30 @@ struct RenderedTile {
   bool empty() const { return mvt.empty(); }
 };
 
+// One layer of a tile, encoded alone: the Tile message holding only that
+// layer. An MVT tile is its layers' messages concatenated, so a tile's bytes
+// are its layers' bytes joined in order (TileSource::join). Why: the event
+// layers change with the live event log, the others never while the twin
+// is served, so a server may keep the others' bytes and encode only the
+// event layers again after a case (service/README.md, "Tile cache").
+struct RenderedLayer {
+  std::string name;
+  // Drawn from the twin's live event log too (events_<status>,
+  // events_closed_clusters): may change whenever the log grows. Every other
+  // layer (grids, roads, buildings, facilities, facilities_clusters,
+  // catalogue layers) is a function of the district, the access's scope and
+  // z/x/y only.
+  bool live = false;
+  bool rendered = false;  // false: left out by LayerPart::kLive (a layer that is not live)
+  std::string mvt;        // "" when the layer has no feature here
+  std::size_t count = 0;  // features written
+};
+
+enum class LayerPart {
+  kAll,   // every layer asked for
+  kLive,  // only the live ones; the others come back with rendered = false
+};
+
 class TileSource {
  public:
   // Reprojects every base feature to EPSG:3857 and indexes it. With
@@ -120,6 +144,21 @@ class TileSource {
   // be read.
   core::Result<RenderedTile> render(const query::Access& access, int z, int x, int y,
                                     std::span<const std::string> layers = {}) const;
+
+  // The same tile layer by layer, in the tile's order (the order of
+  // `layers`, duplicates dropped, as render() writes them), each encoded
+  // alone; with LayerPart::kLive only the live layers are drawn. For the
+  // same access, z/x/y and `layers`, the list has the same names in the same
+  // order whatever `part`, so a caller may put the non-live layers' bytes
+  // kept from an earlier call in their places: join() of that list is the
+  // bytes render() gives now (the non-live layers cannot have changed).
+  // Errors: as render().
+  core::Result<std::vector<RenderedLayer>> renderLayers(const query::Access& access, int z, int x,
+                                                        int y,
+                                                        std::span<const std::string> layers = {},
+                                                        LayerPart part = LayerPart::kAll) const;
+  // The tile of `parts` (their bytes in order; counts of the non-empty ones).
+  static RenderedTile join(std::span<const RenderedLayer> parts);
 
   // The TileJSON 3.0 document for `layers` (empty = base layers): tiles =
   // [urlTemplate] (e.g. "https://host/tiles/{z}/{x}/{y}.mvt"), vector_layers

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 
 namespace gridtwin::bench {
 
@@ -72,6 +73,22 @@ std::size_t raiseFileLimit() {
     (void)::getrlimit(RLIMIT_NOFILE, &lim);
   }
   return static_cast<std::size_t>(lim.rlim_cur);
+}
+
+core::Result<std::string> linkedDataset(const std::string& dataset, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return core::makeError(core::ErrorCode::kIo, "cannot create: " + ec.message(), dir);
+  const fs::path source = fs::absolute(dataset);
+  const fs::path link = fs::path(dir) / "district.gpkg";
+  for (const char* suffix : {"", ".snap", ".dispatch_rules.csv"}) {
+    const fs::path from = source.string() + suffix;
+    if (fs::exists(from)) fs::create_symlink(from, link.string() + suffix, ec);
+    if (ec) return core::makeError(core::ErrorCode::kIo, "cannot link: " + ec.message(), dir);
+  }
+  return link.string();
 }
 
 }  // namespace gridtwin::bench

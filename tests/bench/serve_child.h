@@ -29,6 +29,11 @@ void stopServe(ServeChild& child);
 // written ("Requests/sec:  1234.5"); 0 when absent.
 double wrkNumber(const std::string& out, const std::string& key);
 
+// A dataset path in `dir` that links to `dataset` (and its snapshot and
+// dispatch rules), so that the case intake's journal (DATASET.cases.jsonl)
+// is written there, not beside the caller's dataset. `dir` is emptied first.
+core::Result<std::string> linkedDataset(const std::string& dataset, const std::string& dir);
+
 // Raises this process's soft RLIMIT_NOFILE to its hard limit (children
 // inherit it); returns the new soft limit.
 std::size_t raiseFileLimit();

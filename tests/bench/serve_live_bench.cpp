@@ -88,25 +88,6 @@ std::string fixed(double v, int digits = 2) {
   return buf;
 }
 
-// A dataset path in `dir` that links to the bench's dataset (and its
-// snapshot and dispatch rules), so that the intake's journal
-// (DATASET.cases.jsonl) is written there, not beside the caller's dataset.
-core::Result<std::string> linkedDataset(const std::string& dataset, const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  fs::create_directories(dir, ec);
-  if (ec) return core::makeError(core::ErrorCode::kIo, "cannot create: " + ec.message(), dir);
-  const fs::path source = fs::absolute(dataset);
-  const fs::path link = fs::path(dir) / "district.gpkg";
-  for (const char* suffix : {"", ".snap", ".dispatch_rules.csv"}) {
-    const fs::path from = source.string() + suffix;
-    if (fs::exists(from)) fs::create_symlink(from, link.string() + suffix, ec);
-    if (ec) return core::makeError(core::ErrorCode::kIo, "cannot link: " + ec.message(), dir);
-  }
-  return link.string();
-}
-
 // lon,lat of the first address the server lists (a point in the district).
 core::Result<std::pair<double, double>> somePoint(const std::string& base) {
   auto page = shell("curl -s '" + base + "/collections/addresses/items?limit=1'");

@@ -20,10 +20,15 @@
 // (mvt_open_events), as our TileSource keeps them apart from the closed ones:
 // with one events table the anchor's four open layers each searched the
 // ~300,000 closed events of the tile (1.3 s; 98 ms apart).
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
+
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -47,6 +52,9 @@ std::string msText(double ms) {
   return buf;
 }
 constexpr int kAnchorRuns = 50;
+// serve.tile_z14_after_case_p50_ms: cases posted into the tile, each followed
+// by one timed GET of it.
+constexpr int kAfterCaseRuns = 40;
 
 // The densest z14 tile and what our renderer puts in it (for the note and
 // for comparing with PostGIS's tile): {"x","y","counted","layers":{..},"bytes"}.
@@ -237,8 +245,15 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
   struct Run {
     std::string first, wrk, hits;
   };
+  // Every server of the group reads a link to the dataset in the work
+  // folder, so that the case journal each one opens (DATASET.cases.jsonl,
+  // and the after-case run's cases) is written there, never beside the
+  // caller's dataset.
+  const std::string dir = ctx.workDir + "/serve-tile";
+  auto linked = linkedDataset(ctx.dataset, dir);
+  if (!linked) return linked.takeError();
   const auto serveRun = [&](const std::vector<std::string>& args) -> core::Result<Run> {
-    auto server = startServe(ctx.dataset, args);
+    auto server = startServe(*linked, args);
     if (!server) return server.takeError();
     // The first tile waits for the TileSource (projection, indexes): not timed.
     auto first = shell("curl -s -o /dev/null -w '%{http_code} %{size_download}' '" + server->base +
@@ -260,6 +275,82 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
   if (!warm) return warm.takeError();
   auto cold = serveRun({"--threads", "1", "--tile-cache-mb", "0"});
   if (!cold) return cold.takeError();
+
+  // After a case: what a user sees when a case lands in the tile's block.
+  // The tile cache drops the tile (service/tile_cache.h); its static
+  // layers' bytes are kept (service/static_layer_cache.h), so only the
+  // event layers are drawn again. Default cache bound; the tile asked for
+  // once first (a user has seen it before), then kAfterCaseRuns times: POST
+  // a case at the tile's centre (not timed), GET the tile (timed: curl's
+  // time_total, a new loopback connection each). The server's own counters
+  // say that every GET was a cache miss drawn with held static layers.
+  struct AfterCase {
+    std::vector<double> ms;
+    std::vector<double> hitMs;  // the same curl GET answered from the tile cache: curl's share
+    std::string invalidated, staticHits, bytes;
+  };
+  const auto afterCaseRun = [&]() -> core::Result<AfterCase> {
+    std::ofstream(dir + "/tokens.txt") << "BENCH district\n";
+    auto server = startServe(
+        *linked, {"--threads", "1", "--tokens", dir + "/tokens.txt", "--no-geocode-cases"});
+    if (!server) return server.takeError();
+    const auto b = tiles::tileLonLatBounds({kZoom, x, y});
+    char point[96];
+    std::snprintf(point, sizeof point, "[%.9f, %.9f]", (b.minx + b.maxx) / 2,
+                  (b.miny + b.maxy) / 2);
+    const std::string auth = " -H 'Authorization: Bearer BENCH' ";
+    const std::string tag = "tile-after-case-" + std::to_string(::getpid());
+    const std::string script =
+        "curl -s -o /dev/null -w '%{http_code} %{size_download}\\n'" + auth + "'" + server->base +
+        path + "' && for i in $(seq 1 " + std::to_string(kAfterCaseRuns) +
+        "); do curl -s -o /dev/null -w '%{http_code} '" + auth +
+        "-H 'Content-Type: application/json' --data '{\"source\": \"12345\", "
+        "\"external_id\": \"" +
+        tag + "-'$i'\", \"point\": " + point + ", \"category\": \"1\", \"text\": \"bench\"}' '" +
+        server->base + "/cases' && curl -s -o /dev/null -w '%{http_code} %{time_total}\\n'" + auth +
+        "'" + server->base + path + "'; done; for i in $(seq 1 " + std::to_string(kAfterCaseRuns) +
+        "); do curl -s -o /dev/null -w 'hit %{http_code} %{time_total}\\n'" + auth + "'" +
+        server->base + path + "'; done";
+    auto out = shell(script);
+    auto metrics = shell("curl -s '" + server->base + "/metrics'");
+    stopServe(*server);
+    if (!out) return out.takeError();
+    AfterCase r;
+    std::istringstream lines(*out);
+    std::string line;
+    std::getline(lines, line);
+    r.bytes = line.substr(line.find(' ') + 1);
+    while (std::getline(lines, line)) {
+      if (line.compare(0, 8, "hit 200 ") == 0) {
+        r.hitMs.push_back(std::atof(line.c_str() + 8) * 1000);
+        continue;
+      }
+      // "201 200 0.004321": the POST's status, the GET's status and time.
+      if (line.compare(0, 8, "201 200 ") != 0) {
+        return core::makeError(core::ErrorCode::kIo, "POST /cases then GET " + path + ": " + line);
+      }
+      r.ms.push_back(std::atof(line.c_str() + 8) * 1000);
+    }
+    const auto counter = [&](const std::string& name) -> std::string {
+      if (!metrics) return "?";
+      const auto at = metrics->find("\n" + name + " ");
+      if (at == std::string::npos) return "?";
+      const auto from = at + name.size() + 2;
+      return metrics->substr(from, metrics->find('\n', from) - from);
+    };
+    r.invalidated = counter("gridtwin_tile_cache_invalidated_total");
+    r.staticHits = counter("gridtwin_tile_static_hits_total");
+    if (r.ms.size() != static_cast<std::size_t>(kAfterCaseRuns)) {
+      return core::makeError(core::ErrorCode::kIo, "POST /cases then GET " + path + ": " +
+                                                       std::to_string(r.ms.size()) + " runs");
+    }
+    std::sort(r.ms.begin(), r.ms.end());
+    std::sort(r.hitMs.begin(), r.hitMs.end());
+    if (r.hitMs.empty()) r.hitMs.push_back(0);
+    return r;
+  };
+  auto afterCase = afterCaseRun();
+  if (!afterCase) return afterCase.takeError();
 
   std::optional<double> anchorMs;
   std::string anchorNote = "PostGIS anchor not measured";
@@ -350,13 +441,35 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx) {
                         " cache hits); " + what + "p99 " + msText(wrkNumber(cold->wrk, "99%")) +
                         " ms, " + cold->first.substr(cold->first.find(' ') + 1) +
                         " bytes; anchor: as serve.tile_z14_p50_ms"};
+  const auto& ac = afterCase->ms;
+  Figure afterCaseFigure{
+      "serve.tile_z14_after_case_p50_ms",
+      ac[ac.size() / 2],
+      "ms",
+      false,
+      std::nullopt,
+      std::nullopt,
+      "AFTER A CASE: what a user sees when a case lands in the tile: " +
+          std::to_string(kAfterCaseRuns) +
+          " times POST /cases at the tile's centre (not timed), then GET " + path +
+          " (timed, curl time_total, a new connection each; default cache bound, the tile asked "
+          "for once before): the tile cache drops the tile, its static layers' bytes are kept "
+          "(service/static_layer_cache.h), the event layers drawn again; the server's counters: " +
+          afterCase->invalidated + " tiles invalidated, " + afterCase->staticHits +
+          " renders with held static layers; p90 " + msText(ac[ac.size() * 9 / 10]) + " ms, max " +
+          msText(ac.back()) +
+          " ms; the same curl GET answered from the tile cache right after (curl's and the "
+          "transfer's share): p50 " +
+          msText(afterCase->hitMs[afterCase->hitMs.size() / 2]) + " ms; " + afterCase->bytes +
+          " bytes at first; server 1 thread; anchor: as serve.tile_z14_p50_ms (it caches nothing: "
+          "every request is its cold figure)"};
   if (anchorMs) {
-    for (Figure* f : {&warmFigure, &coldFigure}) {
+    for (Figure* f : {&warmFigure, &coldFigure, &afterCaseFigure}) {
       f->anchor = "PostGIS ST_AsMVT of the same tile through libpq";
       f->anchorValue = *anchorMs;
     }
   }
-  return std::vector<Figure>{warmFigure, coldFigure};
+  return std::vector<Figure>{warmFigure, coldFigure, afterCaseFigure};
 }
 
 }  // namespace gridtwin::bench

@@ -487,6 +487,59 @@ TEST(TilesIntegration, CatalogueLayersAndScopedCatalogueLayers) {
   EXPECT_NE(refused.error().message.find("lyr_nope"), std::string::npos);
 }
 
+// A tile is its layers joined (renderLayers): the parts of a full render
+// joined are render()'s bytes, and a LayerPart::kLive render with the full
+// render's non-live parts put in its places gives them too (what the
+// service does after a case), for selections that put event layers before
+// static ones, a catalogue layer, three zooms and two scopes. Only the
+// event layers are live.
+TEST(TilesIntegration, LiveLayersWithKeptStaticLayersAreTheFullTile) {
+  auto source = TileSource::create(twin(), dataset());
+  ASSERT_TRUE(source) << source.error().toString();
+  const model::District& d = twin().district();
+  auto all = query::makeAccess(d, query::Role::kPlanner, "");
+  auto head = query::makeAccess(d, query::Role::kGridHead, std::string(d.grids().code[0]));
+  ASSERT_TRUE(all && head);
+  const std::vector<std::vector<std::string>> selections = {
+      {}, {"events", "buildings", "roads"}, {"lyr_cameras", "events_reported", "grids"}};
+  std::size_t liveLayers = 0, staticLayers = 0;
+  for (int z : {12, 14, 16}) {
+    const TileId t = densestTile(z);
+    for (const query::Access* access : {&*all, &*head}) {
+      for (const auto& names : selections) {
+        auto whole = (*source)->render(*access, t.z, t.x, t.y, names);
+        auto parts = (*source)->renderLayers(*access, t.z, t.x, t.y, names);
+        auto live = (*source)->renderLayers(*access, t.z, t.x, t.y, names, LayerPart::kLive);
+        ASSERT_TRUE(whole && parts && live);
+        const RenderedTile joined = TileSource::join(*parts);
+        EXPECT_EQ(joined.mvt, whole->mvt) << "z" << z;
+        EXPECT_EQ(joined.counts, whole->counts) << "z" << z;
+        ASSERT_EQ(live->size(), parts->size());
+        for (std::size_t i = 0; i < parts->size(); ++i) {
+          RenderedLayer& l = (*live)[i];
+          const RenderedLayer& p = (*parts)[i];
+          ASSERT_EQ(l.name, p.name);
+          EXPECT_EQ(l.live, p.live);
+          EXPECT_EQ(p.live, l.name.rfind("events_", 0) == 0) << l.name;
+          EXPECT_TRUE(p.rendered);
+          EXPECT_EQ(l.rendered, l.live) << l.name;
+          if (l.live) {
+            EXPECT_EQ(l.mvt, p.mvt) << l.name;
+            ++liveLayers;
+          } else {
+            EXPECT_TRUE(l.mvt.empty()) << l.name << ": drawn though not live";
+            l = p;  // the kept bytes
+            ++staticLayers;
+          }
+        }
+        EXPECT_EQ(TileSource::join(*live).mvt, whole->mvt) << "z" << z;
+      }
+    }
+  }
+  EXPECT_GT(liveLayers, 0u);
+  EXPECT_GT(staticLayers, 0u);
+}
+
 TEST(TilesIntegration, AnEmptyTileIsSaidToBeEmpty) {
   const std::string out = (workDir() / "empty.mvt").string();
   const CommandRun r =

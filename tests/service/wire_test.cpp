@@ -457,6 +457,70 @@ TEST(ServiceWire, PatchedCaseMovesInStatsAndTilesAndDropsTheCachedTile) {
   EXPECT_EQ(liveEvents(), liveBefore + 1);
 }
 
+// After a case in its block, a tile is drawn again in its event layers only,
+// the other layers' bytes kept from its first render (static_layer_cache.h):
+// the answer is still the engine's full render of now, byte for byte, for
+// the district and two grid heads (the case's and another), the base layers
+// and a selection that puts event layers before static ones; each scope
+// gets its own static bytes.
+TEST(ServiceWire, TileAfterACaseKeepsItsStaticLayersAndIsTheFullRender) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto t = tiles::tileAt(f.headPoint, 14);
+  const std::vector<std::string> tokens = {"DISTRICT", "HEAD", "OTHER"};
+  const std::vector<std::string> selections = {"", "events,buildings,grids"};
+  const auto get = [&](const std::string& token, const std::string& layers) {
+    return c.get(tilePath(t) + (layers.empty() ? "" : "?layers=" + layers), bearer(token));
+  };
+  const auto engine = [&](const std::string& token, const std::string& layers) {
+    std::vector<std::string> names;
+    if (!layers.empty()) names = {"events", "buildings", "grids"};
+    auto r = tiles::render(f.service->twin(), accessOf(token), t.z, t.x, t.y, names);
+    EXPECT_TRUE(r.ok()) << r.error().toString();
+    return r.ok() ? r->mvt : std::string("?");
+  };
+  std::map<std::string, std::string> before;
+  for (const auto& token : tokens) {
+    for (const auto& layers : selections) {
+      (void)get(token, layers);
+      before[token + layers] = get(token, layers).body;  // held now, static layers too
+    }
+  }
+  const double staticHits = cacheMetric("gridtwin_tile_static_hits_total");
+  ASSERT_GE(staticHits, 0) << "no static layer cache metrics";
+  auto r = c.request("POST", "/cases", caseBody("cache-static", f.headPoint), bearer("DISTRICT"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  for (const auto& token : tokens) {
+    for (const auto& layers : selections) {
+      auto now = get(token, layers);
+      const std::string fresh = engine(token, layers);
+      if (fresh.empty()) {
+        EXPECT_EQ(now.status, 204) << token << " " << layers;
+        continue;
+      }
+      ASSERT_EQ(now.status, 200) << token << " " << layers;
+      EXPECT_EQ(now.body, fresh) << token << " ?layers=" << layers
+                                 << ": kept static layers + new event layers != a full render";
+      if (token != "OTHER") {
+        EXPECT_EQ(featuresIn(now.body, "events_reported"),
+                  featuresIn(before[token + layers], "events_reported") + 1)
+            << token << " " << layers;
+      }
+    }
+  }
+  // Every one of those answers was drawn in its event layers only.
+  EXPECT_EQ(cacheMetric("gridtwin_tile_static_hits_total"),
+            staticHits + static_cast<double>(tokens.size() * selections.size()));
+  // A grid head's tile has nothing of another grid, static layers included.
+  for (const auto& layer : mvt::decode(get("HEAD", "").body)) {
+    for (const auto& feat : layer.features) {
+      const char* key = layer.name == "grids" ? "code" : "grid";
+      if (!feat.properties.count(key)) continue;
+      EXPECT_EQ(std::get<std::string>(feat.properties.at(key)), f.headGrid) << layer.name;
+    }
+  }
+}
+
 // The same z/x/y for two scopes: two entries, never one scope's bytes for
 // the other.
 TEST(ServiceWire, CachedTilesAreKeptPerScope) {
