@@ -1,7 +1,7 @@
 // gridtwin serve DATASET [--listen 127.0.0.1:8080] [--threads N]
 //                [--tokens FILE] [--access-log FILE|-] [--config serve.toml]
 //                [--catalog DIR] [--model PATH] [--no-geocode-cases]
-//                [--tile-cache-mb N]
+//                [--tile-cache-mb N] [--tile-seed-zoom Z]
 //
 // Serves the twin over HTTP (service/README.md): OGC API – Features, the
 // engine's queries, vector tiles, case intake (/cases: the journal beside a
@@ -13,7 +13,8 @@
 //
 // --config FILE: a TOML subset, `key = value` lines with the option names
 // (listen, threads, tokens, access_log, max_body_bytes, max_connections,
-// read_timeout_ms, tile_cache_mb); options given on the command line win.
+// read_timeout_ms, tile_cache_mb, tile_seed_zoom); options given on the
+// command line win.
 //
 // Exit codes: 0 after a graceful stop; 1 bad input (a dataset that does not
 // load, a bad tokens file, a port in use); 2 usage.
@@ -51,6 +52,7 @@ struct ServeOptions {
   std::string model;
   bool geocodeCases = true;
   std::size_t tileCacheMb = service::TileRoutes::kDefaultCacheBytes >> 20;
+  int tileSeedZoom = 14;  // -1: no seeding
 };
 
 int fail(const std::string& message, int code) {
@@ -95,6 +97,8 @@ int readConfig(ServeOptions& o, const CLI::App& cmd) {
         o.readTimeoutMs = std::stol(value);
       } else if (key == "tile_cache_mb") {
         if (!given("--tile-cache-mb")) o.tileCacheMb = std::stoull(value);
+      } else if (key == "tile_seed_zoom") {
+        if (!given("--tile-seed-zoom")) o.tileSeedZoom = std::stoi(value);
       } else {
         return fail(o.config + ":" + std::to_string(n) + ": unknown key '" + key + "'", 1);
       }
@@ -180,7 +184,15 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   // zoom: ~3 s at full scale) is built beside the start, not by the first
   // tile request; a tile asked for meanwhile waits for it. Joined before
   // tileRoutes goes.
-  std::jthread tileWarmup([&tileRoutes] { (void)tileRoutes.source(); });
+  // Then the tiles up to --tile-seed-zoom over what each token (and the
+  // anonymous caller) may see, into the caches (TileRoutes::seed): a tile's
+  // first request is a hit. Stopped with the server.
+  std::jthread tileWarmup([&tileRoutes, tokens, seedZoom = o.tileSeedZoom](std::stop_token stop) {
+    (void)tileRoutes.source();
+    std::vector<query::Access> scopes;
+    for (const auto& caller : tokens->callers()) scopes.push_back(caller->access);
+    (void)tileRoutes.seed(scopes, seedZoom, stop);
+  });
   service::CaseRoutes caseRoutes(**intake, (*svc)->hubPtr());
   caseRoutes.addRoutes(*router);
   // Each connection is a file descriptor: lift the soft open-file limit to
@@ -227,6 +239,10 @@ void addServeCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--model", o->model, "address tagger model (default: the CLI's)");
   cmd->add_option("--tile-cache-mb", o->tileCacheMb,
                   "encoded tiles kept in memory, MB (default 256; 0: render every request)");
+  cmd->add_option("--tile-seed-zoom", o->tileSeedZoom,
+                  "at start, draw and keep the tiles of zooms 0..Z over each token's grids "
+                  "(default 14; -1: none), up to half of --tile-cache-mb")
+      ->check(CLI::Range(-1, 18));
   cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
                 "cases: no geocoder (an address alone waits to be located by hand)");
   cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });

@@ -1,5 +1,6 @@
 #include "auth.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -60,6 +61,15 @@ core::Result<TokenTable> TokenTable::load(const std::string& path,
     t.m_tokens.emplace(token, std::move(c));
   }
   return t;
+}
+
+std::vector<std::shared_ptr<const Caller>> TokenTable::callers() const {
+  std::vector<std::shared_ptr<const Caller>> out;
+  for (const auto& [token, caller] : m_tokens) out.push_back(caller);
+  std::stable_partition(out.begin(), out.end(),
+                        [](const auto& c) { return c->access.scope.isAll(); });
+  out.push_back(m_anonymous);
+  return out;
 }
 
 std::optional<Response> TokenTable::authenticate(Request& req) const {

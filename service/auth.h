@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http.h"
@@ -39,6 +40,9 @@ class TokenTable {
   std::optional<Response> authenticate(Request& req) const;
   std::size_t size() const { return m_tokens.size(); }
   const std::shared_ptr<const Caller>& anonymous() const { return m_anonymous; }
+  // Every caller this table can name: the tokens whose scope is the whole
+  // district first, then the others, the anonymous caller last.
+  std::vector<std::shared_ptr<const Caller>> callers() const;
 
  private:
   std::map<std::string, std::shared_ptr<const Caller>, std::less<>> m_tokens;

@@ -1,3 +1,4 @@
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -62,6 +63,47 @@ core::Result<const tiles::TileSource*> TileRoutes::source() {
   }
   m_source = std::move(*s);
   return static_cast<const tiles::TileSource*>(m_source.get());
+}
+
+std::size_t TileRoutes::seed(const std::vector<query::Access>& scopes, int maxZoom,
+                             const std::stop_token& stop) {
+  if (!m_cache || maxZoom < 0) return 0;
+  auto src = source();
+  if (!src) return 0;
+  const auto& grids = m_twin.district().grids();
+  const auto& shape = grids.shape;
+  const std::size_t budget = m_cache->stats().capacityBytes / 2;
+  std::set<std::string> done;
+  std::size_t kept = 0;
+  for (const query::Access& access : scopes) {
+    if (!done.insert(TileCache::keyOf(0, 0, 0, "", access)).second) continue;
+    geo::Box box;  // lon,lat of the scope's grids
+    for (std::uint32_t g = 0; g < grids.size(); ++g) {
+      if (!access.scope.contains(g)) continue;
+      const auto first = shape.pointStart[shape.ringStart[shape.partStart[g]]];
+      const auto last = shape.pointStart[shape.ringStart[shape.partStart[g + 1]]];
+      for (auto i = first; i < last; ++i) box.expand(shape.lonlat[i]);
+    }
+    if (box.empty()) continue;
+    for (int z = std::min(maxZoom, tiles::kMaxZoom); z >= 0; --z) {
+      const tiles::TileId nw = tiles::tileAt({box.minx, box.maxy}, z);
+      const tiles::TileId se = tiles::tileAt({box.maxx, box.miny}, z);
+      for (int x = nw.x; x <= se.x; ++x) {
+        for (int y = nw.y; y <= se.y; ++y) {
+          if (stop.stop_requested() || m_cache->stats().bytes >= budget) return kept;
+          // (No look-up first: it would count in the cache's hits and misses.)
+          const std::string key = TileCache::keyOf(z, x, y, "", access);
+          const std::uint64_t mark = m_cache->mark();
+          auto parts = (*src)->renderLayers(access, z, x, y);
+          if (!parts) continue;  // the request will answer the error
+          m_static->insert(key, *parts);
+          m_cache->insert(key, z, x, y, tiles::TileSource::join(*parts).mvt, mark);
+          ++kept;
+        }
+      }
+    }
+  }
+  return kept;
 }
 
 void TileRoutes::addRoutes(Router& router) {

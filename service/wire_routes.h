@@ -12,6 +12,7 @@
 // objects must outlive the server; the twin and the intake must outlive them.
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 
 #include "cases/intake.h"
@@ -44,6 +45,15 @@ class TileRoutes {
   // The one TileSource of the twin, built on the first call (thread-safe);
   // its build error is kept and answered every time.
   core::Result<const tiles::TileSource*> source();
+  // Seeding: draws and keeps (both caches) every tile of zooms maxZoom down
+  // to 0 over the grids each of `scopes` may see (base layers, the layers
+  // parameter absent), each scope once, until `stop` is requested or the
+  // tile cache holds half its bound; the first request of a seeded tile is
+  // then a hit, and one after a case draws only its event layers. Runs on
+  // the calling thread (serve: beside the start, after the source); a
+  // request racing it only renders a tile twice. Returns the tiles kept.
+  std::size_t seed(const std::vector<query::Access>& scopes, int maxZoom,
+                   const std::stop_token& stop = {});
 
  private:
   const query::Twin& m_twin;

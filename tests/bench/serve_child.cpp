@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,11 @@ core::Result<ServeChild> startServe(const std::string& dataset,
   std::vector<std::string> argv = {GRIDTWIN_CLI,  "serve",        dataset, "--listen",
                                    "127.0.0.1:0", "--access-log", "off"};
   argv.insert(argv.end(), args.begin(), args.end());
+  // No tile seeding unless asked for: its start-up work would share the
+  // cores with the first seconds of every figure.
+  if (std::find(args.begin(), args.end(), "--tile-seed-zoom") == args.end()) {
+    argv.insert(argv.end(), {"--tile-seed-zoom", "-1"});
+  }
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);

@@ -572,6 +572,53 @@ TileServer tileServer(std::size_t cacheBytes) {
   return ts;
 }
 
+// Seeding (TileRoutes::seed, as serve runs it at start): each token's tiles
+// over its grids are held before anyone asks, so the first request is a hit
+// and still the engine's tile for that token; a tile outside every scope's
+// grids is not drawn; seeding stops at half the bound, and when told to.
+TEST(ServiceWire, SeededTilesAreHitsAndTheEnginesTiles) {
+  auto& f = fixture();
+  std::vector<query::Access> scopes;
+  for (const auto& caller : f.tokens->callers()) scopes.push_back(caller->access);
+  ASSERT_GE(scopes.size(), 3u);
+  EXPECT_TRUE(scopes.front().scope.isAll()) << "district-wide tokens first";
+  {
+    auto ts = tileServer(std::size_t{64} << 20);
+    std::stop_source stopped;
+    stopped.request_stop();
+    EXPECT_EQ(ts.routes->seed(scopes, 14, stopped.get_token()), 0u);
+    EXPECT_GT(ts.routes->seed(scopes, 14), 0u);
+    HttpClient c(ts.server->port());
+    auto hits = [&] { return metric(ts.routes->metricsText(), "gridtwin_tile_cache_hits_total"); };
+    for (const std::string token : {"DISTRICT", "HEAD"}) {
+      for (int z : {10, 12, 14}) {
+        const auto t = tiles::tileAt(token == "HEAD" ? f.headPoint : f.otherPoint, z);
+        const double before = hits();
+        auto r = c.get(tilePath(t), bearer(token));
+        EXPECT_EQ(hits(), before + 1) << token << " " << tilePath(t) << ": not seeded";
+        auto engine = tiles::render(f.service->twin(), accessOf(token), t.z, t.x, t.y);
+        ASSERT_TRUE(engine.ok());
+        EXPECT_EQ(r.body, engine->mvt) << token << " " << tilePath(t);
+      }
+    }
+    // z15 is beyond the seeded zooms; a tile 3° away is outside every scope.
+    for (const auto& t :
+         {tiles::tileAt(f.headPoint, 15), tiles::tileAt({f.headPoint.x + 3, f.headPoint.y}, 12)}) {
+      const double before = hits();
+      (void)c.get(tilePath(t), bearer("DISTRICT"));
+      EXPECT_EQ(hits(), before) << tilePath(t) << " was seeded";
+    }
+  }
+  constexpr std::size_t kBound = 256 * 1024;
+  auto small = tileServer(kBound);
+  (void)small.routes->seed(scopes, 14);
+  const double held = metric(small.routes->metricsText(), "gridtwin_tile_cache_bytes");
+  EXPECT_GT(held, 0);
+  EXPECT_LE(held, static_cast<double>(kBound)) << "seeding went past the bound";
+  EXPECT_EQ(metric(small.routes->metricsText(), "gridtwin_tile_cache_evicted_total"), 0)
+      << "seeding should stop at half the bound, not evict";
+}
+
 TEST(ServiceWire, TileCacheStaysWithinItsBound) {
   auto& f = fixture();
   constexpr std::size_t kBound = 64 * 1024;
