@@ -4,6 +4,12 @@
 
 namespace gridtwin::service {
 
+void appendMetric(std::string& out, const char* name, const char* type, const char* help,
+                  std::uint64_t value) {
+  out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' +
+         name + ' ' + std::to_string(value) + '\n';
+}
+
 void Metrics::record(const std::string& route, int status, double ms) {
   std::lock_guard lock(m_mutex);
   PerRoute& r = m_routes[route];

@@ -9,6 +9,10 @@
 
 namespace gridtwin::service {
 
+// One metric without labels, with its HELP and TYPE lines, appended to `out`.
+void appendMetric(std::string& out, const char* name, const char* type, const char* help,
+                  std::uint64_t value);
+
 class Metrics {
  public:
   // Upper bounds of the latency buckets, milliseconds.

@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "metrics.h"
+
 namespace gridtwin::service {
 namespace {
 
@@ -84,8 +86,7 @@ std::string StaticLayerCache::metricsText() const {
   const Stats s = stats();
   std::string out;
   const auto add = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
-    out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' +
-           name + ' ' + std::to_string(v) + '\n';
+    appendMetric(out, name, type, help, v);
   };
   add("gridtwin_tile_static_hits_total", "counter",
       "Tiles rendered with their static layers' bytes held (only the event layers drawn).", s.hits);

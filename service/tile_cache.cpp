@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "metrics.h"
 #include "tiles/tile_math.h"
 
 namespace gridtwin::service {
@@ -120,8 +121,7 @@ std::string TileCache::metricsText() const {
   const Stats s = stats();
   std::string out;
   const auto add = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
-    out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' +
-           name + ' ' + std::to_string(v) + '\n';
+    appendMetric(out, name, type, help, v);
   };
   add("gridtwin_tile_cache_hits_total", "counter", "Tiles answered from the tile cache.", s.hits);
   add("gridtwin_tile_cache_misses_total", "counter",
