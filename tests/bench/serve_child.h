@@ -19,7 +19,8 @@ struct ServeChild {
 
 // Starts `gridtwin serve DATASET --listen 127.0.0.1:0 --access-log off`
 // plus `args` (e.g. {"--threads", "1"}), with `--tile-seed-zoom -1` unless
-// `args` name it, and waits for its "listening on" line. Errors: kIo with the line it printed instead.
+// `args` name it, and waits for its "listening on" line. Errors: kIo with the line it printed
+// instead.
 core::Result<ServeChild> startServe(const std::string& dataset,
                                     const std::vector<std::string>& args);
 // SIGTERM (graceful stop) and wait.
