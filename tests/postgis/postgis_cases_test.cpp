@@ -3,9 +3,16 @@
 // server), idempotent across both; a second connection hears the
 // payload-free NOTIFY and reads the case under its own role's scope; the
 // five roles cannot write cases; concurrent submitters share commits; a
-// second writer on the same database is refused.
+// second writer on the same database is refused; `gridtwin serve` on the
+// database commits a POSTed case before its answer.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include <atomic>
 #include <set>
@@ -136,6 +143,107 @@ TEST_F(PostgisCases, ACaseIsCommittedBeforeTheAnswerAndAnotherConnectionHearsOfI
     ::usleep(100 * 1000);
   }
   ADD_FAILURE() << "no notification on gridtwin_cases";
+}
+
+// `gridtwin serve` on the database, a district token, until stopped.
+struct Served {
+  pid_t pid = -1;
+  std::string base;  // http://127.0.0.1:PORT
+};
+
+Served serve(const std::string& url, const std::string& tokensFile) {
+  Served s;
+  int out[2];
+  if (::pipe(out) != 0) return s;
+  s.pid = ::fork();
+  if (s.pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::execl(GRIDTWIN_CLI, GRIDTWIN_CLI, "serve", url.c_str(), "--listen", "127.0.0.1:0",
+            "--access-log", "off", "--tile-seed-zoom", "-1", "--tokens", tokensFile.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  FILE* in = ::fdopen(out[0], "r");
+  char line[512];
+  while (in && std::fgets(line, sizeof line, in)) {
+    const std::string l(line);
+    if (const auto at = l.find("http://"); l.find("listening on") != std::string::npos) {
+      s.base = l.substr(at, l.find_last_not_of("\r\n") + 1 - at);
+      break;
+    }
+  }
+  if (in) std::fclose(in);
+  return s;
+}
+
+// curl's answer: the body, then the status code on a line of its own.
+std::pair<std::string, std::string> http(const std::string& method, const std::string& url,
+                                         const std::string& body) {
+  auto r = pgtest::run("curl -s -w '\\n%{http_code}' -X " + method +
+                       " -H 'Authorization: Bearer PGDISTRICT' -H 'Content-Type: "
+                       "application/json' -d " +
+                       pgtest::shellQuote(body) + " " + pgtest::shellQuote(url));
+  const auto nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return {"", r.out};
+  return {r.out.substr(0, nl), r.out.substr(nl + 1)};
+}
+
+TEST_F(PostgisCases, TheServiceCommitsAPostedCaseBeforeItsAnswer) {
+  const std::string dir =
+      std::string(GRIDTWIN_PG_WORK) + "/serve-cases-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/tokens") << "PGDISTRICT district\n";
+  auto listener = connectOrDie(s_url);
+  ASSERT_TRUE(listener.execute("LISTEN gridtwin_cases"));
+  const Served s = serve(s_url, dir + "/tokens");
+  ASSERT_GT(s.pid, 0);
+  ASSERT_FALSE(s.base.empty()) << "gridtwin serve on the database did not start";
+  char point[64];
+  std::snprintf(point, sizeof point, "[%.9f, %.9f]", s_lonlat[21].x, s_lonlat[21].y);
+  const std::string body = R"({"source": "12345", "external_id": "http-1", "point": )" +
+                           std::string(point) + R"(, "category": "010101", "text": "井盖缺失"})";
+  auto posted = http("POST", s.base + "/cases", body);
+  EXPECT_EQ(posted.second, "201") << posted.first;
+  // Committed before the answer: another connection reads it at once.
+  auto c = connectOrDie(s_url);
+  EXPECT_EQ(cell(c, "SELECT count(*) FROM gridtwin.cases WHERE external_id = 'http-1'"), "1");
+  EXPECT_EQ(cell(c, "SELECT state FROM gridtwin.cases WHERE external_id = 'http-1'"), "reported");
+  bool heard = false;
+  for (int i = 0; i < 50 && !heard; ++i) {
+    PQconsumeInput(listener.native());
+    if (PGnotify* n = PQnotifies(listener.native())) {
+      heard = true;
+      PQfreemem(n);
+    } else {
+      ::usleep(100 * 1000);
+    }
+  }
+  EXPECT_TRUE(heard) << "no NOTIFY on gridtwin_cases";
+  // A retried POST is the same case: 200, still one row.
+  auto retried = http("POST", s.base + "/cases", body);
+  EXPECT_EQ(retried.second, "200") << retried.first;
+  EXPECT_EQ(cell(c, "SELECT count(*) FROM gridtwin.cases WHERE external_id = 'http-1'"), "1");
+  // A step of the state machine reaches the table; an illegal one does not.
+  const std::string id = cell(c, "SELECT case_id FROM gridtwin.cases WHERE external_id = 'http-1'");
+  auto moved = http("PATCH", s.base + "/cases/" + id, R"({"to": "classified", "who": "王五"})");
+  EXPECT_EQ(moved.second, "200") << moved.first;
+  auto illegal = http("PATCH", s.base + "/cases/" + id, R"({"to": "closed", "who": "王五"})");
+  EXPECT_EQ(illegal.second, "409") << illegal.first;
+  EXPECT_EQ(cell(c, "SELECT state FROM gridtwin.cases WHERE external_id = 'http-1'"), "classified");
+  // The district it serves is the database's.
+  auto grids = http("GET", s.base + "/collections/grids/items?limit=1", "");
+  EXPECT_EQ(grids.second, "200");
+  EXPECT_NE(
+      grids.first.find("\"numberMatched\": " + std::to_string(s_twin->district().grids().size())),
+      std::string::npos)
+      << grids.first.substr(0, 300);
+  ::kill(s.pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(s.pid, &status, 0), s.pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(PostgisCases, AnotherServerReplaysTheCasesAndRetriesStayOneCase) {
