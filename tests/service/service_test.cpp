@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "auth.h"
+#include "crs/gcj02.h"
 #include "http.h"
 #include "http_client.h"
 #include "query/area_input.h"
@@ -240,9 +241,31 @@ TEST(Service, PagingBboxAndCrs) {
   const auto& g = twin.district().grids().shape;
   EXPECT_EQ(p0[0].get<double>(), g.lonlat[0].y);
   EXPECT_EQ(p0[1].get<double>(), g.lonlat[0].x);
-  // GCJ-02 and EPSG:4547 answer; a property filter narrows.
-  EXPECT_EQ(c.get("/collections/facilities/items?crs=urn:gridtwin:def:crs:GCJ-02").status, 200);
+  // EPSG:4547 (northing, easting: the district's own metres), GCJ-02 and
+  // BD-09 (lon,lat, by the published formulas) give the first grid's first
+  // point where the engine has it.
+  auto first = [&](const std::string& crs) {
+    auto resp = c.get("/collections/grids/items?limit=1&crs=" + crs);
+    EXPECT_EQ(resp.status, 200) << crs;
+    EXPECT_FALSE(resp.headers["content-crs"].empty()) << crs;
+    const auto pt = json::parse(resp.body)["features"][0]["geometry"]["coordinates"][0][0][0];
+    return gridtwin::geo::Point{pt[0].get<double>(), pt[1].get<double>()};
+  };
+  const auto gk = first("EPSG:4547");
+  EXPECT_NEAR(gk.x, g.xy[0].y, 1e-3);
+  EXPECT_NEAR(gk.y, g.xy[0].x, 1e-3);
+  const auto gcj = first("urn:gridtwin:def:crs:GCJ-02");
+  const auto gcjWant = gridtwin::crs::wgs84ToGcj02(g.lonlat[0]);
+  EXPECT_NEAR(gcj.x, gcjWant.x, 1e-7);
+  EXPECT_NEAR(gcj.y, gcjWant.y, 1e-7);
+  EXPECT_GT(std::abs(gcj.x - g.lonlat[0].x) + std::abs(gcj.y - g.lonlat[0].y), 1e-4)
+      << "GCJ-02 is offset from CGCS2000 by hundreds of metres";
+  const auto bd = first("BD09");
+  const auto bdWant = gridtwin::crs::gcj02ToBd09(gcjWant);
+  EXPECT_NEAR(bd.x, bdWant.x, 1e-7);
+  EXPECT_NEAR(bd.y, bdWant.y, 1e-7);
   EXPECT_EQ(c.get("/collections/facilities/items?crs=EPSG:4547").status, 200);
+  // A property filter narrows.
   const std::string use(gridtwin::model::name(twin.district().buildings().use[0]));
   auto jf = getJson(c, "/collections/buildings/items?limit=10000&use=" + use);
   for (const auto& feat : jf["features"]) EXPECT_EQ(feat["properties"]["use"], use);
