@@ -1223,4 +1223,58 @@ TEST(ServiceWire, KillDuringPostsStoresEachCaseOnce) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+// A graceful stop during a stream of POSTs: SIGTERM, and every case the
+// server answered 201 is in the journal when it starts again, each once;
+// the server exits 0.
+TEST(ServiceWire, SigtermDuringPostsLosesNoAnsweredCase) {
+  auto& f = fixture();
+  const std::string dir = kWork + "/term";
+  std::filesystem::create_directories(dir);
+  const std::string dataset = dir + "/district.gpkg";
+  std::filesystem::copy_file(kDistrict, dataset, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(dataset + ".cases.jsonl");
+  const std::string tokens = dir + "/tokens.txt";
+  std::ofstream(tokens) << "DISTRICT district\n";
+  Child child = startServe(dataset, tokens);
+  ASSERT_GT(child.port, 0);
+  std::mutex mutex;
+  std::set<std::string> answered;
+  std::atomic<int> count{0};
+  std::vector<std::thread> posters;
+  for (int t = 0; t < 4; ++t) {
+    posters.emplace_back([&, t] {
+      HttpClient c(child.port);
+      for (int i = 0; i < 2000; ++i) {
+        const std::string id = "t-" + std::to_string(t) + "-" + std::to_string(i);
+        auto r = c.request("POST", "/cases", caseBody(id, f.headPoint), bearer("DISTRICT"));
+        if (r.status != 201) return;  // the server is going: nothing more is sent
+        std::lock_guard lock(mutex);
+        answered.insert(id);
+        ++count;
+      }
+    });
+  }
+  while (count.load() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ::kill(child.pid, SIGTERM);
+  for (auto& p : posters) p.join();
+  int status = 0;
+  ::waitpid(child.pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  ASSERT_LT(answered.size(), 8000u) << "the stop came after every POST";
+  Child again = startServe(dataset, tokens);
+  ASSERT_GT(again.port, 0);
+  HttpClient c(again.port);
+  auto list = c.get("/cases", bearer("DISTRICT"));
+  ASSERT_EQ(list.status, 200);
+  std::map<std::string, int> stored;
+  const auto listed = json::parse(list.body);
+  for (const auto& k : listed["cases"]) ++stored[k["external_id"].get<std::string>()];
+  for (const auto& id : answered)
+    EXPECT_EQ(stored[id], 1) << id << " answered 201, stored " << stored[id];
+  for (const auto& [id, n] : stored) EXPECT_EQ(n, 1) << id;
+  std::printf("SIGTERM after %zu answered cases; %zu stored\n", answered.size(), stored.size());
+  ::kill(again.pid, SIGTERM);
+  ::waitpid(again.pid, &status, 0);
+}
+
 }  // namespace
