@@ -76,7 +76,8 @@ Fixture& fixture() {
     std::filesystem::create_directories(kWork);
     const std::string tokens = kWork + "/tokens.txt";
     std::ofstream(tokens) << "# test tokens\nDISTRICT district\nHEAD grid_head " << fx->headGrid
-                          << "\nPLAN planner\n";
+                          << "\nPLAN planner\nSTREET street " << fx->headGrid.substr(0, 9)
+                          << "\nCOMMUNITY community " << fx->headGrid.substr(0, 12) << "\n";
     auto t = svc::TokenTable::load(tokens, d);
     if (!t) ADD_FAILURE() << t.error().toString();
     fx->tokens = std::make_shared<svc::TokenTable>(std::move(*t));
@@ -305,6 +306,75 @@ TEST(Service, PersonalFieldsFollowTheToken) {
   }
   EXPECT_EQ(c.get("/collections/people/items", {{"Authorization", "Bearer WRONG"}}).status, 401);
   EXPECT_EQ(c.get("/health", {{"Authorization", "Basic abc"}}).status, 401);
+}
+
+// Each of the five roles over HTTP: the people it is given are the
+// engine's selection for its scope (count and grids), with its own masking
+// of names, ID numbers and phones; each request is a line of the access log.
+TEST(Service, EveryRoleGetsItsScopeWithItsMasking) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  const auto& twin = f.service->twin();
+  const auto& people = twin.district().people();
+  std::map<std::int64_t, std::size_t> rowOf;
+  for (std::size_t i = 0; i < people.size(); ++i) rowOf[people.id[i]] = i;
+  struct Token {
+    const char* token;
+    query::Role role;
+    std::string scope;
+  };
+  const std::vector<Token> tokens = {
+      {"DISTRICT", query::Role::kDistrict, ""},
+      {"PLAN", query::Role::kPlanner, ""},
+      {"STREET", query::Role::kStreet, f.headGrid.substr(0, 9)},
+      {"COMMUNITY", query::Role::kCommunity, f.headGrid.substr(0, 12)},
+      {"HEAD", query::Role::kGridHead, f.headGrid}};
+  std::set<std::string> disclosures;
+  for (const auto& t : tokens) {
+    auto access = query::makeAccess(twin.district(), t.role, t.scope);
+    ASSERT_TRUE(access) << t.token;
+    auto sel = query::select(twin, *access, query::Area::wholeScope(),
+                             query::KindSet().add(Kind::kPerson));
+    ASSERT_TRUE(sel);
+    auto j = getJson(c, "/collections/people/items?limit=300", 200,
+                     {{"Authorization", std::string("Bearer ") + t.token}});
+    EXPECT_EQ(j["numberMatched"].get<std::size_t>(), sel->of(Kind::kPerson).size()) << t.token;
+    ASSERT_GT(j["features"].size(), 0u) << t.token;
+    const auto d = query::disclosureOf(t.role);
+    std::string shown;
+    for (const auto& feat : j["features"]) {
+      const auto& props = feat["properties"];
+      const std::string grid = props["grid"].get<std::string>();
+      EXPECT_EQ(grid.substr(0, t.scope.size()), t.scope) << t.token << ": a person of " << grid;
+      const std::size_t row = rowOf.at(feat["id"].get<std::int64_t>());
+      const auto idNumber = std::string_view(&people.idNumber[row * 18], 18);
+      for (const auto& [field, want] :
+           {std::pair{"name", query::shownName(d, people.name[row])},
+            std::pair{"id_number", query::shownIdNumber(d, idNumber)}}) {
+        if (want.empty()) {
+          EXPECT_FALSE(props.contains(field)) << t.token << " " << field;
+        } else {
+          EXPECT_EQ(props[field], want) << t.token << " " << field;
+        }
+      }
+      if (shown.empty() && props.contains("id_number")) shown = props["id_number"];
+    }
+    disclosures.insert(shown);
+  }
+  EXPECT_GE(disclosures.size(), 2u) << "every role saw the same ID numbers: masking untested";
+  // The access log: one JSON line per request, with its target and status.
+  c.get("/collections/grids/items?limit=1&access-log-probe=1");
+  std::ifstream log(kWork + "/access.log");
+  std::string line, found;
+  while (std::getline(log, line)) {
+    if (line.find("access-log-probe") != std::string::npos) found = line;
+  }
+  ASSERT_FALSE(found.empty()) << "the request is not in the access log";
+  const auto entry = json::parse(found);
+  EXPECT_EQ(entry["method"], "GET");
+  EXPECT_EQ(entry["status"], 200);
+  EXPECT_EQ(entry["route"], "/collections/{id}/items");
+  EXPECT_TRUE(entry["ms"].is_number());
 }
 
 // A grid head never receives a row, count or stream message of another grid.
