@@ -400,90 +400,13 @@ inline std::optional<Failure> writeRecords(const query::Twin& twin, const query:
 // group,key,count.
 inline void writeStats(const query::Twin& twin, const query::Stats& s, const std::string& format,
                        const std::string& scopeText, std::ostream& out = std::cout) {
-  const auto& c = twin.district().columns();
-  std::vector<std::tuple<std::string, std::string, std::uint64_t>> rows;
-  for (model::Kind k : query::kQueryKinds) {
-    rows.emplace_back("counts", std::string(model::kindTable(k)), s.count(k));
-  }
-  for (std::size_t t = 0; t < model::kPersonTagCount; ++t) {
-    rows.emplace_back("people_by_tag", std::string(model::name(static_cast<model::PersonTag>(t))),
-                      s.peopleByTag[t]);
-  }
-  for (std::size_t i = 0; i < 2; ++i) {
-    rows.emplace_back("people_by_sex", std::string(model::name(static_cast<model::Sex>(i))),
-                      s.peopleBySex[i]);
-  }
-  for (std::size_t i = 0; i < query::kAgeBands.size(); ++i) {
-    rows.emplace_back("people_by_age", query::kAgeBands[i], s.peopleByAge[i]);
-  }
-  for (std::size_t i = 0; i < 3; ++i) {
-    rows.emplace_back("entities_by_credit_colour",
-                      std::string(model::name(static_cast<model::CreditColour>(i))),
-                      s.entitiesByColour[i]);
-  }
-  for (std::size_t i = 0; i < 4; ++i) {
-    rows.emplace_back("entities_by_kind",
-                      std::string(model::name(static_cast<model::EntityKind>(i))),
-                      s.entitiesByKind[i]);
-  }
-  for (std::size_t i = 0; i < s.entitiesByIndustry.size(); ++i) {
-    if (s.entitiesByIndustry[i]) {
-      rows.emplace_back("entities_by_industry", std::string(c.industries[i]),
-                        s.entitiesByIndustry[i]);
-    }
-  }
-  for (std::size_t i = 0; i < s.facilitiesByType.size(); ++i) {
-    if (s.facilitiesByType[i]) {
-      rows.emplace_back("facilities_by_type", std::string(c.facilityTypeCodes[i]),
-                        s.facilitiesByType[i]);
-    }
-  }
-  rows.emplace_back("facilities", "ownerless", s.ownerlessFacilities);
-  for (std::size_t i = 0; i < 4; ++i) {
-    rows.emplace_back("buildings_by_use",
-                      std::string(model::name(static_cast<model::BuildingUse>(i))),
-                      s.buildingsByUse[i]);
-  }
-  for (std::size_t i = 0; i < 5; ++i) {
-    rows.emplace_back("events_by_status",
-                      std::string(model::name(static_cast<model::EventStatus>(i))),
-                      s.eventsByStatus[i]);
-  }
-  for (std::size_t i = 0; i < 6; ++i) {
-    rows.emplace_back("events_by_source",
-                      std::string(model::name(static_cast<model::EventSource>(i))),
-                      s.eventsBySource[i]);
-  }
-  for (std::size_t i = 0; i < 4; ++i) {
-    rows.emplace_back("events_by_level",
-                      std::string(model::name(static_cast<model::DispatchLevel>(i))),
-                      s.eventsByLevel[i]);
-  }
-  std::map<std::string, std::uint64_t> groups;
-  for (std::size_t i = 0; i < s.eventsByCategory.size(); ++i) {
-    if (!s.eventsByCategory[i]) continue;
-    rows.emplace_back("events_by_category", std::string(c.categoryCodes[i]), s.eventsByCategory[i]);
-    groups[std::string(c.categoryGroups[i])] += s.eventsByCategory[i];
-  }
-  for (const auto& [g, n] : groups) rows.emplace_back("events_by_group", g, n);
-  rows.emplace_back("events", "live", s.liveEvents);
+  const auto rows = query::statsRows(twin.district(), s);
   if (format == "csv") {
     out << "group,key,count\n";
-    for (const auto& [g, k, n] : rows) out << g << ',' << csv(k) << ',' << n << '\n';
+    for (const auto& r : rows) out << r.group << ',' << csv(r.key) << ',' << r.count << '\n';
     return;
   }
-  out << "{\n  \"scope\": " << json(scopeText);
-  std::string group;
-  for (const auto& [g, k, n] : rows) {
-    if (g != group) {
-      out << (group.empty() ? "" : "}") << ",\n  " << json(g) << ": {";
-      group = g;
-    } else {
-      out << ", ";
-    }
-    out << json(k) << ": " << n;
-  }
-  out << "}\n}\n";
+  out << query::statsJson(rows, "scope", scopeText, true);
 }
 
 }  // namespace gridtwin::cli::qs

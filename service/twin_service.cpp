@@ -1577,64 +1577,12 @@ struct TwinService::Impl {
     }
   }
 
+  // The command line's answer (query::statsRows), "role" in place of its
+  // "scope".
   std::string statsJson(const query::Stats& s, const Caller& caller) const {
-    const auto& c = twin->district().columns();
-    std::string out =
-        "{\"role\": " +
-        core::jsonQuote(caller.anonymous ? "anonymous" : query::name(caller.access.role));
-    const auto group = [&](const char* name, const auto& rows) {
-      out += ", ";
-      out += core::jsonQuote(name) + ": {";
-      bool first = true;
-      for (const auto& [k, n] : rows) {
-        out += (first ? "" : ", ") + core::jsonQuote(k) + ": " + std::to_string(n);
-        first = false;
-      }
-      out += "}";
-    };
-    using Row = std::pair<std::string, std::uint64_t>;
-    std::vector<Row> counts;
-    for (Kind k : query::kQueryKinds)
-      counts.emplace_back(std::string(model::kindTable(k)), s.count(k));
-    group("counts", counts);
-    std::vector<Row> r;
-    for (std::size_t t = 0; t < model::kPersonTagCount; ++t) {
-      r.emplace_back(std::string(model::name(static_cast<model::PersonTag>(t))), s.peopleByTag[t]);
-    }
-    group("people_by_tag", r);
-    r.clear();
-    for (std::size_t i = 0; i < 2; ++i)
-      r.emplace_back(std::string(model::name(static_cast<model::Sex>(i))), s.peopleBySex[i]);
-    group("people_by_sex", r);
-    r.clear();
-    for (std::size_t i = 0; i < query::kAgeBands.size(); ++i)
-      r.emplace_back(query::kAgeBands[i], s.peopleByAge[i]);
-    group("people_by_age", r);
-    r.clear();
-    for (std::size_t i = 0; i < 3; ++i)
-      r.emplace_back(std::string(model::name(static_cast<model::CreditColour>(i))),
-                     s.entitiesByColour[i]);
-    group("entities_by_credit_colour", r);
-    r.clear();
-    for (std::size_t i = 0; i < s.facilitiesByType.size(); ++i) {
-      if (s.facilitiesByType[i])
-        r.emplace_back(std::string(c.facilityTypeCodes[i]), s.facilitiesByType[i]);
-    }
-    group("facilities_by_type", r);
-    r.clear();
-    for (std::size_t i = 0; i < 5; ++i)
-      r.emplace_back(std::string(model::name(static_cast<model::EventStatus>(i))),
-                     s.eventsByStatus[i]);
-    group("events_by_status", r);
-    r.clear();
-    for (std::size_t i = 0; i < s.eventsByCategory.size(); ++i) {
-      if (s.eventsByCategory[i])
-        r.emplace_back(std::string(c.categoryCodes[i]), s.eventsByCategory[i]);
-    }
-    group("events_by_category", r);
-    out += ", \"ownerless_facilities\": " + std::to_string(s.ownerlessFacilities) +
-           ", \"live_events\": " + std::to_string(s.liveEvents) + "}\n";
-    return out;
+    return query::statsJson(query::statsRows(twin->district(), s), "role",
+                            caller.anonymous ? "anonymous" : query::name(caller.access.role),
+                            false);
   }
 
   Response gridReport(const Request& req) const {

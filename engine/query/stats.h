@@ -13,6 +13,8 @@
 // Thread-safety: pure function.
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/district.h"
@@ -54,5 +56,21 @@ struct Stats {
 
 // `now` (Unix seconds) dates the age bands.
 Stats aggregate(const Twin& twin, const Selection& selection, std::int64_t now = kReferenceNow);
+
+// The stats as rows (group, key, count) in the order every answer gives
+// them: counts per kind; people by tag, sex and age band; entities by credit
+// colour, kind and industry; facilities by type, ownerless; buildings by use;
+// events by status, source, level, category and category group; live
+// events. The one shape of `gridtwin stats` and the service's /stats.
+struct StatsRow {
+  std::string group;
+  std::string key;
+  std::uint64_t count = 0;
+};
+std::vector<StatsRow> statsRows(const model::District& district, const Stats& s);
+// {"<headKey>": "<headValue>", "<group>": {"<key>": count, ...}, ...} and a
+// newline; one group a line when `pretty`.
+std::string statsJson(const std::vector<StatsRow>& rows, std::string_view headKey,
+                      std::string_view headValue, bool pretty);
 
 }  // namespace gridtwin::query

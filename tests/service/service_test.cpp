@@ -377,6 +377,61 @@ TEST(Service, EveryRoleGetsItsScopeWithItsMasking) {
   EXPECT_TRUE(entry["ms"].is_number());
 }
 
+// The engine over HTTP answers what the command line answers: area
+// statistics for a box, a circle, a polygon and a grid, for the district and
+// a grid head, and the k nearest facilities.
+TEST(Service, StatsAndNearAreTheCommandLinesAnswers) {
+  auto& f = fixture();
+  HttpClient c(f.port);
+  struct Area {
+    std::string body, args;
+  };
+  const std::vector<Area> areas = {
+      {R"({"bbox": [113.08, 23.00, 113.12, 23.04]})", "--bbox 113.08,23.00,113.12,23.04"},
+      {R"({"circle": [113.1, 23.02, 800]})", "--radius 113.1,23.02,800"},
+      {R"j({"wkt": "POLYGON((113.09 23.01,113.11 23.01,113.11 23.03,113.09 23.01))"})j",
+       "--wkt 'POLYGON((113.09 23.01,113.11 23.01,113.11 23.03,113.09 23.01))'"},
+      {R"({"grid": ")" + f.headGrid + R"("})", "--grid " + f.headGrid}};
+  const std::vector<std::pair<std::string, std::string>> callers = {
+      {"DISTRICT", "--role district"}, {"HEAD", "--role grid_head --scope " + f.headGrid}};
+  int compared = 0;
+  for (const auto& [token, role] : callers) {
+    for (const auto& a : areas) {
+      auto r = c.request("POST", "/stats", a.body, {{"Authorization", "Bearer " + token}});
+      ASSERT_EQ(r.status, 200) << a.body << ": " << r.body;
+      auto served = json::parse(r.body);
+      auto cli = json::parse(run(std::string(GRIDTWIN_CLI) + " stats " + kDistrict + " " + a.args +
+                                 " " + role + " 2>/dev/null"),
+                             nullptr, false);
+      ASSERT_TRUE(cli.is_object()) << a.args << " " << role;
+      served.erase("role");  // who asked, each in its own words
+      cli.erase("scope");
+      EXPECT_EQ(served, cli) << token << " " << a.body;
+      // Something to compare: every area holds buildings for the district,
+      // the head's own grid for the head.
+      if (token == "DISTRICT" || a.args.starts_with("--grid")) {
+        EXPECT_GT(served["counts"]["buildings"].get<int>(), 0) << token << " " << a.body;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 8);
+  auto near = getJson(c, "/near?lon=113.1&lat=23.02&k=5&kind=facilities", 200,
+                      {{"Authorization", "Bearer DISTRICT"}});
+  auto cliNear = json::parse(run(std::string(GRIDTWIN_CLI) + " near " + kDistrict +
+                                 " --point 113.1,23.02 --k 5 --role district 2>/dev/null"),
+                             nullptr, false);
+  ASSERT_TRUE(cliNear.is_array());
+  ASSERT_EQ(near["features"].size(), cliNear.size());
+  ASSERT_EQ(cliNear.size(), 5u);
+  for (std::size_t i = 0; i < cliNear.size(); ++i) {
+    const auto& props = near["features"][i]["properties"];
+    EXPECT_EQ(props["id"], cliNear[i]["id"]) << i;
+    EXPECT_EQ(props["grid"], cliNear[i]["grid"]) << i;
+    EXPECT_NEAR(props["distance_m"].get<double>(), cliNear[i]["distance_m"].get<double>(), 0.006);
+  }
+}
+
 // A grid head never receives a row, count or stream message of another grid.
 TEST(Service, GridHeadScopeOverRandomRequests) {
   auto& f = fixture();
