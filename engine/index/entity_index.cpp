@@ -323,6 +323,10 @@ void EntityIndex::scanRadius(const geo::Point& c, double r, Emit&& emit) const {
   }
 }
 
+bool EntityIndex::withinRadius(const geo::Point& p, const geo::Point& c, double r) {
+  return detail::withinDistance(p, c, r);
+}
+
 namespace {
 core::Result<void> checkRadius(const geo::Point& c, double r) {
   if (!finite(c)) return notFinite("radius query centre", pointText(c));

@@ -88,6 +88,10 @@ class EntityIndex {
   core::Result<void> radius(const geo::Point& centre, double r,
                             std::vector<std::uint32_t>& hits) const;
   core::Result<std::size_t> countRadius(const geo::Point& centre, double r) const;
+  // radius()'s decision for one finite point p (exact, as above): for
+  // callers that must agree with radius() point by point (query's area
+  // stats). r must be >= 0 and not NaN.
+  static bool withinRadius(const geo::Point& p, const geo::Point& centre, double r);
 
   // The k nearest points, closest first (fewer when the index holds fewer).
   core::Result<void> nearest(const geo::Point& q, std::size_t k, std::vector<Neighbour>& out) const;

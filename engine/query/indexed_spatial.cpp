@@ -3,6 +3,7 @@
 #include "index/entity_index.h"
 #include "index/grid_locator.h"
 #include "index/source_shortcut.h"
+#include "query/detail/select_parts.h"
 #include "query/spatial.h"
 
 namespace gridtwin::query {
@@ -87,6 +88,11 @@ core::Result<std::unique_ptr<Locator>> makeIndexedLocator(const model::District&
   auto locator = index::GridLocator::build(district);
   if (!locator) return locator.takeError();
   return std::unique_ptr<Locator>(std::make_unique<IndexedLocator>(std::move(*locator)));
+}
+
+bool detail::searchWithinRadius(const Twin& twin, const geo::Point& c, double r,
+                                const geo::Point& p) {
+  return twin.indexed() ? index::EntityIndex::withinRadius(p, c, r) : withinRadius(c, r, p);
 }
 
 }  // namespace gridtwin::query

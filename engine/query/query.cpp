@@ -11,6 +11,7 @@
 #include "geo/geos.h"
 #include "query/area_input.h"
 #include "query/detail/calendar.h"
+#include "query/detail/select_parts.h"
 
 namespace gridtwin::query {
 namespace {
@@ -255,16 +256,19 @@ core::Result<Selection> select(const Twin& twin, const Access& access, const Are
     });
     std::sort(out.begin(), out.end());
   }
-  if (kinds.has(Kind::kEvent)) {
-    const EventLog& log = twin.liveEvents();
-    for (std::uint64_t i = 0; i < sel.liveSeen; ++i) {
-      if (!log.current(i, sel.liveSeen)) continue;  // a later status of the event is in the prefix
-      const LiveEvent& e = log[i];
-      if (!scope.contains(e.grid) || !events.accepts(e.category, e.status, e.reportedAt)) continue;
-      if (inArea(area, e.xy, e.grid)) sel.live.push_back(i);
-    }
-  }
+  if (kinds.has(Kind::kEvent)) detail::selectLive(twin, scope, area, events, sel);
   return sel;
+}
+
+void detail::selectLive(const Twin& twin, const Scope& scope, const Area& area,
+                        const EventFilter& events, Selection& sel) {
+  const EventLog& log = twin.liveEvents();
+  for (std::uint64_t i = 0; i < sel.liveSeen; ++i) {
+    if (!log.current(i, sel.liveSeen)) continue;  // a later status of the event is in the prefix
+    const LiveEvent& e = log[i];
+    if (!scope.contains(e.grid) || !events.accepts(e.category, e.status, e.reportedAt)) continue;
+    if (inArea(area, e.xy, e.grid)) sel.live.push_back(i);
+  }
 }
 
 core::Result<std::vector<Nearby>> nearest(const Twin& twin, const Access& access, Kind kind,
