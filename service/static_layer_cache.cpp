@@ -85,17 +85,17 @@ StaticLayerCache::Stats StaticLayerCache::stats() const {
 std::string StaticLayerCache::metricsText() const {
   const Stats s = stats();
   std::string out;
-  const auto add = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
-    appendMetric(out, name, type, help, v);
-  };
-  add("gridtwin_tile_static_hits_total", "counter",
-      "Tiles rendered with their static layers' bytes held (only the event layers drawn).", s.hits);
-  add("gridtwin_tile_static_misses_total", "counter",
-      "Tiles rendered whole (their static layers not held).", s.misses);
-  add("gridtwin_tile_static_evicted_total", "counter", "Static layer entries dropped for room.",
-      s.evicted);
-  add("gridtwin_tile_static_bytes", "gauge", "Bytes held by the static layer cache.", s.bytes);
-  add("gridtwin_tile_static_entries", "gauge", "Tiles whose static layers are held.", s.entries);
+  appendMetric(out, "gridtwin_tile_static_hits_total", "counter",
+               "Tiles rendered with their static layers' bytes held (only the event layers drawn).",
+               s.hits);
+  appendMetric(out, "gridtwin_tile_static_misses_total", "counter",
+               "Tiles rendered whole (their static layers not held).", s.misses);
+  appendMetric(out, "gridtwin_tile_static_evicted_total", "counter",
+               "Static layer entries dropped for room.", s.evicted);
+  appendMetric(out, "gridtwin_tile_static_bytes", "gauge", "Bytes held by the static layer cache.",
+               s.bytes);
+  appendMetric(out, "gridtwin_tile_static_entries", "gauge", "Tiles whose static layers are held.",
+               s.entries);
   return out;
 }
 

@@ -120,20 +120,20 @@ TileCache::Stats TileCache::stats() const {
 std::string TileCache::metricsText() const {
   const Stats s = stats();
   std::string out;
-  const auto add = [&out](const char* name, const char* type, const char* help, std::uint64_t v) {
-    appendMetric(out, name, type, help, v);
-  };
-  add("gridtwin_tile_cache_hits_total", "counter", "Tiles answered from the tile cache.", s.hits);
-  add("gridtwin_tile_cache_misses_total", "counter",
-      "Tiles rendered: not held, or dropped by a live event.", s.misses);
-  add("gridtwin_tile_cache_invalidated_total", "counter",
-      "Cached tiles dropped because a live event since their render reaches them.", s.invalidated);
-  add("gridtwin_tile_cache_evicted_total", "counter", "Cached tiles dropped for room (LRU).",
-      s.evicted);
-  add("gridtwin_tile_cache_bytes", "gauge", "Bytes held by the tile cache.", s.bytes);
-  add("gridtwin_tile_cache_entries", "gauge", "Tiles held by the tile cache.", s.entries);
-  add("gridtwin_tile_cache_capacity_bytes", "gauge",
-      "The tile cache's bound (--tile-cache-mb; 0: off).", s.capacityBytes);
+  appendMetric(out, "gridtwin_tile_cache_hits_total", "counter",
+               "Tiles answered from the tile cache.", s.hits);
+  appendMetric(out, "gridtwin_tile_cache_misses_total", "counter",
+               "Tiles rendered: not held, or dropped by a live event.", s.misses);
+  appendMetric(out, "gridtwin_tile_cache_invalidated_total", "counter",
+               "Cached tiles dropped because a live event since their render reaches them.",
+               s.invalidated);
+  appendMetric(out, "gridtwin_tile_cache_evicted_total", "counter",
+               "Cached tiles dropped for room (LRU).", s.evicted);
+  appendMetric(out, "gridtwin_tile_cache_bytes", "gauge", "Bytes held by the tile cache.", s.bytes);
+  appendMetric(out, "gridtwin_tile_cache_entries", "gauge", "Tiles held by the tile cache.",
+               s.entries);
+  appendMetric(out, "gridtwin_tile_cache_capacity_bytes", "gauge",
+               "The tile cache's bound (--tile-cache-mb; 0: off).", s.capacityBytes);
   return out;
 }
 

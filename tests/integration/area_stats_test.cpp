@@ -8,13 +8,12 @@
 // with live events reported and changed.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <random>
 #include <string>
 
+#include "integration/private_district.h"
 #include "query/access.h"
 #include "query/area_input.h"
 #include "query/area_stats.h"
@@ -25,20 +24,12 @@
 namespace gridtwin::query {
 namespace {
 
-namespace fs = std::filesystem;
 using model::Kind;
 
 // A private copy of the fixture, so the snapshot our loads write lands there.
 const std::string& dataset() {
-  static const std::string path = [] {
-    const fs::path dir =
-        fs::temp_directory_path() / ("gridtwin_area_stats_" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    const fs::path to = dir / "district.gpkg";
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
-    return to.string();
-  }();
-  return path;
+  return testsupport::privateDistrict(testsupport::privateWorkDir("area_stats"),
+                                      GRIDTWIN_SMALL_DISTRICT);
 }
 
 std::unique_ptr<Twin> openSmall(bool indexed) {
