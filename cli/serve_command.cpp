@@ -55,6 +55,10 @@ struct ServeOptions {
   int tileSeedZoom = 14;  // -1: no seeding
 };
 
+// The zooms --tile-seed-zoom (and the config's tile_seed_zoom) may name:
+// z18 over a whole district is already ~4 million tiles.
+constexpr int kMaxSeedZoom = 18;
+
 int fail(const std::string& message, int code) {
   std::cerr << "gridtwin serve: " << message << '\n';
   return code;
@@ -99,6 +103,11 @@ int readConfig(ServeOptions& o, const CLI::App& cmd) {
         if (!given("--tile-cache-mb")) o.tileCacheMb = std::stoull(value);
       } else if (key == "tile_seed_zoom") {
         if (!given("--tile-seed-zoom")) o.tileSeedZoom = std::stoi(value);
+        if (o.tileSeedZoom < -1 || o.tileSeedZoom > kMaxSeedZoom) {
+          return fail(o.config + ":" + std::to_string(n) + ": tile_seed_zoom " + value +
+                          " is not in -1 to " + std::to_string(kMaxSeedZoom),
+                      1);
+        }
       } else {
         return fail(o.config + ":" + std::to_string(n) + ": unknown key '" + key + "'", 1);
       }
@@ -242,7 +251,7 @@ void addServeCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--tile-seed-zoom", o->tileSeedZoom,
                   "at start, draw and keep the tiles of zooms 0..Z over each token's grids "
                   "(default 14; -1: none), up to half of --tile-cache-mb")
-      ->check(CLI::Range(-1, 18));
+      ->check(CLI::Range(-1, kMaxSeedZoom));
   cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
                 "cases: no geocoder (an address alone waits to be located by hand)");
   cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });
