@@ -15,6 +15,7 @@
 #include <set>
 
 #include "control_image.h"
+#include "geo/algorithms.h"
 #include "query/access.h"
 #include "query/twin.h"
 #include "rooms/rooms.h"
@@ -119,6 +120,37 @@ TEST_F(ViewerRender, TopViewMatchesControl) {
   ASSERT_TRUE(image);
   EXPECT_GT(distinctColours(**image), 8u) << "a blank or one-colour picture";
   expectMatchesControl(**image, "top");
+}
+
+// The 2D map: orthographic, so every roof is drawn over its own foot
+// (the perspective top view leans tall roofs away from the centre).
+TEST_F(ViewerRender, MapViewIsOrthographicAndMatchesControl) {
+  auto sc = scene();
+  const auto map = gs::mapView(*sc, double(kW) / kH);
+  auto image = s_off->render(sc->root(), map);
+  ASSERT_TRUE(image);
+  EXPECT_GT(distinctColours(**image), 8u) << "a blank or one-colour picture";
+  expectMatchesControl(**image, "map");
+  const auto& b = district().buildings();
+  std::uint32_t tallest = 0;
+  for (std::uint32_t i = 1; i < b.size(); ++i) {
+    if (b.heightM[i] > b.heightM[tallest]) tallest = i;
+  }
+  const auto c = gridtwin::geo::centroid(gm::xyShape(b.footprint, tallest).polygons.front());
+  const osg::Vec3d foot = sc->toLocal(c.x, c.y, 0),
+                   roof = sc->toLocal(c.x, c.y, b.heightM[tallest]);
+  const auto lean = [&] {
+    return (project(s_off->camera(), roof) - project(s_off->camera(), foot)).length();
+  };
+  // Close by, the building off the frame's centre: the perspective top view
+  // leans its roof away; the same view as a map draws it over its foot.
+  osg::BoundingBox box(foot + osg::Vec3d(-50, -150, 0), foot + osg::Vec3d(250, 150, 0));
+  auto near = gs::topView(box, double(kW) / kH);
+  ASSERT_TRUE(s_off->render(sc->root(), near));
+  EXPECT_GT(lean(), 3) << "the perspective view should lean a tall roof off centre";
+  near.ortho = true;
+  ASSERT_TRUE(s_off->render(sc->root(), near));
+  EXPECT_LT(lean(), 0.5) << "a roof drawn away from its foot on a map";
 }
 
 TEST_F(ViewerRender, OverviewMatchesControl) {

@@ -65,8 +65,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 24 * 3650));
   app.add_option("--snapshot", snapshot, "render offscreen to this PNG and exit");
   app.add_option("--view", view,
-                 "top | overview | grid (the scope's grids) | bim (a building model, near)")
-      ->check(CLI::IsMember({"top", "overview", "grid", "bim"}));
+                 "top | map (2D, orthographic) | overview | grid (the scope's grids) | bim (a "
+                 "building model, near)")
+      ->check(CLI::IsMember({"top", "map", "overview", "grid", "bim"}));
   app.add_option("--model", modelBuilding, "--view bim: the building_id whose model is shown")
       ->check(CLI::Validator(
           [](const std::string& s) {

@@ -134,7 +134,10 @@ double OsgWidget::metresPerPixel() const {
   const auto* orbit = static_cast<const osgGA::OrbitManipulator*>(m_viewer->getCameraManipulator());
   const auto* vp = m_viewer->getCamera()->getViewport();
   const double h = vp ? std::max(1.0, vp->height()) : 1.0;
-  return 2 * orbit->getDistance() * std::tan(osg::DegreesToRadians(kFovyDeg / 2)) / h;
+  scene::View v;
+  v.eye = osg::Vec3d(0, 0, orbit->getDistance());
+  v.fovyDeg = kFovyDeg;
+  return scene::visibleHeightM(v) / h;
 }
 
 void OsgWidget::applyProjection() {

@@ -195,6 +195,8 @@ int runSnapshot(const query::Twin& twin, const query::Access& access, const Snap
     view = scene::obliqueView(osg::Vec3d(b.center()), std::max(40.0, 4.4 * b.radius()), 55, 30);
   } else if (o.view == "overview") {
     view = scene::overviewView(*sc, aspect);
+  } else if (o.view == "map") {
+    view = scene::mapView(*sc, aspect);
   } else if (o.view == "grid" && !so.scope.empty()) {
     osg::BoundingBox box;
     const auto& shape = d.grids().shape;

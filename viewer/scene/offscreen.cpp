@@ -103,8 +103,14 @@ void Offscreen::place(osg::Node* root, const View& view) {
   // Near/far from the eye distance: the scene is ~20 km wide and a few
   // hundred metres tall; a ratio of ~10^4 keeps 24-bit depth exact enough.
   cam->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
-  cam->setProjectionMatrixAsPerspective(view.fovyDeg, double(m_width) / m_height,
-                                        std::max(1.0, distance / 50), distance * 4 + 1000);
+  if (view.ortho) {
+    const double h = visibleHeightM(view) / 2, w = h * m_width / m_height;
+    cam->setProjectionMatrixAsOrtho(-w, w, -h, h, std::max(1.0, distance / 50),
+                                    distance * 4 + 1000);
+  } else {
+    cam->setProjectionMatrixAsPerspective(view.fovyDeg, double(m_width) / m_height,
+                                          std::max(1.0, distance / 50), distance * 4 + 1000);
+  }
   cam->setViewMatrixAsLookAt(view.eye, view.center, view.up);
 }
 

@@ -626,4 +626,14 @@ View overviewView(const DistrictScene& scene, double aspect) {
   return obliqueView(top.center, d * 1.05, 50, 20);
 }
 
+double visibleHeightM(const View& view) {
+  return 2 * (view.eye - view.center).length() * std::tan(osg::DegreesToRadians(view.fovyDeg / 2));
+}
+
+View mapView(const DistrictScene& scene, double aspect) {
+  View v = topView(scene, aspect);
+  v.ortho = true;
+  return v;
+}
+
 }  // namespace gridtwin::scene

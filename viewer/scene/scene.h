@@ -166,7 +166,13 @@ struct View {
   osg::Vec3d center;
   osg::Vec3d up;
   double fovyDeg = 30;
+  // A map: orthographic, at the scale a perspective of fovyDeg has at the
+  // centre (so switching keeps the centre's scale).
+  bool ortho = false;
 };
+// The metres a view shows from the bottom to the top of the frame at its
+// centre: what an orthographic view shows everywhere.
+double visibleHeightM(const View& view);
 
 // Looking straight down at the whole district, which fills the frame.
 View topView(const DistrictScene& scene, double aspect);
@@ -177,5 +183,7 @@ View topView(const osg::BoundingBox& box, double aspect);
 View obliqueView(const osg::Vec3d& center, double distanceM, double tiltDeg, double headingDeg);
 // The whole district at a 50° tilt from the south-west.
 View overviewView(const DistrictScene& scene, double aspect);
+// The whole district as a map: straight down, north up, orthographic.
+View mapView(const DistrictScene& scene, double aspect);
 
 }  // namespace gridtwin::scene
