@@ -359,7 +359,9 @@ core::Result<std::unique_ptr<TileSource>> TileSource::create(const query::Twin& 
   impl->infos.push_back(
       {"roads", "道路 roads", {n("id"), s("name"), s("class"), n("width_m")}, false});
   impl->infos.push_back({"buildings",
-                         "建筑 buildings",
+                         "建筑 buildings; below zoom " +
+                             std::to_string(impl->options.buildingDetailZoom) +
+                             " only those a pixel of a 512 px tile (1/512 of it) wide or tall",
                          {n("id"), s("use"), n("floors"), n("height_m"), s("grid")},
                          false});
   const std::string clusterRule = "one point per grid and cell of 1/" +
@@ -657,6 +659,11 @@ bool isLive(BaseLayer kind) {
 
 }  // namespace
 
+double buildingMinSide(const RenderOptions& options, int z) {
+  if (z >= options.buildingDetailZoom) return 0;
+  return tileBounds(TileId{z, 0, 0}).width() / 512;
+}
+
 core::Result<RenderedTile> TileSource::render(const query::Access& access, int z, int x, int y,
                                               std::span<const std::string> names) const {
   auto parts = renderLayers(access, z, x, y, names);
@@ -765,6 +772,12 @@ core::Result<std::vector<RenderedLayer>> TileSource::renderLayers(
       }
       case BaseLayer::kBuildings: {
         pick(m_impl->buildings);
+        if (const double side = buildingMinSide(o, z); side > 0) {
+          const auto& boxes = m_impl->buildings.boxes;
+          std::erase_if(rows, [&](std::uint32_t f) {
+            return boxes[f].width() < side && boxes[f].height() < side;
+          });
+        }
         declareKeys(*layer, {"id", "use", "floors", "height_m", "grid"});
         ValueIds use(*layer, "use"), grid(*layer, "grid");
         writeFeatures(

@@ -6,7 +6,9 @@
 // Base layers (MVT layer names):
 //   grids                 the grids in scope: code, name, community, street
 //   roads                 every road (public geography): id, name, class, width_m
-//   buildings             buildings of grids in scope: id, use, floors, height_m, grid
+//   buildings             buildings of grids in scope: id, use, floors, height_m, grid;
+//                         below zoom RenderOptions::buildingDetailZoom (14) only those
+//                         at least a pixel of a 512 px tile (1/512 of it) wide or tall
 //   facilities            facilities of grids in scope: id, type, type_name, owner, grid;
 //                         from zoom PointClusters::kMaxZoom + 1 (16)
 //   facilities_clusters   the facilities up to zoom 15, as events_closed_clusters:
@@ -70,7 +72,16 @@ struct RenderOptions {
   std::uint32_t buffer = 64;
   double tolerance = 4;     // Douglas–Peucker, tile units (a quarter pixel of a 256 px tile)
   int fullDetailZoom = 16;  // from this zoom on: no simplification beyond rounding
+  // Below this zoom a building whose footprint's box is under one pixel of a
+  // 512 px tile (MapLibre's size: 1/512 of the tile's width) both wide and
+  // tall is left out: it would draw as less than a pixel, and a z10 tile
+  // would carry every footprint of the district.
+  int buildingDetailZoom = 14;
 };
+
+// The smallest footprint box side (metres, Web Mercator) a building needs to
+// be drawn in a tile at zoom z: 0 from options.buildingDetailZoom on.
+double buildingMinSide(const RenderOptions& options, int z);
 
 // One field of a layer, as TileJSON's vector_layers describe it.
 struct LayerField {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -394,6 +395,79 @@ TEST(TilesIntegration, ClusterCountsAddUpToTheTilesClosedEventsPerScope) {
     }
   }
   EXPECT_GE(checkedHeads, 4u);
+}
+
+// Below z14 a building is drawn only when its footprint's box is at least a
+// pixel of a 512 px tile (1/512 of it) wide or tall: each building drawn is one,
+// every such building well inside the clip box is drawn, and the rule leaves
+// some of the fixture's small buildings out (a source told to draw every
+// footprint at every zoom draws them). From z14 on no building is left out.
+TEST(TilesIntegration, LowZoomTilesLeaveOutBuildingsUnderAPixel) {
+  const model::District& d = twin().district();
+  const auto& fp = d.buildings().footprint;
+  auto source = TileSource::create(twin());
+  ASSERT_TRUE(source);
+  RenderOptions everything;
+  everything.buildingDetailZoom = 0;
+  auto full = TileSource::create(twin(), {}, everything);
+  ASSERT_TRUE(full);
+  auto all = query::makeAccess(d, query::Role::kPlanner, "");
+  ASSERT_TRUE(all);
+  // Each building's footprint box in EPSG:3857, from the columns.
+  std::vector<geo::Box> boxes(d.buildings().size());
+  for (std::size_t b = 0; b < boxes.size(); ++b) {
+    const std::size_t first = fp.pointStart[fp.ringStart[fp.partStart[b]]];
+    const std::size_t last = fp.pointStart[fp.ringStart[fp.partStart[b + 1]]];
+    for (std::size_t i = first; i < last; ++i) boxes[b].expand(lonLatToMercator(fp.lonlat[i]));
+  }
+  const std::vector<std::string> layers{"buildings"};
+  auto ids = [](const std::string& mvt) {
+    std::set<std::int64_t> out;
+    for (const auto& layer : test::decode(mvt)) {
+      for (const auto& f : layer.features) out.insert(asInt(f.properties.at("id")));
+    }
+    return out;
+  };
+  std::size_t leftOut = 0;
+  for (int z : {10, 12, 13, 14}) {
+    const TileId t = densestTile(z);
+    const double side = tileBounds(t).width() / 512;
+    EXPECT_DOUBLE_EQ(buildingMinSide({}, z), z < 14 ? side : 0) << "z" << z;
+    auto tile = (*source)->render(*all, z, t.x, t.y, layers);
+    auto every = (*full)->render(*all, z, t.x, t.y, layers);
+    ASSERT_TRUE(tile && every) << "z" << z;
+    const std::set<std::int64_t> got = ids(tile->mvt), drawn = ids(every->mvt);
+    ASSERT_FALSE(drawn.empty()) << "z" << z;
+    // Well inside the clip box (a pixel in from its edges), nothing grazes.
+    const geo::Box clip = clipBox(t);
+    const geo::Box inner{clip.minx + side, clip.miny + side, clip.maxx - side, clip.maxy - side};
+    for (std::size_t b = 0; b < boxes.size(); ++b) {
+      const std::int64_t id = d.buildings().id[b];
+      const double big = std::max(boxes[b].width(), boxes[b].height());
+      if (got.count(id)) {
+        EXPECT_TRUE(z >= 14 || big >= side * (1 - 1e-9)) << "z" << z << " building " << id;
+      }
+      const geo::Box& bb = boxes[b];
+      const bool within = inner.contains({bb.minx, bb.miny}) && inner.contains({bb.maxx, bb.maxy});
+      if (drawn.count(id) && within) {
+        const bool wanted = z >= 14 || big >= side * (1 + 1e-9);
+        const bool small = z < 14 && big < side * (1 - 1e-9);
+        if (wanted) {
+          EXPECT_TRUE(got.count(id)) << "z" << z << " building " << id;
+        }
+        if (small) {
+          EXPECT_FALSE(got.count(id)) << "z" << z << " building " << id;
+        }
+      }
+    }
+    for (std::int64_t id : got) EXPECT_TRUE(drawn.count(id)) << "z" << z << " building " << id;
+    if (z < 14) {
+      leftOut += drawn.size() - got.size();
+    } else {
+      EXPECT_EQ(got, drawn) << "z14 draws every building";
+    }
+  }
+  EXPECT_GT(leftOut, 0u) << "the fixture's small buildings should be left out somewhere below z14";
 }
 
 // From z16 every closed event and every facility in the tile and its buffer
