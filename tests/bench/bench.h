@@ -85,6 +85,7 @@ core::Result<std::vector<Figure>> runServeTile(Context& ctx);      // serve.tile
 core::Result<std::vector<Figure>> runServeStream(Context& ctx);    // serve.stream_*
 core::Result<std::vector<Figure>> runServeIdle(Context& ctx);      // serve.idle_*
 core::Result<std::vector<Figure>> runServeCasesPg(Context& ctx);   // serve.cases_pg_*
+core::Result<std::vector<Figure>> runServeKill(Context& ctx);      // serve.kill9_*
 core::Result<std::vector<Figure>> runBim(Context& ctx);            // bim.*
 
 // Generates the district at ctx.scale into ctx.workDir and sets ctx.dataset;

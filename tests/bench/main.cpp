@@ -68,6 +68,7 @@ const std::vector<Group>& groups() {
       {"serve_stream", {"serve.stream_1000_clients_max_ms"}, true, runServeStream},
       {"serve_idle", {"serve.idle_10000_locate_p50_ms"}, true, runServeIdle},
       {"serve_cases", {"serve.cases_pg_per_second"}, true, runServeCasesPg},
+      {"serve_kill", {"serve.kill9_10000_posts_per_second"}, true, runServeKill},
       {"bim",
        {"bim.all_models_seconds", "bim.all_models_rss_mb", "bim.info_seconds"},
        true,
