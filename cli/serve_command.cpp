@@ -1,7 +1,7 @@
 // gridtwin serve DATASET [--listen 127.0.0.1:8080] [--threads N]
 //                [--tokens FILE] [--access-log FILE|-] [--config serve.toml]
 //                [--catalog DIR] [--model PATH] [--no-geocode-cases]
-//                [--tile-cache-mb N] [--tile-seed-zoom Z]
+//                [--tile-cache-mb N] [--tile-seed-zoom Z] [--cors ORIGINS]
 //
 // Serves the twin over HTTP (service/README.md): OGC API – Features, the
 // engine's queries, vector tiles, case intake (/cases: the journal beside a
@@ -13,7 +13,7 @@
 //
 // --config FILE: a TOML subset, `key = value` lines with the option names
 // (listen, threads, tokens, access_log, max_body_bytes, max_connections,
-// read_timeout_ms, tile_cache_mb, tile_seed_zoom); options given on the
+// read_timeout_ms, tile_cache_mb, tile_seed_zoom, cors); options given on the
 // command line win.
 //
 // Exit codes: 0 after a graceful stop; 1 bad input (a dataset that does not
@@ -52,8 +52,38 @@ struct ServeOptions {
   std::string model;
   bool geocodeCases = true;
   std::size_t tileCacheMb = service::TileRoutes::kDefaultCacheBytes >> 20;
-  int tileSeedZoom = 14;  // -1: no seeding
+  int tileSeedZoom = 14;   // -1: no seeding
+  std::string cors = "*";  // '*', 'off', or origins, comma-separated
 };
+
+// --cors (and the config's cors): '*', 'off', or web origins
+// (scheme://host[:port], no path) separated by commas. The origins, or the
+// reason they are not.
+core::Result<std::vector<std::string>> corsOrigins(const std::string& value) {
+  if (value == "off") return std::vector<std::string>{};
+  if (value == "*") return std::vector<std::string>{"*"};
+  std::vector<std::string> out;
+  std::string_view rest = value;
+  while (true) {
+    const auto comma = rest.find(',');
+    std::string_view o = rest.substr(0, comma);
+    while (!o.empty() && o.front() == ' ') o.remove_prefix(1);
+    while (!o.empty() && o.back() == ' ') o.remove_suffix(1);
+    const auto scheme = o.find("://");
+    if (!(o.starts_with("http://") || o.starts_with("https://")) || o.size() == scheme + 3 ||
+        o.find('/', scheme + 3) != std::string_view::npos) {
+      return core::makeError(core::ErrorCode::kInvalidArgument,
+                             "'" + std::string(o) +
+                                 "' is not a web origin (scheme://host[:port], no path, e.g. "
+                                 "https://map.example.org); give '*', 'off' or origins "
+                                 "separated by commas");
+    }
+    out.emplace_back(o);
+    if (comma == std::string_view::npos) break;
+    rest = rest.substr(comma + 1);
+  }
+  return out;
+}
 
 // The zooms --tile-seed-zoom (and the config's tile_seed_zoom) may name:
 // z18 over a whole district is already ~4 million tiles.
@@ -101,6 +131,11 @@ int readConfig(ServeOptions& o, const CLI::App& cmd) {
         o.readTimeoutMs = std::stol(value);
       } else if (key == "tile_cache_mb") {
         if (!given("--tile-cache-mb")) o.tileCacheMb = std::stoull(value);
+      } else if (key == "cors") {
+        if (auto c = corsOrigins(value); !c) {
+          return fail(o.config + ":" + std::to_string(n) + ": cors: " + c.error().message, 1);
+        }
+        if (!given("--cors")) o.cors = value;
       } else if (key == "tile_seed_zoom") {
         if (!given("--tile-seed-zoom")) o.tileSeedZoom = std::stoi(value);
         if (o.tileSeedZoom < -1 || o.tileSeedZoom > kMaxSeedZoom) {
@@ -145,6 +180,9 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   so.readTimeout = std::chrono::milliseconds(o.readTimeoutMs);
   so.accessLog = o.accessLog == "off" ? std::string() : o.accessLog;
   so.handleSignals = true;
+  auto cors = corsOrigins(o.cors);
+  if (!cors) return fail("--cors: " + cors.error().message, 1);
+  so.corsOrigins = std::move(*cors);
 
   auto svc = service::TwinService::open(o.dataset);
   if (!svc) return fail(svc.error().toString(), 1);
@@ -252,6 +290,10 @@ void addServeCommand(CLI::App& app, int& exitCode) {
                   "at start, draw and keep the tiles of zooms 0..Z over each token's grids "
                   "(default 14; -1: none), up to half of --tile-cache-mb")
       ->check(CLI::Range(-1, kMaxSeedZoom));
+  cmd->add_option("--cors", o->cors,
+                  "web pages that may read the answers: '*' (default: any origin; a page still "
+                  "needs a token), 'off', or origins such as https://map.example.org, "
+                  "comma-separated");
   cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
                 "cases: no geocoder (an address alone waits to be located by hand)");
   cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });

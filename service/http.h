@@ -150,6 +150,12 @@ struct ServerOptions {
   std::function<std::optional<Response>(Request&)> authenticate;
   // Extra text for the access log line (e.g. the caller's role).
   std::function<std::string(const Request&)> logCaller;
+  // Cross-origin reads from web pages (a MapLibre map or an OGC client on
+  // another site): a request with an Origin in this list gets
+  // Access-Control-Allow-Origin, and an OPTIONS preflight its answer. {"*"}:
+  // every origin (no cookies are used: a page still needs a token to see
+  // what the token may); empty: none.
+  std::vector<std::string> corsOrigins{"*"};
 };
 
 class Metrics;

@@ -320,11 +320,63 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keepAlive = msg.keep_alive();
     const bool head = msg.method() == http::verb::head;
     Response res = route(req);
+    allowOrigin(req, res);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     m_server.metrics.record(req.route.empty() ? "(unrouted)" : req.route, res.status, ms);
     m_server.writeLog(req, res.status, res.stream ? 0 : res.body.size(), ms);
     if (res.stream && res.status == 200) return startStream(std::move(res));
     send(std::move(res), keepAlive && !m_server.stopping, head);
+  }
+
+  // CORS: the Origin the answer may be read from, empty when none.
+  std::string corsOrigin(const Request& req) const {
+    const std::string_view origin = req.header("origin");
+    if (origin.empty()) return {};
+    for (const std::string& o : m_server.options.corsOrigins) {
+      if (o == "*") return "*";
+      if (o == origin) return o;
+    }
+    return {};
+  }
+
+  void allowOrigin(const Request& req, Response& res) const {
+    const std::string origin = corsOrigin(req);
+    if (origin.empty()) return;
+    res.header("Access-Control-Allow-Origin", origin);
+    if (origin != "*") {  // one Vary field: the server sets each header once
+      auto vary = std::find_if(res.headers.begin(), res.headers.end(),
+                               [](const auto& h) { return h.first == "Vary"; });
+      if (vary == res.headers.end()) {
+        res.header("Vary", "Origin");
+      } else {
+        vary->second += ", Origin";
+      }
+    }
+    res.header("Access-Control-Expose-Headers", "Content-Crs, Location, Link, Allow");
+  }
+
+  // OPTIONS: the methods of a path (Allow), and a CORS preflight's answer
+  // when its Origin may read. Before authentication: preflights carry no
+  // token.
+  Response options(const Request& req, const Router::Found& found) const {
+    if (!found.handler && !found.otherMethod) {
+      return Response::error(404, "NotFound", "no resource at " + req.path);
+    }
+    Response r;
+    r.status = 204;
+    std::string allow = found.allow;
+    if (found.handler) allow = "OPTIONS";  // a route that takes OPTIONS itself: none today
+    if (allow.find("GET") != std::string::npos && allow.find("HEAD") == std::string::npos) {
+      allow += ", HEAD";
+    }
+    allow += ", OPTIONS";
+    r.header("Allow", allow);
+    if (!corsOrigin(req).empty() && !req.header("access-control-request-method").empty()) {
+      r.header("Access-Control-Allow-Methods", allow);
+      r.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept");
+      r.header("Access-Control-Max-Age", "600");
+    }
+    return r;
   }
 
   Response route(Request& req) {
@@ -368,6 +420,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     auto found = m_server.router->find(req.method, req.path, req.params);
     if (found.handler) req.route = found.pattern;
+    if (req.method == "OPTIONS") return options(req, found);
     if (m_server.options.authenticate) {
       if (auto early = m_server.options.authenticate(req)) return std::move(*early);
     }
@@ -393,7 +446,7 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->version(11);
     msg->result(static_cast<unsigned>(res.status));
     msg->set(http::field::server, "gridtwin");
-    msg->set(http::field::content_type, res.contentType);
+    if (res.status != 204) msg->set(http::field::content_type, res.contentType);
     for (const auto& [k, v] : res.headers) msg->set(k, v);
     msg->keep_alive(keepAlive);
     const std::size_t size = res.body.size();

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/private_district.h"
 #include "query/access.h"
 #include "query/query.h"
 
@@ -27,14 +28,8 @@ using model::Kind;
 
 // A private copy of the fixture, so the snapshot our loads write lands there.
 const fs::path& workDir() {
-  static const fs::path dir = [] {
-    const fs::path d =
-        fs::temp_directory_path() / ("gridtwin_hardening_it_" + std::to_string(getpid()));
-    fs::create_directories(d);
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, d / "district.gpkg",
-                  fs::copy_options::overwrite_existing);
-    return d;
-  }();
+  const fs::path& dir = testsupport::privateWorkDir("hardening_it");
+  (void)testsupport::privateDistrict(dir, GRIDTWIN_SMALL_DISTRICT);
   return dir;
 }
 std::string dataset() { return (workDir() / "district.gpkg").string(); }

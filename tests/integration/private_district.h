@@ -7,18 +7,28 @@
 
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 namespace gridtwin::testsupport {
 
-// <temp>/gridtwin_<tag>_<pid>, created on first use.
+// <temp>/gridtwin_<tag>_<pid>, created on first use and removed with what
+// it holds when the process exits (ctest runs each test in a process of
+// its own: kept, they filled the disk with copies of the district).
 inline const std::filesystem::path& privateWorkDir(const std::string& tag) {
-  static const std::filesystem::path dir = [&tag] {
+  struct Owned {
+    std::filesystem::path dir;
+    ~Owned() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static const Owned owned{[&tag] {
     const auto d = std::filesystem::temp_directory_path() /
                    ("gridtwin_" + tag + "_" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
-  }();
-  return dir;
+  }()};
+  return owned.dir;
 }
 
 // A copy of `fixture` (the small district) in `dir`, made on first use.

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "integration/private_district.h"
 #include "model/snapshot.h"
 #include "query/query.h"
 #include "query/records.h"
@@ -29,15 +30,8 @@ using model::Kind;
 
 // A private copy of the fixture, so the snapshot our loads write lands there.
 const std::string& dataset() {
-  static const std::string path = [] {
-    const fs::path dir =
-        fs::temp_directory_path() / ("gridtwin_query_it_" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    const fs::path to = dir / "district.gpkg";
-    fs::copy_file(GRIDTWIN_SMALL_DISTRICT, to, fs::copy_options::overwrite_existing);
-    return to.string();
-  }();
-  return path;
+  return testsupport::privateDistrict(testsupport::privateWorkDir("query_it"),
+                                      GRIDTWIN_SMALL_DISTRICT);
 }
 
 struct Twins {

@@ -785,6 +785,87 @@ TEST(Service, EventStreamCarriesAStatusChange) {
 
 // GDAL's OAPIF driver: ogrinfo lists every collection; ogr2ogr copies the
 // grids with the engine's count, ids and geometry (1e-7 degrees).
+// Web pages of another origin (a MapLibre map, an OGC client in a browser):
+// by default every origin may read an answer (CORS), and an OPTIONS
+// preflight, which carries no token, is answered before authentication.
+// With a list of origins only those are named, and Vary says so; with none,
+// no answer carries CORS fields.
+TEST(Service, CrossOriginReadsAndPreflights) {
+  auto& f = fixture();
+  ASSERT_TRUE(f.server);
+  const std::string items = "/collections/grids/items?limit=1";
+  {
+    HttpClient c(f.port);
+    auto plain = c.get(items);
+    EXPECT_EQ(plain.status, 200);
+    EXPECT_FALSE(plain.headers.count("access-control-allow-origin")) << "no Origin, no CORS";
+    auto cross = c.get(items, {{"Origin", "https://map.example.org"}});
+    EXPECT_EQ(cross.status, 200);
+    EXPECT_EQ(cross.headers["access-control-allow-origin"], "*");
+    EXPECT_NE(cross.headers["access-control-expose-headers"].find("Content-Crs"),
+              std::string::npos);
+    auto pre = c.request("OPTIONS", items, {},
+                         {{"Origin", "https://map.example.org"},
+                          {"Access-Control-Request-Method", "GET"},
+                          {"Access-Control-Request-Headers", "authorization"}});
+    EXPECT_EQ(pre.status, 204) << pre.body;
+    EXPECT_EQ(pre.headers["access-control-allow-origin"], "*");
+    EXPECT_NE(pre.headers["access-control-allow-methods"].find("GET"), std::string::npos);
+    EXPECT_NE(pre.headers["access-control-allow-headers"].find("Authorization"), std::string::npos);
+    EXPECT_NE(pre.headers["allow"].find("OPTIONS"), std::string::npos);
+    EXPECT_EQ(c.request("OPTIONS", "/nowhere").status, 404);
+    // A page reads what its token may, nothing more: without one, people
+    // come without their personal fields.
+    auto people = c.get("/collections/people/items?limit=1", {{"Origin", "https://x.example"}});
+    ASSERT_EQ(people.status, 200) << people.body;
+    EXPECT_EQ(people.headers["access-control-allow-origin"], "*");
+    const json person = json::parse(people.body)["features"].at(0)["properties"];
+    for (const char* field : {"name", "id_number", "phone"}) {
+      EXPECT_FALSE(person.contains(field)) << field;
+    }
+  }
+  auto serverWith = [&](std::vector<std::string> origins) {
+    svc::ServerOptions o;
+    o.port = 0;
+    o.threads = 1;
+    o.corsOrigins = std::move(origins);
+    auto tk = f.tokens;
+    o.authenticate = [tk](svc::Request& r) { return tk->authenticate(r); };
+    auto router = std::make_shared<svc::Router>();
+    f.service->addRoutes(*router);
+    auto server = std::make_unique<svc::Server>(o, router);
+    EXPECT_TRUE(server->start());
+    return server;
+  };
+  {
+    auto listed = serverWith({"https://map.example.org", "http://127.0.0.1:8000"});
+    HttpClient c(listed->port());
+    auto ok = c.get(items, {{"Origin", "http://127.0.0.1:8000"}, {"Authorization", "Bearer PLAN"}});
+    EXPECT_EQ(ok.headers["access-control-allow-origin"], "http://127.0.0.1:8000");
+    const std::string vary = ok.headers["vary"];
+    EXPECT_NE(vary.find("Origin"), std::string::npos) << vary;
+    auto other = c.get(items, {{"Origin", "https://evil.example"}});
+    EXPECT_EQ(other.status, 200);
+    EXPECT_FALSE(other.headers.count("access-control-allow-origin"));
+    auto pre =
+        c.request("OPTIONS", items, {},
+                  {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+    EXPECT_EQ(pre.status, 204);
+    EXPECT_FALSE(pre.headers.count("access-control-allow-methods"));
+    listed->stop();
+    listed->wait();
+  }
+  {
+    auto none = serverWith({});
+    HttpClient c(none->port());
+    auto r = c.get(items, {{"Origin", "https://map.example.org"}});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_FALSE(r.headers.count("access-control-allow-origin"));
+    none->stop();
+    none->wait();
+  }
+}
+
 TEST(Service, GdalReadsItAsOgcApiFeatures) {
   auto& f = fixture();
   const std::string url = "OAPIF:http://127.0.0.1:" + std::to_string(f.port) + "/";

@@ -21,6 +21,7 @@
 #include "app/osg_widget.h"
 #include "crs/transformer.h"
 #include "scene/catalog_layers.h"
+#include "tests/integration/private_district.h"
 
 namespace gv = gridtwin::viewer;
 namespace gm = gridtwin::model;
@@ -30,9 +31,7 @@ namespace {
 constexpr std::int64_t kNow = 1782835200;
 
 std::string writeFile(const std::string& name, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("gridtwin_viewer_layers_app_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const auto& dir = gridtwin::testsupport::privateWorkDir("viewer_layers_app");
   const auto path = (dir / name).string();
   std::ofstream(path, std::ios::binary) << text;
   return path;

@@ -32,6 +32,7 @@
 #include "scene/offscreen.h"
 #include "scene/scene.h"
 #include "scene/vector_data.h"
+#include "tests/integration/private_district.h"
 
 namespace gq = gridtwin::query;
 namespace gs = gridtwin::scene;
@@ -48,15 +49,7 @@ constexpr std::int64_t kNow = 1782835200;
 
 const std::string kCatalog = std::string(GRIDTWIN_SOURCE_DIR) + "/layers/catalog.csv";
 
-std::filesystem::path tempDir() {
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() /
-             ("gridtwin_viewer_layers_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+std::filesystem::path tempDir() { return gridtwin::testsupport::privateWorkDir("viewer_layers"); }
 
 std::string writeFile(const std::string& name, const std::string& text) {
   const auto path = (tempDir() / name).string();
