@@ -355,17 +355,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res.header("Access-Control-Expose-Headers", "Content-Crs, Location, Link, Allow");
   }
 
-  // OPTIONS: the methods of a path (Allow), and a CORS preflight's answer
-  // when its Origin may read. Before authentication: preflights carry no
-  // token.
+  // OPTIONS on a path no route takes OPTIONS for (none does today): its
+  // methods (Allow), and a CORS preflight's answer when its Origin may read.
+  // Before authentication: preflights carry no token.
   Response options(const Request& req, const Router::Found& found) const {
-    if (!found.handler && !found.otherMethod) {
-      return Response::error(404, "NotFound", "no resource at " + req.path);
-    }
+    if (!found.otherMethod) return Response::error(404, "NotFound", "no resource at " + req.path);
     Response r;
     r.status = 204;
     std::string allow = found.allow;
-    if (found.handler) allow = "OPTIONS";  // a route that takes OPTIONS itself: none today
     if (allow.find("GET") != std::string::npos && allow.find("HEAD") == std::string::npos) {
       allow += ", HEAD";
     }
@@ -420,7 +417,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     auto found = m_server.router->find(req.method, req.path, req.params);
     if (found.handler) req.route = found.pattern;
-    if (req.method == "OPTIONS") return options(req, found);
+    if (req.method == "OPTIONS" && !found.handler) return options(req, found);
     if (m_server.options.authenticate) {
       if (auto early = m_server.options.authenticate(req)) return std::move(*early);
     }
