@@ -1101,12 +1101,23 @@ struct TwinService::Impl {
       return bad("datetime: only the events collection has a time; '" +
                  std::string(model::kindTable(kind)) + "' has none");
     }
+    const CoordOut out(q.crs);
+    if (!q.area && !fid && q.filters.empty()) {
+      // A page of the whole scope, the rest not gathered (query::selectPage).
+      const query::ScopePage p =
+          query::selectPage(*twin, caller.access, kind, q.offset, q.limit, q.events);
+      std::vector<std::string> feats;
+      feats.reserve(p.page.of(kind).size() + p.page.live.size());
+      query::forEachRecord(*twin, caller.access, p.page, [&](const query::Record& r) {
+        feats.push_back(recordFeature(r, caller.anonymous, out));
+      });
+      return featureCollection(req, q, p.total, std::move(feats));
+    }
     query::KindSet kinds;
     kinds.add(kind);
     auto sel = query::select(*twin, caller.access, q.area ? *q.area : query::Area::wholeScope(),
                              kinds, q.events);
     if (!sel) return bad(sel.error().toString());
-    const CoordOut out(q.crs);
     const auto& base = sel->of(kind);
     const std::size_t total = sel->count(kind);
     std::int64_t wantId = 0;

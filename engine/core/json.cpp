@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -101,9 +102,10 @@ void appendJsonNumber(std::string& out, double v, int decimals) {
     out += "null";
     return;
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  out += buf;
+  char buf[400];  // fixed notation: up to 309 integer digits, then the decimals
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed,
+                               std::clamp(decimals, 0, 60));
+  out.append(buf, r.ec == std::errc{} ? r.ptr : buf);
 }
 
 void appendJsonNumber(std::string& out, double v) {

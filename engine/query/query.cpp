@@ -224,13 +224,31 @@ core::Result<Selection> select(const Twin& twin, const Access& access, const Are
   for (const Kind kind : kQueryKinds) {
     if (!kinds.has(kind)) continue;
     std::vector<std::uint32_t>& out = sel.rows[static_cast<std::size_t>(kind)];
+    bool ascending = false;  // out is already in row order
     switch (area.type) {
-      case Area::Type::kScope:
-        for (std::uint32_t g : scope.grids()) {
-          const auto rows = twin.rowsInGrid(kind, g);
-          out.insert(out.end(), rows.begin(), rows.end());
+      case Area::Type::kScope: {
+        // Each grid's rows are ascending, but their union is not: a scope
+        // holding much of the register (the district's 2 M events) is
+        // read in row order instead of gathered and sorted (~200 ms).
+        std::size_t inScope = 0;
+        const std::vector<std::uint32_t> grids = scope.grids();
+        for (std::uint32_t g : grids) inScope += twin.rowsInGrid(kind, g).size();
+        const std::size_t n = twin.points(kind).size();
+        if (inScope * 8 >= n) {
+          out.reserve(inScope);
+          for (std::uint32_t row = 0; row < n; ++row) {
+            if (scope.contains(twin.gridOf(kind, row))) out.push_back(row);
+          }
+          ascending = true;
+        } else {
+          out.reserve(inScope);
+          for (std::uint32_t g : grids) {
+            const auto rows = twin.rowsInGrid(kind, g);
+            out.insert(out.end(), rows.begin(), rows.end());
+          }
         }
         break;
+      }
       case Area::Type::kGrids:
         for (std::uint32_t g : area.grids) {
           if (g >= scope.gridCount() || !scope.contains(g)) continue;
@@ -254,10 +272,72 @@ core::Result<Selection> select(const Twin& twin, const Access& access, const Are
       return kind == Kind::kEvent &&
              !events.accepts(ev.category[row], ev.status[row], ev.reportedAt[row]);
     });
-    std::sort(out.begin(), out.end());
+    if (!ascending) std::sort(out.begin(), out.end());
   }
   if (kinds.has(Kind::kEvent)) detail::selectLive(twin, scope, area, events, sel);
   return sel;
+}
+
+ScopePage selectPage(const Twin& twin, const Access& access, Kind kind, std::size_t offset,
+                     std::size_t limit, const EventFilter& events) {
+  ScopePage out;
+  Selection& page = out.page;
+  page.liveSeen = twin.liveEvents().size();
+  const Scope& scope = access.scope;
+  const auto& ev = twin.district().events();
+  const auto accepted = [&](std::uint32_t row) {
+    return kind != Kind::kEvent ||
+           events.accepts(ev.category[row], ev.status[row], ev.reportedAt[row]);
+  };
+  const bool filtered = kind == Kind::kEvent && !events.empty();
+  std::vector<std::uint32_t>& rows = page.rows[static_cast<std::size_t>(kind)];
+  const std::size_t end = limit > SIZE_MAX - offset ? SIZE_MAX : offset + limit;
+  std::size_t base = 0;  // base rows of the selection
+  const std::vector<std::uint32_t> grids = scope.grids();
+  std::size_t inScope = 0;
+  for (std::uint32_t g : grids) inScope += twin.rowsInGrid(kind, g).size();
+  const std::size_t n = twin.points(kind).size();
+  if (!filtered && inScope == n) {
+    // Every row is in scope: the page is rows offset.. themselves.
+    for (std::size_t row = offset; row < n && row < end; ++row) {
+      rows.push_back(static_cast<std::uint32_t>(row));
+    }
+    base = n;
+  } else if (inScope * 8 >= n) {
+    // In row order; without a filter the count is known and the scan stops
+    // at the page's end.
+    for (std::uint32_t row = 0; row < n; ++row) {
+      if (!filtered && base >= end) break;
+      if (!scope.contains(twin.gridOf(kind, row)) || !accepted(row)) continue;
+      if (base >= offset && base < end) rows.push_back(row);
+      ++base;
+    }
+    if (!filtered) base = inScope;
+  } else {
+    std::vector<std::uint32_t> all;
+    all.reserve(inScope);
+    for (std::uint32_t g : grids) {
+      for (std::uint32_t row : twin.rowsInGrid(kind, g)) {
+        if (accepted(row)) all.push_back(row);
+      }
+    }
+    std::sort(all.begin(), all.end());
+    base = all.size();
+    for (std::size_t i = offset; i < all.size() && i < end; ++i) rows.push_back(all[i]);
+  }
+  out.total = base;
+  if (kind == Kind::kEvent) {
+    Selection live;
+    live.liveSeen = page.liveSeen;
+    detail::selectLive(twin, scope, Area::wholeScope(), events, live);
+    out.total += live.live.size();
+    const std::size_t from = offset > base ? offset - base : 0;
+    for (std::size_t i = from; i < live.live.size() && rows.size() + page.live.size() < limit;
+         ++i) {
+      page.live.push_back(live.live[i]);
+    }
+  }
+  return out;
 }
 
 void detail::selectLive(const Twin& twin, const Scope& scope, const Area& area,

@@ -102,6 +102,7 @@ struct EventFilter {
   std::vector<std::uint16_t> categories;  // empty: any
   std::optional<model::EventStatus> status;
   bool accepts(std::uint16_t category, model::EventStatus s, std::int64_t t) const;
+  bool empty() const { return !window && categories.empty() && !status; }  // accepts every event
 };
 
 struct Selection {
@@ -126,6 +127,19 @@ core::Result<void> checkArea(const Area& area);
 
 core::Result<Selection> select(const Twin& twin, const Access& access, const Area& area,
                                const KindSet& kinds, const EventFilter& events = {});
+
+// A page of the whole scope: rows [offset, offset + limit) of
+// select(twin, access, Area::wholeScope(), {kind}, events) in its order
+// (base rows, then live events), and how many records that selection
+// holds, without gathering the rest (an OGC API items page of the
+// district's 2 M events). page.rows / page.live hold the page;
+// page.liveSeen is the prefix it saw.
+struct ScopePage {
+  Selection page;
+  std::size_t total = 0;  // select(...).count(kind)
+};
+ScopePage selectPage(const Twin& twin, const Access& access, model::Kind kind, std::size_t offset,
+                     std::size_t limit, const EventFilter& events = {});
 
 // The k nearest records of `kind` to `q` that are in scope (and pass the
 // event filter for events; live events included), closest first, ties by

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <set>
 #include <sstream>
@@ -80,6 +81,80 @@ std::size_t residentBytesOf(const std::string& path) {
     }
   }
   return kb * 1024;
+}
+
+// selectPage is select()'s whole-scope answer sliced: for every kind, scope
+// (the district's, a community's, a grid head's), event filter, offset and
+// limit, the same rows and live events in the same order, and the same
+// count; live events come after the base rows.
+TEST(QueryIntegration, APageOfTheScopeIsTheSelectionSliced) {
+  auto opened = Twin::open(dataset(), {true});
+  ASSERT_TRUE(opened) << opened.error().toString();
+  Twin& twin = **opened;
+  const model::District& d = twin.district();
+  const std::uint32_t g0 = d.events().grid[0], g1 = d.events().grid[d.events().size() / 2];
+  for (int i = 0; i < 6; ++i) {
+    NewEvent e;
+    e.category = d.events().category[static_cast<std::size_t>(i)];
+    e.reportedAt = kReferenceNow - 3600 * (i + 1);
+    e.status = i % 3 == 0 ? model::EventStatus::kClosed : model::EventStatus::kReported;
+    e.grid = i % 2 ? g0 : g1;
+    ASSERT_TRUE(twin.reportEvent(e));
+  }
+  const std::string head(d.grids().code[g0]);
+  std::vector<Access> accesses;
+  for (const auto& [role, scope] :
+       {std::pair{Role::kDistrict, std::string()}, std::pair{Role::kCommunity, head.substr(0, 12)},
+        std::pair{Role::kGridHead, head}}) {
+    auto a = makeAccess(d, role, scope);
+    ASSERT_TRUE(a) << a.error().toString();
+    accesses.push_back(*a);
+  }
+  std::vector<EventFilter> filters(4);
+  filters[1].status = model::EventStatus::kReported;
+  filters[2].categories = {d.events().category[0]};
+  filters[3].window = TimeWindow{kReferenceNow - 400LL * 86400, kReferenceNow};
+  std::size_t pages = 0;
+  for (const Kind kind : kQueryKinds) {
+    for (const Access& access : accesses) {
+      for (std::size_t f = 0; f < (kind == Kind::kEvent ? filters.size() : 1); ++f) {
+        KindSet kinds;
+        kinds.add(kind);
+        auto sel = select(twin, access, Area::wholeScope(), kinds, filters[f]);
+        ASSERT_TRUE(sel);
+        const auto& base = sel->of(kind);
+        const std::size_t count = sel->count(kind);
+        for (std::size_t offset :
+             {std::size_t{0}, std::size_t{1}, std::size_t{7}, base.size() > 3 ? base.size() - 3 : 0,
+              base.size(), base.size() + 1, base.size() + 2, count, count + 5}) {
+          for (std::size_t limit : {std::size_t{0}, std::size_t{1}, std::size_t{10},
+                                    std::size_t{1000}, std::numeric_limits<std::size_t>::max()}) {
+            const ScopePage p = selectPage(twin, access, kind, offset, limit, filters[f]);
+            const std::string what = std::string(model::kindTable(kind)) + " " +
+                                     std::string(name(access.role)) + " filter " +
+                                     std::to_string(f) + " offset " + std::to_string(offset) +
+                                     " limit " + std::to_string(limit);
+            EXPECT_EQ(p.total, count) << what;
+            std::vector<std::uint32_t> rows;
+            std::vector<std::uint64_t> live;
+            for (std::size_t i = offset; i < base.size() && rows.size() < limit; ++i) {
+              rows.push_back(base[i]);
+            }
+            const std::size_t from = offset > base.size() ? offset - base.size() : 0;
+            for (std::size_t i = from; i < sel->live.size() && rows.size() + live.size() < limit;
+                 ++i) {
+              live.push_back(sel->live[i]);
+            }
+            EXPECT_EQ(p.page.of(kind), rows) << what;
+            EXPECT_EQ(p.page.live, kind == Kind::kEvent ? live : std::vector<std::uint64_t>{})
+                << what;
+            ++pages;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(pages, 500u);
 }
 
 TEST(QueryIntegration, ASnapshotsCheckedPagesDoNotStayInTheProcess) {

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace gridtwin::core {
 namespace {
@@ -47,6 +50,40 @@ TEST(Json, NumbersAndTheValuesJsonCannotHold) {
   out += ' ';
   appendJsonNumber(out, -2.5e-7);
   EXPECT_EQ(out, "113.1234568 null null 0.1 -2.5e-07");
+}
+
+// Fixed decimals are printf's "%.*f" digit for digit (correctly rounded,
+// ties included), over coordinates, halves, tiny and huge values and -0.
+TEST(Json, FixedDecimalsAreWhatPrintfWrites) {
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> lon(-180, 180), unit(0, 1);
+  std::vector<double> values{0.0,
+                             -0.0,
+                             0.5,
+                             1.5,
+                             2.5,
+                             -2.5,
+                             0.125,
+                             1e-9,
+                             -1e-300,
+                             1e300,
+                             4.35,
+                             113.05,
+                             std::numeric_limits<double>::max(),
+                             std::numeric_limits<double>::denorm_min()};
+  for (int i = 0; i < 20000; ++i) {
+    values.push_back(lon(rng));
+    values.push_back(std::ldexp(unit(rng), static_cast<int>(rng() % 200) - 100));
+  }
+  for (double v : values) {
+    for (int decimals : {0, 1, 3, 6, 7, 9, 17}) {
+      std::string got;
+      appendJsonNumber(got, v, decimals);
+      char want[512];
+      std::snprintf(want, sizeof want, "%.*f", decimals, v);
+      ASSERT_EQ(got, want) << v << " with " << decimals << " decimals";
+    }
+  }
 }
 
 }  // namespace
