@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "core/csv.h"
+#include "core/json.h"
 #include "geo/algorithms.h"
 #include "ident/masking.h"
 #include "query/detail/calendar.h"
@@ -36,9 +37,9 @@ constexpr std::array<std::string_view, 9> kEventFields = {
 
 std::string number(double v, int decimals) {
   if (!std::isfinite(v)) return {};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  std::string out;
+  core::appendJsonNumber(out, v, decimals);
+  return out;
 }
 
 geo::Point lonlatCentroid(const model::District& d, std::uint32_t b) {
