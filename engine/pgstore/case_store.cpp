@@ -65,6 +65,24 @@ core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::tryOpen(const std::strin
     }
     return std::unique_ptr<PgCaseStore>();
   }
+  // A login of the five roles reads the cases (row-level security: a part
+  // of them) and may not write: as the writer it would replay only its
+  // part and hand out taken ids. Refused before anything is migrated or
+  // read (a database without the table yet: the migration decides); the
+  // lock goes with the connection.
+  auto may = s->m_conn.query(
+      "SELECT CASE WHEN pg_catalog.to_regclass('gridtwin.cases') IS NULL THEN true ELSE "
+      "pg_catalog.has_table_privilege(pg_catalog.to_regclass('gridtwin.cases'), 'INSERT, UPDATE') "
+      "END, current_user",
+      {}, "checking the right to write cases");
+  if (!may) return may.takeError();
+  if (may->text(0, 0) != "t") {
+    return makeError(ErrorCode::kStore,
+                     "the login " + std::string(may->text(0, 1)) +
+                         " may not write gridtwin.cases (the case writer connects as the schema's "
+                         "owner); serve with --follow to only follow the writer",
+                     s->m_place);
+  }
   if (auto m = migrate(s->m_conn); !m) return m.takeError();
   auto rows = s->m_conn.query("SELECT record FROM gridtwin.cases ORDER BY case_id", {},
                               "reading the cases");

@@ -354,6 +354,15 @@ TEST_F(PostgisCases, RolesReadOnlyTheirGridsCasesAndWriteNone) {
       "VALUES (999999, '12345', 'forged', '" +
       grid + "', 'closed', '{}')");
   EXPECT_FALSE(insert.ok());
+  // Nor may such a login become the case writer (it would replay only its
+  // grid's cases); the lock it took goes with its connection.
+  in.reset();
+  auto asHead = pgstore::PgCaseStore::open(url);
+  ASSERT_FALSE(asHead.ok()) << "a grid head's login opened the case writer's store";
+  EXPECT_NE(asHead.error().message.find("may not write gridtwin.cases"), std::string::npos)
+      << asHead.error().toString();
+  auto asOwner = pgstore::PgCaseStore::open(s_url);
+  EXPECT_TRUE(asOwner.ok()) << asOwner.error().toString();
 }
 
 TEST_F(PostgisCases, ConcurrentSubmittersShareCommitsAndEachCaseIsStoredOnce) {
