@@ -156,6 +156,12 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   so.accessLog = o.accessLog == "off" ? std::string() : o.accessLog;
   so.handleSignals = true;
 
+  const bool postgis = o.dataset.rfind("postgresql://", 0) == 0;
+  if (!postgis && (o.write || o.follow)) {
+    return fail(std::string(o.write ? "--write" : "--follow") +
+                    ": only a postgresql:// dataset is shared by several servers",
+                2);
+  }
   auto svc = service::TwinService::open(o.dataset);
   if (!svc) return fail(svc.error().toString(), 1);
   (*svc)->setSharedData(GRIDTWIN_SHARED_DATA);
@@ -172,7 +178,6 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   };
   // Cases: the journal beside a GeoPackage, the cases table of a PostGIS
   // store (engine/cases, engine/pgstore).
-  const bool postgis = o.dataset.rfind("postgresql://", 0) == 0;
   std::shared_ptr<const address::Geocoder> geocoder;
   if (o.geocodeCases) {
     auto g = cases::buildGeocoder((*svc)->twin(), GRIDTWIN_SHARED_DATA,
@@ -182,11 +187,6 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   }
   // One server writes the cases of a database, the others follow it
   // (service/case_replication.h).
-  if (!postgis && (o.write || o.follow)) {
-    return fail(std::string(o.write ? "--write" : "--follow") +
-                    ": only a postgresql:// dataset is shared by several servers",
-                2);
-  }
   std::unique_ptr<service::CaseReplication> replication;
   if (postgis) {
     const auto mode = o.write    ? service::CaseReplication::Mode::kWrite

@@ -187,14 +187,15 @@ std::string CaseReplication::healthJson() const {
 
 std::string CaseReplication::metricsText() const {
   const std::string role(name(m_role));
-  std::string s = "# HELP gridtwin_cases_role 1 for this server's role on its case store\n";
+  std::string s =
+      "# HELP gridtwin_cases_role This server's role on its cases (writer or follower)\n";
   s += "# TYPE gridtwin_cases_role gauge\n";
   s += "gridtwin_cases_role{role=\"" + role + "\"} 1\n";
   if (m_url.empty()) return s;
   s += "# TYPE gridtwin_cases_follow_connected gauge\ngridtwin_cases_follow_connected " +
        std::string(m_connected ? "1" : "0") + "\n";
-  s += "# HELP gridtwin_cases_follow_lag_seconds since the follower last held every committed "
-       "case (0 for the writer)\n# TYPE gridtwin_cases_follow_lag_seconds gauge\n"
+  s += "# HELP gridtwin_cases_follow_lag_seconds Seconds since the follower last held every "
+       "committed case (0 for the writer)\n# TYPE gridtwin_cases_follow_lag_seconds gauge\n"
        "gridtwin_cases_follow_lag_seconds " +
        number(lagSeconds()) + "\n";
   s += "# TYPE gridtwin_cases_follow_notifications_total counter\n"
