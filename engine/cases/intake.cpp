@@ -462,18 +462,20 @@ core::Result<Outcome> Intake::submit(const CaseRequest& r, const query::Access& 
   dispatch(c);
 
   std::uint64_t ticket = 0;
+  CaseStore* store = nullptr;  // the one the ticket is of (promote() may swap it)
   {
     std::unique_lock lock(m_mutex);
     if (m_byKey.count(key) != 0) return answerReplay(lock);  // a concurrent retry won
     c.id = m_nextId;
-    auto t = activeStore().write("submit", c);
+    store = &activeStore();
+    auto t = store->write("submit", c);
     if (!t) return t.takeError();
     ticket = *t;
     ++m_nextId;
     m_byKey.emplace(key, c.id);
     m_cases.emplace(c.id, Entry{c, ticket});
   }
-  GRIDTWIN_TRY(activeStore().sync(ticket));
+  GRIDTWIN_TRY(store->sync(ticket));
   GRIDTWIN_TRY(publish(c));
   notify(c);
   Outcome o{outcomeOf(c.state), false, c, messageOf(c, false)};
@@ -490,6 +492,7 @@ core::Result<Case> Intake::transition(std::int64_t id, State to, std::string_vie
   }
   Case c;
   std::uint64_t ticket = 0;
+  CaseStore* store = nullptr;  // the one the ticket is of (promote() may swap it)
   {
     std::lock_guard lock(m_mutex);
     const auto it = m_cases.find(id);
@@ -553,12 +556,13 @@ core::Result<Case> Intake::transition(std::int64_t id, State to, std::string_vie
     }
     c.state = to;
     c.history.push_back(Transition{from, to, std::string(who), when, std::string(note)});
-    auto t = activeStore().write("transition", c);
+    store = &activeStore();
+    auto t = store->write("transition", c);
     if (!t) return t.takeError();
     ticket = *t;
     it->second = Entry{c, ticket};
   }
-  GRIDTWIN_TRY(activeStore().sync(ticket));
+  GRIDTWIN_TRY(store->sync(ticket));
   GRIDTWIN_TRY(publish(c));  // a new status, or (→ reported) the first
   notify(c);
   return c;
