@@ -473,7 +473,11 @@ class PostgisServers : public PostgisCases {
     m_gridB = std::string(codes[static_cast<std::size_t>(gridOf(m_b))]);
     std::ofstream(m_dir + "/tokens")
         << "PGDISTRICT district\nPGHEADB grid_head " << m_gridB << "\n";
+    // External ids of this run (--gtest_repeat reuses the database).
+    static int runs = 0;
+    m_run = std::to_string(++runs);
   }
+  std::string ext(const std::string& base) const { return base + "-" + m_run; }
   void TearDown() override {
     for (pid_t pid : m_pids) {
       ::kill(pid, SIGKILL);
@@ -507,7 +511,7 @@ class PostgisServers : public PostgisCases {
     return j.is_object() && j.contains("state") ? j["state"].get<std::string>() : std::string();
   }
 
-  std::string m_dir, m_gridA, m_gridB;
+  std::string m_dir, m_gridA, m_gridB, m_run;
   std::size_t m_a = 0, m_b = 0;
   std::vector<pid_t> m_pids;  // servers and streams still running, killed at the end
   int m_exit = -2;            // the exit status of a server that did not start
@@ -550,7 +554,7 @@ TEST_F(PostgisServers, ASecondServerFollowsTheWriterAndRefusesWrites) {
       follower.base + "/tiles/16/" + std::to_string(tile.x) + "/" + std::to_string(tile.y) + ".mvt";
   const std::string tileBefore = http("GET", tileUrl, "").first;  // now in the follower's cache
 
-  auto posted = http("POST", writer.base + "/cases", caseBody("f-a", s_lonlat[m_a]));
+  auto posted = http("POST", writer.base + "/cases", caseBody(ext("f-a"), s_lonlat[m_a]));
   ASSERT_EQ(posted.second, "201") << posted.first;
   const std::int64_t id = caseId(posted.first);
   ASSERT_GT(id, 0);
@@ -579,37 +583,42 @@ TEST_F(PostgisServers, ASecondServerFollowsTheWriterAndRefusesWrites) {
   EXPECT_EQ(getJson(follower.base + "/health")["live_events"], liveBefore + 1);
 
   // Writes on the follower: refused, nothing stored.
-  auto refused = http("POST", follower.base + "/cases", caseBody("f-refused", s_lonlat[m_a]));
+  auto refused = http("POST", follower.base + "/cases", caseBody(ext("f-refused"), s_lonlat[m_a]));
   EXPECT_EQ(refused.second, "503") << refused.first;
   EXPECT_NE(refused.first.find("follows the case writer"), std::string::npos) << refused.first;
   auto refusedPatch = http("PATCH", follower.base + "/cases/" + std::to_string(id),
                            R"({"to": "handling", "who": "王五"})");
   EXPECT_EQ(refusedPatch.second, "503") << refusedPatch.first;
   auto db = connectOrDie(s_url);
-  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id = 'f-refused'"), "0");
+  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id = '" +
+                         ext("f-refused") + "'"),
+            "0");
   EXPECT_EQ(cell(db, "SELECT state FROM gridtwin.cases WHERE case_id = " + std::to_string(id)),
             "classified");
 
   // The streams: a case in grid B ends the reading; the district heard
   // both, grid B's head only its own.
-  ASSERT_EQ(http("POST", writer.base + "/cases", caseBody("f-b", s_lonlat[m_b])).second, "201");
-  EXPECT_TRUE(within(
-      kFollowLimit,
-      [&] {
-        return slurp(m_dir + "/headB").find("\"external_id\":\"f-b\"") != std::string::npos &&
-               slurp(m_dir + "/district").find("\"external_id\":\"f-b\"") != std::string::npos;
-      }))
+  ASSERT_EQ(http("POST", writer.base + "/cases", caseBody(ext("f-b"), s_lonlat[m_b])).second,
+            "201");
+  EXPECT_TRUE(
+      within(kFollowLimit,
+             [&] {
+               return slurp(m_dir + "/headB").find("\"external_id\":\"" + ext("f-b") + "\"") !=
+                          std::string::npos &&
+                      slurp(m_dir + "/district").find("\"external_id\":\"" + ext("f-b") + "\"") !=
+                          std::string::npos;
+             }))
       << "district: " << slurp(m_dir + "/district") << "\nhead B: " << slurp(m_dir + "/headB");
   const std::string district = slurp(m_dir + "/district"), headB = slurp(m_dir + "/headB");
   EXPECT_NE(district.find("event: case"), std::string::npos);
-  EXPECT_NE(district.find("\"external_id\":\"f-a\""), std::string::npos) << district;
-  EXPECT_EQ(headB.find("\"external_id\":\"f-a\""), std::string::npos) << headB;
+  EXPECT_NE(district.find("\"external_id\":\"" + ext("f-a") + "\""), std::string::npos) << district;
+  EXPECT_EQ(headB.find("\"external_id\":\"" + ext("f-a") + "\""), std::string::npos) << headB;
   EXPECT_EQ(headB.find(m_gridA), std::string::npos) << headB;
 
   // Grid B's head on the follower: nothing of grid A.
   EXPECT_EQ(http("GET", follower.base + "/cases/" + std::to_string(id), "", "PGHEADB").second,
             "404");
-  EXPECT_EQ(http("GET", follower.base + "/cases", "", "PGHEADB").first.find("f-a"),
+  EXPECT_EQ(http("GET", follower.base + "/cases", "", "PGHEADB").first.find(ext("f-a")),
             std::string::npos);
   EXPECT_EQ(http("POST", follower.base + "/stats", statsA, "PGHEADB").second, "403");
 
@@ -632,7 +641,7 @@ TEST_F(PostgisServers, AFollowerTakesOverWhenTheWriterDies) {
   EXPECT_TRUE(demanding.base.empty()) << "--write started beside a writer";
   EXPECT_EQ(m_exit, 1);
 
-  auto first = http("POST", writer.base + "/cases", caseBody("t-1", s_lonlat[m_a]));
+  auto first = http("POST", writer.base + "/cases", caseBody(ext("t-1"), s_lonlat[m_a]));
   ASSERT_EQ(first.second, "201") << first.first;
   const std::int64_t id1 = caseId(first.first);
   ASSERT_TRUE(within(kFollowLimit, [&] { return stateOn(next, id1) == "reported"; }));
@@ -644,18 +653,19 @@ TEST_F(PostgisServers, AFollowerTakesOverWhenTheWriterDies) {
     return getJson(next.base + "/health")["role"] == "writer";
   })) << getJson(next.base + "/health").dump();
 
-  auto second = http("POST", next.base + "/cases", caseBody("t-2", s_lonlat[m_a]));
+  auto second = http("POST", next.base + "/cases", caseBody(ext("t-2"), s_lonlat[m_a]));
   ASSERT_EQ(second.second, "201") << second.first;
   const std::int64_t id2 = caseId(second.first);
   EXPECT_GT(id2, id1);
-  auto retried = http("POST", next.base + "/cases", caseBody("t-1", s_lonlat[m_a]));
+  auto retried = http("POST", next.base + "/cases", caseBody(ext("t-1"), s_lonlat[m_a]));
   EXPECT_EQ(retried.second, "200") << retried.first;
   EXPECT_EQ(caseId(retried.first), id1);
   auto moved = http("PATCH", next.base + "/cases/" + std::to_string(id1),
                     R"({"to": "classified", "who": "赵六"})");
   EXPECT_EQ(moved.second, "200") << moved.first;
   auto db = connectOrDie(s_url);
-  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id IN ('t-1', 't-2')"),
+  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id IN ('" + ext("t-1") +
+                         "', '" + ext("t-2") + "')"),
             "2");
 
   // The replica follows the new writer, and stays a follower.
@@ -663,7 +673,8 @@ TEST_F(PostgisServers, AFollowerTakesOverWhenTheWriterDies) {
     return stateOn(replica, id2) == "reported" && stateOn(replica, id1) == "classified";
   }));
   EXPECT_EQ(getJson(replica.base + "/health")["role"], "follower");
-  EXPECT_EQ(http("POST", replica.base + "/cases", caseBody("t-3", s_lonlat[m_a])).second, "503");
+  EXPECT_EQ(http("POST", replica.base + "/cases", caseBody(ext("t-3"), s_lonlat[m_a])).second,
+            "503");
 
   EXPECT_EQ(stop(replica), 0);
   EXPECT_EQ(stop(next), 0);
