@@ -2,6 +2,7 @@
 //                [--tokens FILE] [--access-log FILE|-] [--config serve.toml]
 //                [--catalog DIR] [--model PATH] [--no-geocode-cases]
 //                [--tile-cache-mb N] [--tile-seed-zoom Z] [--cors ORIGINS]
+//                [--write | --follow]
 //
 // Serves the twin over HTTP (service/README.md): OGC API – Features, the
 // engine's queries, vector tiles, case intake (/cases: the journal beside a
@@ -9,7 +10,14 @@
 // /events/stream. Listens on loopback
 // unless told otherwise; stops gracefully on SIGTERM/SIGINT. Prints
 // "listening on http://HOST:PORT" on stdout once it accepts connections
-// (--listen 127.0.0.1:0 picks a free port).
+// (--listen 127.0.0.1:0 picks a free port); its role on the cases on
+// stderr before it ("gridtwin serve: cases: writer of …" / "… follower of …").
+//
+// On a postgresql:// dataset one server writes the cases (it holds the
+// database's case writer lock); another server on the same database starts
+// as a follower (reads served, the writer's cases applied as they commit,
+// POST/PATCH /cases 503) and takes over when the writer goes. --write: the
+// writer or exit 1; --follow: a follower that never writes.
 //
 // --config FILE: a TOML subset, `key = value` lines with the option names
 // (listen, threads, tokens, access_log, max_body_bytes, max_connections,
@@ -28,6 +36,7 @@
 
 #include "address/parser.h"
 #include "auth.h"
+#include "case_replication.h"
 #include "cases/intake.h"
 #include "commands.h"
 #include "http.h"
@@ -54,6 +63,8 @@ struct ServeOptions {
   std::size_t tileCacheMb = service::TileRoutes::kDefaultCacheBytes >> 20;
   int tileSeedZoom = 14;   // -1: no seeding
   std::string cors = "*";  // '*', 'off', or origins, comma-separated
+  bool write = false;      // the case writer or an error (postgresql:// only)
+  bool follow = false;     // a follower, never the writer (postgresql:// only)
 };
 
 // --cors (and the config's cors): '*', 'off', or web origins
@@ -184,6 +195,12 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   if (!cors) return fail("--cors: " + cors.error().message, 1);
   so.corsOrigins = std::move(*cors);
 
+  const bool postgis = o.dataset.rfind("postgresql://", 0) == 0;
+  if (!postgis && (o.write || o.follow)) {
+    return fail(std::string(o.write ? "--write" : "--follow") +
+                    ": only a postgresql:// dataset is shared by several servers",
+                2);
+  }
   auto svc = service::TwinService::open(o.dataset);
   if (!svc) return fail(svc.error().toString(), 1);
   (*svc)->setSharedData(GRIDTWIN_SHARED_DATA);
@@ -200,7 +217,6 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   };
   // Cases: the journal beside a GeoPackage, the cases table of a PostGIS
   // store (engine/cases, engine/pgstore).
-  const bool postgis = o.dataset.rfind("postgresql://", 0) == 0;
   std::shared_ptr<const address::Geocoder> geocoder;
   if (o.geocodeCases) {
     auto g = cases::buildGeocoder((*svc)->twin(), GRIDTWIN_SHARED_DATA,
@@ -208,16 +224,29 @@ int run(ServeOptions& o, const CLI::App& cmd) {
     if (!g) return fail("cases: " + g.error().toString(), 1);
     geocoder = *g;
   }
+  // One server writes the cases of a database, the others follow it
+  // (service/case_replication.h).
+  std::unique_ptr<service::CaseReplication> replication;
+  if (postgis) {
+    const auto mode = o.write    ? service::CaseReplication::Mode::kWrite
+                      : o.follow ? service::CaseReplication::Mode::kFollow
+                                 : service::CaseReplication::Mode::kAuto;
+    auto r = service::CaseReplication::open(o.dataset, mode);
+    if (!r) return fail("cases: " + r.error().toString(), 1);
+    replication = std::move(*r);
+  } else {
+    replication = service::CaseReplication::standalone();
+  }
   auto intake = [&]() -> core::Result<std::unique_ptr<cases::Intake>> {
     if (!postgis) {
       return cases::Intake::openWithJournal((*svc)->twin(), o.dataset, geocoder, o.catalog);
     }
-    auto store = pgstore::PgCaseStore::open(o.dataset);
-    if (!store) return store.takeError();
     return cases::Intake::openWithStore((*svc)->twin(), o.dataset, geocoder, o.catalog,
-                                        std::move(*store));
+                                        replication->takeStore());
   }();
   if (!intake) return fail("cases: " + intake.error().toString(), 1);
+  (*svc)->addHealth([&replication] { return replication->healthJson(); });
+  (*svc)->addMetrics([&replication] { return replication->metricsText(); });
   if ((*intake)->replayReport().tornTail) {
     std::cerr << "gridtwin serve: " << (*intake)->replayReport().note << '\n';
   }
@@ -263,8 +292,11 @@ int run(ServeOptions& o, const CLI::App& cmd) {
   (*svc)->setServer(&server);
   if (auto r = server.start(); !r) return fail(r.error().toString(), 1);
   (*svc)->startLiveEvents();
+  replication->start(**intake);
+  std::cerr << "gridtwin serve: " << replication->describe() << '\n';
   std::cout << "listening on http://" << so.host << ":" << server.port() << std::endl;
   server.wait();
+  replication->stop();
   (*svc)->stopLiveEvents();
   std::cerr << "gridtwin serve: stopped\n";
   return 0;
@@ -294,6 +326,14 @@ void addServeCommand(CLI::App& app, int& exitCode) {
                   "web pages that may read the answers: '*' (default: any origin; a page still "
                   "needs a token), 'off', or origins such as https://map.example.org, "
                   "comma-separated");
+  auto* write = cmd->add_flag("--write", o->write,
+                              "postgresql:// only: be the database's case writer, or fail when "
+                              "another server is (default: follow it then, and take over when "
+                              "it goes)");
+  cmd->add_flag("--follow", o->follow,
+                "postgresql:// only: follow the database's case writer, serve reads only and "
+                "never become the writer")
+      ->excludes(write);
   cmd->add_flag("!--no-geocode-cases", o->geocodeCases,
                 "cases: no geocoder (an address alone waits to be located by hand)");
   cmd->callback([cmd, o, &exitCode] { exitCode = run(*o, *cmd); });

@@ -16,6 +16,23 @@ std::optional<Response> needToken(const Request& req) {
   return r;
 }
 
+// A follower (service/case_replication.h) takes no write: 503, so that a
+// client or load balancer tries again, and a body naming where writes go.
+// The writer's address is not known here (servers do not know each
+// other's listen addresses, only the database's lock); /health's "role"
+// tells a load balancer which server writes.
+std::optional<Response> needWriter(const cases::Intake& intake, std::string_view where) {
+  if (intake.writable()) return std::nullopt;
+  Response r = Response::error(
+      503, "ReadOnlyFollower",
+      std::string(where) + ": this server follows the case writer of " + intake.store().describe() +
+          " and serves reads only; post and change cases through the writer (the gridtwin serve "
+          "whose /health says \"role\": \"writer\")");
+  r.header("Retry-After", "1");
+  r.header("X-Gridtwin-Role", "follower");
+  return r;
+}
+
 Response caseError(const core::Error& e, std::string_view where) {
   const int status = cases::httpStatus(e);
   const char* code = status == 400   ? "BadRequest"
@@ -62,6 +79,7 @@ CaseRoutes::CaseRoutes(cases::Intake& intake, std::shared_ptr<EventHub> hub)
 void CaseRoutes::addRoutes(Router& router) {
   (void)router.add("POST", "/cases", [this](const Request& req) {
     if (auto r = needToken(req)) return *r;
+    if (auto r = needWriter(m_intake, "POST /cases")) return *r;
     auto parsed = cases::parseCaseRequest(req.body);
     if (!parsed) return caseError(parsed.error(), "POST /cases");
     auto outcome = m_intake.submit(*parsed, req.caller->access);
@@ -95,6 +113,7 @@ void CaseRoutes::addRoutes(Router& router) {
   (void)router.add("PATCH", "/cases/{id}", [this](const Request& req) {
     if (auto r = needToken(req)) return *r;
     const std::string where = "PATCH /cases/" + req.param("id");
+    if (auto r = needWriter(m_intake, where)) return *r;
     std::int64_t id = 0;
     if (!parseId(req.param("id"), id)) {
       return Response::error(404, "NotFound", "case '" + req.param("id") + "': no such case");

@@ -1708,11 +1708,13 @@ void TwinService::addRoutes(Router& router) {
   add("GET", "/geocode/reverse", [im](const Request& r) { return im->reverseGeocode(r); });
   add("GET", "/grids/{code}/report", [im](const Request& r) { return im->gridReport(r); });
   add("GET", "/health", [this](const Request&) {
-    return Response::json(
+    std::string body =
         "{\"status\": \"ok\", \"grids\": " + std::to_string(m_twin->district().grids().size()) +
         // Events, not log entries: a status change supersedes an entry.
         ", \"live_events\": " + std::to_string(m_twin->liveEvents().eventCount()) +
-        ", \"stream_clients\": " + std::to_string(m_hub->subscriberCount()) + "}\n");
+        ", \"stream_clients\": " + std::to_string(m_hub->subscriberCount());
+    for (const auto& more : m_moreHealth) body += ", " + more();
+    return Response::json(body + "}\n");
   });
   add("GET", "/metrics", [this](const Request&) {
     Response r;

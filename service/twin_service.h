@@ -41,6 +41,9 @@ class TwinService {
   // More lines for /metrics (e.g. TileRoutes::metricsText), called on each
   // request from any thread. Add them before the server starts.
   void addMetrics(std::function<std::string()> lines) { m_moreMetrics.push_back(std::move(lines)); }
+  // More fields for /health (`"name": value` pairs, comma-separated), as
+  // addMetrics.
+  void addHealth(std::function<std::string()> fields) { m_moreHealth.push_back(std::move(fields)); }
 
   // The shared data folder (divisions, the address corpus) the geocoder
   // is built from on the first /geocode request.
@@ -65,6 +68,7 @@ class TwinService {
   std::unique_ptr<Impl> m_impl;
   const Server* m_server = nullptr;
   std::vector<std::function<std::string()>> m_moreMetrics;
+  std::vector<std::function<std::string()>> m_moreHealth;
   std::thread m_liveThread;
   std::atomic<bool> m_liveStop{false};
 };

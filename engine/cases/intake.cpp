@@ -128,9 +128,10 @@ Intake::Intake(query::Twin& twin, std::shared_ptr<const address::Geocoder> geoco
       m_geocoder(std::move(geocoder)),
       m_catalog(std::move(catalog)),
       m_rules(std::move(rules)),
-      m_store(std::move(store)),
       m_options(std::move(options)),
       m_crs(std::make_unique<Crs>()) {
+  m_store = store.get();
+  m_stores.push_back(std::move(store));
   if (!m_options.clock) {
     m_options.clock = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(
@@ -206,19 +207,9 @@ core::Result<std::unique_ptr<Intake>> Intake::open(
   auto metric = crs::Transformer::create(crs::kCgcs2000, crs::kGaussKruger114);
   if (!metric) return metric.takeError();
   in->m_crs->toMetric = std::move(*metric);
-  for (const Case& stored : in->m_store->loaded()) {
+  for (const Case& stored : in->activeStore().loaded()) {
     Case c = stored;
-    // The journal names grids and categories by code: rows come from this dataset.
-    if (!c.gridCode.empty()) {
-      c.grid = in->gridOfCode(c.gridCode);
-      if (c.grid < 0) {
-        return makeError(ErrorCode::kInvalidArgument,
-                         "case " + std::to_string(c.id) + " names grid " + c.gridCode +
-                             ", not a grid of this dataset",
-                         in->m_store->describe());
-      }
-    }
-    c.category = c.categoryCode.empty() ? -1 : in->m_catalog.find(c.categoryCode);
+    GRIDTWIN_TRY(in->resolve(c));
     GRIDTWIN_TRY(in->publish(c));
     in->m_nextId = std::max(in->m_nextId, c.id + 1);
     in->m_byKey[keyOf(c.source, c.externalId)] = c.id;
@@ -230,6 +221,68 @@ core::Result<std::unique_ptr<Intake>> Intake::open(
 std::int32_t Intake::gridOfCode(std::string_view code) const {
   const auto it = m_gridByCode.find(std::string(code));
   return it == m_gridByCode.end() ? -1 : static_cast<std::int32_t>(it->second);
+}
+
+core::Result<void> Intake::resolve(Case& c) const {
+  // The store names grids and categories by code: rows come from this dataset.
+  if (!c.gridCode.empty()) {
+    c.grid = gridOfCode(c.gridCode);
+    if (c.grid < 0) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "case " + std::to_string(c.id) + " names grid " + c.gridCode +
+                           ", not a grid of this dataset",
+                       activeStore().describe());
+    }
+  }
+  c.category = c.categoryCode.empty() ? -1 : m_catalog.find(c.categoryCode);
+  return {};
+}
+
+core::Result<bool> Intake::adopt(Case& c) {
+  GRIDTWIN_TRY(resolve(c));
+  std::lock_guard lock(m_mutex);
+  const auto it = m_cases.find(c.id);
+  if (it != m_cases.end() && it->second.c.history.size() >= c.history.size()) return false;
+  m_nextId = std::max(m_nextId, c.id + 1);
+  m_byKey[keyOf(c.source, c.externalId)] = c.id;
+  // Ticket 0: committed by the writer already, nothing to wait for.
+  m_cases[c.id] = Entry{c, 0};
+  return true;
+}
+
+core::Result<bool> Intake::follow(const Case& stored) {
+  Case c = stored;
+  auto newer = adopt(c);
+  if (!newer) return newer.takeError();
+  if (!*newer) return false;
+  GRIDTWIN_TRY(publish(c));
+  notify(c);
+  return true;
+}
+
+core::Result<void> Intake::promote(std::unique_ptr<CaseStore> store) {
+  std::vector<Case> changed;
+  std::optional<core::Error> failure;
+  for (const Case& stored : store->loaded()) {
+    Case c = stored;
+    auto newer = adopt(c);
+    if (!newer) {
+      if (!failure) failure = newer.takeError();
+    } else if (*newer) {
+      changed.push_back(std::move(c));
+    }
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    m_store = store.get();
+    m_stores.push_back(std::move(store));
+  }
+  for (const Case& c : changed) {
+    if (auto r = publish(c); !r && !failure) failure = r.takeError();
+    notify(c);
+  }
+  if (failure) return std::move(*failure);
+  return {};
 }
 
 core::Result<void> Intake::locate(const CaseRequest& r, Case& c) {
@@ -386,7 +439,7 @@ core::Result<Outcome> Intake::submit(const CaseRequest& r, const query::Access& 
     Outcome o{outcomeOf(e.c.state), true, e.c, messageOf(e.c, true)};
     const std::uint64_t ticket = e.ticket;
     lock.unlock();
-    GRIDTWIN_TRY(m_store->sync(ticket));  // answer only what is durable
+    GRIDTWIN_TRY(activeStore().sync(ticket));  // answer only what is durable
     return o;
   };
   {
@@ -409,18 +462,20 @@ core::Result<Outcome> Intake::submit(const CaseRequest& r, const query::Access& 
   dispatch(c);
 
   std::uint64_t ticket = 0;
+  CaseStore* store = nullptr;  // the one the ticket is of (promote() may swap it)
   {
     std::unique_lock lock(m_mutex);
     if (m_byKey.count(key) != 0) return answerReplay(lock);  // a concurrent retry won
     c.id = m_nextId;
-    auto t = m_store->write("submit", c);
+    store = &activeStore();
+    auto t = store->write("submit", c);
     if (!t) return t.takeError();
     ticket = *t;
     ++m_nextId;
     m_byKey.emplace(key, c.id);
     m_cases.emplace(c.id, Entry{c, ticket});
   }
-  GRIDTWIN_TRY(m_store->sync(ticket));
+  GRIDTWIN_TRY(store->sync(ticket));
   GRIDTWIN_TRY(publish(c));
   notify(c);
   Outcome o{outcomeOf(c.state), false, c, messageOf(c, false)};
@@ -437,6 +492,7 @@ core::Result<Case> Intake::transition(std::int64_t id, State to, std::string_vie
   }
   Case c;
   std::uint64_t ticket = 0;
+  CaseStore* store = nullptr;  // the one the ticket is of (promote() may swap it)
   {
     std::lock_guard lock(m_mutex);
     const auto it = m_cases.find(id);
@@ -500,12 +556,13 @@ core::Result<Case> Intake::transition(std::int64_t id, State to, std::string_vie
     }
     c.state = to;
     c.history.push_back(Transition{from, to, std::string(who), when, std::string(note)});
-    auto t = m_store->write("transition", c);
+    store = &activeStore();
+    auto t = store->write("transition", c);
     if (!t) return t.takeError();
     ticket = *t;
     it->second = Entry{c, ticket};
   }
-  GRIDTWIN_TRY(m_store->sync(ticket));
+  GRIDTWIN_TRY(store->sync(ticket));
   GRIDTWIN_TRY(publish(c));  // a new status, or (→ reported) the first
   notify(c);
   return c;
@@ -524,7 +581,7 @@ core::Result<Case> Intake::get(std::int64_t id, const query::Access& caller) con
     c = it->second.c;
     ticket = it->second.ticket;
   }
-  GRIDTWIN_TRY(m_store->sync(ticket));  // never show what a crash could take back
+  GRIDTWIN_TRY(activeStore().sync(ticket));  // never show what a crash could take back
   return c;
 }
 
@@ -540,7 +597,7 @@ std::vector<Case> Intake::list(const query::Access& caller) const {
     }
   }
   std::sort(out.begin(), out.end(), [](const Case& a, const Case& b) { return a.id < b.id; });
-  (void)m_store->sync(ticket);  // best effort: a failed store says so on the next write
+  (void)activeStore().sync(ticket);  // best effort: a failed store says so on the next write
   return out;
 }
 

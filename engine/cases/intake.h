@@ -12,6 +12,7 @@
 // Thread-safety: every member may be called from any number of threads at
 // once. Durable writes are group-committed (store.h): concurrent submitters
 // share one fsync.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -141,13 +142,31 @@ class Intake {
   // a caller whose scope is the whole district.
   static bool visible(const Case& c, const query::Access& caller);
 
+  // A case another server committed (a follower's pgstore::CaseFollower
+  // read it), in its state there: kept as the writer keeps it, put into
+  // the live log as the writer's own submit or transition does (a new
+  // case a new live event, a new status a superseding entry), then the
+  // listener hears of it. A state the intake already holds (the same or
+  // fewer steps of history: a case changes only by transitions, each one
+  // a step) changes nothing and returns false. Errors: an unknown grid
+  // code (a store of another dataset); those of publishing.
+  core::Result<bool> follow(const Case& stored);
+  // The follower becomes the writer: `store` (a PgCaseStore that took the
+  // writer's lock once the writer was gone) replays every case, each one
+  // newer than the intake holds is followed as above, then writes go to
+  // it. The earlier store stays alive (readers may be in its sync) until
+  // the intake goes. Errors: as follow()'s (the store is taken anyway).
+  core::Result<void> promote(std::unique_ptr<CaseStore> store);
+  // False while the intake follows another server's store (writes refused).
+  bool writable() const { return activeStore().writable(); }
+
   // Called after each durable submit (not a replayed one) and transition,
   // on the thread that made it, outside every lock of the Intake. Set it
   // before serving; setting it again while calls run is safe.
   void setListener(std::function<void(const Case&)> listener);
 
-  const ReplayReport& replayReport() const { return m_store->replayReport(); }
-  const CaseStore& store() const { return *m_store; }
+  const ReplayReport& replayReport() const { return activeStore().replayReport(); }
+  const CaseStore& store() const { return activeStore(); }
   const query::Twin& twin() const { return m_twin; }
 
  private:
@@ -161,6 +180,10 @@ class Intake {
          CategoryCatalog catalog, DispatchRules rules, std::unique_ptr<CaseStore> store,
          Options options);
   std::int32_t gridOfCode(std::string_view code) const;
+  // Grid row and category of a stored case from its codes.
+  core::Result<void> resolve(Case& c) const;
+  // Keeps a stored case when it is newer than the one held (true).
+  core::Result<bool> adopt(Case& c);
   core::Result<void> locate(const CaseRequest& request, Case& c);
   void dispatch(Case& c) const;
   // Puts the case, as it is after its last change, into the live log: its
@@ -173,7 +196,13 @@ class Intake {
   CategoryCatalog m_catalog;
   DispatchRules m_rules;
   std::vector<std::int32_t> m_districtCategory;  // catalogue row → the district's, -1 if unused
-  std::unique_ptr<CaseStore> m_store;
+  // The store written now (a follower's FollowedStore, then after
+  // promote() the writer's); every store ever active is kept in m_stores
+  // (guarded by m_mutex) so that a reader racing promote() never meets a
+  // freed one. Written under m_mutex; read anywhere.
+  std::vector<std::unique_ptr<CaseStore>> m_stores;
+  std::atomic<CaseStore*> m_store{nullptr};
+  CaseStore& activeStore() const { return *m_store.load(); }
   Options m_options;
   std::unordered_map<std::string, std::uint32_t> m_gridByCode;
 

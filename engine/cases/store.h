@@ -39,6 +39,36 @@ class CaseStore {
   virtual core::Result<void> sync(std::uint64_t ticket) = 0;
   // Where the cases live, for messages ("data/d.gpkg.cases.jsonl").
   virtual std::string describe() const = 0;
+  // False for a store another process writes (FollowedStore): the intake
+  // then takes no submit or transition.
+  virtual bool writable() const { return true; }
+};
+
+// The cases another process writes (a follower of a PostGIS case writer,
+// pgstore::CaseFollower): loaded() is what the follower read first; every
+// write is refused (kStore, `refusal`), so nothing is answered as stored
+// that the writer did not commit. Later cases come through
+// Intake::follow, not through the store.
+class FollowedStore final : public CaseStore {
+ public:
+  FollowedStore(std::vector<Case> loaded, std::string place, std::string refusal)
+      : m_loaded(std::move(loaded)), m_place(std::move(place)), m_refusal(std::move(refusal)) {
+    m_report.records = m_report.cases = m_loaded.size();
+  }
+  const std::vector<Case>& loaded() const override { return m_loaded; }
+  const ReplayReport& replayReport() const override { return m_report; }
+  core::Result<std::uint64_t> write(std::string_view, const Case&) override {
+    return core::makeError(core::ErrorCode::kStore, m_refusal, m_place);
+  }
+  core::Result<void> sync(std::uint64_t) override { return {}; }  // nothing is written here
+  std::string describe() const override { return m_place; }
+  bool writable() const override { return false; }
+
+ private:
+  std::vector<Case> m_loaded;
+  std::string m_place;
+  std::string m_refusal;
+  ReplayReport m_report;
 };
 
 }  // namespace gridtwin::cases

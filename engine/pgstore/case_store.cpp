@@ -2,6 +2,8 @@
 
 #include <poll.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -26,6 +28,21 @@ constexpr std::int64_t kWriterLockKey = 0x6772696463617365;
 }  // namespace
 
 core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::open(const std::string& url) {
+  std::string holder;
+  auto s = tryOpen(url, &holder);
+  if (!s) return s.takeError();
+  if (*s) return std::move(*s);
+  return makeError(ErrorCode::kStore,
+                   "another gridtwin server already writes the cases of this database" +
+                       (holder.empty() ? std::string() : " (its " + holder + ")") +
+                       ": one writer per database (a second one would hand out the same case "
+                       "ids); stop it first, serve a copy of the database, or follow it (gridtwin "
+                       "serve without --write)",
+                   Connection::placeOf(url));
+}
+
+core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::tryOpen(const std::string& url,
+                                                                std::string* holder) {
   auto conn = Connection::open(url);
   if (!conn) return conn.takeError();
   std::unique_ptr<PgCaseStore> s(new PgCaseStore(std::move(*conn)));
@@ -35,7 +52,6 @@ core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::open(const std::string& 
                                 {std::to_string(kWriterLockKey)}, "taking the case writer's lock");
   if (!locked) return locked.takeError();
   if (locked->text(0, 0) != "t") {
-    std::string holder;
     auto who = s->m_conn.query(
         "SELECT pid FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted "
         "AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
@@ -44,11 +60,27 @@ core::Result<std::unique_ptr<PgCaseStore>> PgCaseStore::open(const std::string& 
         {std::to_string(static_cast<std::uint64_t>(kWriterLockKey) >> 32),
          std::to_string(static_cast<std::uint64_t>(kWriterLockKey) & 0xFFFFFFFFu)},
         "finding the case writer");
-    if (who && who->rows() > 0) holder = " (its backend pid " + std::string(who->text(0, 0)) + ")";
+    if (holder && who && who->rows() > 0) {
+      *holder = "backend pid " + std::string(who->text(0, 0));
+    }
+    return std::unique_ptr<PgCaseStore>();
+  }
+  // A login of the five roles reads the cases (row-level security: a part
+  // of them) and may not write: as the writer it would replay only its
+  // part and hand out taken ids. Refused before anything is migrated or
+  // read (a database without the table yet: the migration decides); the
+  // lock goes with the connection.
+  auto may = s->m_conn.query(
+      "SELECT CASE WHEN pg_catalog.to_regclass('gridtwin.cases') IS NULL THEN true ELSE "
+      "pg_catalog.has_table_privilege(pg_catalog.to_regclass('gridtwin.cases'), 'INSERT, UPDATE') "
+      "END, current_user",
+      {}, "checking the right to write cases");
+  if (!may) return may.takeError();
+  if (may->text(0, 0) != "t") {
     return makeError(ErrorCode::kStore,
-                     "another gridtwin server already writes the cases of this database" + holder +
-                         ": one writer per database (a second one would hand out the same case "
-                         "ids); stop it first, or serve a copy of the database",
+                     "the login " + std::string(may->text(0, 1)) +
+                         " may not write gridtwin.cases (the case writer connects as the schema's "
+                         "owner); serve with --follow to only follow the writer",
                      s->m_place);
   }
   if (auto m = migrate(s->m_conn); !m) return m.takeError();
@@ -165,12 +197,16 @@ core::Result<std::vector<cases::Case>> CaseFollower::poll(std::chrono::milliseco
     return {};
   };
   GRIDTWIN_TRY(drain());
-  if (!notified && timeout.count() > 0) {
+  if (!notified && m_read && timeout.count() > 0) {
     pollfd fd{PQsocket(pg), POLLIN, 0};
     const int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
-    if (ready < 0) return makeError(ErrorCode::kIo, "poll failed", m_conn.place());
+    if (ready < 0 && errno != EINTR) {
+      return makeError(ErrorCode::kIo, "poll failed", m_conn.place());
+    }
     if (ready > 0) GRIDTWIN_TRY(drain());
   }
+  if (m_read && !notified) return std::vector<cases::Case>();
+  m_read = true;
   auto rows = m_conn.query(
       "SELECT changed, record FROM gridtwin.cases WHERE changed > $1::bigint ORDER BY changed",
       {std::to_string(m_last)}, "reading changed cases");

@@ -33,6 +33,11 @@ class PgCaseStore final : public cases::CaseStore {
   // database; kStore "another gridtwin server already writes the cases of
   // this database" when another store holds the lock.
   static core::Result<std::unique_ptr<PgCaseStore>> open(const std::string& url);
+  // As open(), but another writer holding the lock is no error: returns
+  // null, and `holder` (when given) says who holds it ("backend pid N").
+  // A server starting beside a writer follows it (service/README.md).
+  static core::Result<std::unique_ptr<PgCaseStore>> tryOpen(const std::string& url,
+                                                            std::string* holder = nullptr);
 
   const std::vector<cases::Case>& loaded() const override { return m_loaded; }
   const cases::ReplayReport& replayReport() const override { return m_report; }
@@ -64,7 +69,10 @@ class PgCaseStore final : public cases::CaseStore {
 // Follows gridtwin.cases from another process (a second server, a viewer):
 // LISTENs on gridtwin_cases and, trusting nothing a notification says,
 // reads the rows changed since the last it returned, under its own login's
-// row-level security. The first poll() returns every case it may see.
+// row-level security. The first poll() returns every case it may see;
+// later ones read the table only after a notification (LISTEN comes
+// before the first read, so a commit after that read always notifies:
+// an idle follower costs no query).
 // Not thread-safe: one follower, one thread.
 class CaseFollower {
  public:
@@ -81,6 +89,7 @@ class CaseFollower {
   Connection m_conn;
   std::int64_t m_last = 0;
   std::uint64_t m_notifications = 0;
+  bool m_read = false;  // the first read is done
 };
 
 }  // namespace gridtwin::pgstore

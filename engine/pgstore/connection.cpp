@@ -58,6 +58,8 @@ std::optional<std::string> QueryResult::value(int row, int column) const {
   return std::string(text(row, column));
 }
 
+std::string Connection::placeOf(const std::string& url) { return describe(url); }
+
 core::Result<Connection> Connection::open(const std::string& url, const ConnectOptions& options) {
   Connection c;
   c.m_place = describe(url);

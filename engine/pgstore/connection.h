@@ -77,6 +77,8 @@ class Connection {
 
   // Where errors say they happened: "postgresql://user@host:port/db".
   const std::string& place() const { return m_place; }
+  // The same for a URL not connected to (no password in it).
+  static std::string placeOf(const std::string& url);
   // The native handle, for LISTEN/NOTIFY (follower.cpp). Owned by this object.
   PGconn* native() const { return m_conn.get(); }
 

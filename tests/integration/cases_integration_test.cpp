@@ -428,6 +428,92 @@ TEST_F(CasesTest, EachTransitionMovesTheCasesLiveEventToItsNewStatus) {
   expect(model::EventStatus::kClosed, "after the refused move");
 }
 
+// A follower (another server on the writer's store: a FollowedStore, its
+// own twin) applies each state the writer committed to its own live log as
+// the writer's intake does: a new case one event, a new status a
+// superseding entry; a state it holds already, or an older one read late,
+// changes nothing; it takes no write; promoted with the writer's store, it
+// holds every case (one it never followed too) and hands out the next id.
+TEST_F(CasesTest, AFollowerAppliesTheWritersCasesToItsOwnLiveLogAndCanTakeOver) {
+  auto writer = open();
+  ASSERT_TRUE(writer);
+  auto twin = query::Twin::open(kDistrict, {});
+  ASSERT_TRUE(twin.ok()) << twin.error().toString();
+  auto catalog = CategoryCatalog::load(kCatalog + "/event_types.csv");
+  ASSERT_TRUE(catalog.ok());
+  auto rules = DispatchRules::load(kCatalog + "/dispatch_rules.csv", *catalog);
+  ASSERT_TRUE(rules.ok());
+  auto follower = Intake::open(
+      **twin, nullptr, std::move(*catalog), std::move(*rules),
+      std::make_unique<FollowedStore>(std::vector<Case>{}, "followed", "this server follows"));
+  ASSERT_TRUE(follower.ok()) << follower.error().toString();
+  std::vector<Case> heard;
+  (*follower)->setListener([&](const Case& c) { heard.push_back(c); });
+  EXPECT_FALSE((*follower)->writable());
+  EXPECT_TRUE(writer->writable());
+  const auto& log = (*twin)->liveEvents();
+  const std::uint64_t size = log.size(), events = log.eventCount();
+
+  const geo::Point p = world().lonlat[17];
+  auto o = writer->submit(pointRequest("follow-1", p), districtAccess());
+  ASSERT_TRUE(o.ok()) << o.error().toString();
+  ASSERT_EQ(o->code, OutcomeCode::kCreated);
+  const query::LiveEvent written =
+      world().twin->liveEvents()[world().twin->liveEvents().size() - 1];
+  auto applied = (*follower)->follow(o->c);
+  ASSERT_TRUE(applied.ok()) << applied.error().toString();
+  EXPECT_TRUE(*applied);
+  ASSERT_EQ(log.size(), size + 1);
+  const query::LiveEvent first = log[log.size() - 1];
+  EXPECT_EQ(first.grid, written.grid);
+  EXPECT_EQ(first.status, model::EventStatus::kReported);
+  EXPECT_EQ(first.category, written.category);
+  EXPECT_EQ((*follower)->get(o->c.id, districtAccess())->state, State::kReported);
+  ASSERT_EQ(heard.size(), 1u);
+  // The same state again: nothing.
+  EXPECT_FALSE(*(*follower)->follow(o->c));
+  EXPECT_EQ(log.size(), size + 1);
+  EXPECT_EQ(heard.size(), 1u);
+
+  auto moved = writer->transition(o->c.id, State::kClassified, "李四", 5, "", districtAccess());
+  ASSERT_TRUE(moved.ok()) << moved.error().toString();
+  EXPECT_TRUE(*(*follower)->follow(*moved));
+  EXPECT_EQ(log.size(), size + 2);
+  EXPECT_EQ(log.eventCount(), events + 1);
+  EXPECT_EQ(log[*log.latestOf(first.id)].status, model::EventStatus::kClassified);
+  EXPECT_EQ(heard.size(), 2u);
+  // An older state read late: nothing.
+  EXPECT_FALSE(*(*follower)->follow(o->c));
+  EXPECT_EQ(log[*log.latestOf(first.id)].status, model::EventStatus::kClassified);
+
+  // No write on the follower.
+  auto refused = (*follower)->submit(pointRequest("follow-2", p), districtAccess());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(httpStatus(refused.error()), 503);
+  EXPECT_FALSE(
+      (*follower)->transition(o->c.id, State::kHandling, "李四", 6, "", districtAccess()).ok());
+  EXPECT_EQ(log.size(), size + 2);
+
+  // The writer commits one more case the follower never hears of, and goes.
+  auto missed = writer->submit(pointRequest("follow-3", p), districtAccess());
+  ASSERT_TRUE(missed.ok());
+  writer.reset();
+  auto store = Journal::open(journal());
+  ASSERT_TRUE(store.ok()) << store.error().toString();
+  ASSERT_TRUE((*follower)->promote(std::move(*store)).ok());
+  EXPECT_TRUE((*follower)->writable());
+  EXPECT_EQ((*follower)->get(missed->c.id, districtAccess())->externalId, "follow-3");
+  EXPECT_EQ(log.eventCount(), events + 2);
+  EXPECT_EQ(log[*log.latestOf(first.id)].status, model::EventStatus::kClassified);
+  auto next = (*follower)->submit(pointRequest("follow-4", p), districtAccess());
+  ASSERT_TRUE(next.ok()) << next.error().toString();
+  EXPECT_EQ(next->c.id, missed->c.id + 1);
+  auto again = (*follower)->submit(pointRequest("follow-1", p), districtAccess());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->c.id, o->c.id);
+}
+
 TEST_F(CasesTest, ACaseClassifiedByHandJoinsTheLiveLogAndThenMovesInIt) {
   auto in = open();
   ASSERT_TRUE(in);

@@ -4,7 +4,9 @@
 // payload-free NOTIFY and reads the case under its own role's scope; the
 // five roles cannot write cases; concurrent submitters share commits; a
 // second writer on the same database is refused; `gridtwin serve` on the
-// database commits a POSTed case before its answer.
+// database commits a POSTed case before its answer; a second server on the
+// database follows the writer (reads, stats, tiles, stream, scope; writes
+// refused) and takes over when the writer dies.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,6 +17,9 @@
 #include <fstream>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -23,6 +28,7 @@
 #include "pg_support.h"
 #include "pgstore/case_store.h"
 #include "pgstore/ingest.h"
+#include "tiles/tile_math.h"
 
 namespace gridtwin {
 namespace {
@@ -151,17 +157,23 @@ struct Served {
   std::string base;  // http://127.0.0.1:PORT
 };
 
-Served serve(const std::string& url, const std::string& tokensFile) {
+Served serve(const std::string& url, const std::string& tokensFile,
+             const std::vector<std::string>& more = {}) {
   Served s;
+  std::vector<std::string> args = {GRIDTWIN_CLI,  "serve",        url,       "--listen",
+                                   "127.0.0.1:0", "--access-log", "off",     "--tile-seed-zoom",
+                                   "-1",          "--tokens",     tokensFile};
+  args.insert(args.end(), more.begin(), more.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out[2];
   if (::pipe(out) != 0) return s;
   s.pid = ::fork();
   if (s.pid == 0) {
     ::dup2(out[1], 1);
     ::close(out[0]);
-    ::execl(GRIDTWIN_CLI, GRIDTWIN_CLI, "serve", url.c_str(), "--listen", "127.0.0.1:0",
-            "--access-log", "off", "--tile-seed-zoom", "-1", "--tokens", tokensFile.c_str(),
-            static_cast<char*>(nullptr));
+    ::execv(GRIDTWIN_CLI, argv.data());
     ::_exit(127);
   }
   ::close(out[1]);
@@ -180,9 +192,11 @@ Served serve(const std::string& url, const std::string& tokensFile) {
 
 // curl's answer: the body, then the status code on a line of its own.
 std::pair<std::string, std::string> http(const std::string& method, const std::string& url,
-                                         const std::string& body) {
-  auto r = pgtest::run("curl -s -w '\\n%{http_code}' -X " + method +
-                       " -H 'Authorization: Bearer PGDISTRICT' -H 'Content-Type: "
+                                         const std::string& body,
+                                         const std::string& token = "PGDISTRICT") {
+  auto r = pgtest::run("curl -s -w '\\n%{http_code}' -X " + method + " -H 'Authorization: Bearer " +
+                       token +
+                       "' -H 'Content-Type: "
                        "application/json' -d " +
                        pgtest::shellQuote(body) + " " + pgtest::shellQuote(url));
   const auto nl = r.out.rfind('\n');
@@ -340,6 +354,15 @@ TEST_F(PostgisCases, RolesReadOnlyTheirGridsCasesAndWriteNone) {
       "VALUES (999999, '12345', 'forged', '" +
       grid + "', 'closed', '{}')");
   EXPECT_FALSE(insert.ok());
+  // Nor may such a login become the case writer (it would replay only its
+  // grid's cases); the lock it took goes with its connection.
+  in.reset();
+  auto asHead = pgstore::PgCaseStore::open(url);
+  ASSERT_FALSE(asHead.ok()) << "a grid head's login opened the case writer's store";
+  EXPECT_NE(asHead.error().message.find("may not write gridtwin.cases"), std::string::npos)
+      << asHead.error().toString();
+  auto asOwner = pgstore::PgCaseStore::open(s_url);
+  EXPECT_TRUE(asOwner.ok()) << asOwner.error().toString();
 }
 
 TEST_F(PostgisCases, ConcurrentSubmittersShareCommitsAndEachCaseIsStoredOnce) {
@@ -365,6 +388,296 @@ TEST_F(PostgisCases, ConcurrentSubmittersShareCommitsAndEachCaseIsStoredOnce) {
   auto c = connectOrDie(s_url);
   EXPECT_EQ(cell(c, "SELECT count(*) FROM gridtwin.cases WHERE external_id LIKE 'c%'"),
             std::to_string(kThreads * kEach / 2));
+}
+
+// ---- several servers on one database (service/case_replication.h)
+
+// SIGTERM, then the exit status (-1: not an exit).
+int stopServer(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Asks `probe` every 50 ms until it holds or `limit` has passed.
+bool within(std::chrono::milliseconds limit, const std::function<bool()>& probe) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    if (probe()) return true;
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+// How long a follower may take to show what the writer committed: a
+// notification and one read, far below this on any machine.
+constexpr std::chrono::seconds kFollowLimit{15};
+
+nlohmann::json getJson(const std::string& url, const std::string& token = "PGDISTRICT") {
+  auto r = http("GET", url, "", token);
+  return nlohmann::json::parse(r.first, nullptr, false);
+}
+
+// A /events/stream client (curl) writing what it receives to `file`.
+pid_t streamTo(const std::string& url, const std::string& token, const std::string& file) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(file.c_str(), "w");
+    if (!f) ::_exit(127);
+    ::dup2(::fileno(f), 1);
+    const std::string auth = "Authorization: Bearer " + token;
+    ::execlp("curl", "curl", "-sN", "-H", auth.c_str(), url.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string pointJson(const geo::Point& p) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "[%.9f, %.9f]", p.x, p.y);
+  return buf;
+}
+
+std::string caseBody(const std::string& externalId, const geo::Point& p) {
+  return R"({"source": "12345", "external_id": ")" + externalId + R"(", "point": )" + pointJson(p) +
+         R"(, "category": "010101", "text": "路灯不亮"})";
+}
+
+class PostgisServers : public PostgisCases {
+ protected:
+  void SetUp() override {
+    PostgisCases::SetUp();
+    m_dir = std::string(GRIDTWIN_PG_WORK) + "/servers-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::create_directories(m_dir);
+    // Two addresses in two different grids: A for the cases, B for a grid
+    // head who must see nothing of A.
+    const auto xy = s_twin->points(model::Kind::kAddress);
+    const auto gridOf = [&](std::size_t i) { return s_twin->locator().find(xy[i]); };
+    m_a = 21;
+    for (std::size_t i = 22; i < xy.size(); ++i) {
+      if (gridOf(i) >= 0 && gridOf(i) != gridOf(m_a)) {
+        m_b = i;
+        break;
+      }
+    }
+    ASSERT_GE(gridOf(m_a), 0);
+    ASSERT_GT(m_b, 0u);
+    const auto& codes = s_twin->district().grids().code;
+    m_gridA = std::string(codes[static_cast<std::size_t>(gridOf(m_a))]);
+    m_gridB = std::string(codes[static_cast<std::size_t>(gridOf(m_b))]);
+    std::ofstream(m_dir + "/tokens")
+        << "PGDISTRICT district\nPGHEADB grid_head " << m_gridB << "\n";
+    // External ids of this run (--gtest_repeat reuses the database).
+    static int runs = 0;
+    m_run = std::to_string(++runs);
+  }
+  std::string ext(const std::string& base) const { return base + "-" + m_run; }
+  void TearDown() override {
+    for (pid_t pid : m_pids) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    std::filesystem::remove_all(m_dir);
+  }
+  Served start(const std::vector<std::string>& more = {}) {
+    Served s = serve(s_url, m_dir + "/tokens", more);
+    if (s.pid > 0 && s.base.empty()) {
+      int status = 0;
+      ::waitpid(s.pid, &status, 0);
+      m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      s.pid = -1;
+    }
+    // A server left running would hold ctest's output pipe open.
+    if (s.pid > 0) m_pids.push_back(s.pid);
+    return s;
+  }
+  // Stops a server started by start(); its exit status.
+  int stop(const Served& s) {
+    std::erase(m_pids, s.pid);
+    return stopServer(s.pid);
+  }
+  std::int64_t caseId(const std::string& body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    return j.is_object() && j.contains("case") ? j["case"]["id"].get<std::int64_t>() : -1;
+  }
+  std::string stateOn(const Served& s, std::int64_t id, const std::string& token = "PGDISTRICT") {
+    auto j = getJson(s.base + "/cases/" + std::to_string(id), token);
+    return j.is_object() && j.contains("state") ? j["state"].get<std::string>() : std::string();
+  }
+
+  std::string m_dir, m_gridA, m_gridB, m_run;
+  std::size_t m_a = 0, m_b = 0;
+  std::vector<pid_t> m_pids;  // servers and streams still running, killed at the end
+  int m_exit = -2;            // the exit status of a server that did not start
+};
+
+// A second server on the database follows the first: the writer's cases
+// reach its /cases, stats, live events, tiles and stream (a PATCH moves the
+// case there too, counted once under its latest status); it refuses
+// writes with 503; a grid head on it sees nothing of another grid.
+TEST_F(PostgisServers, ASecondServerFollowsTheWriterAndRefusesWrites) {
+  const Served writer = start();
+  ASSERT_FALSE(writer.base.empty()) << "the writer did not start";
+  const Served follower = start();
+  ASSERT_FALSE(follower.base.empty()) << "the second server did not start (exit " << m_exit << ")";
+  EXPECT_EQ(getJson(writer.base + "/health")["role"], "writer");
+  auto health = getJson(follower.base + "/health");
+  ASSERT_EQ(health["role"], "follower") << health.dump();
+  EXPECT_EQ(health["follow"]["connected"], true) << health.dump();
+  EXPECT_NE(http("GET", follower.base + "/metrics", "")
+                .first.find("gridtwin_cases_role{role=\"follower\"} 1"),
+            std::string::npos);
+
+  // Stream clients on the follower: the district, and grid B's head.
+  m_pids.push_back(streamTo(follower.base + "/events/stream", "PGDISTRICT", m_dir + "/district"));
+  m_pids.push_back(streamTo(follower.base + "/events/stream", "PGHEADB", m_dir + "/headB"));
+  ASSERT_TRUE(within(kFollowLimit,
+                     [&] { return getJson(follower.base + "/health")["stream_clients"] == 2; }));
+
+  const std::string statsA = R"({"grid": ")" + m_gridA + R"("})";
+  auto byStatus = [&](const Served& s) {
+    auto r = http("POST", s.base + "/stats", statsA);
+    auto j = nlohmann::json::parse(r.first, nullptr, false);
+    return j.is_object() ? j["events_by_status"] : nlohmann::json();
+  };
+  const nlohmann::json base = byStatus(follower);
+  ASSERT_TRUE(base.is_object());
+  const long liveBefore = getJson(follower.base + "/health")["live_events"].get<long>();
+  const auto tile = tiles::tileAt(s_lonlat[m_a], 16);
+  const std::string tileUrl =
+      follower.base + "/tiles/16/" + std::to_string(tile.x) + "/" + std::to_string(tile.y) + ".mvt";
+  const std::string tileBefore = http("GET", tileUrl, "").first;  // now in the follower's cache
+
+  auto posted = http("POST", writer.base + "/cases", caseBody(ext("f-a"), s_lonlat[m_a]));
+  ASSERT_EQ(posted.second, "201") << posted.first;
+  const std::int64_t id = caseId(posted.first);
+  ASSERT_GT(id, 0);
+  ASSERT_NE(posted.first.find("\"grid\":\"" + m_gridA + "\""), std::string::npos) << posted.first;
+  EXPECT_TRUE(within(kFollowLimit, [&] { return stateOn(follower, id) == "reported"; }))
+      << "the follower never showed case " << id;
+  EXPECT_TRUE(within(kFollowLimit, [&] {
+    return getJson(follower.base + "/health")["live_events"] == liveBefore + 1;
+  }));
+  nlohmann::json want = base;
+  want["发现上报"] = want["发现上报"].get<long>() + 1;
+  EXPECT_TRUE(within(kFollowLimit, [&] { return byStatus(follower) == want; }))
+      << byStatus(follower).dump() << " want " << want.dump();
+  EXPECT_TRUE(within(kFollowLimit, [&] { return http("GET", tileUrl, "").first != tileBefore; }))
+      << "the follower still serves the tile held before the case";
+
+  // A PATCH on the writer: the follower shows the new state, counted once.
+  auto moved = http("PATCH", writer.base + "/cases/" + std::to_string(id),
+                    R"({"to": "classified", "who": "王五"})");
+  ASSERT_EQ(moved.second, "200") << moved.first;
+  EXPECT_TRUE(within(kFollowLimit, [&] { return stateOn(follower, id) == "classified"; }));
+  want = base;
+  want["分类推送"] = want["分类推送"].get<long>() + 1;
+  EXPECT_TRUE(within(kFollowLimit, [&] { return byStatus(follower) == want; }))
+      << byStatus(follower).dump() << " want " << want.dump();
+  EXPECT_EQ(getJson(follower.base + "/health")["live_events"], liveBefore + 1);
+
+  // Writes on the follower: refused, nothing stored.
+  auto refused = http("POST", follower.base + "/cases", caseBody(ext("f-refused"), s_lonlat[m_a]));
+  EXPECT_EQ(refused.second, "503") << refused.first;
+  EXPECT_NE(refused.first.find("follows the case writer"), std::string::npos) << refused.first;
+  auto refusedPatch = http("PATCH", follower.base + "/cases/" + std::to_string(id),
+                           R"({"to": "handling", "who": "王五"})");
+  EXPECT_EQ(refusedPatch.second, "503") << refusedPatch.first;
+  auto db = connectOrDie(s_url);
+  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id = '" +
+                         ext("f-refused") + "'"),
+            "0");
+  EXPECT_EQ(cell(db, "SELECT state FROM gridtwin.cases WHERE case_id = " + std::to_string(id)),
+            "classified");
+
+  // The streams: a case in grid B ends the reading; the district heard
+  // both, grid B's head only its own.
+  ASSERT_EQ(http("POST", writer.base + "/cases", caseBody(ext("f-b"), s_lonlat[m_b])).second,
+            "201");
+  EXPECT_TRUE(
+      within(kFollowLimit,
+             [&] {
+               return slurp(m_dir + "/headB").find("\"external_id\":\"" + ext("f-b") + "\"") !=
+                          std::string::npos &&
+                      slurp(m_dir + "/district").find("\"external_id\":\"" + ext("f-b") + "\"") !=
+                          std::string::npos;
+             }))
+      << "district: " << slurp(m_dir + "/district") << "\nhead B: " << slurp(m_dir + "/headB");
+  const std::string district = slurp(m_dir + "/district"), headB = slurp(m_dir + "/headB");
+  EXPECT_NE(district.find("event: case"), std::string::npos);
+  EXPECT_NE(district.find("\"external_id\":\"" + ext("f-a") + "\""), std::string::npos) << district;
+  EXPECT_EQ(headB.find("\"external_id\":\"" + ext("f-a") + "\""), std::string::npos) << headB;
+  EXPECT_EQ(headB.find(m_gridA), std::string::npos) << headB;
+
+  // Grid B's head on the follower: nothing of grid A.
+  EXPECT_EQ(http("GET", follower.base + "/cases/" + std::to_string(id), "", "PGHEADB").second,
+            "404");
+  EXPECT_EQ(http("GET", follower.base + "/cases", "", "PGHEADB").first.find(ext("f-a")),
+            std::string::npos);
+  EXPECT_EQ(http("POST", follower.base + "/stats", statsA, "PGHEADB").second, "403");
+
+  EXPECT_EQ(stop(follower), 0);
+  EXPECT_EQ(stop(writer), 0);
+}
+
+// The writer killed: the automatic follower takes the lock and writes on
+// (ids after the last committed one, a retry of a committed case still
+// that case); a --follow server follows the new writer and never writes;
+// --write is refused while another server writes.
+TEST_F(PostgisServers, AFollowerTakesOverWhenTheWriterDies) {
+  const Served writer = start();
+  ASSERT_FALSE(writer.base.empty()) << "the writer did not start";
+  const Served next = start();
+  ASSERT_FALSE(next.base.empty()) << "the second server did not start (exit " << m_exit << ")";
+  const Served replica = start({"--follow"});
+  ASSERT_FALSE(replica.base.empty()) << "the --follow server did not start (exit " << m_exit << ")";
+  const Served demanding = start({"--write"});
+  EXPECT_TRUE(demanding.base.empty()) << "--write started beside a writer";
+  EXPECT_EQ(m_exit, 1);
+
+  auto first = http("POST", writer.base + "/cases", caseBody(ext("t-1"), s_lonlat[m_a]));
+  ASSERT_EQ(first.second, "201") << first.first;
+  const std::int64_t id1 = caseId(first.first);
+  ASSERT_TRUE(within(kFollowLimit, [&] { return stateOn(next, id1) == "reported"; }));
+
+  std::erase(m_pids, writer.pid);
+  ::kill(writer.pid, SIGKILL);
+  ASSERT_EQ(::waitpid(writer.pid, nullptr, 0), writer.pid);
+  EXPECT_TRUE(within(kFollowLimit, [&] {
+    return getJson(next.base + "/health")["role"] == "writer";
+  })) << getJson(next.base + "/health").dump();
+
+  auto second = http("POST", next.base + "/cases", caseBody(ext("t-2"), s_lonlat[m_a]));
+  ASSERT_EQ(second.second, "201") << second.first;
+  const std::int64_t id2 = caseId(second.first);
+  EXPECT_GT(id2, id1);
+  auto retried = http("POST", next.base + "/cases", caseBody(ext("t-1"), s_lonlat[m_a]));
+  EXPECT_EQ(retried.second, "200") << retried.first;
+  EXPECT_EQ(caseId(retried.first), id1);
+  auto moved = http("PATCH", next.base + "/cases/" + std::to_string(id1),
+                    R"({"to": "classified", "who": "赵六"})");
+  EXPECT_EQ(moved.second, "200") << moved.first;
+  auto db = connectOrDie(s_url);
+  EXPECT_EQ(cell(db, "SELECT count(*) FROM gridtwin.cases WHERE external_id IN ('" + ext("t-1") +
+                         "', '" + ext("t-2") + "')"),
+            "2");
+
+  // The replica follows the new writer, and stays a follower.
+  EXPECT_TRUE(within(kFollowLimit, [&] {
+    return stateOn(replica, id2) == "reported" && stateOn(replica, id1) == "classified";
+  }));
+  EXPECT_EQ(getJson(replica.base + "/health")["role"], "follower");
+  EXPECT_EQ(http("POST", replica.base + "/cases", caseBody(ext("t-3"), s_lonlat[m_a])).second,
+            "503");
+
+  EXPECT_EQ(stop(replica), 0);
+  EXPECT_EQ(stop(next), 0);
 }
 
 }  // namespace
