@@ -20,6 +20,14 @@ inline RayStep rayStep(const Point& p, const Point& p1, const Point& p2) {
   // the most selective test, so it goes first.
   if ((p1.y > p.y && p2.y > p.y) || (p1.y < p.y && p2.y < p.y)) return RayStep::kMiss;
   if (p1.x < p.x && p2.x < p.x) return RayStep::kMiss;
+  if (p1.x > p.x && p2.x > p.x) {
+    // Both ends right of p: at p's height the segment is right of p, so p
+    // is strictly on one side of it and the exact orientation below could
+    // only say it crosses; a level segment there is kMiss below too.
+    if (p1.y == p.y && p2.y == p.y) return RayStep::kMiss;
+    return (p1.y > p.y && p2.y <= p.y) || (p2.y > p.y && p1.y <= p.y) ? RayStep::kCross
+                                                                      : RayStep::kMiss;
+  }
   if (p.x == p2.x && p.y == p2.y) return RayStep::kOnSegment;
   if (p1.y == p.y && p2.y == p.y) {
     const double minx = std::fmin(p1.x, p2.x);
