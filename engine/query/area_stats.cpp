@@ -5,7 +5,6 @@
 #include <cmath>
 #include <optional>
 #include <span>
-#include <tuple>
 #include <utility>
 
 #include "geo/algorithms.h"
