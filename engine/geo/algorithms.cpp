@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "geo/detail/ray_crossing.h"
 #include "geo/exact.h"
 
 namespace gridtwin::geo {
@@ -34,30 +35,20 @@ int orientation(const Point& a, const Point& b, const Point& c) {
 }
 
 Location locate(const Point& p, const Ring& ring) {
-  // Ray crossing to +x, as GEOS RayCrossingCounter: half-open rule on y so a
-  // ray through a vertex counts once; on-segment detected exactly.
+  // Ray crossing to +x (detail::rayStep, shared with BandedPolygon).
   const std::size_t n = ring.size();
   if (n == 0 || isEmpty(p)) return Location::kExterior;
   int crossings = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const Point& p1 = ring[i];
-    const Point& p2 = ring[i + 1 == n ? 0 : i + 1];  // closes open rings; no-op when closed
-    // Entirely above or below the ray: can neither hold p nor cross. This is
-    // the most selective test, so it goes first.
-    if ((p1.y > p.y && p2.y > p.y) || (p1.y < p.y && p2.y < p.y)) continue;
-    if (p1.x < p.x && p2.x < p.x) continue;
-    if (p.x == p2.x && p.y == p2.y) return Location::kBoundary;
-    if (p1.y == p.y && p2.y == p.y) {
-      const double minx = std::fmin(p1.x, p2.x);
-      const double maxx = std::fmax(p1.x, p2.x);
-      if (p.x >= minx && p.x <= maxx) return Location::kBoundary;
-      continue;
-    }
-    if ((p1.y > p.y && p2.y <= p.y) || (p2.y > p.y && p1.y <= p.y)) {
-      int orient = orientation(p1, p2, p);
-      if (orient == 0) return Location::kBoundary;
-      if (p2.y < p1.y) orient = -orient;
-      if (orient > 0) ++crossings;
+    // The last step closes open rings; a no-op when closed.
+    switch (detail::rayStep(p, ring[i], ring[i + 1 == n ? 0 : i + 1])) {
+      case detail::RayStep::kOnSegment:
+        return Location::kBoundary;
+      case detail::RayStep::kCross:
+        ++crossings;
+        break;
+      case detail::RayStep::kMiss:
+        break;
     }
   }
   return (crossings % 2 == 1) ? Location::kInterior : Location::kExterior;

@@ -81,6 +81,7 @@ core::Result<std::vector<Figure>> runViewer(Context& ctx);         // viewer.*
 core::Result<std::vector<Figure>> runCases(Context& ctx);          // cases.*
 core::Result<std::vector<Figure>> runCli(Context& ctx);            // cli.*
 core::Result<std::vector<Figure>> runServe(Context& ctx);          // serve.* (wrk)
+core::Result<std::vector<Figure>> runServeStats(Context& ctx);     // serve.stats_p99_ms
 core::Result<std::vector<Figure>> runServeTile(Context& ctx);      // serve.tile_*
 core::Result<std::vector<Figure>> runServeStream(Context& ctx);    // serve.stream_*
 core::Result<std::vector<Figure>> runServeIdle(Context& ctx);      // serve.idle_*

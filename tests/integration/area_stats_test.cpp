@@ -1,11 +1,14 @@
-// query::areaStats (per-grid summaries, only cut grids' rows iterated)
-// against the oracle aggregate(select(...)), every field, over random boxes,
-// circles and polygons, grids and the whole scope, with areas that cover
-// whole grids, cut them, sit on the points' own boxes and hold nothing; for
-// the district, a street and a grid head; on the shared small generated
+// query::areaStats (summaries per grid and per lattice cell, row profiles,
+// only cut blocks' rows tested) against the oracle aggregate(select(...)),
+// every field, over random boxes, circles and polygons, grids and the whole
+// scope, with areas that cover whole grids, cells and blocks, cut them, sit
+// on their points' own boxes or on the lattice's lines, and hold nothing;
+// for the district, a street and a grid head; on the shared small generated
 // district (ctest fixture small_district) and the synthetic one (events
-// without a point), each with the indexed and the brute-force twin; and
-// with live events reported and changed.
+// without a point), each with the indexed and the brute-force twin, with
+// the default cells and with cells small enough for one-row blocks, one
+// block a cell, one cell a grid, and rows escaping their profiles; and with
+// live events reported and changed.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -120,7 +123,29 @@ std::vector<geo::Box> pointBoxes(const Twin& t) {
   return boxes;
 }
 
-std::vector<Area> randomAreas(const Twin& t, std::uint64_t seed, int count) {
+// Areas aimed at a box the summaries decide on (a grid's, a cell's or a
+// block's points' box): exactly on it, a hair inside, touching it from
+// outside, a circle with a corner on it, the box as a polygon.
+void aimAt(const geo::Box& b, double reach, std::vector<Area>& areas) {
+  areas.push_back(Area::ofBox(b));
+  areas.push_back(Area::ofBox({std::nextafter(b.minx, b.maxx + 1), b.miny, b.maxx, b.maxy}));
+  areas.push_back(Area::ofBox({b.minx, b.miny, b.maxx, std::nextafter(b.maxy, b.miny - 1)}));
+  areas.push_back(Area::ofBox({b.minx - reach, b.miny, b.minx, b.maxy}));
+  areas.push_back(Area::ofBox({b.minx - reach, b.miny - reach, b.maxx, b.maxy + reach}));
+  areas.push_back(Area::ofCircle({b.minx, b.miny}, std::hypot(b.width(), b.height())));
+  areas.push_back(Area::ofCircle({b.maxx + reach, b.maxy}, reach));
+  if (b.width() > 0 && b.height() > 0) {
+    const geo::Ring ring{
+        {b.minx, b.miny}, {b.maxx, b.miny}, {b.maxx, b.maxy}, {b.minx, b.maxy}, {b.minx, b.miny}};
+    areas.push_back(Area::ofPolygon({ring, {}}));
+    // A triangle with the box's diagonal as its edge: cuts it corner to corner.
+    areas.push_back(Area::ofPolygon(
+        {{{b.minx, b.miny}, {b.maxx, b.maxy}, {b.minx, b.maxy}, {b.minx, b.miny}}, {}}));
+  }
+}
+
+std::vector<Area> randomAreas(const Twin& t, std::uint64_t seed, int count,
+                              const GridStats* gs = nullptr, double cellMetres = 0) {
   const auto boxes = pointBoxes(t);
   geo::Box all;
   for (const auto& b : boxes) {
@@ -154,6 +179,31 @@ std::vector<Area> randomAreas(const Twin& t, std::uint64_t seed, int count) {
   std::vector<std::uint32_t> someGrids;
   for (std::uint32_t g = 0; g < boxes.size(); g += 3) someGrids.push_back(g);
   areas.push_back(Area::ofGrids(someGrids));
+  if (gs) {
+    // Cells' and blocks' own boxes, and boxes, circles and polygons whose
+    // edges lie on the lattice's lines (its origin is the lowest point's
+    // x and y), a cell or a few wide.
+    for (const auto* list : {&gs->cellBoxes(), &gs->blockBoxes()}) {
+      for (int i = 0; i < count / 2 && !list->empty(); ++i) {
+        aimAt((*list)[rng() % list->size()], cellMetres * u(rng), areas);
+      }
+    }
+    for (int i = 0; i < count / 2; ++i) {
+      const double x = all.minx + cellMetres * static_cast<double>(rng() % 40);
+      const double y = all.miny + cellMetres * static_cast<double>(rng() % 40);
+      const double n = 1 + static_cast<double>(rng() % 4);
+      const double q = cellMetres / GridStats::kBlocksPerSide;
+      areas.push_back(Area::ofBox({x, y, x + n * cellMetres, y + n * cellMetres}));
+      areas.push_back(Area::ofBox({x + q, y, x + 3 * q, y + n * q}));
+      areas.push_back(Area::ofCircle({x, y}, n * cellMetres));
+      areas.push_back(Area::ofPolygon({{{x, y},
+                                        {x + n * cellMetres, y},
+                                        {x + n * cellMetres, y + q},
+                                        {x, y + n * cellMetres},
+                                        {x, y}},
+                                       {}}));
+    }
+  }
   for (int i = 0; i < count; ++i) {
     // Random boxes and circles, small to half the district.
     const double s = u(rng) * u(rng) * 0.6;
@@ -216,10 +266,11 @@ std::vector<Area> randomAreas(const Twin& t, std::uint64_t seed, int count) {
   return areas;
 }
 
-void sweep(const Twin& t, std::uint64_t seed, const std::string& name) {
-  const GridStats gs = GridStats::build(t);
+void sweep(const Twin& t, std::uint64_t seed, const std::string& name,
+           const GridStats::Options& options = {}) {
+  const GridStats gs = GridStats::build(t, options);
   const auto scopes = scopesOf(t.district());
-  const auto areas = randomAreas(t, seed, 60);
+  const auto areas = randomAreas(t, seed, 60, &gs, options.cellMetres);
   std::size_t nonEmpty = 0, compared = 0;
   for (const auto& [scopeName, access] : scopes.list) {
     for (const Area& area : areas) {
@@ -251,6 +302,42 @@ TEST(AreaStats, EqualsAggregateOfSelectOnTheSmallDistrictBruteForce) {
 TEST(AreaStats, EqualsAggregateOfSelectOnTheSyntheticDistrict) {
   sweep(*buildSynthetic(true), 3, "synthetic indexed");
   sweep(*buildSynthetic(false), 4, "synthetic brute");
+}
+
+// The summaries' shape on the small district: cells with and without a
+// summary, blocks of one point, rows escaping their profiles — each of the
+// paths areaStats takes — and the answers still aggregate(select()).
+TEST(AreaStats, EqualsAggregateOfSelectWhateverTheCellsAndProfiles) {
+  auto t = openSmall(true);
+  struct Case {
+    std::string name;
+    GridStats::Options options;
+  };
+  const std::vector<Case> cases = {
+      {"8 m cells", {8, GridStats::kBlocksPerSide, 0xffff}},
+      {"30 m cells, one block each", {30, 1, 0xffff}},
+      {"a cell a grid", {1e6, 2, 0xffff}},
+      {"three profiles a kind", {GridStats::kCellMetres, GridStats::kBlocksPerSide, 3}},
+      {"no profiles", {20, 3, 0}},
+  };
+  bool oneRowBlocks = false, summarised = false, unsummarised = false, escaped = false;
+  std::uint64_t seed = 10;
+  for (const auto& [name, options] : cases) {
+    const GridStats gs = GridStats::build(*t, options);
+    const auto f = gs.footprint();
+    EXPECT_GE(f.blocks, f.cells) << name;
+    summarised = summarised || f.summarisedCells > 0;
+    unsummarised = unsummarised || f.summarisedCells < f.cells;
+    escaped = escaped || f.escapedRows > 0;
+    for (const geo::Box& b : gs.blockBoxes()) {
+      oneRowBlocks = oneRowBlocks || (b.width() == 0 && b.height() == 0);
+    }
+    sweep(*t, seed++, "small " + name, options);
+  }
+  EXPECT_TRUE(oneRowBlocks);
+  EXPECT_TRUE(summarised);
+  EXPECT_TRUE(unsummarised);
+  EXPECT_TRUE(escaped);
 }
 
 TEST(AreaStats, BadAreasAreSelectsErrors) {
@@ -299,7 +386,7 @@ TEST(AreaStats, LiveEventsReportedAndChangedAreCountedAsSelectCountsThem) {
     const auto scopes = scopesOf(t->district());
     std::uint64_t live = 0;
     for (const auto& [scopeName, access] : scopes.list) {
-      for (const Area& area : randomAreas(*t, 6, 25)) {
+      for (const Area& area : randomAreas(*t, 6, 25, &gs, GridStats::kCellMetres)) {
         compare(*t, gs, access, area, kReferenceNow, {}, "live " + scopeName);
         live += areaStats(*t, gs, access, area).value().liveEvents;
       }
