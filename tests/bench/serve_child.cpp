@@ -9,6 +9,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <thread>
 
 namespace gridtwin::bench {
 
@@ -48,6 +50,15 @@ core::Result<ServeChild> startServe(const std::string& dataset,
   ServeChild child{pid, std::atoi(line.c_str() + colon + 1), {}};
   child.base = "http://127.0.0.1:" + std::to_string(child.port);
   return child;
+}
+
+bool pinServer(const ServeChild& child) {
+  if (std::thread::hardware_concurrency() < 2 ||
+      std::system("command -v taskset >/dev/null") != 0) {
+    return false;
+  }
+  const std::string cmd = "taskset -a -p -c 0 " + std::to_string(child.pid) + " >/dev/null";
+  return std::system(cmd.c_str()) == 0;
 }
 
 void stopServe(ServeChild& child) {

@@ -23,6 +23,13 @@ struct ServeChild {
 // instead.
 core::Result<ServeChild> startServe(const std::string& dataset,
                                     const std::vector<std::string>& args);
+// The "server on one core": pins every thread of the server to CPU 0
+// so that a load generator run with loadPrefix() on CPU 1 never preempts
+// it. False (nothing pinned) with fewer than two cores or no taskset.
+bool pinServer(const ServeChild& child);
+// "taskset -c 1 " once the server is pinned, else "".
+inline std::string loadPrefix(bool pinned) { return pinned ? "taskset -c 1 " : ""; }
+
 // SIGTERM (graceful stop) and wait.
 void stopServe(ServeChild& child);
 
