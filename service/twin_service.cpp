@@ -1102,16 +1102,20 @@ struct TwinService::Impl {
                  std::string(model::kindTable(kind)) + "' has none");
     }
     const CoordOut out(q.crs);
+    // A page of records: base rows, then live events.
+    const auto pageOf = [&](const query::Selection& page, std::size_t total) {
+      std::vector<std::string> feats;
+      feats.reserve(page.of(kind).size() + page.live.size());
+      query::forEachRecord(*twin, caller.access, page, [&](const query::Record& r) {
+        feats.push_back(recordFeature(r, caller.anonymous, out));
+      });
+      return featureCollection(req, q, total, std::move(feats));
+    };
     if (!q.area && !fid && q.filters.empty()) {
       // A page of the whole scope, the rest not gathered (query::selectPage).
       const query::ScopePage p =
           query::selectPage(*twin, caller.access, kind, q.offset, q.limit, q.events);
-      std::vector<std::string> feats;
-      feats.reserve(p.page.of(kind).size() + p.page.live.size());
-      query::forEachRecord(*twin, caller.access, p.page, [&](const query::Record& r) {
-        feats.push_back(recordFeature(r, caller.anonymous, out));
-      });
-      return featureCollection(req, q, p.total, std::move(feats));
+      return pageOf(p.page, p.total);
     }
     query::KindSet kinds;
     kinds.add(kind);
@@ -1165,12 +1169,7 @@ struct TwinService::Impl {
         page.live.push_back(sel->live[i]);
       }
     }
-    std::vector<std::string> feats;
-    feats.reserve(rows.size() + page.live.size());
-    query::forEachRecord(*twin, caller.access, page, [&](const query::Record& r) {
-      feats.push_back(recordFeature(r, caller.anonymous, out));
-    });
-    return featureCollection(req, q, total, std::move(feats));
+    return pageOf(page, total);
   }
 
   Response layerItems(const Request& req, LayerInfo& info, const ItemsQuery& q,

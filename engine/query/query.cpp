@@ -213,6 +213,48 @@ core::Result<void> checkArea(const Area& area) {
   return {};
 }
 
+namespace {
+
+// The rows of `kind` in a scope's grids: how many of the register's n, and
+// whether reading the register in row order beats gathering the grids' rows
+// (each grid's ascending, their union not) and sorting them: it does for a
+// scope holding much of the register (the district's 2 M events: ~200 ms
+// gathered and sorted).
+struct ScopeRows {
+  std::vector<std::uint32_t> grids;
+  std::size_t inScope = 0;
+  std::size_t n = 0;
+  bool rowOrder() const { return inScope * 8 >= n; }
+
+  static ScopeRows of(const Twin& twin, const Scope& scope, Kind kind) {
+    ScopeRows r{scope.grids(), 0, twin.points(kind).size()};
+    for (std::uint32_t g : r.grids) r.inScope += twin.rowsInGrid(kind, g).size();
+    return r;
+  }
+};
+
+// Appends the scope's rows of `kind` that `keep` accepts, ascending.
+template <class Keep>
+void appendScopeRows(const Twin& twin, const Scope& scope, Kind kind, const ScopeRows& in,
+                     Keep keep, std::vector<std::uint32_t>& out) {
+  const std::size_t first = out.size();
+  out.reserve(first + in.inScope);
+  if (in.rowOrder()) {
+    for (std::uint32_t row = 0; row < in.n; ++row) {
+      if (scope.contains(twin.gridOf(kind, row)) && keep(row)) out.push_back(row);
+    }
+    return;
+  }
+  for (std::uint32_t g : in.grids) {
+    for (std::uint32_t row : twin.rowsInGrid(kind, g)) {
+      if (keep(row)) out.push_back(row);
+    }
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
+
+}  // namespace
+
 core::Result<Selection> select(const Twin& twin, const Access& access, const Area& area,
                                const KindSet& kinds, const EventFilter& events) {
   if (auto r = checkArea(area); !r) return r.takeError();
@@ -226,29 +268,12 @@ core::Result<Selection> select(const Twin& twin, const Access& access, const Are
     std::vector<std::uint32_t>& out = sel.rows[static_cast<std::size_t>(kind)];
     bool ascending = false;  // out is already in row order
     switch (area.type) {
-      case Area::Type::kScope: {
-        // Each grid's rows are ascending, but their union is not: a scope
-        // holding much of the register (the district's 2 M events) is
-        // read in row order instead of gathered and sorted (~200 ms).
-        std::size_t inScope = 0;
-        const std::vector<std::uint32_t> grids = scope.grids();
-        for (std::uint32_t g : grids) inScope += twin.rowsInGrid(kind, g).size();
-        const std::size_t n = twin.points(kind).size();
-        if (inScope * 8 >= n) {
-          out.reserve(inScope);
-          for (std::uint32_t row = 0; row < n; ++row) {
-            if (scope.contains(twin.gridOf(kind, row))) out.push_back(row);
-          }
-          ascending = true;
-        } else {
-          out.reserve(inScope);
-          for (std::uint32_t g : grids) {
-            const auto rows = twin.rowsInGrid(kind, g);
-            out.insert(out.end(), rows.begin(), rows.end());
-          }
-        }
+      case Area::Type::kScope:
+        appendScopeRows(
+            twin, scope, kind, ScopeRows::of(twin, scope, kind), [](std::uint32_t) { return true; },
+            out);
+        ascending = true;
         break;
-      }
       case Area::Type::kGrids:
         for (std::uint32_t g : area.grids) {
           if (g >= scope.gridCount() || !scope.contains(g)) continue;
@@ -293,35 +318,24 @@ ScopePage selectPage(const Twin& twin, const Access& access, Kind kind, std::siz
   std::vector<std::uint32_t>& rows = page.rows[static_cast<std::size_t>(kind)];
   const std::size_t end = limit > SIZE_MAX - offset ? SIZE_MAX : offset + limit;
   std::size_t base = 0;  // base rows of the selection
-  const std::vector<std::uint32_t> grids = scope.grids();
-  std::size_t inScope = 0;
-  for (std::uint32_t g : grids) inScope += twin.rowsInGrid(kind, g).size();
-  const std::size_t n = twin.points(kind).size();
-  if (!filtered && inScope == n) {
+  const ScopeRows in = ScopeRows::of(twin, scope, kind);
+  if (!filtered && in.inScope == in.n) {
     // Every row is in scope: the page is rows offset.. themselves.
-    for (std::size_t row = offset; row < n && row < end; ++row) {
+    for (std::size_t row = offset; row < in.n && row < end; ++row) {
       rows.push_back(static_cast<std::uint32_t>(row));
     }
-    base = n;
-  } else if (inScope * 8 >= n) {
-    // In row order; without a filter the count is known and the scan stops
-    // at the page's end.
-    for (std::uint32_t row = 0; row < n; ++row) {
-      if (!filtered && base >= end) break;
-      if (!scope.contains(twin.gridOf(kind, row)) || !accepted(row)) continue;
-      if (base >= offset && base < end) rows.push_back(row);
+    base = in.n;
+  } else if (!filtered && in.rowOrder()) {
+    // In row order, the count known: the scan stops at the page's end.
+    for (std::uint32_t row = 0; row < in.n && base < end; ++row) {
+      if (!scope.contains(twin.gridOf(kind, row))) continue;
+      if (base >= offset) rows.push_back(row);
       ++base;
     }
-    if (!filtered) base = inScope;
+    base = in.inScope;
   } else {
     std::vector<std::uint32_t> all;
-    all.reserve(inScope);
-    for (std::uint32_t g : grids) {
-      for (std::uint32_t row : twin.rowsInGrid(kind, g)) {
-        if (accepted(row)) all.push_back(row);
-      }
-    }
-    std::sort(all.begin(), all.end());
+    appendScopeRows(twin, scope, kind, in, accepted, all);
     base = all.size();
     for (std::size_t i = offset; i < all.size() && i < end; ++i) rows.push_back(all[i]);
   }

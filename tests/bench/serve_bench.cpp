@@ -20,15 +20,6 @@
 #include "workloads.h"
 
 namespace gridtwin::bench {
-namespace {
-
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-}  // namespace
 
 core::Result<std::vector<Figure>> runServe(Context& ctx) {
   if (!shell("command -v wrk")) {

@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <thread>
+
+#include "workloads.h"
 
 namespace gridtwin::bench {
 
@@ -53,12 +56,14 @@ core::Result<ServeChild> startServe(const std::string& dataset,
 }
 
 bool pinServer(const ServeChild& child) {
-  if (std::thread::hardware_concurrency() < 2 ||
-      std::system("command -v taskset >/dev/null") != 0) {
-    return false;
-  }
-  const std::string cmd = "taskset -a -p -c 0 " + std::to_string(child.pid) + " >/dev/null";
-  return std::system(cmd.c_str()) == 0;
+  return std::thread::hardware_concurrency() >= 2 && shell("command -v taskset") &&
+         shell("taskset -a -p -c 0 " + std::to_string(child.pid) + " >/dev/null");
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
 }
 
 void stopServe(ServeChild& child) {

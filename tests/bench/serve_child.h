@@ -33,6 +33,9 @@ inline std::string loadPrefix(bool pinned) { return pinned ? "taskset -c 1 " : "
 // SIGTERM (graceful stop) and wait.
 void stopServe(ServeChild& child);
 
+// `v` with `digits` decimals, for a figure's note.
+std::string fixed(double v, int digits = 2);
+
 // A number of wrk's output in ms ("99%  1.23ms", "50%  310.00us") or as
 // written ("Requests/sec:  1234.5"); 0 when absent.
 double wrkNumber(const std::string& out, const std::string& key);

@@ -82,12 +82,6 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-std::string fixed(double v, int digits = 2) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 // lon,lat of the first address the server lists (a point in the district).
 core::Result<std::pair<double, double>> somePoint(const std::string& base) {
   auto page = shell("curl -s '" + base + "/collections/addresses/items?limit=1'");
